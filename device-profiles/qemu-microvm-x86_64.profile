@@ -1,0 +1,32 @@
+# QEMU 'microvm' machine, x86_64: the same shape as Firecracker (no PCI, no firmware tables
+# needed, virtio-mmio devices, a 16550 UART). Booted through PVH.
+# Status: runs under QEMU (TCG, or KVM on an x86_64 host). This is the board `mote run` boots.
+name          = qemu-microvm-x86_64
+description   = QEMU microvm: x86_64, LAPIC + IOAPIC, 16550 UART, virtio-mmio
+arch          = x86_64
+cpu           = qemu64
+hardware      = emulated
+
+ram.base      = 0x0
+ram.size      = 128M
+load.address  = 0x100000
+boot.protocol = pvh
+
+console.type  = ns16550
+console.base  = 0x3f8
+intc.type     = ioapic
+intc.base     = 0xfec00000 0xfee00000
+virtio.base   = 0xfeb00000
+virtio.stride = 0x200
+virtio.count  = 8
+virtio.irq    = 37
+exit          = debug-exit
+
+flash.size          = 16M
+partition.boot_state = 0      64K
+partition.slot_a     = 64K    7M
+partition.slot_b     = 7232K  7M
+partition.persist    = 14400K 1984K
+
+qemu.binary   = qemu-system-x86_64
+qemu.args     = -machine microvm,acpi=off,pcie=off,rtc=off -device isa-debug-exit,iobase=0xf4,iosize=4

@@ -1,0 +1,58 @@
+/*
+ * HAL: thread contexts, trap frames and faults.
+ */
+#ifndef HAL_CONTEXT_H
+#define HAL_CONTEXT_H
+
+#include <stdint.h>
+
+/*
+ * Switch threads. Saves the callee-saved registers and return address on
+ * the current stack, stores the stack pointer in *save_sp, loads new_sp and
+ * returns into whatever was saved there. Called with IRQs disabled; the
+ * IRQ state is part of neither side (the core restores its own).
+ */
+void ctx_switch(void **save_sp, void *new_sp);
+
+/*
+ * Prepare a fresh stack so that the first ctx_switch() to the returned
+ * stack pointer runs entry(arg), with IRQs still disabled and a frame
+ * pointer of 0 (ends backtraces). `entry` never returns.
+ */
+void *ctx_init(void *stack_top, void (*entry)(void *), void *arg);
+
+/* The register state saved by an exception or interrupt; layout is the port's. */
+struct trap_frame;
+
+uintptr_t trap_pc(const struct trap_frame *tf);
+uintptr_t trap_fp(const struct trap_frame *tf);
+uintptr_t trap_sp(const struct trap_frame *tf);
+/* Print every register, a few per line, through printf. */
+void trap_dump(const struct trap_frame *tf);
+
+enum fault_kind {
+    FAULT_PAGE,      /* translation / permission fault on a data access */
+    FAULT_EXEC,      /* instruction fetch from a non-executable or unmapped page */
+    FAULT_UNDEF,     /* undefined / invalid instruction */
+    FAULT_ALIGN,     /* misaligned access */
+    FAULT_BREAK,     /* breakpoint instruction */
+    FAULT_OTHER,     /* anything else; `code` says what */
+};
+
+struct fault {
+    enum fault_kind kind;
+    uintptr_t addr;      /* faulting data address (FAULT_PAGE/EXEC/ALIGN), else pc */
+    int write;           /* 1 if the access was a write */
+    uint64_t code;       /* the architectural syndrome (ESR_EL1 / vector + error code) */
+    const char *arch_name; /* the port's name for it, e.g. "data abort", "#PF" */
+    struct trap_frame *tf;
+};
+
+/*
+ * Implemented by the core (kernel/src/panic.c). The port's synchronous
+ * exception handler fills a struct fault and calls this, on the exception
+ * stack. It prints the report and backtrace and powers off; never returns.
+ */
+__attribute__((noreturn)) void fault_report(const struct fault *f);
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * mote.h - the whole device API for a Mote app.
+ *
+ * An app defines `int app_main(void)`; the kernel calls it in the "main"
+ * thread (priority MOTE_PRIO_DEFAULT) once the board is up. Its return value
+ * is the device's exit code: under `mote run` it becomes the exit code of the
+ * command. docs/device-api.md shows an example for every call.
+ *
+ * Conventions: functions returning int return 0 (or a count) on success and a
+ * negative MOTE_E* code on failure. Times are in milliseconds unless the name
+ * says otherwise. Nothing here may be called from an interrupt handler unless
+ * its comment says so.
+ */
+#ifndef MOTE_H
+#define MOTE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+int app_main(void);
+
+/* ---- errors and exit codes ---- */
+#define MOTE_EINVAL   (-22) /* bad argument */
+#define MOTE_ENOMEM   (-12) /* out of memory */
+#define MOTE_ETIMEDOUT (-110) /* the wait timed out */
+#define MOTE_EAGAIN   (-11) /* would block and timeout was 0 */
+#define MOTE_EPERM    (-1)  /* not allowed (e.g. unlocking another thread's mutex) */
+
+#define MOTE_EXIT_PANIC 101 /* exit code after a panic or fault */
+#define MOTE_FOREVER  UINT32_MAX /* timeout: wait without limit */
+
+/* ---- console and strings (a small freestanding libc) ---- */
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintf(const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int puts(const char *s);
+int putchar(int c);
+/* Next byte typed on the console, or -1 if none is waiting. */
+int mote_getchar(void);
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strncpy(char *dst, const char *src, size_t n);
+char *strchr(const char *s, int c);
+
+/* ---- memory ---- */
+void *malloc(size_t size);
+void *calloc(size_t n, size_t size);
+void *realloc(void *p, size_t size);
+void free(void *p);
+
+struct mote_mem_stats {
+    size_t ram_total;   /* bytes of RAM the kernel manages */
+    size_t pages_free;  /* free 4 KiB pages */
+    size_t heap_used;   /* bytes handed out by malloc, not yet freed */
+    size_t heap_peak;   /* high-water mark of heap_used */
+    size_t heap_free;   /* bytes free inside the heap's current pages */
+};
+void mote_mem_stats(struct mote_mem_stats *st);
+
+/* ---- time ---- */
+uint64_t mote_uptime_ns(void);
+uint64_t mote_uptime_ms(void);
+/* Block the calling thread for at least `ms`; the CPU idles meanwhile. */
+void mote_sleep_ms(uint32_t ms);
+/* Let another ready thread of the same priority run. */
+void mote_yield(void);
+
+/* ---- threads ---- */
+#define MOTE_PRIO_MIN     1  /* lowest priority an app thread may have */
+#define MOTE_PRIO_DEFAULT 8
+#define MOTE_PRIO_MAX     15 /* highest */
+#define MOTE_STACK_DEFAULT 8192
+
+struct mote_thread;
+/*
+ * Start `fn(arg)` in a new thread. Higher `prio` preempts lower; equal
+ * priorities share the CPU in round-robin time slices. `stack_size` 0 means
+ * MOTE_STACK_DEFAULT; a guard page sits under every stack, so an overflow is
+ * reported as one instead of corrupting memory. When `fn` returns the thread
+ * ends. Returns the thread (for mote_thread_join) or NULL if out of memory.
+ */
+struct mote_thread *mote_thread_create(const char *name, void (*fn)(void *), void *arg,
+                                       int prio, size_t stack_size);
+/* Wait for `t` to end and free it. Each thread may be joined once. */
+int mote_thread_join(struct mote_thread *t);
+struct mote_thread *mote_thread_self(void);
+const char *mote_thread_name(const struct mote_thread *t);
+/* End the calling thread now. */
+__attribute__((noreturn)) void mote_thread_exit(void);
+
+/* ---- mutex (owner-tracked, not recursive) ---- */
+struct mote_mutex {
+    struct mote_thread *owner;
+    struct mote_thread *waiters;
+};
+#define MOTE_MUTEX_INIT { 0, 0 }
+void mote_mutex_init(struct mote_mutex *m);
+void mote_mutex_lock(struct mote_mutex *m);
+int mote_mutex_unlock(struct mote_mutex *m);
+
+/* ---- counting semaphore; mote_sem_post may be called from an IRQ ---- */
+struct mote_sem {
+    uint32_t count;
+    struct mote_thread *waiters;
+};
+void mote_sem_init(struct mote_sem *s, uint32_t count);
+/* 0 when taken; MOTE_ETIMEDOUT / MOTE_EAGAIN (timeout 0) when not. */
+int mote_sem_wait(struct mote_sem *s, uint32_t timeout_ms);
+void mote_sem_post(struct mote_sem *s);
+
+/* ---- message queue: fixed-size items copied in and out, FIFO ---- */
+struct mote_queue {
+    uint8_t *buf;
+    size_t item_size, capacity, head, count;
+    struct mote_sem items, slots;
+};
+/* Allocates capacity * item_size bytes. */
+int mote_queue_init(struct mote_queue *q, size_t item_size, size_t capacity);
+int mote_queue_send(struct mote_queue *q, const void *item, uint32_t timeout_ms);
+int mote_queue_recv(struct mote_queue *q, void *item, uint32_t timeout_ms);
+void mote_queue_destroy(struct mote_queue *q);
+
+/* ---- software timers: callbacks run in the kernel's timer thread ---- */
+struct mote_timer {
+    void (*fn)(struct mote_timer *t, void *arg);
+    void *arg;
+    uint64_t deadline_ns, period_ns;
+    struct mote_timer *next;
+    bool armed;
+};
+/* Run fn(t, arg) after `delay_ms`, then every `period_ms` (0: once). */
+void mote_timer_start(struct mote_timer *t, uint32_t delay_ms, uint32_t period_ms,
+                      void (*fn)(struct mote_timer *t, void *arg), void *arg);
+void mote_timer_stop(struct mote_timer *t);
+
+/* ---- the device ---- */
+/* Name of the device profile this image was built for. */
+const char *mote_board_name(void);
+/* Power off now; `code` is the exit code `mote run` reports. */
+__attribute__((noreturn)) void mote_exit(int code);
+/* Print the message, registers and a symbolized backtrace; exit MOTE_EXIT_PANIC. */
+__attribute__((noreturn, format(printf, 1, 2))) void mote_panic(const char *fmt, ...);
+
+#define MOTE_ASSERT(cond) \
+    do { if (!(cond)) mote_panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__); } while (0)
+
+#endif

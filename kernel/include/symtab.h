@@ -1,0 +1,39 @@
+/*
+ * The on-device symbol table (section .mote_symtab), written by `mote build`
+ * from the linked ELF and linked into the image a second time. All fields
+ * little-endian. Layout:
+ *
+ *   struct symtab_header;                       at __symtab_start
+ *   struct symtab_entry entries[count];         sorted by addr, ascending
+ *   char strings[strings_size];                 NUL-terminated names
+ *
+ * name_off is an offset into `strings`. Only functions (STT_FUNC) are listed.
+ * The section sits right after .text, so adding it moves no function.
+ */
+#ifndef SYMTAB_H
+#define SYMTAB_H
+
+#include <stdint.h>
+
+#define SYMTAB_MAGIC 0x4d59534du /* "MSYM" */
+
+struct symtab_header {
+    uint32_t magic;
+    uint32_t count;
+    uint32_t strings_off;  /* from the start of the header */
+    uint32_t strings_size;
+};
+
+struct symtab_entry {
+    uint64_t addr;
+    uint32_t size;
+    uint32_t name_off;
+};
+
+/*
+ * Find the function containing `addr` in the table at `tab` (NULL or a bad
+ * magic: no table). Returns its name and sets *offset; NULL if none.
+ */
+const char *symtab_lookup(const void *tab, uintptr_t addr, uintptr_t *offset);
+
+#endif

@@ -1,0 +1,31 @@
+/* The device interrupt table: ports acknowledge, we dispatch. */
+#include <hal/intc.h>
+#include "kernel.h"
+
+static struct {
+    void (*fn)(void *);
+    void *arg;
+} handlers[IRQ_MAX];
+
+/* Install fn(arg) for `irq` and unmask it. Returns MOTE_EINVAL if taken or out of range. */
+int irq_attach(unsigned irq, void (*fn)(void *), void *arg)
+{
+    if (irq >= IRQ_MAX || handlers[irq].fn)
+        return MOTE_EINVAL;
+    handlers[irq].arg = arg;
+    handlers[irq].fn = fn;
+    intc_enable(irq);
+    return 0;
+}
+
+void irq_handle(unsigned irq)
+{
+    sched_irq_enter();
+    if (irq < IRQ_MAX && handlers[irq].fn) {
+        handlers[irq].fn(handlers[irq].arg);
+    } else {
+        printf("[mote] spurious irq %u, masking it\n", irq);
+        intc_disable(irq);
+    }
+    sched_irq_leave();
+}
