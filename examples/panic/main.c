@@ -32,10 +32,14 @@ __attribute__((noinline)) static void sensor_poll(struct sensor *s)
     sensor_store(s, 42);
 }
 
+static volatile int keep_going = 1;
+
 __attribute__((noinline)) static int recurse_forever(int depth)
 {
     volatile char pad[512];
     pad[0] = (char)depth;
+    if (!keep_going)
+        return pad[0];
     return recurse_forever(depth + 1) + pad[0];
 }
 

@@ -154,6 +154,6 @@ int irq_attach(unsigned irq, void (*fn)(void *), void *arg);
 
 /* symtab.c / panic.c */
 const char *kernel_symbol(uintptr_t addr, uintptr_t *offset);
-void backtrace_print(uintptr_t fp);
+void backtrace_print(uintptr_t fp, int first_frame);
 
 #endif

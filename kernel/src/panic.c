@@ -61,27 +61,42 @@ static int frame_ok(uintptr_t fp)
 }
 
 /*
- * Walk the frame-pointer chain from `fp`. Both ports use the same record:
- * [fp] = caller's fp, [fp + 8] = return address.
+ * Walk the frame-pointer chain from `fp`, numbering frames from `n`. Both
+ * ports use the same record: [fp] = caller's fp, [fp + 8] = return address.
+ * Runs of the same return address (deep recursion) print once, with a count.
  */
-void backtrace_print(uintptr_t fp)
+void backtrace_print(uintptr_t fp, int n)
 {
-    for (int i = 1; i < MAX_FRAMES && frame_ok(fp); i++) {
+    uintptr_t last = 0;
+    int repeats = 0;
+    for (int depth = 0; depth < 4096 && n < MAX_FRAMES && frame_ok(fp); depth++) {
         uintptr_t *rec = (uintptr_t *)fp;
         uintptr_t ret = rec[1];
         if (!ret)
             break;
-        /* ret - 1 sits inside the calling instruction's function */
-        uintptr_t off;
-        const char *name = kernel_symbol(ret - 1, &off);
-        if (name)
-            printf("  #%-2d 0x%016lx %s+0x%lx\n", i, (unsigned long)ret, name, (unsigned long)off + 1);
-        else
-            printf("  #%-2d 0x%016lx ?\n", i, (unsigned long)ret);
+        if (ret == last) {
+            repeats++;
+        } else {
+            if (repeats)
+                printf("      ... the same call %d more times\n", repeats);
+            repeats = 0;
+            last = ret;
+            /* ret - 1 lies inside the call instruction, so inside the caller */
+            uintptr_t off;
+            const char *name = kernel_symbol(ret - 1, &off);
+            if (name)
+                printf("  #%-2d 0x%016lx %s+0x%lx\n", n, (unsigned long)ret, name,
+                       (unsigned long)off + 1);
+            else
+                printf("  #%-2d 0x%016lx ?\n", n, (unsigned long)ret);
+            n++;
+        }
         if (rec[0] <= fp)   /* frames grow upwards; anything else is corrupt */
             break;
         fp = rec[0];
     }
+    if (repeats)
+        printf("      ... the same call %d more times\n", repeats);
 }
 
 __attribute__((noreturn)) static void vpanic(const char *fmt, va_list ap)
@@ -91,7 +106,7 @@ __attribute__((noreturn)) static void vpanic(const char *fmt, va_list ap)
     printf("\n*** PANIC in thread '%s': ", thread_name());
     vprintf(fmt, ap);
     printf("\nbacktrace:\n");
-    backtrace_print(fp);
+    backtrace_print(fp, 0);
     arch_power_off(MOTE_EXIT_PANIC);
 }
 
@@ -153,6 +168,6 @@ void fault_report(const struct fault *f)
     trap_dump(f->tf);
     printf("backtrace:\n");
     print_location("  #0  ", trap_pc(f->tf));
-    backtrace_print(trap_fp(f->tf));
+    backtrace_print(trap_fp(f->tf), 1);
     arch_power_off(MOTE_EXIT_PANIC);
 }
