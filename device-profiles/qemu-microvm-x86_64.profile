@@ -14,6 +14,11 @@ boot.protocol = pvh
 
 console.type  = ns16550
 console.base  = 0x3f8
+# Checked against QEMU's hw/i386/microvm.c and by booting: with acpi=off there is one IOAPIC
+# (24 pins) and 8 virtio-mmio transports, 512 bytes apart, on GSIs 5..12 (irq = GSI + 32).
+# QEMU fills transports from the last one down (first -device -> window 7, irq 44), and they
+# are legacy (version 1) unless -global virtio-mmio.force-legacy=false. With ACPI on, QEMU
+# adds a second IOAPIC and moves virtio to GSIs 24..47: these values would then be wrong.
 intc.type     = ioapic
 intc.base     = 0xfec00000 0xfee00000
 virtio.base   = 0xfeb00000

@@ -1,0 +1,266 @@
+/*
+ * CPU control for ARM64 (hal/cpu.h): vectors, IRQ masking, idle, power-off,
+ * and the little we read from the device tree (RAM size, PSCI conduit).
+ */
+#include <stddef.h>
+#include <hal/board.h>
+#include <hal/cpu.h>
+#include <hal/mmu.h>
+#include "cpu.h"
+
+#define PAGE 4096u
+#define GICD_SIZE 0x1000u
+#define GICC_SIZE 0x2000u
+
+#define SEMIHOST_SYS_EXIT 0x18
+#define ADP_STOPPED_APPLICATION_EXIT 0x20026
+#define PSCI_SYSTEM_OFF 0x84000008u
+
+enum conduit { CONDUIT_UNKNOWN, CONDUIT_NONE, CONDUIT_HVC, CONDUIT_SMC };
+
+/* What the DTB told us; read once by arch_early_init() while it is intact. */
+static struct {
+    uint64_t ram_base, ram_size;  /* size 0: no /memory node seen */
+    enum conduit psci;          /* UNKNOWN: no DTB, try both */
+} dt;
+
+static void fdt_scan(void);
+
+/*
+ * First call from kmain, IRQs masked, MMU off. Installs the vectors, points
+ * SP_EL0 at the fault stack (see vectors.S), lets EL0 read nothing of the
+ * timer, and unmasks SError so asynchronous aborts are reported.
+ */
+void arch_early_init(void)
+{
+    write_vbar_el1((uintptr_t)exception_vectors);
+    write_sp_el0((uintptr_t)exc_stack_top);
+    write_cntkctl_el1(0);
+    isb();
+    daif_unmask_serror();
+    fdt_scan();
+}
+
+/* Map [pa, pa + size) rounded out to whole pages as device memory. */
+static void map_device(uintptr_t pa, uint64_t size)
+{
+    uintptr_t start = pa & ~(uintptr_t)(PAGE - 1);
+    uintptr_t end = (pa + size + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+    mmu_map(start, start, end - start, PROT_R | PROT_W | PROT_DEVICE);
+}
+
+/* The PL011, the GICv2 distributor and CPU interface, the virtio-mmio windows. */
+void arch_map_mmio(void)
+{
+    map_device(board.console_base, PAGE);
+    map_device(board.intc_base[0], GICD_SIZE);
+    map_device(board.intc_base[1], GICC_SIZE);
+    if (board.virtio_base && board.virtio_count)
+        map_device(board.virtio_base, (uint64_t)board.virtio_stride * board.virtio_count);
+}
+
+/* Only DAIF.I is ours to change: the flags are the old DAIF value. */
+unsigned long arch_irq_save(void)
+{
+    unsigned long flags = read_daif();
+    daif_mask_irq();
+    return flags;
+}
+
+void arch_irq_restore(unsigned long flags)
+{
+    if (!(flags & DAIF_I))
+        daif_unmask_irq();
+}
+
+void arch_irq_enable(void)
+{
+    daif_unmask_irq();
+}
+
+/*
+ * WFI wakes on a pending IRQ even while DAIF.I masks it, so a wake-up that
+ * arrived after the caller's check is not lost; the brief unmask lets the
+ * IRQ be taken (the isb is where it is taken).
+ */
+void arch_idle(void)
+{
+    dsb_sy();
+    wfi();
+    daif_unmask_irq();
+    isb();
+    daif_mask_irq();
+}
+
+/* How far arch_power_off() got; each step runs once (see power_off_resume). */
+static volatile int off_step;
+static int off_code;
+
+/*
+ * Semihosting SYS_EXIT makes QEMU exit with `code`; without semihosting
+ * (or if it returns) PSCI SYSTEM_OFF through the DTB's conduit, or hvc then
+ * smc if there was no DTB. A step the machine lacks raises an undefined
+ * instruction exception, and trap_fault() comes back here for the next one;
+ * after the last, sleep forever.
+ */
+void arch_power_off(int code)
+{
+    daif_mask_irq();
+    if (off_step == 0) {
+        off_step = 1;
+        off_code = code;
+        if (board.flags & BOARD_F_SEMIHOST) {
+            uint64_t block[2] = { ADP_STOPPED_APPLICATION_EXIT, (uint64_t)(uint32_t)code };
+            semihost_call(SEMIHOST_SYS_EXIT, (uintptr_t)block);
+        }
+    }
+    if (off_step == 1) {
+        off_step = 2;
+        if (dt.psci == CONDUIT_HVC || dt.psci == CONDUIT_UNKNOWN)
+            psci_hvc(PSCI_SYSTEM_OFF);
+    }
+    if (off_step == 2) {
+        off_step = 3;
+        if (dt.psci == CONDUIT_SMC || dt.psci == CONDUIT_UNKNOWN)
+            psci_smc(PSCI_SYSTEM_OFF);
+    }
+    for (;;)
+        wfi();
+}
+
+/* From trap_fault(): 1 if a power-off step faulted (then it never returns). */
+int power_off_resume(void)
+{
+    if (!off_step)
+        return 0;
+    arch_power_off(off_code);
+}
+
+/* RAM from the DTB's /memory node (the bank holding the image), else the board's. */
+void arch_ram_range(uintptr_t *base, uint64_t *size)
+{
+    if (dt.ram_size) {
+        *base = dt.ram_base;
+        *size = dt.ram_size;
+    } else {
+        *base = board.ram_base;
+        *size = board.ram_size;
+    }
+}
+
+/* ---- a minimal flattened-device-tree reader (big-endian, 4-byte aligned) ---- */
+
+#define FDT_MAGIC 0xd00dfeedu
+#define FDT_BEGIN_NODE 1
+#define FDT_END_NODE 2
+#define FDT_PROP 3
+#define FDT_NOP 4
+#define FDT_MAX_SIZE (1u << 20)
+
+static uint32_t be32(const void *p)
+{
+    return __builtin_bswap32(*(const uint32_t *)p);
+}
+
+/* Read `cells` 32-bit cells (1 or 2) as one number, advancing *p. */
+static uint64_t read_cells(const uint8_t **p, uint32_t cells)
+{
+    uint64_t v = 0;
+    for (uint32_t i = 0; i < cells; i++, *p += 4)
+        v = (v << 32) | be32(*p);
+    return v;
+}
+
+/* 1 if `name` is `want` or `want@unit`. */
+static int node_is(const char *name, const char *want)
+{
+    while (*want && *name == *want)
+        name++, want++;
+    return !*want && (!*name || *name == '@');
+}
+
+static int str_eq(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
+static size_t align4(size_t n)
+{
+    return (n + 3) & ~(size_t)3;
+}
+
+/* A DTB at boot_dtb (passed in x0) or at the start of RAM (QEMU, bare ELF), or NULL. */
+static const uint8_t *fdt_find(void)
+{
+    uintptr_t cand[2] = { boot_dtb, board.ram_base };
+    for (int i = 0; i < 2; i++) {
+        const uint8_t *f = (const uint8_t *)cand[i];
+        if (f && !(cand[i] & 7) && be32(f) == FDT_MAGIC && be32(f + 4) <= FDT_MAX_SIZE)
+            return f;
+    }
+    return NULL;
+}
+
+/* Record a /memory "reg" property: the first bank, or the one holding the image. */
+static void fdt_memory(const uint8_t *p, uint32_t len, uint32_t ac, uint32_t sc)
+{
+    uint32_t entry = 4 * (ac + sc);
+    for (; entry && len >= entry && ac <= 2 && sc <= 2; len -= entry) {
+        uint64_t base = read_cells(&p, ac), size = read_cells(&p, sc);
+        uintptr_t here = (uintptr_t)exception_vectors;
+        if (!dt.ram_size || (here >= base && here - base < size)) {
+            dt.ram_base = base;
+            dt.ram_size = size;
+        }
+    }
+}
+
+/*
+ * Walk the structure block once. Root properties come before its child
+ * nodes, so #address-cells / #size-cells are known by the time /memory is.
+ */
+static void fdt_scan(void)
+{
+    const uint8_t *f = fdt_find();
+    if (!f)
+        return;
+    dt.psci = CONDUIT_NONE;     /* a DTB without /psci: the board has none */
+    uint32_t total = be32(f + 4);
+    const uint8_t *p = f + be32(f + 8), *end = f + total;
+    const char *strings = (const char *)f + be32(f + 12);
+    uint32_t ac = 2, sc = 1, depth = 0;
+    enum { OTHER, MEMORY, PSCI } node = OTHER;
+
+    while (p + 4 <= end) {
+        uint32_t tok = be32(p);
+        p += 4;
+        if (tok == FDT_BEGIN_NODE) {
+            const char *name = (const char *)p;
+            p += align4(__builtin_strlen(name) + 1);
+            depth++;
+            node = depth != 2 ? OTHER : node_is(name, "memory") ? MEMORY
+                 : node_is(name, "psci") ? PSCI : OTHER;
+        } else if (tok == FDT_END_NODE) {
+            depth--;
+            node = OTHER;
+        } else if (tok == FDT_PROP) {
+            uint32_t len = be32(p), nameoff = be32(p + 4);
+            const uint8_t *val = p + 8;
+            const char *pname = strings + nameoff;
+            p = val + align4(len);
+            if (depth == 1 && str_eq(pname, "#address-cells"))
+                ac = be32(val);
+            else if (depth == 1 && str_eq(pname, "#size-cells"))
+                sc = be32(val);
+            else if (node == MEMORY && str_eq(pname, "reg"))
+                fdt_memory(val, len, ac, sc);
+            else if (node == PSCI && str_eq(pname, "method"))
+                dt.psci = str_eq((const char *)val, "smc") ? CONDUIT_SMC
+                        : str_eq((const char *)val, "hvc") ? CONDUIT_HVC : CONDUIT_NONE;
+        } else if (tok != FDT_NOP) {
+            break;              /* FDT_END or garbage */
+        }
+    }
+}

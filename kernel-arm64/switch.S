@@ -1,0 +1,74 @@
+/*
+ * Thread contexts (hal/context.h). A switched-out thread's stack holds
+ * x19..x28, x29 (fp) and x30 (lr) at its saved sp: the AAPCS64
+ * callee-saved set. IRQ state (DAIF) belongs to neither side.
+ */
+#include "cpu.h"
+
+#define CTX_SIZE 96     /* 12 registers; keeps sp 16-byte aligned */
+
+    .text
+/* void ctx_switch(void **save_sp, void *new_sp); IRQs disabled. */
+    .globl ctx_switch
+    .type ctx_switch, %function
+    .balign 4
+ctx_switch:
+    sub     sp, sp, #CTX_SIZE
+    stp     x19, x20, [sp, #0]
+    stp     x21, x22, [sp, #16]
+    stp     x23, x24, [sp, #32]
+    stp     x25, x26, [sp, #48]
+    stp     x27, x28, [sp, #64]
+    stp     x29, x30, [sp, #80]
+    mov     x9, sp
+    str     x9, [x0]
+    mov     sp, x1
+    ldp     x19, x20, [sp, #0]
+    ldp     x21, x22, [sp, #16]
+    ldp     x23, x24, [sp, #32]
+    ldp     x25, x26, [sp, #48]
+    ldp     x27, x28, [sp, #64]
+    ldp     x29, x30, [sp, #80]
+    add     sp, sp, #CTX_SIZE
+    ret
+    .size ctx_switch, . - ctx_switch
+
+/*
+ * void *ctx_init(void *stack_top, void (*entry)(void *), void *arg);
+ * Builds a ctx_switch frame that "returns" into ctx_start with x19 = entry,
+ * x20 = arg and every other register 0.
+ */
+    .globl ctx_init
+    .type ctx_init, %function
+    .balign 4
+ctx_init:
+    and     x0, x0, #~15
+    sub     x0, x0, #CTX_SIZE
+    stp     x1, x2, [x0, #0]
+    stp     xzr, xzr, [x0, #16]
+    stp     xzr, xzr, [x0, #32]
+    stp     xzr, xzr, [x0, #48]
+    stp     xzr, xzr, [x0, #64]
+    adr     x9, ctx_start
+    stp     xzr, x9, [x0, #80]
+    ret
+    .size ctx_init, . - ctx_init
+
+/* First code of every thread: entry(arg) with fp = lr = 0 (backtraces end). */
+    .type ctx_start, %function
+    .balign 4
+ctx_start:
+    mov     x0, x20
+    mov     x29, #0
+    mov     x30, #0
+    br      x19
+    .size ctx_start, . - ctx_start
+
+/* uintptr_t arch_frame_address(void): the caller's frame pointer. */
+    .globl arch_frame_address
+    .type arch_frame_address, %function
+    .balign 4
+arch_frame_address:
+    mov     x0, x29
+    ret
+    .size arch_frame_address, . - arch_frame_address

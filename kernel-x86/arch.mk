@@ -1,0 +1,7 @@
+# x86_64 port: kernel and apps run in long mode, identity-mapped at 1 MiB
+# (the small code model), with no SSE/x87 state to save on a switch and no
+# red zone (interrupts push onto the interrupted stack).
+TARGET := x86_64-none-elf
+ARCH_CFLAGS := -mgeneral-regs-only -mno-red-zone -mcmodel=small \
+  -fno-asynchronous-unwind-tables -fno-unwind-tables
+ARCH_SRCS := boot.S vectors.S switch.S cpu.c trap.c mmu.c intc.c timer.c uart.c

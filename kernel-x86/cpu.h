@@ -1,0 +1,109 @@
+/*
+ * x86_64 port: every inline-assembly helper (one line each, named after the
+ * instruction or register), the architectural constants the port uses, and
+ * the few declarations the port's files share with each other.
+ * Nothing here is seen by kernel/src: it includes <hal/...> only.
+ */
+#ifndef X86_CPU_H
+#define X86_CPU_H
+
+/* ---- architectural constants ---- */
+#define RFLAGS_IF   (1 << 9)
+#define MSR_EFER    0xc0000080
+#define EFER_NXE    (1 << 11)
+#define MSR_APIC_BASE 0x1b
+#define APIC_BASE_ENABLE (1 << 11)
+
+#define GDT_KCODE   0x08 /* selectors in cpu_gdt (cpu.c), also used by boot.S */
+#define GDT_KDATA   0x10
+#define GDT_TSS     0x18
+
+/* Interrupt vectors: 0-31 exceptions, then IOAPIC pins, LAPIC timer, spurious. */
+#define VEC_IRQ_BASE   32   /* IOAPIC pin n -> vector 32 + n == the HAL irq number */
+#define IOAPIC_PINS    24   /* stubs exist for this many pins (vectors.S) */
+#define VEC_PIC_BASE   0xe0 /* the legacy 8259s, remapped out of the way and masked */
+#define VEC_TIMER      0xf0
+#define VEC_SPURIOUS   0xff
+
+/* ---- boot protocol ids (boot.S) ---- */
+#define BOOT_PROTO_NONE      0
+#define BOOT_PROTO_PVH       1
+#define BOOT_PROTO_MULTIBOOT 2
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/* ---- port I/O ---- */
+static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
+static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+
+/* ---- MSRs and the TSC ---- */
+static inline uint64_t rdmsr(uint32_t msr) { uint32_t lo, hi; __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr)); return ((uint64_t)hi << 32) | lo; }
+static inline void wrmsr(uint32_t msr, uint64_t v) { __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))); }
+static inline uint64_t rdtsc(void) { uint32_t lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return ((uint64_t)hi << 32) | lo; }
+
+/* ---- control registers, descriptor tables, TLB ---- */
+static inline uint64_t read_cr0(void) { uint64_t v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
+static inline uint64_t read_cr2(void) { uint64_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
+static inline uint64_t read_cr3(void) { uint64_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
+static inline uint64_t read_cr4(void) { uint64_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
+static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
+static inline void lgdt(const void *ptr) { __asm__ volatile("lgdt (%0)" : : "r"(ptr) : "memory"); }
+static inline void lidt(const void *ptr) { __asm__ volatile("lidt (%0)" : : "r"(ptr) : "memory"); }
+static inline void ltr(uint16_t sel) { __asm__ volatile("ltr %0" : : "r"(sel) : "memory"); }
+static inline void invlpg(uintptr_t va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+
+/* ---- interrupts and sleeping ---- */
+static inline uint64_t read_rflags(void) { uint64_t v; __asm__ volatile("pushfq; popq %0" : "=r"(v) : : "memory"); return v; }
+static inline void cli(void) { __asm__ volatile("cli" : : : "memory"); }
+static inline void sti(void) { __asm__ volatile("sti" : : : "memory"); }
+/* `sti` delays interrupts by one instruction, so none can slip in before `hlt`. */
+static inline void sti_hlt(void) { __asm__ volatile("sti; hlt" : : : "memory"); }
+static inline void hlt(void) { __asm__ volatile("hlt" : : : "memory"); }
+static inline void pause(void) { __asm__ volatile("pause" : : : "memory"); }
+
+/* ---- MMIO (uncached device pages; volatile keeps every access) ---- */
+static inline uint32_t mmio_read32(uintptr_t a) { return *(volatile uint32_t *)a; }
+static inline void mmio_write32(uintptr_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
+
+/* ---- shared between the port's files ---- */
+
+/*
+ * What vectors.S saves on an exception or interrupt: the GPRs it pushes
+ * (r15 at the lowest address), the vector and error code (0 when the CPU
+ * pushes none), then the frame the CPU pushed. vectors.S depends on this
+ * order; trap.c checks the size.
+ */
+struct trap_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error;
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+#define TRAP_FRAME_SIZE 176
+
+/* boot.S: TSC at the first instruction; boot protocol and its info pointer. */
+extern uint64_t boot_tsc;
+extern uint32_t boot_proto;
+extern uint32_t boot_info;
+
+/* cpu.c: the GDT (null, code, data, TSS low/high); boot.S loads it. */
+extern uint64_t cpu_gdt[5];
+
+/* vectors.S: entry points, indexed by vector (0-31, then 32 + pin). */
+extern const uint64_t vector_stubs[VEC_IRQ_BASE + IOAPIC_PINS];
+void vector_timer(void);
+void vector_spurious(void);
+
+/* trap.c: called by vectors.S with the saved frame. */
+void trap_exception(struct trap_frame *tf);
+void trap_irq(struct trap_frame *tf);
+
+/* intc.c / timer.c */
+void intc_eoi(void);
+uintptr_t lapic_base(void);
+void timer_irq(void);
+
+#endif /* __ASSEMBLER__ */
+#endif
