@@ -8,7 +8,9 @@ hardware      = emulated
 
 ram.base      = 0x40000000
 ram.size      = 128M
-load.address  = 0x40080000
+# QEMU puts its 1 MiB device tree at the start of RAM only if it fits below the image;
+# loading at +1 MiB leaves exactly that room, so the kernel finds the real RAM size (even -m 2M).
+load.address  = 0x40100000
 boot.protocol = elf
 
 console.type  = pl011
