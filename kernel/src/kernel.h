@@ -97,7 +97,8 @@ struct mote_thread {
     int wait_result;               /* 0 or MOTE_ETIMEDOUT */
     struct mote_thread *joiners;
     struct mote_thread *all_next;  /* every live thread, for reports */
-    uintptr_t stack_base;          /* guard page address; stack is above it */
+    uintptr_t stack_base;          /* guard page address (stack area); stack is above it */
+    uintptr_t stack_mem;           /* the stack's RAM (identity-mapped address) */
     size_t stack_pages;            /* including the guard page */
     void (*fn)(void *);
     void *arg;

@@ -1,9 +1,10 @@
 /*
- * Page tables, portably: 4 levels of 512 entries over an identity map.
- * The port says how an entry is encoded (hal/mmu.h); this file decides what
- * is mapped: the image W^X (text RX, symbols + rodata R, data + bss RW),
- * managed RAM RW and never executable, MMIO as device memory, and nothing
- * at page 0, so a null pointer faults.
+ * Page tables, portably: 4 levels of 512 entries. RAM is identity-mapped;
+ * thread stacks get their own addresses (thread.c). The port says how an
+ * entry is encoded (hal/mmu.h); this file decides what is mapped: the image
+ * W^X with 4 KiB pages (text RX, symbols + rodata R, data + bss RW), the
+ * rest of RAM RW and never executable in 2 MiB blocks where it can, MMIO as
+ * device memory, and nothing at page 0, so a null pointer faults.
  */
 #include <hal/cpu.h>
 #include <hal/mmu.h>
@@ -25,47 +26,67 @@ static uint64_t *table_new(void)
 }
 
 /*
- * Return the level-3 entry for `va`, creating tables on the way if
- * `create`. A block mapping on the way is an error (we never make blocks
- * for RAM), reported as NULL.
+ * Return the entry for `va` at `level` (2: a 2 MiB block, 3: a 4 KiB page),
+ * creating tables on the way if `create`. If a larger block already maps
+ * `va`, return that entry instead and set *level to its level; NULL if
+ * nothing maps it and !create.
  */
-static uint64_t *walk(uintptr_t va, int create)
+static uint64_t *walk(uintptr_t va, int *level, int create)
 {
     uint64_t *table = root;
-    for (int level = 0; level < 3; level++) {
-        uint64_t *e = &table[INDEX(va, level)];
-        enum pte_kind kind = mmu_pte_kind(*e, level);
-        if (kind == PTE_LEAF)
-            return 0;
+    for (int l = 0; l < *level; l++) {
+        uint64_t *e = &table[INDEX(va, l)];
+        enum pte_kind kind = mmu_pte_kind(*e, l);
+        if (kind == PTE_LEAF) {
+            *level = l;
+            return e;
+        }
         if (kind == PTE_INVALID) {
             if (!create)
                 return 0;
-            *e = mmu_pte_table((uintptr_t)table_new(), level);
+            *e = mmu_pte_table((uintptr_t)table_new(), l);
         }
         table = (uint64_t *)mmu_pte_addr(*e);
     }
-    return &table[INDEX(va, 3)];
+    return &table[INDEX(va, *level)];
 }
 
+/*
+ * Map [va, va + size) to pa. Uses 2 MiB blocks where both addresses are
+ * aligned and the rest of the range covers the block, 4 KiB pages
+ * elsewhere. Mapping over part of an existing block is an error.
+ */
 int mmu_map(uintptr_t va, uintptr_t pa, uint64_t size, unsigned prot)
 {
+    const uint64_t block = 1ull << LEVEL_SHIFT(2);
     uintptr_t end = PAGE_ROUND_UP(va + size);
     pa = PAGE_ROUND_DOWN(pa);
-    for (va = PAGE_ROUND_DOWN(va); va < end; va += PAGE_SIZE, pa += PAGE_SIZE) {
-        uint64_t *e = walk(va, 1);
-        if (!e)
+    va = PAGE_ROUND_DOWN(va);
+    while (va < end) {
+        int want = (!(va & (block - 1)) && !(pa & (block - 1)) && end - va >= block) ? 2 : 3;
+        int level = want;
+        uint64_t *e = walk(va, &level, 1);
+        if (e && level == 2 && mmu_pte_kind(*e, 2) == PTE_TABLE) {
+            want = level = 3;           /* part of it is mapped in pages already */
+            e = walk(va, &level, 1);
+        }
+        if (!e || level != want)
             return MOTE_EINVAL;
-        *e = mmu_pte_leaf(pa, 3, prot);
+        *e = mmu_pte_leaf(pa, level, prot);
         if (mmu_on)
             mmu_flush_page(va);
+        uint64_t step = level == 2 ? block : PAGE_SIZE;
+        va += step;
+        pa += step;
     }
     return 0;
 }
 
 int mmu_unmap_page(uintptr_t va)
 {
-    uint64_t *e = walk(va, 0);
-    if (!e)
+    int level = 3;
+    uint64_t *e = walk(va, &level, 0);
+    if (!e || level != 3)
         return MOTE_EINVAL;
     *e = 0;
     if (mmu_on)
@@ -77,8 +98,9 @@ int mmu_query(uintptr_t va, unsigned *prot)
 {
     if (!mmu_on)
         return 1;
-    uint64_t *e = walk(va, 0);
-    if (!e || mmu_pte_kind(*e, 3) != PTE_LEAF)
+    int level = 3;
+    uint64_t *e = walk(va, &level, 0);
+    if (!e || mmu_pte_kind(*e, level) != PTE_LEAF)
         return 0;
     if (prot)
         *prot = mmu_pte_prot(*e);
