@@ -4,7 +4,7 @@
 name          = qemu-microvm-x86_64
 description   = QEMU microvm: x86_64, LAPIC + IOAPIC, 16550 UART, virtio-mmio
 arch          = x86_64
-cpu           = qemu64
+cpu           = max
 hardware      = emulated
 
 ram.base      = 0x0

@@ -1,0 +1,31 @@
+package dev.mote.flasher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.fromArgs(args, new PrintStream(err, true, StandardCharsets.UTF_8)).run();
+    }
+
+    @Test
+    void withoutArgumentsPrintsUsageAndExits2() {
+        assertEquals(2, run());
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("usage: mote-flasher"), text);
+        assertTrue(text.contains("not implemented yet (see issues)"), text);
+    }
+
+    @Test
+    void withArgumentsSaysNothingCanBeFlashedYet() {
+        assertEquals(2, run("out/hello.img", "--target", "/dev/sdX"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("got 3 arguments"));
+    }
+}

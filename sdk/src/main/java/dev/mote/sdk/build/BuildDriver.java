@@ -1,0 +1,168 @@
+package dev.mote.sdk.build;
+
+import dev.mote.sdk.MoteException;
+import dev.mote.sdk.Sdk;
+import dev.mote.sdk.Tools;
+import dev.mote.sdk.elf.ElfFile;
+import dev.mote.sdk.elf.ElfSection;
+import dev.mote.sdk.elf.ElfSymbol;
+import dev.mote.sdk.elf.SymtabWriter;
+import dev.mote.sdk.profile.Profile;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Turns an app directory into a firmware ELF for one profile: compile the app's *.c and a
+ * generated board.c (in parallel), link against the SDK's kernel, then link a second time with
+ * the on-device symbol table built from the first link, and check that no function moved.
+ * Intermediates go to {@code <outdir>/.mote/<app>-<profile>/}.
+ */
+public final class BuildDriver {
+    private final Sdk sdk;
+    private final Tools tools;
+    private final PrintStream diagnostics;
+
+    /** Tool diagnostics (compiler and linker messages) are copied verbatim to {@code diagnostics}. */
+    public BuildDriver(Sdk sdk, Tools tools, PrintStream diagnostics) {
+        this.sdk = sdk;
+        this.tools = tools;
+        this.diagnostics = diagnostics;
+    }
+
+    /** Builds {@code appDir} for {@code profile} into {@code outFile}. */
+    public BuildResult build(Path appDir, Profile profile, Path outFile, BuildOptions options)
+            throws IOException {
+        long start = System.nanoTime();
+        List<Path> sources = sources(appDir);
+        Path clang = tools.require("clang");
+        Path lld = tools.require("ld.lld");
+        Path objcopy = profile.bootProtocol() == Profile.BootProtocol.LINUX_IMAGE
+                ? tools.require("llvm-objcopy") : null;
+
+        Path out = outFile.toAbsolutePath().normalize();
+        String app = appDir.toAbsolutePath().normalize().getFileName().toString();
+        Path buildDir = out.getParent().resolve(".mote").resolve(app + "-" + profile.name());
+        Files.createDirectories(buildDir);
+
+        List<String> flags = new ArrayList<>(sdk.cflags(profile.arch()));
+        flags.add("-I" + sdk.include().toAbsolutePath());
+        List<String> defines = options.defines().stream().map(d -> "-D" + d).toList();
+        Path board = buildDir.resolve("board.c");
+        Files.writeString(board, BoardSource.generate(profile), StandardCharsets.UTF_8);
+        List<Compiler.Unit> units = new ArrayList<>();
+        for (Path src : sources) {
+            String base = src.getFileName().toString();
+            units.add(new Compiler.Unit(src, buildDir.resolve("app-" + base.replaceAll("\\.c$", ".o")), defines));
+        }
+        units.add(new Compiler.Unit(board, buildDir.resolve("board.o"), List.of()));
+        new Compiler(clang, flags, diagnostics, options.verbose()).compile(units, options.jobs());
+        List<Path> objects = new ArrayList<>(units.stream().map(Compiler.Unit::object).toList());
+
+        Linker linker = new Linker(lld, sdk.archDir(profile.arch()), buildDir, diagnostics, options.verbose());
+        linker.writeScript(profile.loadAddress());
+        Path pass1 = buildDir.resolve("pass1.elf");
+        linker.link(objects, pass1);
+        List<ElfSymbol> functions = ElfFile.read(pass1).functions();
+        byte[] symtab = SymtabWriter.write(functions);
+
+        Path symtabObj = assembleSymtab(clang, flags, buildDir, symtab, profile, options.verbose());
+        objects.add(symtabObj);
+        Files.createDirectories(out.getParent());
+        linker.link(objects, out);
+        ElfFile elf = ElfFile.read(out);
+        verify(functions, elf, symtab);
+
+        Path bin = null;
+        if (objcopy != null) {
+            bin = binaryPath(out);
+            Tools.Result r = Tools.run(List.of(objcopy.toString(), "-O", "binary", out.toString(), bin.toString()));
+            diagnostics.print(r.output());
+            if (r.exit() != 0) {
+                throw new MoteException("build failed: llvm-objcopy could not write " + bin, null);
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        return new BuildResult(display(outFile, out), bin == null ? null : display(outFile, bin), profile,
+                Files.size(out), elf.loadableSize(), SymtabWriter.count(symtab), took);
+    }
+
+    /** out/hello.elf -> out/hello.bin; any other name gets .bin appended. */
+    static Path binaryPath(Path out) {
+        String name = out.getFileName().toString();
+        String base = name.endsWith(".elf") ? name.substring(0, name.length() - 4) : name;
+        return out.resolveSibling(base + ".bin");
+    }
+
+    private static Path display(Path asGiven, Path absolute) {
+        return asGiven.isAbsolute() ? absolute : asGiven.resolveSibling(absolute.getFileName());
+    }
+
+    /** The app's top-level *.c files, sorted; a clear error if there are none. */
+    static List<Path> sources(Path appDir) throws IOException {
+        if (!Files.isDirectory(appDir)) {
+            throw new IllegalArgumentException("app directory '" + appDir + "' does not exist"
+                    + (Files.exists(appDir) ? " (it is a file)" : ""));
+        }
+        try (Stream<Path> s = Files.list(appDir)) {
+            List<Path> sources = s.filter(p -> p.getFileName().toString().endsWith(".c"))
+                    .filter(Files::isRegularFile).sorted().toList();
+            if (sources.isEmpty()) {
+                throw new IllegalArgumentException("app directory '" + appDir
+                        + "' has no .c files (an app is a directory with at least main.c defining app_main)");
+            }
+            return sources;
+        }
+    }
+
+    /** symtab.S: the table in .mote_symtab (allocated) and the build facts in .mote_info (not). */
+    private Path assembleSymtab(Path clang, List<String> flags, Path buildDir, byte[] symtab, Profile profile,
+            boolean verbose) throws IOException {
+        Path bin = buildDir.resolve("symtab.bin");
+        Files.write(bin, symtab);
+        String info = "profile=" + profile.name() + "\\narch=" + profile.arch().keyword() + "\\n";
+        Path asm = buildDir.resolve("symtab.S");
+        Files.writeString(asm, String.join("\n",
+                "/* Generated by `mote build`: the symbol table the kernel prints backtraces with. */",
+                "    .section .mote_symtab,\"a\"",
+                "    .balign 8",
+                "    .incbin \"" + bin.toAbsolutePath() + "\"",
+                "    .section .mote_info,\"\",%progbits",
+                "    .ascii \"" + info + "\"",
+                ""), StandardCharsets.UTF_8);
+        List<String> asFlags = flags.stream().filter(f -> f.startsWith("--target=")).toList();
+        Path obj = buildDir.resolve("symtab.o");
+        new Compiler(clang, asFlags, diagnostics, verbose).compile(List.of(new Compiler.Unit(asm, obj, List.of())), 1);
+        return obj;
+    }
+
+    /** Adding the table must not move any function, or the table would describe another image. */
+    private static void verify(List<ElfSymbol> pass1, ElfFile pass2, byte[] symtab) throws IOException {
+        List<String> before = pass1.stream().map(f -> f.name() + "@" + Long.toHexString(f.value())).sorted().toList();
+        List<String> after = pass2.functions().stream().map(f -> f.name() + "@" + Long.toHexString(f.value()))
+                .sorted().toList();
+        if (!before.equals(after)) {
+            List<String> moved = new ArrayList<>(before);
+            moved.removeAll(after);
+            throw new MoteException("build failed: functions moved between the two link passes: "
+                    + String.join(", ", moved.subList(0, Math.min(5, moved.size()))),
+                    "link.ld must place .mote_symtab after .text (and everything executable)");
+        }
+        ElfSection s = pass2.section(".mote_symtab");
+        if (s == null || !s.allocated()) {
+            throw new MoteException("build failed: the image has no .mote_symtab section",
+                    "link.ld must keep it: KEEP(*(.mote_symtab)) after .text");
+        }
+        if (!Arrays.equals(Arrays.copyOf(pass2.contents(s), symtab.length), symtab)) {
+            throw new MoteException("build failed: .mote_symtab in the image is not the table written",
+                    "link.ld must place .mote_symtab's input first in its output section");
+        }
+    }
+}

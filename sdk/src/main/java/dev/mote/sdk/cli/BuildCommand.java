@@ -1,0 +1,115 @@
+package dev.mote.sdk.cli;
+
+import dev.mote.sdk.build.BuildDriver;
+import dev.mote.sdk.build.BuildOptions;
+import dev.mote.sdk.build.BuildResult;
+import dev.mote.sdk.profile.Profile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** `mote build <app-dir> -p <profile> -o <out>`: compile and link an app into a firmware ELF. */
+final class BuildCommand implements Command {
+    @Override
+    public String name() {
+        return "build";
+    }
+
+    @Override
+    public String summary() {
+        return "compile an app and link it with the kernel into a firmware image";
+    }
+
+    @Override
+    public String usage() {
+        return "mote build <app-dir> -p <profile> [-o <out.elf>] [-D NAME[=VALUE]]... [--json]";
+    }
+
+    @Override
+    public String examples() {
+        return String.join("\n",
+                "  mote build examples/hello -p qemu-virt-arm64 -o out/hello.elf",
+                "  mote build examples/hello -p qemu-microvm-x86_64 -o out/hello-x86.elf",
+                "  mote build examples/panic -p qemu-virt-arm64 -o out/panic.elf -D CRASH=4",
+                "  mote build examples/hello -p rpi4-arm64 -o out/kernel8.elf   # also writes out/kernel8.bin",
+                "The default output is out/<app>.elf. -p takes a profile name (see 'mote profiles') or",
+                "a path to a .profile file.");
+    }
+
+    @Override
+    public Options options() {
+        return new Options()
+                .addOption(Option.builder("p").longOpt("profile").hasArg().argName("profile")
+                        .desc("device profile: a name or a .profile file (required)").build())
+                .addOption(Option.builder("o").longOpt("output").hasArg().argName("out.elf")
+                        .desc("where to write the image (default out/<app>.elf)").build())
+                .addOption(Option.builder("D").longOpt("define").hasArg().argName("NAME[=VALUE]")
+                        .desc("preprocessor definition for the app's sources (repeatable)").build())
+                .addOption(Option.builder("j").longOpt("jobs").hasArg().argName("N")
+                        .desc("parallel compiles (default: one per CPU)").build())
+                .addOption(Option.builder("v").longOpt("verbose").desc("print every tool command").build())
+                .addOption(Option.builder().longOpt("json").desc("print the result as JSON").build());
+    }
+
+    @Override
+    public Invocation parse(CommandLine line, List<String> positional) {
+        if (positional.size() != 1) {
+            throw new IllegalArgumentException(positional.isEmpty() ? "<app-dir>: missing (the app's directory)"
+                    : "<app-dir>: expected one app directory, got " + positional.size() + ": " + positional);
+        }
+        String profile = line.getOptionValue("p");
+        if (profile == null) {
+            throw new IllegalArgumentException("-p/--profile: missing (e.g. -p qemu-virt-arm64; see 'mote profiles')");
+        }
+        int jobs = 0;
+        if (line.hasOption("j")) {
+            try {
+                jobs = Integer.parseInt(line.getOptionValue("j"));
+            } catch (NumberFormatException e) {
+                jobs = -1;
+            }
+            if (jobs < 1) {
+                throw new IllegalArgumentException("-j/--jobs: '" + line.getOptionValue("j")
+                        + "' is not a positive number");
+            }
+        }
+        String[] defines = line.getOptionValues("D");
+        BuildOptions options = new BuildOptions(defines == null ? List.of() : List.of(defines), jobs,
+                line.hasOption("v"));
+        return new Build(positional.get(0), profile, line.getOptionValue("o"), options, line.hasOption("json"));
+    }
+
+    /** A parsed `mote build`. */
+    record Build(String appDir, String profile, String output, BuildOptions options, boolean json)
+            implements Invocation {
+        @Override
+        public int execute(Context ctx) throws IOException {
+            Path app = ctx.path(appDir);
+            Profile p = ctx.profiles().resolve(profile);
+            Path out = output != null ? ctx.path(output)
+                    : ctx.path("out").resolve(app.toAbsolutePath().normalize().getFileName() + ".elf");
+            BuildDriver driver = new BuildDriver(ctx.sdk(), ctx.tools(), ctx.err());
+            BuildResult r = driver.build(app, p, out, options);
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("elf", r.elf().toString());
+                m.put("bin", r.bin() == null ? null : r.bin().toString());
+                m.put("profile", p.name());
+                m.put("arch", p.arch().keyword());
+                m.put("loadable_bytes", r.loadableBytes());
+                m.put("elf_bytes", r.elfBytes());
+                m.put("functions", r.functions());
+                m.put("seconds", r.took().toMillis() / 1000.0);
+                ctx.out().println(Json.write(m));
+            } else {
+                ctx.out().println(r.summary());
+            }
+            return 0;
+        }
+    }
+}

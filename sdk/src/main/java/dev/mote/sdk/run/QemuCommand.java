@@ -1,0 +1,52 @@
+package dev.mote.sdk.run;
+
+import dev.mote.sdk.profile.Arch;
+import dev.mote.sdk.profile.Profile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The QEMU command line for booting an image: no default devices or display, the console on
+ * stdio, no monitor, power-off instead of reboot, then the profile's machine arguments.
+ */
+public final class QemuCommand {
+    private QemuCommand() {
+    }
+
+    /** The full command; {@code kvm} selects -accel kvm instead of tcg. */
+    public static List<String> build(Profile p, Path elf, RunOptions o, boolean kvm) {
+        long mem = o.memBytes() != null ? o.memBytes() : p.ramSize();
+        List<String> cmd = new ArrayList<>(List.of(p.qemuBinary(),
+                "-nodefaults", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
+                "-m", Math.max(1, mem >> 20) + "M",
+                "-cpu", o.cpu() != null ? o.cpu() : p.cpu(),
+                "-accel", kvm ? "kvm" : "tcg",
+                "-kernel", elf.toString()));
+        cmd.addAll(p.qemuArgs());
+        if (o.gdbPort() != null) {
+            cmd.addAll(List.of("-S", "-gdb", "tcp:127.0.0.1:" + o.gdbPort()));
+        }
+        return cmd;
+    }
+
+    /** Whether to use KVM for this profile under these options on this host. */
+    public static boolean useKvm(Profile p, RunOptions o) {
+        switch (o.accel()) {
+            case KVM:
+                return true;
+            case TCG:
+                return false;
+            default:
+                Path dev = Path.of("/dev/kvm");
+                return p.arch() == Arch.host() && Files.isReadable(dev) && Files.isWritable(dev);
+        }
+    }
+
+    /** The command that attaches gdb to a guest started with {@code -gdb}. */
+    public static String gdbAttach(Profile p, Path elf, int port) {
+        String cmd = "gdb-multiarch -q " + elf + " -ex 'target remote 127.0.0.1:" + port + "'";
+        return p.arch() == Arch.X86_64 ? cmd + " -ex 'set architecture i386:x86-64'" : cmd;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.mote.sdk.run;
+
+import dev.mote.sdk.MoteException;
+import dev.mote.sdk.Tools;
+import dev.mote.sdk.elf.ElfFile;
+import dev.mote.sdk.profile.Arch;
+import dev.mote.sdk.profile.Profile;
+import dev.mote.sdk.profile.ProfileRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Boots a firmware ELF under QEMU: the console streams live to an OutputStream, a timeout
+ * kills the whole QEMU process tree, and QEMU's exit status is mapped back to the guest's exit
+ * code (see {@link GuestExit}).
+ */
+public final class QemuRunner {
+    private final Tools tools;
+    private final PrintStream err;
+
+    /** Notices (gdb attach command, QEMU warnings) go to {@code err}. */
+    public QemuRunner(Tools tools, PrintStream err) {
+        this.tools = tools;
+        this.err = err;
+    }
+
+    /**
+     * The profile to boot {@code elf} with: {@code requested} (a name or path) if given, else
+     * the one recorded in the image's .mote_info; a mismatch between the two is an error.
+     */
+    public static Profile profileFor(Path elf, String requested, ProfileRegistry registry) throws IOException {
+        if (!Files.isRegularFile(elf)) {
+            throw new IllegalArgumentException("image '" + elf + "' does not exist");
+        }
+        ElfFile image = ElfFile.read(elf);
+        MoteInfo info = MoteInfo.read(image);
+        if (requested == null && (info == null || info.profile() == null)) {
+            throw new IllegalArgumentException("image '" + elf
+                    + "' does not say which profile it was built for (no .mote_info): pass -p PROFILE");
+        }
+        Profile profile = registry.resolve(requested != null ? requested : info.profile());
+        if (info != null && info.profile() != null && !info.profile().equals(profile.name())) {
+            throw new MoteException(elf + " was built for " + info.profile() + ", not " + profile.name(),
+                    "drop -p to boot it on " + info.profile() + ", or rebuild with -p " + profile.name());
+        }
+        int wanted = profile.arch() == Arch.ARM64 ? ElfFile.EM_AARCH64 : ElfFile.EM_X86_64;
+        if (image.machine() != wanted) {
+            throw new MoteException(elf + " is not an " + profile.arch().keyword() + " image (e_machine "
+                    + image.machine() + ")", "rebuild it with mote build -p " + profile.name());
+        }
+        return profile;
+    }
+
+    /** Boots {@code elf}; the guest's console goes to {@code console}. */
+    public RunResult run(Path elf, Profile profile, RunOptions options, OutputStream console) throws IOException {
+        if (!profile.runnable()) {
+            throw new MoteException("profile " + profile.name() + " is " + profile.hardware().keyword()
+                    + ": there is no QEMU machine for it", "write the image to the board, or build for a "
+                    + "qemu-* profile of the same arch to run it here (mote profiles)");
+        }
+        tools.require(profile.qemuBinary());
+        boolean kvm = QemuCommand.useKvm(profile, options);
+        List<String> cmd = QemuCommand.build(profile, elf, options, kvm);
+        if (options.gdbPort() != null) {
+            err.println("mote: QEMU is halted, waiting for gdb on 127.0.0.1:" + options.gdbPort() + "; attach with:");
+            err.println("  " + QemuCommand.gdbAttach(profile, elf, options.gdbPort()));
+            err.flush();
+        }
+        long start = System.nanoTime();
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectInput(options.inheritStdin() ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.PIPE);
+        Process qemu = pb.start();
+        if (!options.inheritStdin()) {
+            qemu.getOutputStream().close();
+        }
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        Thread out = pump(qemu.getInputStream(), console, "qemu-stdout");
+        Thread errPump = pump(qemu.getErrorStream(), stderr, "qemu-stderr");
+        boolean finished = waitFor(qemu, options.timeout());
+        if (!finished) {
+            killTree(qemu);
+        }
+        join(out);
+        join(errPump);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        String errText = stderr.toString(StandardCharsets.UTF_8);
+        if (!finished) {
+            throw new MoteException("timed out after " + options.timeout().toSeconds() + " s: QEMU was killed",
+                    "the guest may be hung: rerun with --gdb to attach a debugger, or raise --timeout");
+        }
+        int status = qemu.exitValue();
+        Integer guest = GuestExit.guestCode(profile.exit(), status, errText);
+        if (guest == null) {
+            err.print(errText);
+            String why = status == 0 ? "the guest stopped without reporting an exit code (a reset or triple fault?)"
+                    : "QEMU exited with status " + status;
+            throw new MoteException("running " + elf.getFileName() + " failed: " + why,
+                    "QEMU's messages are above; the command was: " + String.join(" ", cmd));
+        }
+        if (!errText.isEmpty()) {
+            err.print(errText);
+        }
+        return new RunResult(guest, status, took, cmd);
+    }
+
+    private static boolean waitFor(Process p, Duration timeout) throws IOException {
+        try {
+            if (timeout == null) {
+                p.waitFor();
+                return true;
+            }
+            return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            killTree(p);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while QEMU was running", e);
+        }
+    }
+
+    /** SIGTERM first, so QEMU can restore the terminal; SIGKILL whatever is left after 2 s. */
+    private static void killTree(Process p) {
+        List<ProcessHandle> tree = p.descendants().toList();
+        tree.forEach(ProcessHandle::destroy);
+        p.destroy();
+        try {
+            if (!p.waitFor(2, TimeUnit.SECONDS)) {
+                tree.forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread pump(InputStream in, OutputStream sink, String name) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[4096];
+            try (in) {
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    sink.write(buf, 0, n);
+                    sink.flush();
+                }
+            } catch (IOException e) {
+                // QEMU closed its end (it exited or was killed): nothing more to copy.
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.mote.sdk.run;
+
+import java.time.Duration;
+
+/**
+ * How to boot an image.
+ *
+ * @param timeout      kill QEMU after this long; null for no limit
+ * @param gdbPort      start halted with a gdb server on 127.0.0.1:port; null for none
+ * @param memBytes     guest RAM; null for the profile's ram.size
+ * @param cpu          CPU model; null for the profile's
+ * @param accel        how to pick the accelerator
+ * @param inheritStdin give QEMU this process's stdin (the console's input), else none
+ */
+public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, String cpu, Accel accel,
+        boolean inheritStdin) {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_GDB_PORT = 1234;
+
+    public RunOptions {
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("timeout: must be positive, got " + timeout.toSeconds() + " s");
+        }
+        if (gdbPort != null && (gdbPort < 1 || gdbPort > 65535)) {
+            throw new IllegalArgumentException("gdb port: must be 1..65535, got " + gdbPort);
+        }
+        if (memBytes != null && memBytes < (1 << 20)) {
+            throw new IllegalArgumentException("mem: must be at least 1M, got " + memBytes + " bytes");
+        }
+    }
+
+    /** 60 s timeout, no gdb, the profile's memory and CPU, automatic accelerator, no stdin. */
+    public static RunOptions defaults() {
+        return new RunOptions(DEFAULT_TIMEOUT, null, null, null, Accel.AUTO, false);
+    }
+
+    public RunOptions withTimeout(Duration t) {
+        return new RunOptions(t, gdbPort, memBytes, cpu, accel, inheritStdin);
+    }
+
+    public RunOptions withCpu(String c) {
+        return new RunOptions(timeout, gdbPort, memBytes, c, accel, inheritStdin);
+    }
+
+    public RunOptions withGdbPort(Integer port) {
+        return new RunOptions(timeout, port, memBytes, cpu, accel, inheritStdin);
+    }
+
+    public RunOptions withAccel(Accel a) {
+        return new RunOptions(timeout, gdbPort, memBytes, cpu, a, inheritStdin);
+    }
+
+    /** KVM only when usable and the guest has the host's architecture (AUTO), or forced. */
+    public enum Accel {
+        AUTO, TCG, KVM
+    }
+}

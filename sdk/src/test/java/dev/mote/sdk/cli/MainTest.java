@@ -1,0 +1,140 @@
+package dev.mote.sdk.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mote.sdk.Fixtures;
+import dev.mote.sdk.run.RunOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Argument parsing and exit codes; nothing here starts QEMU or a compiler. */
+class MainTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private Main parse(String... args) {
+        Context ctx = new Context(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("PATH", System.getenv("PATH")),
+                Fixtures.repo(), false);
+        return Main.fromArgs(args, ctx);
+    }
+
+    private int run(String... args) {
+        return parse(args).run();
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpExitsZeroEverywhere() {
+        for (List<String> args : List.of(List.of("help"), List.of("--help"), List.of("-h"), List.of("help", "run"),
+                List.of("build", "--help"), List.of("run", "--help"), List.of("profiles", "--help"),
+                List.of("doctor", "-h"))) {
+            assertEquals(0, run(args.toArray(new String[0])), args.toString());
+        }
+        assertTrue(out().contains("usage: mote <command>"));
+        assertTrue(out().contains("usage: mote run <image.elf>"));
+        assertTrue(out().contains("mote build examples/hello -p qemu-virt-arm64 -o out/hello.elf"));
+        assertTrue(out().contains("gdb-multiarch -q out/panic.elf"));
+        assertTrue(Main.documented());
+    }
+
+    @Test
+    void usageErrorsExitTwoAndSayWhatIsWrong() {
+        assertEquals(2, run());
+        assertTrue(err().startsWith("mote: error: missing command\nhint: run 'mote help'"), err());
+        assertEquals(2, run("frobnicate"));
+        assertTrue(err().contains("mote: error: unknown command 'frobnicate'"));
+        assertEquals(2, run("build", "examples/hello"));
+        assertTrue(err().contains("mote: error: -p/--profile: missing"));
+        assertEquals(2, run("build", "-p", "qemu-virt-arm64"));
+        assertTrue(err().contains("<app-dir>: missing"));
+        assertEquals(2, run("build", "examples/hello", "-p"));
+        assertEquals(2, run("build", "examples/hello", "-p", "x", "--bogus"));
+        assertTrue(err().contains("Unrecognized option: --bogus"), err());
+        assertEquals(2, run("run"));
+        assertTrue(err().contains("<image.elf>: missing"));
+        assertEquals(2, run("run", "a.elf", "--timeout", "soon"));
+        assertTrue(err().contains("--timeout: 'soon' is not a number of seconds"));
+        assertEquals(2, run("run", "a.elf", "--mem", "lots"));
+        assertTrue(err().contains("--mem: 'lots' is not a size"));
+        assertEquals(2, run("run", "a.elf", "--accel", "hvf"));
+        assertEquals(2, run("profiles", "extra"));
+        assertTrue(err().contains("hint: usage: mote profiles [--json]"));
+    }
+
+    @Test
+    void runParsesItsOptionsWithoutStartingAnything() {
+        RunCommand.Run r = assertInstanceOf(RunCommand.Run.class,
+                parse("run", "out/x.elf", "--timeout", "5", "--mem", "64M", "--cpu", "cortex-a72").invocation());
+        assertEquals("out/x.elf", r.image());
+        assertNull(r.profile());
+        assertEquals(Duration.ofSeconds(5), r.options().timeout());
+        assertEquals(64L << 20, r.options().memBytes());
+        assertEquals("cortex-a72", r.options().cpu());
+        assertNull(r.options().gdbPort());
+    }
+
+    @Test
+    void gdbTakesAnOptionalPortAndDisablesTheDefaultTimeout() {
+        RunCommand.Run plain = (RunCommand.Run) parse("run", "x.elf").invocation();
+        assertEquals(RunOptions.DEFAULT_TIMEOUT, plain.options().timeout());
+        RunCommand.Run bare = (RunCommand.Run) parse("run", "--gdb", "x.elf").invocation();
+        assertEquals("x.elf", bare.image());
+        assertEquals(1234, bare.options().gdbPort());
+        assertNull(bare.options().timeout());
+        RunCommand.Run port = (RunCommand.Run) parse("run", "x.elf", "--gdb", "4321", "--timeout", "9").invocation();
+        assertEquals(4321, port.options().gdbPort());
+        assertEquals(Duration.ofSeconds(9), port.options().timeout());
+        RunCommand.Run last = (RunCommand.Run) parse("run", "x.elf", "--gdb").invocation();
+        assertEquals(1234, last.options().gdbPort());
+    }
+
+    @Test
+    void buildParsesDefinesAndJson() {
+        BuildCommand.Build b = (BuildCommand.Build) parse("build", "examples/panic", "-p", "qemu-virt-arm64",
+                "-o", "out/p.elf", "-D", "CRASH=4", "--json").invocation();
+        assertEquals("examples/panic", b.appDir());
+        assertEquals("out/p.elf", b.output());
+        assertEquals(List.of("CRASH=4"), b.options().defines());
+        assertTrue(b.json());
+    }
+
+    @Test
+    void failuresExitOneWithAHint() {
+        assertEquals(2, run("run", "no-such.elf", "-p", "qemu-virt-arm64"));
+        assertTrue(err().contains("mote: error: image '"), err());
+        assertTrue(err().contains("no-such.elf' does not exist"), err());
+        err.reset();
+        assertEquals(1, run("run", "pom.xml"));
+        assertTrue(err().startsWith("mote: error: run: "), err());
+        assertTrue(err().contains("not an ELF file"), err());
+    }
+
+    @Test
+    void profilesListsEveryBoardWithItsStatus() {
+        assertEquals(0, run("profiles"));
+        assertTrue(out().matches("(?s)NAME +ARCH +STATUS +DESCRIPTION\n.*"), out());
+        assertTrue(out().matches("(?s).*\nrpi4-arm64 +arm64 +built-not-run +Raspberry Pi 4.*"), out());
+        out.reset();
+        assertEquals(0, run("profiles", "--json"));
+        assertTrue(out().startsWith("[{\"name\":\"pc-x86_64\",\"arch\":\"x86_64\",\"status\":\"built-not-run\""),
+                out());
+        assertFalse(out().contains("\n{"));
+    }
+}

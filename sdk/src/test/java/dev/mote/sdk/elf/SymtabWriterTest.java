@@ -1,0 +1,80 @@
+package dev.mote.sdk.elf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SymtabWriterTest {
+    @TempDir
+    Path tmp;
+
+    private static ElfSymbol func(String name, long addr, long size) {
+        return new ElfSymbol(name, addr, size, ElfSymbol.STT_FUNC, ElfSymbol.STB_GLOBAL, 1);
+    }
+
+    @Test
+    void writesTheLayoutOfSymtabH() {
+        byte[] t = SymtabWriter.write(List.of(func("b", 0x2000, 8), func("a", 0x1000, 0x20)));
+        ByteBuffer b = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0x4d59534d, b.getInt(0));
+        assertArrayEquals("MSYM".getBytes(StandardCharsets.US_ASCII), new byte[] {t[0], t[1], t[2], t[3]});
+        assertEquals(2, b.getInt(4));
+        assertEquals(16 + 2 * 16, b.getInt(8));
+        assertEquals(4, b.getInt(12));
+        assertEquals(0x1000, b.getLong(16));
+        assertEquals(0x20, b.getInt(24));
+        assertEquals(0, b.getInt(28));
+        assertEquals(0x2000, b.getLong(32));
+        assertEquals(8, b.getInt(40));
+        assertEquals(2, b.getInt(44));
+        assertEquals("a\0b\0", new String(t, 48, 4, StandardCharsets.US_ASCII));
+        assertEquals(52, t.length);
+        assertEquals(2, SymtabWriter.count(t));
+    }
+
+    @Test
+    void sharesRepeatedNamesAndDropsExactDuplicates() {
+        byte[] t = SymtabWriter.write(List.of(func("init", 0x10, 4), func("init", 0x20, 4), func("init", 0x10, 4)));
+        ByteBuffer b = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(2, b.getInt(4));
+        assertEquals(5, b.getInt(12));
+        assertEquals(0, b.getInt(28));
+        assertEquals(0, b.getInt(44));
+    }
+
+    @Test
+    void tableOfARealElfIsSortedAndNamesEveryFunction() throws IOException {
+        ElfFile elf = ElfFile.read(TinyElf.build(tmp, "aarch64-none-elf"));
+        byte[] t = SymtabWriter.write(elf.functions());
+        ByteBuffer b = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
+        int count = b.getInt(4);
+        int stringsOff = b.getInt(8);
+        assertEquals(3, count);
+        long last = -1;
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            long addr = b.getLong(16 + 16 * i);
+            assertTrue(addr > last);
+            last = addr;
+            int nameOff = b.getInt(16 + 16 * i + 12);
+            int end = stringsOff + nameOff;
+            while (t[end] != 0) {
+                end++;
+            }
+            names.append(new String(t, stringsOff + nameOff, end - stringsOff - nameOff, StandardCharsets.UTF_8))
+                    .append(' ');
+        }
+        for (String n : List.of("_start", "twice", "thrice")) {
+            assertTrue(names.toString().contains(n + " "), names.toString());
+        }
+    }
+}

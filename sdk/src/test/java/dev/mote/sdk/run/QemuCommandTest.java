@@ -1,0 +1,53 @@
+package dev.mote.sdk.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mote.sdk.Fixtures;
+import dev.mote.sdk.profile.Arch;
+import dev.mote.sdk.profile.Profile;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class QemuCommandTest {
+    private final Profile virt = Fixtures.profile("qemu-virt-arm64");
+    private final Profile microvm = Fixtures.profile("qemu-microvm-x86_64");
+
+    @Test
+    void bootsTheElfWithTheProfilesMachine() {
+        List<String> cmd = QemuCommand.build(virt, Path.of("out/hello.elf"), RunOptions.defaults(), false);
+        assertEquals(List.of("qemu-system-aarch64", "-nodefaults", "-display", "none", "-serial", "stdio",
+                "-monitor", "none", "-no-reboot", "-m", "128M", "-cpu", "cortex-a53", "-accel", "tcg",
+                "-kernel", "out/hello.elf", "-machine", "virt,gic-version=2", "-semihosting-config",
+                "enable=on,target=native"), cmd);
+    }
+
+    @Test
+    void optionsOverrideTheProfile() {
+        RunOptions o = new RunOptions(null, 1235, 64L << 20, "cortex-a72", RunOptions.Accel.KVM, false);
+        List<String> cmd = QemuCommand.build(virt, Path.of("h.elf"), o, true);
+        String line = String.join(" ", cmd);
+        assertTrue(line.contains("-m 64M -cpu cortex-a72 -accel kvm"), line);
+        assertTrue(line.endsWith("-S -gdb tcp:127.0.0.1:1235"), line);
+    }
+
+    @Test
+    void kvmOnlyWhenAskedOrTheSameArch() {
+        assertTrue(QemuCommand.useKvm(virt, RunOptions.defaults().withAccel(RunOptions.Accel.KVM)));
+        assertFalse(QemuCommand.useKvm(microvm, RunOptions.defaults().withAccel(RunOptions.Accel.TCG)));
+        boolean armHost = Arch.host() == Arch.ARM64;
+        if (!armHost) {
+            assertFalse(QemuCommand.useKvm(virt, RunOptions.defaults()));
+        }
+    }
+
+    @Test
+    void gdbAttachCommandNamesTheArchitectureForX86() {
+        assertEquals("gdb-multiarch -q out/h.elf -ex 'target remote 127.0.0.1:1234'",
+                QemuCommand.gdbAttach(virt, Path.of("out/h.elf"), 1234));
+        assertEquals("gdb-multiarch -q h.elf -ex 'target remote 127.0.0.1:9' -ex 'set architecture i386:x86-64'",
+                QemuCommand.gdbAttach(microvm, Path.of("h.elf"), 9));
+    }
+}
