@@ -26,10 +26,14 @@ final class Qemu {
     }
 
     static Path build(String example, String profile, Path outDir) throws IOException {
+        return build(example, profile, outDir, BuildOptions.defaults());
+    }
+
+    static Path build(String example, String profile, Path outDir, BuildOptions options) throws IOException {
         Path out = outDir.resolve(example + "-" + profile + ".elf");
         ByteArrayOutputStream diag = new ByteArrayOutputStream();
         new BuildDriver(Fixtures.sdk(), Fixtures.tools(), new PrintStream(diag, true, StandardCharsets.UTF_8))
-                .build(Fixtures.example(example), Fixtures.profile(profile), out, BuildOptions.defaults());
+                .build(Fixtures.example(example), Fixtures.profile(profile), out, options);
         return out;
     }
 
