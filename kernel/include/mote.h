@@ -27,6 +27,9 @@ int app_main(void);
 #define MOTE_ETIMEDOUT (-110) /* the wait timed out */
 #define MOTE_EAGAIN   (-11) /* would block and timeout was 0 */
 #define MOTE_EPERM    (-1)  /* not allowed (e.g. unlocking another thread's mutex) */
+#define MOTE_EIO      (-5)  /* the device reported an error */
+#define MOTE_ENOENT   (-2)  /* nothing there (e.g. a blank boot-state record) */
+#define MOTE_ENODEV   (-19) /* the board has no such device (e.g. no flash attached) */
 
 #define MOTE_EXIT_PANIC 101 /* exit code after a panic or fault */
 #define MOTE_FOREVER  UINT32_MAX /* timeout: wait without limit */
