@@ -9,8 +9,10 @@
 #include "cpu.h"
 
     .section .text.boot, "ax"
-    .globl _start
+    .globl _start, boot_handoff
     .type _start, %function
+/* A Mote bootloader starts images here too: EL1, MMU off, x0 = the DTB. */
+boot_handoff:
 _start:
     /*
      * An arm64 Linux "Image" header, so the same code also boots as a raw

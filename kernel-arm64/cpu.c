@@ -25,6 +25,7 @@ static struct {
 } dt;
 
 static void fdt_scan(void);
+static const uint8_t *fdt_find(void);
 
 /*
  * First call from kmain, IRQs masked, MMU off. Installs the vectors, points
@@ -76,6 +77,12 @@ void arch_irq_restore(unsigned long flags)
 void arch_irq_enable(void)
 {
     daif_unmask_irq();
+}
+
+/* dsb, not dmb: it must also order normal-memory stores against device-memory (MMIO) ones. */
+void arch_mb(void)
+{
+    dsb_sy();
 }
 
 /*
@@ -137,6 +144,22 @@ int power_off_resume(void)
 }
 
 /* RAM from the DTB's /memory node (the bank holding the image), else the board's. */
+uintptr_t arch_boot_info(void)
+{
+    return (uintptr_t)fdt_find();
+}
+
+/* The loaded code was written with the MMU and caches off: drop stale instructions. */
+void arch_boot_jump(uintptr_t entry, uintptr_t info)
+{
+    daif_mask_irq();
+    dsb_sy();
+    ic_iallu();
+    dsb_sy();
+    isb();
+    br_x0(entry, info);
+}
+
 void arch_ram_range(uintptr_t *base, uint64_t *size)
 {
     if (dt.ram_size) {

@@ -68,6 +68,7 @@ static inline void write_cntkctl_el1(uint64_t v) { __asm__ volatile("msr cntkctl
 static inline void tlbi_vmalle1(void) { __asm__ volatile("tlbi vmalle1" ::: "memory"); }
 static inline void tlbi_vaae1is(uint64_t va) { __asm__ volatile("tlbi vaae1is, %0" :: "r"(va >> 12) : "memory"); }
 static inline void ic_iallu(void) { __asm__ volatile("ic iallu" ::: "memory"); }
+static inline __attribute__((noreturn)) void br_x0(uintptr_t to, uintptr_t x0_val) { register uintptr_t x0 __asm__("x0") = x0_val; __asm__ volatile("br %1" :: "r"(x0), "r"(to) : "memory"); __builtin_unreachable(); }
 
 /* ---- generic timer (EL1 virtual timer) ---- */
 static inline uint64_t read_cntfrq_el0(void) { uint64_t v; __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v)); return v; }

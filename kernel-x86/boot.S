@@ -10,7 +10,7 @@
  *
  * Both arrive in 32-bit protected mode, paging off, flat segments, no stack.
  * We record the TSC, the boot info, zero .bss, build a temporary identity
- * map (first 1 GiB in 2 MiB pages: the image and all the RAM the core
+ * map (first 1 GiB in 2 MiB pages, and 3-4 GiB uncached for MMIO: the image and all the RAM the core
  * manages, which it caps at 256 MiB above the image), enable PAE, long
  * mode, NX and WP, and call kmain() on the boot stack with IRQs off.
  * The core's mmu_init() replaces this map with the real one.
@@ -28,6 +28,7 @@
 #define EFER_LME        (1 << 8)
 #define PTE_P_RW        0x3
 #define PTE_PS          0x80
+#define PTE_PCD_PWT     0x18
 #define BOOT_STACK_SIZE 8192
 
     .section .text.boot, "ax"
@@ -94,6 +95,17 @@ boot_common:
     add $0x200000, %eax
     add $8, %edi
     loop 1b
+    /* PDPT[3] -> PD for 3-4 GiB, uncached: the MMIO (LAPIC, IOAPIC, virtio)
+     * a bootloader uses without ever building its own page tables. */
+    mov $boot_pd_mmio + PTE_P_RW, %eax
+    mov %eax, boot_pdpt + 3 * 8
+    mov $boot_pd_mmio, %edi
+    mov $0xc0000000 + PTE_P_RW + PTE_PS + PTE_PCD_PWT, %eax
+    mov $512, %ecx
+4:  mov %eax, (%edi)
+    add $0x200000, %eax
+    add $8, %edi
+    loop 4b
 
     mov $boot_pml4, %eax
     mov %eax, %cr3
@@ -137,6 +149,34 @@ long_entry:
     hlt
     jmp 3b
 
+    /*
+     * boot_handoff: where a Mote bootloader starts this image (arch_boot_jump).
+     * Long mode already, paging on with the low 1 GiB identity-mapped, IRQs
+     * off; edi = boot protocol, esi = its boot info. We keep the bootloader's
+     * page tables until mmu_init() replaces them, load our own GDT, clear
+     * .bss and join the common path.
+     */
+    .globl boot_handoff
+boot_handoff:
+    mov %edi, %r8d
+    rdtsc
+    mov %eax, boot_tsc(%rip)
+    mov %edx, boot_tsc + 4(%rip)
+    mov %r8d, boot_proto(%rip)
+    mov %esi, boot_info(%rip)
+    cld
+    lea __bss_start(%rip), %rdi
+    lea __bss_end(%rip), %rcx
+    sub %rdi, %rcx
+    shr $3, %rcx
+    xor %eax, %eax
+    rep stosq
+    lgdt boot_gdt_ptr64(%rip)
+    pushq $GDT_KCODE
+    lea long_entry(%rip), %rax
+    pushq %rax
+    lretq
+
     /* PVH entry note. QEMU reads the descriptor as 8 bytes, so .quad. */
     .section .note.Xen, "a", @note
     .balign 4
@@ -152,6 +192,10 @@ long_entry:
 boot_gdt_ptr:
     .word 5 * 8 - 1
     .long cpu_gdt
+    .balign 8
+boot_gdt_ptr64:                 /* the same table, loaded from 64-bit code */
+    .word 5 * 8 - 1
+    .quad cpu_gdt
 
     /* Written before .bss is zeroed, so they live in .data. */
     .section .data.boot, "aw"
@@ -166,5 +210,6 @@ boot_info:  .long 0
 boot_pml4:  .space 4096
 boot_pdpt:  .space 4096
 boot_pd:    .space 4096
+boot_pd_mmio: .space 4096
 boot_stack: .space BOOT_STACK_SIZE
 boot_stack_top:

@@ -141,6 +141,12 @@ void arch_irq_enable(void)
     sti();
 }
 
+/* Orders stores to RAM before a device reads them (virtio rings vs. the doorbell). */
+void arch_mb(void)
+{
+    mfence();
+}
+
 /* IRQs off on entry. sti;hlt cannot lose a wake-up: sti takes effect after hlt. */
 void arch_idle(void)
 {
@@ -164,6 +170,18 @@ void arch_power_off(int code)
 }
 
 /* The frame pointer of our caller: its rbp, which our own frame saved. */
+uintptr_t arch_boot_info(void)
+{
+    return boot_info;
+}
+
+/* Paging stays on: boot.S's identity map of the low 1 GiB carries the jump. */
+void arch_boot_jump(uintptr_t entry, uintptr_t info)
+{
+    cli();
+    jmp_handoff(entry, boot_proto, info);
+}
+
 uintptr_t arch_frame_address(void)
 {
     return *(const uintptr_t *)__builtin_frame_address(0);

@@ -61,6 +61,8 @@ static inline void sti(void) { __asm__ volatile("sti" : : : "memory"); }
 /* `sti` delays interrupts by one instruction, so none can slip in before `hlt`. */
 static inline void sti_hlt(void) { __asm__ volatile("sti; hlt" : : : "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" : : : "memory"); }
+static inline __attribute__((noreturn)) void jmp_handoff(uintptr_t to, uint32_t proto, uintptr_t info) { __asm__ volatile("jmp *%0" : : "r"(to), "D"(proto), "S"(info) : "memory"); __builtin_unreachable(); }
+static inline void mfence(void) { __asm__ volatile("mfence" : : : "memory"); }
 static inline void pause(void) { __asm__ volatile("pause" : : : "memory"); }
 
 /* ---- MMIO (uncached device pages; volatile keeps every access) ---- */

@@ -32,6 +32,7 @@ int app_main(void);
 #define MOTE_ENODEV   (-19) /* the board has no such device (e.g. no flash attached) */
 
 #define MOTE_EXIT_PANIC 101 /* exit code after a panic or fault */
+#define MOTE_EXIT_NOBOOT 102 /* the bootloader found no image it may start */
 #define MOTE_FOREVER  UINT32_MAX /* timeout: wait without limit */
 
 /* ---- console and strings (a small freestanding libc) ---- */
@@ -144,6 +145,41 @@ struct mote_timer {
 void mote_timer_start(struct mote_timer *t, uint32_t delay_ms, uint32_t period_ms,
                       void (*fn)(struct mote_timer *t, void *arg), void *arg);
 void mote_timer_stop(struct mote_timer *t);
+
+/* ---- flash: the board's persistent storage (the first virtio-blk device) ---- */
+/*
+ * Byte offsets and lengths, any alignment. Every call may block (it waits
+ * for the device). MOTE_ENODEV: the board has no flash; MOTE_EINVAL: the
+ * range runs past the end; MOTE_EIO: the device reported an error.
+ */
+/* Size of the flash in bytes. */
+int mote_flash_size(uint64_t *bytes);
+/* Read `len` bytes at `offset` into `buf`. */
+int mote_flash_read(uint64_t offset, void *buf, size_t len);
+/*
+ * Write `len` bytes from `buf` at `offset`; returns once they are durable
+ * (flushed). MOTE_EPERM if the flash is read-only.
+ */
+int mote_flash_write(uint64_t offset, const void *buf, size_t len);
+
+/* ---- verified boot: test, confirm, revert (docs/boot-flow.md) ---- */
+struct mote_boot_status {
+    char slot;                 /* 'A' or 'B': where the running image came from */
+    bool testing;              /* a TEST boot: not yet confirmed */
+    uint32_t version[3];       /* the running image's version, major.minor.patch */
+    uint32_t security_counter; /* the running image's counter */
+    uint32_t min_security_counter; /* the lowest counter the bootloader will accept */
+};
+/* What the bootloader started, read from the flash. MOTE_ENODEV without flash. */
+int mote_boot_status(struct mote_boot_status *st);
+/*
+ * Confirm the running image: it stays after the next reboot, and its
+ * security counter becomes the floor for future images. A new image that
+ * is not confirmed by the time the device boots again (it crashed, hung or
+ * was reset) is reverted to the previous one. Returns 0, also when already
+ * confirmed.
+ */
+int mote_confirm(void);
 
 /* ---- the device ---- */
 /* Name of the device profile this image was built for. */

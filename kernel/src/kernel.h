@@ -49,11 +49,14 @@ void page_pool_reserve(struct page_pool *pp, uintptr_t addr, size_t n);
 
 /* ---- mem.c: the machine's page allocator ---- */
 void mem_init(void);
+void mem_init_window(uintptr_t start, uintptr_t end);
 uint64_t mem_total(void);
 size_t mem_pages_free(void);
 /* n contiguous zeroed pages, or NULL. Any context. */
 void *page_alloc(size_t n);
 void page_free(void *p, size_t n);
+/* 1 if [p, p + n) is identity-mapped RAM (image or pages), so a device may DMA to it; 0 for a thread stack. */
+int mem_dma_ok(const void *p, size_t n);
 
 /* ---- heap.c: first-fit allocator with coalescing (pure logic, host-tested) ---- */
 struct heap_block;

@@ -35,14 +35,3 @@ void kmain(void)
         panic("cannot create the main thread");
     sched_start();          // enables IRQs, runs threads; never returns
 }
-
-const char *mote_board_name(void)
-{
-    return board.name;
-}
-
-void mote_exit(int code)
-{
-    arch_irq_save();
-    arch_power_off(code);
-}

@@ -24,11 +24,18 @@ void mem_init(void)
     if (end <= start + 4 * PAGE_SIZE)
         panic("RAM [%p, %p) leaves no room above the image (ends at %p)",
               (void *)base, (void *)(base + size), (void *)start);
+    mem_init_window(start, end);
     ram_bytes = end - base;
+}
+
+/* Manage exactly [start, end) (page-aligned); the bootloader uses a window of its own. */
+void mem_init_window(uintptr_t start, uintptr_t end)
+{
     size_t npages = (end - start) / PAGE_SIZE;
     size_t map_pages = PAGE_ROUND_UP((npages + 63) / 64 * 8) / PAGE_SIZE;
     page_pool_init(&pool, start, npages, (uint64_t *)start);
     page_pool_reserve(&pool, start, map_pages);
+    ram_bytes = end - start;
 }
 
 uint64_t mem_total(void)
@@ -58,4 +65,12 @@ void page_free(void *p, size_t n)
     arch_irq_restore(flags);
     if (err)
         panic("page_free(%p, %zu): pages not allocated", p, n);
+}
+
+/* The image and the pool are identity-mapped; thread stacks live far above both (thread.c). */
+int mem_dma_ok(const void *p, size_t n)
+{
+    uintptr_t a = (uintptr_t)p;
+    uintptr_t end = pool.base + pool.npages * PAGE_SIZE;
+    return a >= (uintptr_t)__image_start && a <= end && n <= end - a;
 }

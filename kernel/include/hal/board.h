@@ -19,7 +19,11 @@ struct board {
     uint32_t virtio_count;     /* number of windows */
     uint32_t virtio_irq;       /* IRQ of the first window; +1 per window */
     uint32_t flags;            /* BOARD_F_* */
+    uint64_t part_offset[4];   /* flash partitions (byte offsets), indexed by PART_* */
+    uint64_t part_size[4];
 };
+
+enum { PART_BOOT_STATE, PART_SLOT_A, PART_SLOT_B, PART_PERSIST };
 
 #define BOARD_F_SEMIHOST   0x1u /* ARM64: power off through semihosting SYS_EXIT (carries the code) */
 #define BOARD_F_DEBUG_EXIT 0x2u /* x86: power off through isa-debug-exit at port 0xf4, writing code+1 */

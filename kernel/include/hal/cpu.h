@@ -37,8 +37,31 @@ void arch_irq_enable(void);
  */
 void arch_idle(void);
 
+/*
+ * Full memory barrier: every load and store before it, to normal memory or
+ * MMIO, is complete and visible to devices (DMA) before any after it. For
+ * drivers sharing rings with a device (virtio).
+ */
+void arch_mb(void);
+
 /* Power off the machine; under QEMU the process exits with `code`. */
 __attribute__((noreturn)) void arch_power_off(int code);
+
+/*
+ * The boot information this image was started with (ARM64: the device tree;
+ * x86_64: the PVH start_info or multiboot info), or 0: what a bootloader
+ * hands on to the image it starts.
+ */
+uintptr_t arch_boot_info(void);
+
+/*
+ * Start a loaded image at `entry`, its `boot_handoff` symbol (each port's
+ * boot.S defines one): ARM64 at EL1 with the MMU off and x0 = info; x86_64
+ * in long mode with the low 1 GiB identity-mapped, edi = the boot protocol,
+ * esi = info. IRQs off. Called by the bootloader, which never turns the MMU
+ * on; never returns.
+ */
+__attribute__((noreturn)) void arch_boot_jump(uintptr_t entry, uintptr_t info);
 
 /* Read the stack's frame pointer of the caller (for panic backtraces). */
 uintptr_t arch_frame_address(void);
