@@ -1,0 +1,157 @@
+/*
+ * virtio over virtio-mmio (virtio 1.x spec, section 4.2), legacy (version 1)
+ * and modern (version 2) windows (virtio.c), split virtqueues (virtq.c), and
+ * the virtio-blk driver on top (virtio_blk.c). Internal to the kernel and
+ * the bootloader; apps use mote_flash_* (flash.c).
+ *
+ * A struct virtio_dev must stay where it is once a request was made from a
+ * thread: its interrupt handler keeps a pointer to it.
+ *
+ * Waiting: a request completes by polling the used ring when the scheduler
+ * is not running (the bootloader, early boot) or when called from an
+ * interrupt handler; otherwise the caller sleeps on a semaphore that the
+ * device's interrupt posts. Nothing else changes between the two modes.
+ *
+ * DMA: the device reads and writes memory by physical address. Only memory
+ * from page_alloc() (identity-mapped) may be handed to it; thread stacks are
+ * NOT at their physical address. virtio_blk bounces every transfer through
+ * its own pages, so its callers may pass any buffer.
+ */
+#ifndef VIRTIO_H
+#define VIRTIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <mote.h>
+
+#define VIRTIO_ID_NET     1
+#define VIRTIO_ID_BLOCK   2
+#define VIRTIO_ID_CONSOLE 3
+
+#define VIRTIO_F_VERSION_1 32   /* feature bit numbers, as in the spec */
+
+#define VIRTQ_DESC_F_NEXT  1
+#define VIRTQ_DESC_F_WRITE 2    /* the device writes this buffer */
+
+struct virtq_desc {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t flags;
+    uint16_t next;
+};
+
+struct virtq_avail {
+    uint16_t flags;
+    uint16_t idx;
+    uint16_t ring[];
+};
+
+struct virtq_used_elem {
+    uint32_t id;
+    uint32_t len;
+};
+
+struct virtq_used {
+    uint16_t flags;
+    uint16_t idx;
+    struct virtq_used_elem ring[];
+};
+
+/* One split virtqueue: descriptors + avail ring in its first page, used ring in the next. */
+struct virtq {
+    unsigned index;            /* queue number on the device */
+    uint16_t size;             /* entries: a power of two */
+    uint16_t free_head;        /* first free descriptor, chained through `next` */
+    uint16_t nfree;
+    uint16_t last_used;        /* used->idx up to which we have consumed */
+    struct virtq_desc *desc;
+    struct virtq_avail *avail;
+    volatile struct virtq_used *used;
+    struct mote_sem done;      /* posted by the device's IRQ for every used buffer */
+    struct mote_mutex lock;    /* one virtio_transfer at a time (threads only) */
+};
+
+#define VIRTIO_MAX_QUEUES 2
+
+struct virtio_dev {
+    uintptr_t base;            /* MMIO window */
+    unsigned window;           /* index of the window on the board */
+    unsigned irq;              /* board.virtio_irq + window */
+    uint32_t version;          /* 1 legacy, 2 modern */
+    uint32_t device_id;
+    uint64_t features;         /* negotiated */
+    int irq_state;             /* 0 not tried, 1 attached, <0 irq_attach failed: poll */
+    int broken;                /* a request timed out: the device owns our buffers */
+    struct virtq *queues[VIRTIO_MAX_QUEUES];
+};
+
+/* One buffer of a descriptor chain. `addr` must be DMA-able (see above). */
+struct virtio_buf {
+    void *addr;
+    uint32_t len;
+    int device_writes;         /* 1: the device fills it (a read request's data, a status byte) */
+};
+
+/* Window number `n` of the board, if it holds a device (magic, version 1/2, id != 0). */
+int virtio_probe(unsigned n, struct virtio_dev *dev);
+/* The `nth` (0-based) window holding device `id`, in window order. MOTE_ENODEV if none. */
+int virtio_find(uint32_t id, unsigned nth, struct virtio_dev *dev);
+/*
+ * Reset, ACKNOWLEDGE, DRIVER, then offer the device's features masked by
+ * `wanted` (VIRTIO_F_VERSION_1 is added and required on a modern window).
+ * On return the device is in FEATURES_OK (modern) and dev->features holds
+ * the result; set up queues, then virtio_ready(). MOTE_EIO if the device refuses.
+ */
+int virtio_negotiate(struct virtio_dev *dev, uint64_t wanted);
+/* Allocate and register queue `index` with at most `max_size` entries. */
+int virtio_queue_setup(struct virtio_dev *dev, unsigned index, uint16_t max_size);
+/* Set DRIVER_OK: the device may now be used. */
+void virtio_ready(struct virtio_dev *dev);
+/* Mark the device FAILED and free its queues (on a failed init). */
+void virtio_fail(struct virtio_dev *dev);
+
+/* Aligned 32-bit / 64-bit reads of the device-specific config space at byte `off`. */
+uint32_t virtio_config_read32(struct virtio_dev *dev, unsigned off);
+uint64_t virtio_config_read64(struct virtio_dev *dev, unsigned off);
+
+/*
+ * Submit one chain of `n` buffers on queue `qi`, notify the device and wait
+ * until it returns the chain (polling or IRQ, see above). `*written` (may be
+ * NULL) gets the byte count the device reports. Returns 0, MOTE_ETIMEDOUT
+ * (the device is then marked broken), MOTE_EIO on a broken device, or
+ * MOTE_EINVAL (too many buffers, or one that is not DMA-able memory).
+ * Thread-safe per queue. From an IRQ handler only while no thread uses the
+ * same queue (the handler's poll would consume the thread's completion).
+ */
+int virtio_transfer(struct virtio_dev *dev, unsigned qi, const struct virtio_buf *bufs, unsigned n,
+                    uint32_t *written);
+
+/* ---- virtio_blk.c ---- */
+#define VIRTIO_BLK_SECTOR 512u
+#define VIRTIO_BLK_BOUNCE_SECTORS 32u   /* 16 KiB per request, at most */
+
+struct virtio_blk {
+    struct virtio_dev dev;
+    uint64_t sectors;          /* capacity in 512-byte sectors */
+    uint32_t block_size;       /* the device's preferred block size (512 if not offered) */
+    int read_only;
+    int can_flush;
+    uint8_t *req;              /* one DMA page: request header + status byte */
+    uint8_t *bounce;           /* VIRTIO_BLK_BOUNCE_SECTORS sectors of DMA pages */
+    struct mote_mutex lock;    /* one request at a time on req and bounce (threads only) */
+};
+
+/* Find the `nth` virtio-blk device and bring it up. MOTE_ENODEV if there is none. */
+int virtio_blk_init(struct virtio_blk *blk, unsigned nth);
+/*
+ * Read / write `nsectors` 512-byte sectors at `sector`. `buf` may be
+ * anywhere (it is copied through the driver's DMA pages). MOTE_EINVAL if
+ * the range is past the end, MOTE_EPERM writing a read-only device,
+ * MOTE_EIO if the device reports an error.
+ */
+int virtio_blk_read(struct virtio_blk *blk, uint64_t sector, void *buf, size_t nsectors);
+int virtio_blk_write(struct virtio_blk *blk, uint64_t sector, const void *buf, size_t nsectors);
+/* Make written data durable; 0 at once if the device has no write cache to flush. */
+int virtio_blk_flush(struct virtio_blk *blk);
+
+#endif
