@@ -189,9 +189,13 @@ static void ge_add_digit(struct ge *r, const struct ge_cached tab[8], int digit)
         ge_add(r, r, &tab[-digit - 1], 1);
 }
 
-/* r = a A + b B, both scalars below 2^253, by a joint signed 4-bit window. */
-static void ge_double_scalarmult(struct ge *r, const uint8_t a[32], const struct ge *pa,
-                                 const uint8_t b[32], const struct ge *pb)
+/*
+ * r = a A + b B, both scalars below 2^253, by a joint signed 4-bit window.
+ * Out of line: its 2.5 KiB of tables live only while it runs.
+ */
+static __attribute__((noinline)) void
+ge_double_scalarmult(struct ge *r, const uint8_t a[32], const struct ge *pa, const uint8_t b[32],
+                     const struct ge *pb)
 {
     struct ge_cached ta[8], tb[8];
     int8_t ea[64], eb[64];
@@ -254,6 +258,25 @@ static void sc_reduce(uint8_t out[32], const uint8_t h[64])
 }
 
 /*
+ * k = SHA-512(R || A || msg) mod L. Out of line, like ge_double_scalarmult,
+ * so the hash context and the point tables never share a stack frame (the
+ * bootloader runs this on an 8 KiB boot stack on x86_64).
+ */
+static __attribute__((noinline)) void ed25519_challenge(uint8_t k[32], const uint8_t r[32],
+                                                        const uint8_t pub[32], const uint8_t *msg,
+                                                        size_t len)
+{
+    struct sha512_ctx ctx;
+    uint8_t h[SHA512_DIGEST_SIZE];
+    sha512_init(&ctx);
+    sha512_update(&ctx, r, 32);
+    sha512_update(&ctx, pub, ED25519_PUBLIC_KEY_SIZE);
+    sha512_update(&ctx, msg, len);
+    sha512_final(&ctx, h);
+    sc_reduce(k, h);
+}
+
+/*
  * See crypto.h. Checks, in order: S < L, A decodes, R decodes, then
  * encode([S]B - [k]A) == R with k = SHA-512(R || A || msg) mod L.
  */
@@ -262,8 +285,7 @@ int ed25519_verify(const uint8_t sig[ED25519_SIGNATURE_SIZE], const uint8_t *msg
 {
     struct ge a, r, b;
     uint64_t s[4];
-    uint8_t h[SHA512_DIGEST_SIZE], k[32], check[32];
-    struct sha512_ctx ctx;
+    uint8_t k[32], check[32];
 
     sc_load(s, sig + 32);
     if (!sc_below_order(s))
@@ -273,13 +295,7 @@ int ed25519_verify(const uint8_t sig[ED25519_SIGNATURE_SIZE], const uint8_t *msg
     if (ge_decode(&r, sig))
         return ED25519_EBADR;
 
-    sha512_init(&ctx);
-    sha512_update(&ctx, sig, 32);
-    sha512_update(&ctx, pub, ED25519_PUBLIC_KEY_SIZE);
-    sha512_update(&ctx, msg, len);
-    sha512_final(&ctx, h);
-    sc_reduce(k, h);
-
+    ed25519_challenge(k, sig, pub, msg, len);
     (void)ge_decode(&b, base_enc);
     fe25519_neg(&a.x, &a.x);
     fe25519_neg(&a.t, &a.t);

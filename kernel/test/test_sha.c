@@ -28,7 +28,8 @@ void test_sha256_vectors(void)
 {
     CHECK_STR(sha256_hex("abc"),
               "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    CHECK_STR(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK_STR(sha256_hex(""),
+              "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     CHECK_STR(sha256_hex(msg448),
               "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
     CHECK_STR(sha256_hex(msg896),
@@ -37,17 +38,21 @@ void test_sha256_vectors(void)
 
 void test_sha512_vectors(void)
 {
-    CHECK_STR(sha512_hex("abc"), "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
-                                 "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
-    CHECK_STR(sha512_hex(""), "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
-                              "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e");
-    CHECK_STR(sha512_hex(msg448), "204a8fc6dda82f0a0ced7beb8e08a41657c16ef468b228a8279be331a703c335"
-                                  "96fd15c13b1b07f9aa1d3bea57789ca031ad85c7a71dd70354ec631238ca3445");
-    CHECK_STR(sha512_hex(msg896), "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018"
-                                  "501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909");
+    CHECK_STR(sha512_hex("abc"),
+              "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+              "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+    CHECK_STR(sha512_hex(""),
+              "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
+              "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e");
+    CHECK_STR(sha512_hex(msg448),
+              "204a8fc6dda82f0a0ced7beb8e08a41657c16ef468b228a8279be331a703c335"
+              "96fd15c13b1b07f9aa1d3bea57789ca031ad85c7a71dd70354ec631238ca3445");
+    CHECK_STR(sha512_hex(msg896),
+              "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018"
+              "501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909");
 }
 
-/* One million 'a', fed in chunks of 1, 2, 3, ... 199 bytes so every offset in a block is crossed. */
+/* One million 'a', fed in chunks of 1, 2, ... 199 bytes so every offset in a block is crossed. */
 void test_sha_million_a_streaming(void)
 {
     static uint8_t a[200];
