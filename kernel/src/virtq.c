@@ -235,6 +235,11 @@ int virtio_transfer(struct virtio_dev *dev, unsigned qi, const struct virtio_buf
         goto err_unlock;   /* only if an IRQ-context caller interrupted a thread's request */
     if (threads && dev->irq_state == 0)
         dev->irq_state = irq_attach(dev->irq, virtio_irq, dev) == 0 ? 1 : -1;
+    if (threads && dev->irq_state == 1) {
+        /* Drop posts of earlier requests that were already done when their caller looked. */
+        while (mote_sem_wait(&q->done, 0) == 0)
+            ;
+    }
     uint16_t head = chain_add(q, bufs, n);
     chain_publish(dev, q, head);
     err = chain_wait(dev, q, head, threads && dev->irq_state == 1, written);

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The QEMU command line for booting an image: no default devices or display, the console on
- * stdio, no monitor, power-off instead of reboot, then the profile's machine arguments.
+ * stdio, no monitor, power-off instead of reboot, then the profile's machine arguments and the
+ * options' extra arguments.
  */
 public final class QemuCommand {
     private QemuCommand() {
@@ -25,6 +26,7 @@ public final class QemuCommand {
                 "-accel", kvm ? "kvm" : "tcg",
                 "-kernel", elf.toString()));
         cmd.addAll(p.qemuArgs());
+        cmd.addAll(o.extraArgs());
         if (o.gdbPort() != null) {
             cmd.addAll(List.of("-S", "-gdb", "tcp:127.0.0.1:" + o.gdbPort()));
         }

@@ -1,6 +1,7 @@
 package dev.mote.sdk.run;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How to boot an image.
@@ -11,9 +12,11 @@ import java.time.Duration;
  * @param cpu          CPU model; null for the profile's
  * @param accel        how to pick the accelerator
  * @param inheritStdin give QEMU this process's stdin (the console's input), else none
+ * @param extraArgs    appended to the QEMU command after the profile's arguments (e.g. a
+ *                     {@code -drive} and {@code -device virtio-blk-device} for the flash)
  */
 public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, String cpu, Accel accel,
-        boolean inheritStdin) {
+        boolean inheritStdin, List<String> extraArgs) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_GDB_PORT = 1234;
 
@@ -27,6 +30,13 @@ public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, Strin
         if (memBytes != null && memBytes < (1 << 20)) {
             throw new IllegalArgumentException("mem: must be at least 1M, got " + memBytes + " bytes");
         }
+        extraArgs = extraArgs == null ? List.of() : List.copyOf(extraArgs);
+    }
+
+    /** Without extra QEMU arguments. */
+    public RunOptions(Duration timeout, Integer gdbPort, Long memBytes, String cpu, Accel accel,
+            boolean inheritStdin) {
+        this(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, List.of());
     }
 
     /** 60 s timeout, no gdb, the profile's memory and CPU, automatic accelerator, no stdin. */
@@ -35,19 +45,24 @@ public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, Strin
     }
 
     public RunOptions withTimeout(Duration t) {
-        return new RunOptions(t, gdbPort, memBytes, cpu, accel, inheritStdin);
+        return new RunOptions(t, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs);
     }
 
     public RunOptions withCpu(String c) {
-        return new RunOptions(timeout, gdbPort, memBytes, c, accel, inheritStdin);
+        return new RunOptions(timeout, gdbPort, memBytes, c, accel, inheritStdin, extraArgs);
     }
 
     public RunOptions withGdbPort(Integer port) {
-        return new RunOptions(timeout, port, memBytes, cpu, accel, inheritStdin);
+        return new RunOptions(timeout, port, memBytes, cpu, accel, inheritStdin, extraArgs);
     }
 
     public RunOptions withAccel(Accel a) {
-        return new RunOptions(timeout, gdbPort, memBytes, cpu, a, inheritStdin);
+        return new RunOptions(timeout, gdbPort, memBytes, cpu, a, inheritStdin, extraArgs);
+    }
+
+    /** These QEMU arguments instead of any given before; they go after the profile's. */
+    public RunOptions withExtraArgs(List<String> args) {
+        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, args);
     }
 
     /** KVM only when usable and the guest has the host's architecture (AUTO), or forced. */

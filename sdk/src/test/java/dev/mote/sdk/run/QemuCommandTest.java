@@ -8,6 +8,7 @@ import dev.mote.sdk.Fixtures;
 import dev.mote.sdk.profile.Arch;
 import dev.mote.sdk.profile.Profile;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,15 @@ class QemuCommandTest {
         String line = String.join(" ", cmd);
         assertTrue(line.contains("-m 64M -cpu cortex-a72 -accel kvm"), line);
         assertTrue(line.endsWith("-S -gdb tcp:127.0.0.1:1235"), line);
+    }
+
+    @Test
+    void extraArgsComeAfterTheProfiles() {
+        RunOptions o = RunOptions.defaults().withExtraArgs(List.of("-drive", "file=f.img,if=none,id=flash"))
+                .withTimeout(Duration.ofSeconds(5));
+        List<String> cmd = QemuCommand.build(microvm, Path.of("h.elf"), o, false);
+        assertEquals(List.of("-drive", "file=f.img,if=none,id=flash"), cmd.subList(cmd.size() - 2, cmd.size()));
+        assertTrue(cmd.indexOf("-machine") < cmd.indexOf("-drive"), String.join(" ", cmd));
     }
 
     @Test
