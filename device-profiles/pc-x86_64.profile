@@ -9,7 +9,8 @@ hardware      = built-not-run
 
 ram.base      = 0x0
 ram.size      = 512M          # the least the kernel assumes; the multiboot memory map rules
-load.address  = 0x100000      # 1 MiB, above the legacy BIOS area
+bootloader.address = 0x100000 # 1 MiB, above the legacy BIOS area: what GRUB loads
+load.address  = 0x180000      # the app, loaded by the bootloader
 boot.protocol = multiboot
 
 console.type  = ns16550

@@ -9,7 +9,10 @@ hardware      = emulated
 
 ram.base      = 0x0
 ram.size      = 128M
-load.address  = 0x100000
+# The bootloader is what QEMU loads (-kernel); it verifies the app in the flash and loads it
+# at load.address. Its code, data and working memory stay below load.address.
+bootloader.address = 0x100000
+load.address  = 0x180000
 boot.protocol = pvh
 
 console.type  = ns16550

@@ -8,9 +8,12 @@ hardware      = emulated
 
 ram.base      = 0x40000000
 ram.size      = 128M
-# QEMU puts its 1 MiB device tree at the start of RAM only if it fits below the image;
-# loading at +1 MiB leaves exactly that room, so the kernel finds the real RAM size (even -m 2M).
-load.address  = 0x40100000
+# The bootloader is what QEMU loads (-kernel); it verifies the app in the flash and loads it
+# at load.address. Its code, data and working memory stay below load.address.
+# QEMU puts its 1 MiB device tree at the start of RAM only if it fits below what it loads:
+# at RAM + 1 MiB it does, and both stages find the real RAM size in it (even -m 2M).
+bootloader.address = 0x40100000
+load.address  = 0x40180000
 boot.protocol = elf
 
 console.type  = pl011

@@ -11,7 +11,8 @@ hardware      = built-not-run
 
 ram.base      = 0x0
 ram.size      = 1G            # the smallest Pi 4; the firmware keeps the top for the GPU
-load.address  = 0x80000       # where the firmware loads kernel8.img
+bootloader.address = 0x80000  # where the firmware loads kernel8.img: the Mote bootloader
+load.address  = 0x100000      # the app, loaded by the bootloader
 boot.protocol = linux-image
 
 console.type  = pl011

@@ -1,6 +1,7 @@
 package dev.mote.sdk.build;
 
 import dev.mote.sdk.profile.Numbers;
+import dev.mote.sdk.profile.Partition;
 import dev.mote.sdk.profile.Profile;
 import java.util.List;
 
@@ -55,6 +56,15 @@ public final class BoardSource {
             default -> "0";
         };
         c.append("    .flags = ").append(flagNames).append(",\n");
+        StringBuilder offsets = new StringBuilder();
+        StringBuilder sizes = new StringBuilder();
+        for (String part : List.of("boot_state", "slot_a", "slot_b", "persist")) {
+            Partition pt = p.partition(part);
+            offsets.append(offsets.length() == 0 ? "" : ", ").append(Numbers.hex(pt == null ? 0 : pt.offset()));
+            sizes.append(sizes.length() == 0 ? "" : ", ").append(Numbers.hex(pt == null ? 0 : pt.size()));
+        }
+        c.append("    .part_offset = { ").append(offsets).append(" }, /* boot_state slot_a slot_b persist */\n");
+        c.append("    .part_size = { ").append(sizes).append(" },\n");
         c.append("};\n");
         return c.toString();
     }

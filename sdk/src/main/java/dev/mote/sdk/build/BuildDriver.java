@@ -7,6 +7,11 @@ import dev.mote.sdk.elf.ElfFile;
 import dev.mote.sdk.elf.ElfSection;
 import dev.mote.sdk.elf.ElfSymbol;
 import dev.mote.sdk.elf.SymtabWriter;
+import dev.mote.sdk.image.DevKey;
+import dev.mote.sdk.image.Image;
+import dev.mote.sdk.image.ImageBuilder;
+import dev.mote.sdk.image.ImageHeader;
+import dev.mote.sdk.image.SigningKey;
 import dev.mote.sdk.profile.Profile;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,9 +25,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Turns an app directory into a firmware ELF for one profile: compile the app's *.c and a
- * generated board.c (in parallel), link against the SDK's kernel, then link a second time with
- * the on-device symbol table built from the first link, and check that no function moved.
+ * Turns an app directory into a firmware ELF and a signed image for one profile: compile the
+ * app's *.c and a generated board.c (in parallel), link against the SDK's kernel, then link a
+ * second time with the on-device symbol table built from the first link, check that no function
+ * moved, and sign the loadable bytes into an image (docs/image-format.md). The ELF stays for gdb.
  * Intermediates go to {@code <outdir>/.mote/<app>-<profile>/}.
  */
 public final class BuildDriver {
@@ -37,18 +43,26 @@ public final class BuildDriver {
         this.diagnostics = diagnostics;
     }
 
-    /** Builds {@code appDir} for {@code profile} into {@code outFile}. */
+    /**
+     * Builds {@code appDir} for {@code profile}. {@code outFile} names the ELF (x.elf, or any
+     * name not ending in .img) or the image (x.img); the other goes beside it: x.elf and x.img.
+     */
     public BuildResult build(Path appDir, Profile profile, Path outFile, BuildOptions options)
             throws IOException {
         long start = System.nanoTime();
         List<Path> sources = sources(appDir);
+        String app = appDir.toAbsolutePath().normalize().getFileName().toString();
+        if (app.length() > ImageHeader.MAX_NAME || !app.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("app directory name '" + app + "' cannot go in the image header:"
+                    + " use at most " + ImageHeader.MAX_NAME + " ASCII letters, digits or punctuation");
+        }
         Path clang = tools.require("clang");
         Path lld = tools.require("ld.lld");
         Path objcopy = profile.bootProtocol() == Profile.BootProtocol.LINUX_IMAGE
                 ? tools.require("llvm-objcopy") : null;
 
-        Path out = outFile.toAbsolutePath().normalize();
-        String app = appDir.toAbsolutePath().normalize().getFileName().toString();
+        Path out = elfPath(outFile.toAbsolutePath().normalize());
+        Path imageOut = imagePath(out);
         Path buildDir = out.getParent().resolve(".mote").resolve(app + "-" + profile.name());
         Files.createDirectories(buildDir);
 
@@ -89,9 +103,33 @@ public final class BuildDriver {
                 throw new MoteException("build failed: llvm-objcopy could not write " + bin, null);
             }
         }
+        SigningKey key = options.key();
+        Path devKey = null;
+        if (key == null) {
+            devKey = DevKey.location(appDir, Path.of(System.getProperty("user.home")));
+            key = DevKey.loadOrCreate(devKey);
+            DevKey.warning(devKey, key).forEach(diagnostics::println);
+        }
+        Image image = ImageBuilder.fromElf(elf, profile.name(), profile.arch()).appName(app)
+                .version(options.version()).securityCounter(options.securityCounter()).sign(key);
+        image.write(imageOut);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        return new BuildResult(display(outFile, out), bin == null ? null : display(outFile, bin), profile,
-                Files.size(out), elf.loadableSize(), SymtabWriter.count(symtab), took);
+        return new BuildResult(display(outFile, out), bin == null ? null : display(outFile, bin),
+                display(outFile, imageOut), image.header(), key.publicKey().keyIdHex(), devKey, profile,
+                Files.size(out), image.size(), elf.loadableSize(), SymtabWriter.count(symtab), took);
+    }
+
+    /** out/hello.img -> out/hello.elf; any other name is the ELF's own. */
+    static Path elfPath(Path out) {
+        String name = out.getFileName().toString();
+        return name.endsWith(".img") ? out.resolveSibling(name.substring(0, name.length() - 4) + ".elf") : out;
+    }
+
+    /** out/hello.elf -> out/hello.img; any other name gets .img appended. */
+    static Path imagePath(Path elf) {
+        String name = elf.getFileName().toString();
+        String base = name.endsWith(".elf") ? name.substring(0, name.length() - 4) : name;
+        return elf.resolveSibling(base + ".img");
     }
 
     /** out/hello.elf -> out/hello.bin; any other name gets .bin appended. */

@@ -1,24 +1,46 @@
 package dev.mote.sdk.build;
 
+import dev.mote.sdk.image.SigningKey;
+import dev.mote.sdk.image.Version;
 import java.util.List;
 
 /**
  * How to build, beyond the app, profile and output.
  *
- * @param defines preprocessor definitions for the app's sources, NAME or NAME=VALUE (-D)
- * @param jobs    parallel compiler processes; 0 means one per CPU
- * @param verbose print every tool command before running it
+ * @param defines         preprocessor definitions for the app's sources, NAME or NAME=VALUE (-D)
+ * @param jobs            parallel compiler processes; 0 means one per CPU
+ * @param verbose         print every tool command before running it
+ * @param key             signs the image; null means the checkout's development key (with a warning)
+ * @param version         the app version in the image header
+ * @param securityCounter the anti-rollback counter in the image header
  */
-public record BuildOptions(List<String> defines, int jobs, boolean verbose) {
+public record BuildOptions(List<String> defines, int jobs, boolean verbose, SigningKey key, Version version,
+        long securityCounter) {
     public BuildOptions {
         defines = List.copyOf(defines);
         if (jobs < 0) {
             throw new IllegalArgumentException("jobs: must be >= 0, got " + jobs);
         }
+        if (version == null) {
+            throw new IllegalArgumentException("version: required (Version.ZERO for 0.0.0)");
+        }
+        if (securityCounter < 0 || securityCounter > 0xffff_ffffL) {
+            throw new IllegalArgumentException("security counter: must be 0..4294967295, got " + securityCounter);
+        }
     }
 
-    /** No defines, one job per CPU, quiet. */
+    /** Signed with the development key, version 0.0.0, security counter 0. */
+    public BuildOptions(List<String> defines, int jobs, boolean verbose) {
+        this(defines, jobs, verbose, null, Version.ZERO, 0);
+    }
+
+    /** No defines, one job per CPU, quiet, development key. */
     public static BuildOptions defaults() {
         return new BuildOptions(List.of(), 0, false);
+    }
+
+    /** The same options, signing with {@code signingKey}. */
+    public BuildOptions withKey(SigningKey signingKey) {
+        return new BuildOptions(defines, jobs, verbose, signingKey, version, securityCounter);
     }
 }

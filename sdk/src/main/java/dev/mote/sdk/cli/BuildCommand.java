@@ -3,6 +3,7 @@ package dev.mote.sdk.cli;
 import dev.mote.sdk.build.BuildDriver;
 import dev.mote.sdk.build.BuildOptions;
 import dev.mote.sdk.build.BuildResult;
+import dev.mote.sdk.image.Version;
 import dev.mote.sdk.profile.Profile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,7 +14,10 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-/** `mote build <app-dir> -p <profile> -o <out>`: compile and link an app into a firmware ELF. */
+/**
+ * `mote build <app-dir> -p <profile> -o <out>`: compile and link an app into a firmware ELF and
+ * sign it into an image beside it (with --key, else the checkout's development key).
+ */
 final class BuildCommand implements Command {
     @Override
     public String name() {
@@ -22,38 +26,47 @@ final class BuildCommand implements Command {
 
     @Override
     public String summary() {
-        return "compile an app and link it with the kernel into a firmware image";
+        return "compile an app, link it with the kernel, and sign the firmware image";
     }
 
     @Override
     public String usage() {
-        return "mote build <app-dir> -p <profile> [-o <out.elf>] [-D NAME[=VALUE]]... [--json]";
+        return "mote build <app-dir> -p <profile> [-o <out.elf|out.img>] [--key <key>] [--version V]"
+                + " [--security-counter N] [-D NAME[=VALUE]]... [--json]";
     }
 
     @Override
     public String examples() {
         return String.join("\n",
-                "  mote build examples/hello -p qemu-virt-arm64 -o out/hello.elf",
+                "  mote build examples/hello -p qemu-virt-arm64 -o out/hello.elf      # + out/hello.img",
+                "  mote build examples/hello -p qemu-virt-arm64 --key keys/fleet.key --version 1.2.0 \\",
+                "      --security-counter 3 -o out/hello.img                           # + out/hello.elf",
                 "  mote build examples/hello -p qemu-microvm-x86_64 -o out/hello-x86.elf",
                 "  mote build examples/panic -p qemu-virt-arm64 -o out/panic.elf -D CRASH=4",
                 "  mote build examples/hello -p rpi4-arm64 -o out/kernel8.elf   # also writes out/kernel8.bin",
-                "The default output is out/<app>.elf. -p takes a profile name (see 'mote profiles') or",
-                "a path to a .profile file.");
+                "Writes the ELF (for gdb and 'mote run') and the signed image (for the flasher and OTA) side",
+                "by side; the default is out/<app>.elf + out/<app>.img. Without --key the image is signed with",
+                "the checkout's development key (.mote/dev-signing.key, created on first use): fine for QEMU,",
+                "never for shipped devices. -p takes a profile name (see 'mote profiles') or a .profile file.");
     }
 
     @Override
     public Options options() {
-        return new Options()
+        Options o = new Options()
                 .addOption(Option.builder("p").longOpt("profile").hasArg().argName("profile")
                         .desc("device profile: a name or a .profile file (required)").build())
-                .addOption(Option.builder("o").longOpt("output").hasArg().argName("out.elf")
-                        .desc("where to write the image (default out/<app>.elf)").build())
+                .addOption(Option.builder("o").longOpt("output").hasArg().argName("out.elf|out.img")
+                        .desc("the ELF or the image to write; the other goes beside it (default out/<app>.elf)")
+                        .build())
+                .addOption(SigningArgs.key())
+                .addOption(SigningArgs.passphraseEnv())
                 .addOption(Option.builder("D").longOpt("define").hasArg().argName("NAME[=VALUE]")
                         .desc("preprocessor definition for the app's sources (repeatable)").build())
                 .addOption(Option.builder("j").longOpt("jobs").hasArg().argName("N")
                         .desc("parallel compiles (default: one per CPU)").build())
                 .addOption(Option.builder("v").longOpt("verbose").desc("print every tool command").build())
                 .addOption(Option.builder().longOpt("json").desc("print the result as JSON").build());
+        return SigningArgs.addHeaderOptions(o);
     }
 
     @Override
@@ -79,30 +92,40 @@ final class BuildCommand implements Command {
             }
         }
         String[] defines = line.getOptionValues("D");
+        Long counter = SigningArgs.counter(line, "security-counter");
         BuildOptions options = new BuildOptions(defines == null ? List.of() : List.of(defines), jobs,
-                line.hasOption("v"));
-        return new Build(positional.get(0), profile, line.getOptionValue("o"), options, line.hasOption("json"));
+                line.hasOption("v"), null, SigningArgs.version(line, Version.ZERO), counter == null ? 0 : counter);
+        return new Build(positional.get(0), profile, line.getOptionValue("o"), options, line.getOptionValue("key"),
+                line.getOptionValue("passphrase-env"), line.hasOption("json"));
     }
 
-    /** A parsed `mote build`. */
-    record Build(String appDir, String profile, String output, BuildOptions options, boolean json)
-            implements Invocation {
+    /** A parsed `mote build`; key is null for the development key. */
+    record Build(String appDir, String profile, String output, BuildOptions options, String key,
+            String passphraseEnv, boolean json) implements Invocation {
         @Override
         public int execute(Context ctx) throws IOException {
             Path app = ctx.path(appDir);
             Profile p = ctx.profiles().resolve(profile);
             Path out = output != null ? ctx.path(output)
                     : ctx.path("out").resolve(app.toAbsolutePath().normalize().getFileName() + ".elf");
+            BuildOptions o = key == null ? options
+                    : options.withKey(SigningArgs.signingKey(ctx, key, passphraseEnv));
             BuildDriver driver = new BuildDriver(ctx.sdk(), ctx.tools(), ctx.err());
-            BuildResult r = driver.build(app, p, out, options);
+            BuildResult r = driver.build(app, p, out, o);
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("elf", r.elf().toString());
                 m.put("bin", r.bin() == null ? null : r.bin().toString());
+                m.put("image", r.image().toString());
+                m.put("version", r.header().version().toString());
+                m.put("security_counter", r.header().securityCounter());
+                m.put("key_id", r.keyId());
+                m.put("dev_key", r.devKey() == null ? null : r.devKey().toString());
                 m.put("profile", p.name());
                 m.put("arch", p.arch().keyword());
                 m.put("loadable_bytes", r.loadableBytes());
                 m.put("elf_bytes", r.elfBytes());
+                m.put("image_bytes", r.imageBytes());
                 m.put("functions", r.functions());
                 m.put("seconds", r.took().toMillis() / 1000.0);
                 ctx.out().println(Json.write(m));

@@ -27,7 +27,8 @@ public final class Main {
     static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new BuildCommand(), new RunCommand(), new ProfilesCommand(), new DoctorCommand())) {
+        for (Command c : List.of(new BuildCommand(), new RunCommand(), new KeygenCommand(), new SignCommand(),
+                new VerifyCommand(), new InspectCommand(), new ProfilesCommand(), new DoctorCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
@@ -125,7 +126,7 @@ public final class Main {
         if (c == null) {
             w.println("usage: mote <command> [options]");
             w.println();
-            w.println("Build firmware for small devices from a C app and run it under QEMU.");
+            w.println("Build signed firmware for small devices from a C app and run it under QEMU.");
             w.println();
             w.println("commands:");
             for (Command cmd : COMMANDS.values()) {
@@ -135,8 +136,10 @@ public final class Main {
             w.println();
             w.println("examples:");
             w.println("  mote doctor");
-            w.println("  mote build examples/hello -p qemu-virt-arm64 -o out/hello.elf");
+            w.println("  mote build examples/hello -p qemu-virt-arm64 -o out/hello.elf   # + signed out/hello.img");
             w.println("  mote run out/hello.elf");
+            w.println("  mote keygen --out keys/fleet && mote sign out/hello.img --key keys/fleet.key");
+            w.println("  mote verify out/hello.img --pub keys/fleet.pub -p qemu-virt-arm64");
             w.println();
             w.println("exit codes: 0 ok, 1 failed, 2 usage error; 'mote run' exits with the guest's code.");
             return EXIT_OK;

@@ -9,6 +9,8 @@ import java.util.List;
  * {@link ProfileParser}; every other component reads this model.
  *
  * @param source     the file it was read from
+ * @param loadAddress       where apps are linked (the bootloader loads them there)
+ * @param bootloaderAddress where the bootloader is linked; it must end below loadAddress
  * @param virtio     the virtio-mmio windows, or null if the board has none
  * @param qemuBinary the emulator, or null for a board that is only built (hardware profiles)
  */
@@ -22,6 +24,7 @@ public record Profile(
         long ramBase,
         long ramSize,
         long loadAddress,
+        long bootloaderAddress,
         BootProtocol bootProtocol,
         String consoleType,
         long consoleBase,

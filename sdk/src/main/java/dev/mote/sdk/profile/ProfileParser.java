@@ -19,7 +19,7 @@ import java.util.Set;
 public final class ProfileParser {
     static final List<String> PARTITIONS = List.of("boot_state", "slot_a", "slot_b", "persist");
     static final Set<String> REQUIRED = Set.of("name", "description", "arch", "cpu", "hardware",
-            "ram.base", "ram.size", "load.address", "boot.protocol", "console.type", "console.base",
+            "ram.base", "ram.size", "load.address", "bootloader.address", "boot.protocol", "console.type", "console.base",
             "intc.type", "intc.base", "exit", "flash.size", "partition.boot_state",
             "partition.slot_a", "partition.slot_b", "partition.persist");
     static final Set<String> OPTIONAL = Set.of("virtio.base", "virtio.stride", "virtio.count",
@@ -56,6 +56,11 @@ public final class ProfileParser {
             throw f.error("load.address", Numbers.hex(load) + " is outside RAM (" + Numbers.hex(ramBase)
                     + " + " + Numbers.human(ramSize) + ")");
         }
+        long loader = f.address("bootloader.address");
+        if (loader < ramBase || loader >= load) {
+            throw f.error("bootloader.address", Numbers.hex(loader) + " must be in RAM and below load.address ("
+                    + Numbers.hex(load) + ")");
+        }
         Profile.BootProtocol boot = f.keyword("boot.protocol", Profile.BootProtocol.values());
         boolean x86Boot = boot == Profile.BootProtocol.PVH || boot == Profile.BootProtocol.MULTIBOOT;
         if (x86Boot != (arch == Arch.X86_64) && boot != Profile.BootProtocol.ELF) {
@@ -84,7 +89,7 @@ public final class ProfileParser {
         List<String> qemuArgs = f.has("qemu.args")
                 ? Arrays.asList(f.text("qemu.args").split("\\s+")) : List.of();
         return new Profile(name, f.text("description"), source, arch, f.text("cpu"), hardware,
-                ramBase, ramSize, load, boot, f.text("console.type"), f.address("console.base"),
+                ramBase, ramSize, load, loader, boot, f.text("console.type"), f.address("console.base"),
                 f.text("intc.type"), intc, virtio, exit, flashSize, partitions, qemuBinary, qemuArgs);
     }
 

@@ -16,12 +16,17 @@ public final class QemuCommand {
     private QemuCommand() {
     }
 
+    /** A RAM size as QEMU's -m takes it, exactly: whole MiB as "M", otherwise KiB as "K". */
+    static String qemuSize(long bytes) {
+        return bytes % (1 << 20) == 0 ? (bytes >> 20) + "M" : Math.max(1, bytes >> 10) + "K";
+    }
+
     /** The full command; {@code kvm} selects -accel kvm instead of tcg. */
     public static List<String> build(Profile p, Path elf, RunOptions o, boolean kvm) {
         long mem = o.memBytes() != null ? o.memBytes() : p.ramSize();
         List<String> cmd = new ArrayList<>(List.of(p.qemuBinary(),
                 "-nodefaults", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
-                "-m", Math.max(1, mem >> 20) + "M",
+                "-m", qemuSize(mem),
                 "-cpu", o.cpu() != null ? o.cpu() : p.cpu(),
                 "-accel", kvm ? "kvm" : "tcg",
                 "-kernel", elf.toString()));

@@ -20,6 +20,8 @@ class BoardSourceTest {
         assertTrue(c.contains(".virtio_count = 32,"), c);
         assertTrue(c.contains(".virtio_irq = 48,"), c);
         assertTrue(c.contains(".flags = BOARD_F_SEMIHOST,"), c);
+        assertTrue(c.contains(".part_offset = { 0x0, 0x10000, 0x710000, 0xe10000 },"), c);
+        assertTrue(c.contains(".part_size = { 0x10000, 0x700000, 0x700000, 0x1f0000 },"), c);
     }
 
     @Test

@@ -10,7 +10,15 @@ import dev.mote.sdk.Fixtures;
 import dev.mote.sdk.MoteException;
 import dev.mote.sdk.elf.ElfFile;
 import dev.mote.sdk.elf.ElfSection;
+import dev.mote.sdk.elf.ElfSegment;
 import dev.mote.sdk.elf.SymtabWriter;
+import dev.mote.sdk.image.Image;
+import dev.mote.sdk.image.Keys;
+import dev.mote.sdk.image.SigningKey;
+import dev.mote.sdk.image.Verifier;
+import dev.mote.sdk.image.VerifyKey;
+import dev.mote.sdk.image.Version;
+import dev.mote.sdk.profile.Arch;
 import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.run.MoteInfo;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,8 +73,52 @@ class BuildDriverTest {
         } else {
             assertNull(r.bin());
         }
-        assertTrue(r.summary().matches("built .*hello\\.elf.* for " + profile
-                + ": [0-9.]+ KiB loadable \\(ELF [0-9.]+ KiB\\) in [0-9.]+ s"), r.summary());
+        assertTrue(r.summary().matches("built .*hello\\.elf \\+ .*hello\\.img.* \\(0\\.0\\.0, counter 0, dev key"
+                + " [0-9a-f]{16}\\) for " + profile + ": [0-9.]+ KiB loadable \\(ELF [0-9.]+ KiB, image [0-9.]+ KiB\\)"
+                + " in [0-9.]+ s"), r.summary());
+
+        // Without a key the image is signed with the checkout's development key, loudly.
+        assertEquals(tmp.resolve("out/hello.img"), r.image());
+        assertEquals(Fixtures.repo().resolve(".mote/dev-signing.key"), r.devKey());
+        assertTrue(diagnostics.toString(StandardCharsets.UTF_8).contains("NOT FOR PRODUCTION"));
+        VerifyKey devPub = Keys.readPublic(Fixtures.repo().resolve(".mote/dev-signing.pub"));
+        Image img = new Verifier(List.of(devPub)).expectProfile(profile).verify(Files.readAllBytes(r.image()));
+        assertEquals(r.header(), img.header());
+        assertEquals("hello", img.header().appName());
+        assertEquals(elf.entry(), img.header().entryPoint());
+        assertEquals(Files.size(r.image()), r.imageBytes());
+    }
+
+    @Test
+    void anImageOutputPutsTheElfBesideItAndSignsWithTheGivenKey() throws IOException {
+        SigningKey key = SigningKey.generate();
+        BuildDriver d = new BuildDriver(Fixtures.sdk(), Fixtures.tools(),
+                new PrintStream(diagnostics, true, StandardCharsets.UTF_8));
+        BuildOptions o = new BuildOptions(List.of(), 0, false, key, new Version(2, 1, 0), 12);
+        BuildResult r = d.build(Fixtures.example("hello"), Fixtures.profile("qemu-microvm-x86_64"),
+                tmp.resolve("fw/hello.img"), o);
+        assertEquals(tmp.resolve("fw/hello.elf"), r.elf());
+        assertEquals(tmp.resolve("fw/hello.img"), r.image());
+        assertNull(r.devKey());
+        assertTrue(!diagnostics.toString(StandardCharsets.UTF_8).contains("WARNING"));
+        Image img = new Verifier(List.of(key.publicKey())).expectProfile("qemu-microvm-x86_64").minSecurityCounter(12)
+                .verify(Files.readAllBytes(r.image()));
+        assertEquals(new Version(2, 1, 0), img.header().version());
+        assertEquals(Arch.X86_64, img.header().arch());
+        ElfFile elf = ElfFile.read(r.elf());
+        long lowest = elf.segments().stream().filter(s -> s.type() == ElfSegment.PT_LOAD && s.filesz() > 0)
+                .mapToLong(ElfSegment::vaddr).min().orElseThrow();
+        assertEquals(lowest, img.header().loadAddress());
+        assertTrue(img.payload().length >= r.loadableBytes());
+    }
+
+    @Test
+    void imageAndElfPathsMirrorEachOther() {
+        assertEquals(Path.of("out/a.elf"), BuildDriver.elfPath(Path.of("out/a.img")));
+        assertEquals(Path.of("out/a.elf"), BuildDriver.elfPath(Path.of("out/a.elf")));
+        assertEquals(Path.of("out/kernel"), BuildDriver.elfPath(Path.of("out/kernel")));
+        assertEquals(Path.of("out/a.img"), BuildDriver.imagePath(Path.of("out/a.elf")));
+        assertEquals(Path.of("out/kernel.img"), BuildDriver.imagePath(Path.of("out/kernel")));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mote.sdk.Fixtures;
+import dev.mote.sdk.image.Version;
 import dev.mote.sdk.run.RunOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -44,13 +45,16 @@ class MainTest {
     void helpExitsZeroEverywhere() {
         for (List<String> args : List.of(List.of("help"), List.of("--help"), List.of("-h"), List.of("help", "run"),
                 List.of("build", "--help"), List.of("run", "--help"), List.of("profiles", "--help"),
-                List.of("doctor", "-h"))) {
+                List.of("doctor", "-h"), List.of("keygen", "--help"), List.of("sign", "--help"),
+                List.of("verify", "--help"), List.of("inspect", "-h"))) {
             assertEquals(0, run(args.toArray(new String[0])), args.toString());
         }
         assertTrue(out().contains("usage: mote <command>"));
         assertTrue(out().contains("usage: mote run <image.elf>"));
         assertTrue(out().contains("mote build examples/hello -p qemu-virt-arm64 -o out/hello.elf"));
         assertTrue(out().contains("gdb-multiarch -q out/panic.elf"));
+        assertTrue(out().contains("usage: mote verify <image.img> --pub <key.pub>"));
+        assertTrue(out().contains("mote keygen --out keys/fleet"));
         assertTrue(Main.documented());
     }
 
@@ -113,6 +117,24 @@ class MainTest {
         assertEquals("out/p.elf", b.output());
         assertEquals(List.of("CRASH=4"), b.options().defines());
         assertTrue(b.json());
+        assertNull(b.key(), "no --key: the development key");
+        assertEquals(Version.ZERO, b.options().version());
+        assertEquals(0, b.options().securityCounter());
+    }
+
+    @Test
+    void buildParsesSigningOptions() {
+        BuildCommand.Build b = (BuildCommand.Build) parse("build", "examples/hello", "-p", "qemu-virt-arm64",
+                "-o", "out/h.img", "--key", "keys/fleet.key", "--passphrase-env", "PASS", "--version", "1.2.3",
+                "--security-counter", "4294967295").invocation();
+        assertEquals("keys/fleet.key", b.key());
+        assertEquals("PASS", b.passphraseEnv());
+        assertEquals(new Version(1, 2, 3), b.options().version());
+        assertEquals(4294967295L, b.options().securityCounter());
+        assertEquals(2, run("build", "examples/hello", "-p", "x", "--security-counter", "4294967296"));
+        assertTrue(err().contains("--security-counter: '4294967296' is not a number 0..4294967295"), err());
+        assertEquals(2, run("build", "examples/hello", "-p", "x", "--version", "one"));
+        assertTrue(err().contains("--version: 'one' is not a version"), err());
     }
 
     @Test

@@ -147,6 +147,8 @@ class ProfileParserTest {
     void otherMistakesNameTheField() throws IOException {
         assertTrue(fail(with("load.address", "load.address = 0x1000")).getMessage()
                 .contains("field 'load.address': 0x1000 is outside RAM"));
+        assertTrue(fail(with("bootloader.address", "bootloader.address = 0x40200000")).getMessage()
+                .contains("field 'bootloader.address': 0x40200000 must be in RAM and below load.address"));
         assertTrue(fail(with("name", "name = other")).getMessage()
                 .contains("field 'name': 'other' does not match the file name 'qemu-virt-arm64.profile'"));
         assertTrue(fail(with("qemu.binary", null)).getMessage()

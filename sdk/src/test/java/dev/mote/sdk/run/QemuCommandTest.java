@@ -60,4 +60,11 @@ class QemuCommandTest {
         assertEquals("gdb-multiarch -q h.elf -ex 'target remote 127.0.0.1:9' -ex 'set architecture i386:x86-64'",
                 QemuCommand.gdbAttach(microvm, Path.of("h.elf"), 9));
     }
+
+    @Test
+    void ramSizesReachQemuExactly() {
+        assertEquals("128M", QemuCommand.qemuSize(128L << 20));
+        assertEquals("1536K", QemuCommand.qemuSize(1536L << 10));
+        assertEquals("2M", QemuCommand.qemuSize(2L << 20));
+    }
 }

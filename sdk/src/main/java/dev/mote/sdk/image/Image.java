@@ -1,0 +1,134 @@
+package dev.mote.sdk.image;
+
+import dev.mote.sdk.image.ImageException.Reason;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+
+/**
+ * A signed firmware image (docs/image-format.md): header, payload, signature block. Parsing runs
+ * the structural checks (1-4); whether the signature and hash are good, and whether a device
+ * may take it, is the {@link Verifier}'s business, so tools can still inspect a bad image.
+ */
+public final class Image {
+    /** The smallest possible image: a header, an empty payload and a signature block. */
+    public static final int MIN_SIZE = ImageHeader.SIZE + SignatureBlock.SIZE;
+
+    private final ImageHeader header;
+    private final byte[] payload;
+    private final SignatureBlock signature;
+
+    public Image(ImageHeader header, byte[] payload, SignatureBlock signature) {
+        if (header.payloadSize() != payload.length) {
+            throw new IllegalArgumentException("payload: " + payload.length + " bytes, but the header says "
+                    + header.payloadSize());
+        }
+        this.header = header;
+        this.payload = payload.clone();
+        this.signature = signature;
+    }
+
+    /** Signs {@code header} (whose hash and size must describe {@code payload}) with {@code key}. */
+    public static Image sign(ImageHeader header, byte[] payload, SigningKey key) {
+        if (!Arrays.equals(header.payloadSha256(), VerifyKey.sha256(payload))) {
+            throw new IllegalArgumentException("header: payload_sha256 is not the SHA-256 of the payload");
+        }
+        return new Image(header, payload, SignatureBlock.sign(header, key));
+    }
+
+    /** The same header and payload, signed by {@code key} instead. */
+    public Image resign(SigningKey key) {
+        return sign(header, payload, key);
+    }
+
+    /** Parses an image, running checks 1-4 of docs/image-format.md. */
+    public static Image parse(byte[] data) {
+        if (data.length < MIN_SIZE) {
+            throw new ImageException(Reason.TRUNCATED, "truncated at byte " + data.length
+                    + " (an image is at least " + MIN_SIZE + " bytes)");
+        }
+        ImageHeader h = ImageHeader.parse(data);
+        long expected = MIN_SIZE + h.payloadSize();
+        if (data.length < expected) {
+            throw new ImageException(Reason.TRUNCATED, "truncated at byte " + data.length
+                    + " (header says " + h.payloadSize() + " payload bytes: " + expected + " in all)");
+        }
+        if (data.length > expected) {
+            throw new ImageException(Reason.TRAILING_BYTES, "trailing bytes: " + (data.length - expected)
+                    + " after the signature block, which ends at byte " + expected);
+        }
+        int end = ImageHeader.SIZE + (int) h.payloadSize();
+        SignatureBlock s = SignatureBlock.parse(data, end);
+        return new Image(h, Arrays.copyOfRange(data, ImageHeader.SIZE, end), s);
+    }
+
+    /** Reads and parses {@code file}; IOException if it cannot be read. */
+    public static Image read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("'" + file + "' " + (Files.exists(file) ? "is not a file" : "does not exist"));
+        }
+        return parse(Files.readAllBytes(file));
+    }
+
+    /** Whether {@code data} starts like an image (the MOTE magic), to tell images from ELF files. */
+    public static boolean looksLikeImage(byte[] start) {
+        return start.length >= 4 && start[0] == 'M' && start[1] == 'O' && start[2] == 'T' && start[3] == 'E';
+    }
+
+    public ImageHeader header() {
+        return header;
+    }
+
+    public byte[] payload() {
+        return payload.clone();
+    }
+
+    public SignatureBlock signature() {
+        return signature;
+    }
+
+    /** Whether the payload's SHA-256 is the one in the header (check 7, without any key). */
+    public boolean hashMatches() {
+        return Arrays.equals(header.payloadSha256(), VerifyKey.sha256(payload));
+    }
+
+    /** The whole file: header, payload, signature block. */
+    public byte[] toBytes() {
+        byte[] out = new byte[MIN_SIZE + payload.length];
+        System.arraycopy(header.serialize(), 0, out, 0, ImageHeader.SIZE);
+        System.arraycopy(payload, 0, out, ImageHeader.SIZE, payload.length);
+        System.arraycopy(signature.serialize(), 0, out, ImageHeader.SIZE + payload.length, SignatureBlock.SIZE);
+        return out;
+    }
+
+    public long size() {
+        return MIN_SIZE + (long) payload.length;
+    }
+
+    /** Writes the image to {@code file} through a temporary file, so readers never see half of it. */
+    public void write(Path file) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, toBytes());
+            try {
+                // An image holds no secret; createTempFile made it owner-only.
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // Not a POSIX file system: keep its default permissions.
+            }
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Image[" + header + ", " + signature + "]";
+    }
+}

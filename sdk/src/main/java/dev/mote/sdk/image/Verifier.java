@@ -1,0 +1,89 @@
+package dev.mote.sdk.image;
+
+import dev.mote.sdk.image.ImageException.Reason;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Checks an image the way every hop must (docs/image-format.md, checks 5-8): signed by a trusted
+ * key, signature good, payload hash good, and, when set, for the expected profile and not below
+ * the minimum security counter. Immutable: {@code new Verifier(keys).expectProfile("x")} returns
+ * a new verifier. The flasher and the OTA server use this class; the device's bootloader runs the
+ * same checks in C.
+ */
+public final class Verifier {
+    private final List<VerifyKey> trusted;
+    private final String profile;
+    private final long minSecurityCounter;
+
+    /** Trusts {@code trusted} (at least one key); no profile or counter policy. */
+    public Verifier(Collection<VerifyKey> trusted) {
+        this(List.copyOf(trusted), null, 0);
+        if (trusted.isEmpty()) {
+            throw new IllegalArgumentException("trusted keys: at least one public key is needed");
+        }
+    }
+
+    private Verifier(List<VerifyKey> trusted, String profile, long minSecurityCounter) {
+        this.trusted = trusted;
+        this.profile = profile;
+        this.minSecurityCounter = minSecurityCounter;
+    }
+
+    /** Also require the image to be built for {@code deviceProfile} (null: any). */
+    public Verifier expectProfile(String deviceProfile) {
+        return new Verifier(trusted, deviceProfile, minSecurityCounter);
+    }
+
+    /** Also refuse images whose security counter is below {@code recorded} (the device's). */
+    public Verifier minSecurityCounter(long recorded) {
+        if (recorded < 0 || recorded > Version.MAX) {
+            throw new IllegalArgumentException("minimum security counter: must be 0.." + Version.MAX + ", got "
+                    + recorded);
+        }
+        return new Verifier(trusted, profile, recorded);
+    }
+
+    public List<VerifyKey> trusted() {
+        return trusted;
+    }
+
+    /** Parses {@code data} (checks 1-4) and verifies it; returns the image. */
+    public Image verify(byte[] data) {
+        Image image = Image.parse(data);
+        verify(image);
+        return image;
+    }
+
+    /** Checks 5-8; returns the trusted key that signed the image, or throws ImageException. */
+    public VerifyKey verify(Image image) {
+        byte[] keyId = image.signature().keyId();
+        VerifyKey key = trusted.stream().filter(k -> Arrays.equals(k.keyId(), keyId)).findFirst().orElse(null);
+        if (key == null) {
+            throw new ImageException(Reason.UNKNOWN_KEY, "unknown key id " + image.signature().keyIdHex()
+                    + " (trusted: " + trusted.stream().map(VerifyKey::shortId).collect(Collectors.joining(", "))
+                    + ")");
+        }
+        ImageHeader h = image.header();
+        if (!key.verify(h.serialize(), image.signature().signature())) {
+            throw new ImageException(Reason.BAD_SIGNATURE, "bad signature");
+        }
+        if (!image.hashMatches()) {
+            throw new ImageException(Reason.HASH_MISMATCH, "hash mismatch: the payload's SHA-256 is "
+                    + HexFormat.of().formatHex(VerifyKey.sha256(image.payload())) + ", the header says "
+                    + h.payloadSha256Hex());
+        }
+        if (profile != null && !profile.equals(h.profile())) {
+            throw new ImageException(Reason.PROFILE_MISMATCH, "profile mismatch: image is for " + h.profile()
+                    + ", device is " + profile);
+        }
+        if (h.securityCounter() < minSecurityCounter) {
+            throw new ImageException(Reason.DOWNGRADE, "downgrade: security counter " + h.securityCounter() + " < "
+                    + minSecurityCounter);
+        }
+        return key;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.mote.sdk.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mote.sdk.image.Keys;
+import dev.mote.sdk.image.SigningKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerifyCommandTest {
+    @TempDir
+    Path tmp;
+
+    private final SigningKey fleet = SigningKey.generate();
+    private final SigningKey old = SigningKey.generate();
+    private CliHarness cli;
+
+    @BeforeEach
+    void keysAndImage() throws Exception {
+        Keys.writePublic(tmp.resolve("fleet.pub"), fleet.publicKey());
+        Keys.writePublic(tmp.resolve("old.pub"), old.publicKey());
+        CliHarness.writeImage(tmp, "a.img", fleet, "qemu-virt-arm64", 3);
+        cli = new CliHarness(tmp);
+    }
+
+    @Test
+    void parsesRepeatedKeysAndPolicy() {
+        VerifyCommand.Verify v = assertInstanceOf(VerifyCommand.Verify.class, cli.parse("verify", "a.img",
+                "--pub", "old.pub", "--pub", "fleet.pub", "-p", "qemu-virt-arm64", "--min-security-counter", "2")
+                .invocation());
+        assertEquals(List.of("old.pub", "fleet.pub"), v.pubs());
+        assertEquals("qemu-virt-arm64", v.profile());
+        assertEquals(2, v.minSecurityCounter());
+        assertEquals(2, cli.run("verify", "a.img"));
+        assertTrue(cli.err().contains("--pub: missing"), cli.err());
+        assertEquals(2, cli.reset().run("verify", "a.img", "--pub", "x", "--min-security-counter", "-1"));
+        assertTrue(cli.err().contains("--min-security-counter: '-1' is not a number"), cli.err());
+    }
+
+    @Test
+    void aGoodImageExitsZero() {
+        assertEquals(0, cli.run("verify", "a.img", "--pub", "old.pub", "--pub", "fleet.pub", "-p", "qemu-virt-arm64",
+                "--min-security-counter", "3"));
+        assertEquals("OK " + tmp.resolve("a.img") + ": blink 1.4.2 for qemu-virt-arm64, security counter 3, signed by "
+                + fleet.publicKey().shortId() + " (fleet.pub)\n", cli.out());
+        assertEquals(0, cli.reset().run("verify", "a.img", "--pub", "fleet.pub", "--json"));
+        assertTrue(cli.out().startsWith("{\"image\":\"" + tmp.resolve("a.img") + "\",\"ok\":true,"), cli.out());
+    }
+
+    @Test
+    void eachRefusalExitsOneNamingTheCheck() throws Exception {
+        assertEquals(1, cli.run("verify", "a.img", "--pub", "old.pub"));
+        assertTrue(cli.err().startsWith("mote: error: verify failed: " + tmp.resolve("a.img") + ": unknown key id "
+                + fleet.publicKey().keyIdHex()), cli.err());
+        assertEquals(1, cli.reset().run("verify", "a.img", "--pub", "fleet.pub", "-p", "qemu-microvm-x86_64"));
+        assertTrue(cli.err().contains("profile mismatch: image is for qemu-virt-arm64, device is qemu-microvm-x86_64"));
+        assertEquals(1, cli.reset().run("verify", "a.img", "--pub", "fleet.pub", "--min-security-counter", "4"));
+        assertTrue(cli.err().contains("downgrade: security counter 3 < 4"), cli.err());
+
+        byte[] bytes = Files.readAllBytes(tmp.resolve("a.img"));
+        bytes[0x24] ^= 1;
+        Files.write(tmp.resolve("b.img"), bytes);
+        assertEquals(1, cli.reset().run("verify", "b.img", "--pub", "fleet.pub", "--json"));
+        assertTrue(cli.err().startsWith("mote: error: verify failed: " + tmp.resolve("b.img") + ": bad signature\nhint: "), cli.err());
+        assertTrue(cli.out().contains("\"reason\":\"bad_signature\""), cli.out());
+    }
+
+    @Test
+    void aPrivateKeyIsNotAcceptedAsAPublicOne() throws Exception {
+        Keys.writePrivate(tmp.resolve("fleet.key"), fleet, null);
+        assertEquals(1, cli.run("verify", "a.img", "--pub", "fleet.key"));
+        assertTrue(cli.err().contains("fleet.key is not a public key (it is a private key"), cli.err());
+    }
+}
