@@ -26,10 +26,12 @@ static int all_bytes(const uint8_t *p, size_t n, uint8_t v)
     return 1;
 }
 
-/* Copy a NUL-padded ASCII field; refuse anything that is not printable. */
+/* Copy a NUL-padded field of 1-31 printable ASCII characters; refuse anything else. */
 static int copy_name(char *dst, const uint8_t *src)
 {
     int ended = 0;
+    if (!src[0] || src[31])
+        return -1;
     for (int i = 0; i < 32; i++) {
         uint8_t c = src[i];
         if (!c)
@@ -54,6 +56,8 @@ const char *image_parse_header(const uint8_t hdr[IMAGE_HEADER_SIZE], struct imag
         le16(hdr + 0x0a) != 0)
         return "bad header";
     info->arch = le16(hdr + 8);
+    if (info->arch != IMAGE_ARCH_ARM64 && info->arch != IMAGE_ARCH_X86_64)
+        return "bad header";
     info->payload_size = le32(hdr + 0x0c);
     info->load_address = le64(hdr + 0x10);
     info->entry_point = le64(hdr + 0x18);

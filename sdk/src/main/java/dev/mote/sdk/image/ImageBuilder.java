@@ -3,6 +3,7 @@ package dev.mote.sdk.image;
 import dev.mote.sdk.MoteException;
 import dev.mote.sdk.elf.ElfFile;
 import dev.mote.sdk.elf.ElfSegment;
+import dev.mote.sdk.elf.ElfSymbol;
 import dev.mote.sdk.profile.Arch;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ public final class ImageBuilder {
     private final String profile;
     private final Arch arch;
     private final long loadAddress;
+    static final String HANDOFF_SYMBOL = "boot_handoff";
     private final long entryPoint;
     private final byte[] payload;
     private String appName = "app";
@@ -84,7 +86,17 @@ public final class ImageBuilder {
             }
             System.arraycopy(file, (int) s.offset(), payload, (int) (s.vaddr() - base), (int) s.filesz());
         }
-        return new ImageBuilder(profile, arch, base, elf.entry(), payload);
+        return new ImageBuilder(profile, arch, base, handoffEntry(elf), payload);
+    }
+
+    /**
+     * Where the bootloader starts the image: the port's {@code boot_handoff} symbol (ARM64: the
+     * same as e_entry; x86_64: the 64-bit entry, since the bootloader is in long mode), or
+     * e_entry for an ELF without one.
+     */
+    static long handoffEntry(ElfFile elf) {
+        return elf.symbols().stream().filter(s -> s.name().equals(HANDOFF_SYMBOL)).mapToLong(ElfSymbol::value)
+                .findFirst().orElse(elf.entry());
     }
 
     /** The app name in the header (at most 31 ASCII characters). Default "app". */

@@ -1,6 +1,7 @@
 package dev.mote.sdk.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -85,7 +86,12 @@ class BuildDriverTest {
         Image img = new Verifier(List.of(devPub)).expectProfile(profile).verify(Files.readAllBytes(r.image()));
         assertEquals(r.header(), img.header());
         assertEquals("hello", img.header().appName());
-        assertEquals(elf.entry(), img.header().entryPoint());
+        long handoff = elf.symbols().stream().filter(sym -> sym.name().equals("boot_handoff"))
+                .findFirst().orElseThrow().value();
+        assertEquals(handoff, img.header().entryPoint(), "the bootloader starts images at boot_handoff");
+        if (p.arch() == dev.mote.sdk.profile.Arch.X86_64) {
+            assertNotEquals(elf.entry(), handoff, "x86 e_entry is the 32-bit multiboot entry");
+        }
         assertEquals(Files.size(r.image()), r.imageBytes());
     }
 
