@@ -35,7 +35,8 @@ static int record_valid(const struct boot_state *st)
     return st->magic == BOOTSTATE_MAGIC && st->version == BOOTSTATE_VERSION &&
            st->size == BOOTSTATE_SIZE && st->crc == crc32(st, offsetof(struct boot_state, crc)) &&
            (st->active <= SLOT_B || st->active == SLOT_NONE) &&
-           (st->pending <= SLOT_B || st->pending == SLOT_NONE);
+           (st->pending <= SLOT_B || st->pending == SLOT_NONE) &&
+           (st->booting <= SLOT_B || st->booting == SLOT_NONE);
 }
 
 int bootstate_load(const struct flash_io *io, struct boot_state *st)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "check.h"
 #include "bootstate.h"
+#include "hex.h"
 #include "../src/kernel.h"
 
 #define PART_SIZE (2 * BOOTSTATE_COPY_STRIDE)
@@ -187,4 +188,37 @@ void test_boot_choose_refusals_fall_back(void)
     s.log[0] = 0;
     CHECK(boot_choose(&st, &env, &changed) == SLOT_NONE);
     CHECK(strstr(s.log, "no bootable image") != NULL);
+}
+
+/*
+ * The record the SDK's flash tools write (dev.mote.sdk.flash.BootState) must be
+ * byte for byte what the device reads: BootStateTest checks the same hex.
+ * seq 2, active A, pending B, tries 1, booting B, security counter 7.
+ */
+void test_bootstate_golden_record(void)
+{
+    static const char golden[] =
+        "4d425354" "0100" "4000" "02000000" "00" "01" "01" "01" "07000000"
+        "0000000000000000000000000000000000000000"
+        "0000000000000000000000000000000000000000"
+        "c9205d41";
+    static struct sim_flash f = { .budget = -1 };
+    struct flash_io io = io_for(&f);
+    struct boot_state st, got;
+    bootstate_init(&st);
+    st.seq = 1;                 /* bootstate_store writes seq + 1 */
+    st.active = SLOT_A;
+    st.pending = SLOT_B;
+    st.tries = 1;
+    st.booting = SLOT_B;
+    st.security_counter = 7;
+    CHECK(bootstate_store(&io, &st) == 0);
+    CHECK(st.seq == 2 && st.crc == crc32(&st, 60) && st.crc == 0x415d20c9u);
+    char hex[2 * BOOTSTATE_SIZE + 1];
+    CHECK_STR(hex_encode(hex, f.bytes, BOOTSTATE_SIZE), golden);   /* seq 2: copy 0 */
+    uint8_t zero[BOOTSTATE_SIZE] = { 0 };
+    CHECK(memcmp(f.bytes + BOOTSTATE_COPY_STRIDE, zero, sizeof(zero)) == 0);
+    CHECK(bootstate_load(&io, &got) == 0);
+    CHECK(got.seq == 2 && got.active == SLOT_A && got.pending == SLOT_B && got.tries == 1 &&
+          got.booting == SLOT_B && got.security_counter == 7);
 }

@@ -72,7 +72,7 @@ public final class Sdk {
     }
 
     /** $XDG_CACHE_HOME/mote, or ~/.cache/mote. */
-    static Path cacheDir(Map<String, String> env) {
+    public static Path cacheDir(Map<String, String> env) {
         String xdg = env.get("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
                 : Path.of(System.getProperty("user.home"), ".cache");

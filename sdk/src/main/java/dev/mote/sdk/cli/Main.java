@@ -28,6 +28,7 @@ public final class Main {
 
     static {
         for (Command c : List.of(new BuildCommand(), new RunCommand(), new KeygenCommand(), new SignCommand(),
+                new MkflashCommand(), new FlashinfoCommand(),
                 new VerifyCommand(), new InspectCommand(), new ProfilesCommand(), new DoctorCommand())) {
             COMMANDS.put(c.name(), c);
         }

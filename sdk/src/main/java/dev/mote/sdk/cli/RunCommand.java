@@ -1,11 +1,19 @@
 package dev.mote.sdk.cli;
 
+import dev.mote.sdk.MoteException;
+import dev.mote.sdk.Sdk;
+import dev.mote.sdk.image.Image;
+import dev.mote.sdk.image.Keys;
+import dev.mote.sdk.image.VerifyKey;
 import dev.mote.sdk.profile.Numbers;
 import dev.mote.sdk.profile.Profile;
+import dev.mote.sdk.run.BootChain;
 import dev.mote.sdk.run.QemuRunner;
 import dev.mote.sdk.run.RunOptions;
 import dev.mote.sdk.run.RunResult;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +23,10 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-/** `mote run <elf>`: boot an image under QEMU; the guest's exit code becomes ours. */
+/**
+ * `mote run`: boot firmware under QEMU; the guest's exit code becomes ours. A signed image boots
+ * through the bootloader from a flash, as on the board; an ELF boots directly (no verification).
+ */
 final class RunCommand implements Command {
     @Override
     public String name() {
@@ -24,24 +35,31 @@ final class RunCommand implements Command {
 
     @Override
     public String summary() {
-        return "boot an image under QEMU with the console on this terminal";
+        return "boot firmware under QEMU (through the verifying bootloader) with the console here";
     }
 
     @Override
     public String usage() {
-        return "mote run <image.elf> [-p <profile>] [--timeout S] [--gdb [PORT]] [--mem SIZE] [--cpu CPU]";
+        return "mote run <image.img|app.elf> | --flash FLASH -p <profile>  [--pub KEY.pub]... [--timeout S]"
+                + " [--gdb [PORT]] [--mem SIZE] [--cpu CPU]";
     }
 
     @Override
     public String examples() {
         return String.join("\n",
-                "  mote run out/hello.elf                      # the profile is read from the image",
-                "  mote run out/hello.elf --cpu cortex-a72 --mem 64M",
-                "  mote run out/threads.elf --timeout 120",
-                "  mote run out/panic.elf --gdb                # then, in another terminal:",
+                "  mote run out/hello.img                      # bootloader -> verify -> app, as on the board",
+                "  mote run out/hello.img --pub keys/fleet.pub # trust the key the image was signed with",
+                "  mote mkflash -p qemu-virt-arm64 --slot-a v1.img --slot-b v2.img --pending b -o flash.bin",
+                "  mote run --flash flash.bin -p qemu-virt-arm64   # boots B in TEST; run again: confirmed or reverted",
+                "  mote run out/hello.elf --cpu cortex-a72 --mem 64M   # an ELF boots directly, unverified",
+                "  mote run out/panic.img --gdb                # then, in another terminal:",
                 "  gdb-multiarch -q out/panic.elf -ex 'target remote 127.0.0.1:1234'",
-                "The command exits with the guest's exit code (101 after a panic); it fails (1) if QEMU",
-                "cannot run or the timeout (default 60 s; 0 = none) expires.");
+                "An image boots from a temporary flash (slot A); with --flash the file is the board's flash",
+                "and keeps what the device writes (boot state, TEST/confirm) for the next run. The bootloader",
+                "trusts the --pub keys, or else the checkout's development key (.mote/dev-signing.pub).",
+                "The command exits with the guest's exit code (101 after a panic, 102 when the bootloader",
+                "finds nothing to boot); it fails (1) if QEMU cannot run or the timeout (default 60 s;",
+                "0 = none) expires.");
     }
 
     @Override
@@ -49,6 +67,10 @@ final class RunCommand implements Command {
         return new Options()
                 .addOption(Option.builder("p").longOpt("profile").hasArg().argName("profile")
                         .desc("device profile (default: the one the image was built for)").build())
+                .addOption(Option.builder().longOpt("flash").hasArg().argName("FLASH")
+                        .desc("boot the board with this flash file (from mote mkflash); needs -p").build())
+                .addOption(Option.builder().longOpt("pub").hasArg().argName("KEY.pub")
+                        .desc("a public key the bootloader trusts (repeatable; default: the dev key)").build())
                 .addOption(Option.builder().longOpt("timeout").hasArg().argName("S")
                         .desc("kill QEMU after S seconds (default 60, none with --gdb; 0 = none)").build())
                 .addOption(Option.builder().longOpt("gdb").hasArg().optionalArg(true).argName("PORT")
@@ -74,9 +96,18 @@ final class RunCommand implements Command {
                 args.add(0, v); // `--gdb out/x.elf`: the optional port was really the image
             }
         }
-        if (args.size() != 1) {
-            throw new IllegalArgumentException(args.isEmpty() ? "<image.elf>: missing (the ELF mote build wrote)"
-                    : "<image.elf>: expected one image, got " + args.size() + ": " + args);
+        String flash = line.getOptionValue("flash");
+        if (flash != null) {
+            if (!args.isEmpty()) {
+                throw new IllegalArgumentException("--flash: give either a flash file or an image, not both: " + args);
+            }
+            if (!line.hasOption("p")) {
+                throw new IllegalArgumentException("-p: required with --flash (a flash file does not name its board)");
+            }
+        } else if (args.size() != 1) {
+            throw new IllegalArgumentException(args.isEmpty()
+                    ? "<image>: missing (the .img or .elf mote build wrote, or --flash FLASH)"
+                    : "<image>: expected one image, got " + args.size() + ": " + args);
         }
         Duration timeout = gdbPort != null ? null : RunOptions.DEFAULT_TIMEOUT;
         if (line.hasOption("timeout")) {
@@ -98,20 +129,61 @@ final class RunCommand implements Command {
             }
         }
         RunOptions options = new RunOptions(timeout, gdbPort, mem, line.getOptionValue("cpu"), accel, false);
-        return new Run(args.get(0), line.getOptionValue("p"), options);
+        String[] pubs = line.getOptionValues("pub");
+        return new Run(flash == null ? args.get(0) : null, flash, line.getOptionValue("p"),
+                pubs == null ? List.of() : List.of(pubs), options);
     }
 
-    /** A parsed `mote run`. */
-    record Run(String image, String profile, RunOptions options) implements Invocation {
+    /** A parsed `mote run`: exactly one of {@code image} and {@code flash} is set. */
+    record Run(String image, String flash, String profile, List<String> pubs, RunOptions options)
+            implements Invocation {
         @Override
         public int execute(Context ctx) throws IOException {
-            Path elf = ctx.path(image);
-            Profile p = QemuRunner.profileFor(elf, profile, ctx.profiles());
-            RunOptions o = new RunOptions(options.timeout(), options.gdbPort(), options.memBytes(),
-                    options.cpu(), options.accel(), ctx.interactive());
-            RunResult r = new QemuRunner(ctx.tools(), ctx.err()).run(elf, p, o, ctx.out());
+            RunOptions o = options.withInheritStdin(ctx.interactive());
+            Path file = ctx.path(flash != null ? flash : image);
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException((flash != null ? "--flash" : "<image>") + ": '" + file
+                        + "' does not exist" + (flash != null ? " (make one with mote mkflash)" : ""));
+            }
+            RunResult r;
+            if (flash != null) {
+                Profile p = ctx.profiles().resolve(profile);
+                r = chain(ctx).run(file, p, keys(ctx, file), o, ctx.out());
+            } else if (isSignedImage(file)) {
+                Image img = Image.read(file);
+                Profile p = ctx.profiles().resolve(profile != null ? profile : img.header().profile());
+                if (!p.name().equals(img.header().profile())) {
+                    throw new MoteException(file + " was built for " + img.header().profile() + ", not " + p.name(),
+                            "drop -p to boot it on " + img.header().profile());
+                }
+                r = chain(ctx).runImage(file, p, keys(ctx, file), o, ctx.out());
+            } else {
+                Profile p = QemuRunner.profileFor(file, profile, ctx.profiles());
+                r = new QemuRunner(ctx.tools(), ctx.err()).run(file, p, o, ctx.out());
+            }
             ctx.out().flush();
             return r.guestExitCode();
+        }
+
+        private List<VerifyKey> keys(Context ctx, Path near) throws IOException {
+            if (pubs.isEmpty()) {
+                return BootChain.defaultKeys(near, Path.of(System.getProperty("user.home")));
+            }
+            List<VerifyKey> keys = new ArrayList<>();
+            for (String pub : pubs) {
+                keys.add(Keys.readPublic(ctx.path(pub)));
+            }
+            return keys;
+        }
+
+        private static BootChain chain(Context ctx) throws IOException {
+            return new BootChain(ctx.sdk(), ctx.tools(), ctx.err(), Sdk.cacheDir(ctx.env()));
+        }
+
+        private static boolean isSignedImage(Path file) throws IOException {
+            try (InputStream in = Files.newInputStream(file)) {
+                return Image.looksLikeImage(in.readNBytes(4));
+            }
         }
     }
 }

@@ -72,7 +72,8 @@ public final class QemuRunner {
         List<String> cmd = QemuCommand.build(profile, elf, options, kvm);
         if (options.gdbPort() != null) {
             err.println("mote: QEMU is halted, waiting for gdb on 127.0.0.1:" + options.gdbPort() + "; attach with:");
-            err.println("  " + QemuCommand.gdbAttach(profile, elf, options.gdbPort()));
+            Path symbols = options.symbols() != null ? options.symbols() : elf;
+            err.println("  " + QemuCommand.gdbAttach(profile, symbols, options.gdbPort()));
             err.flush();
         }
         long start = System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.mote.sdk.run;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,9 +15,11 @@ import java.util.List;
  * @param inheritStdin give QEMU this process's stdin (the console's input), else none
  * @param extraArgs    appended to the QEMU command after the profile's arguments (e.g. a
  *                     {@code -drive} and {@code -device virtio-blk-device} for the flash)
+ * @param symbols      the ELF a debugger should load (the app's, when QEMU boots the
+ *                     bootloader); null for the ELF QEMU boots
  */
 public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, String cpu, Accel accel,
-        boolean inheritStdin, List<String> extraArgs) {
+        boolean inheritStdin, List<String> extraArgs, Path symbols) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_GDB_PORT = 1234;
 
@@ -36,7 +39,7 @@ public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, Strin
     /** Without extra QEMU arguments. */
     public RunOptions(Duration timeout, Integer gdbPort, Long memBytes, String cpu, Accel accel,
             boolean inheritStdin) {
-        this(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, List.of());
+        this(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, List.of(), null);
     }
 
     /** 60 s timeout, no gdb, the profile's memory and CPU, automatic accelerator, no stdin. */
@@ -45,24 +48,33 @@ public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, Strin
     }
 
     public RunOptions withTimeout(Duration t) {
-        return new RunOptions(t, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs);
+        return new RunOptions(t, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols);
     }
 
     public RunOptions withCpu(String c) {
-        return new RunOptions(timeout, gdbPort, memBytes, c, accel, inheritStdin, extraArgs);
+        return new RunOptions(timeout, gdbPort, memBytes, c, accel, inheritStdin, extraArgs, symbols);
     }
 
     public RunOptions withGdbPort(Integer port) {
-        return new RunOptions(timeout, port, memBytes, cpu, accel, inheritStdin, extraArgs);
+        return new RunOptions(timeout, port, memBytes, cpu, accel, inheritStdin, extraArgs, symbols);
     }
 
     public RunOptions withAccel(Accel a) {
-        return new RunOptions(timeout, gdbPort, memBytes, cpu, a, inheritStdin, extraArgs);
+        return new RunOptions(timeout, gdbPort, memBytes, cpu, a, inheritStdin, extraArgs, symbols);
     }
 
     /** These QEMU arguments instead of any given before; they go after the profile's. */
     public RunOptions withExtraArgs(List<String> args) {
-        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, args);
+        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, args, symbols);
+    }
+
+    public RunOptions withInheritStdin(boolean inherit) {
+        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inherit, extraArgs, symbols);
+    }
+
+    /** The ELF whose symbols a debugger should load. */
+    public RunOptions withSymbols(Path elf) {
+        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, elf);
     }
 
     /** KVM only when usable and the guest has the host's architecture (AUTO), or forced. */

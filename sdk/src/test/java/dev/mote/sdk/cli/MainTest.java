@@ -50,7 +50,7 @@ class MainTest {
             assertEquals(0, run(args.toArray(new String[0])), args.toString());
         }
         assertTrue(out().contains("usage: mote <command>"));
-        assertTrue(out().contains("usage: mote run <image.elf>"));
+        assertTrue(out().contains("usage: mote run <image.img|app.elf> | --flash FLASH -p <profile>"));
         assertTrue(out().contains("mote build examples/hello -p qemu-virt-arm64 -o out/hello.elf"));
         assertTrue(out().contains("gdb-multiarch -q out/panic.elf"));
         assertTrue(out().contains("usage: mote verify <image.img> --pub <key.pub>"));
@@ -72,7 +72,11 @@ class MainTest {
         assertEquals(2, run("build", "examples/hello", "-p", "x", "--bogus"));
         assertTrue(err().contains("Unrecognized option: --bogus"), err());
         assertEquals(2, run("run"));
-        assertTrue(err().contains("<image.elf>: missing"));
+        assertTrue(err().contains("<image>: missing"));
+        assertEquals(2, run("run", "--flash", "flash.bin"));
+        assertTrue(err().contains("-p: required with --flash (a flash file does not name its board)"), err());
+        assertEquals(2, run("run", "a.img", "--flash", "flash.bin", "-p", "qemu-virt-arm64"));
+        assertTrue(err().contains("--flash: give either a flash file or an image, not both"), err());
         assertEquals(2, run("run", "a.elf", "--timeout", "soon"));
         assertTrue(err().contains("--timeout: 'soon' is not a number of seconds"));
         assertEquals(2, run("run", "a.elf", "--mem", "lots"));
@@ -140,8 +144,11 @@ class MainTest {
     @Test
     void failuresExitOneWithAHint() {
         assertEquals(2, run("run", "no-such.elf", "-p", "qemu-virt-arm64"));
-        assertTrue(err().contains("mote: error: image '"), err());
+        assertTrue(err().contains("mote: error: <image>: '"), err());
         assertTrue(err().contains("no-such.elf' does not exist"), err());
+        err.reset();
+        assertEquals(2, run("run", "--flash", "no-such.bin", "-p", "qemu-virt-arm64"));
+        assertTrue(err().contains("no-such.bin' does not exist (make one with mote mkflash)"), err());
         err.reset();
         assertEquals(1, run("run", "pom.xml"));
         assertTrue(err().startsWith("mote: error: run: "), err());

@@ -1,0 +1,107 @@
+package dev.mote.sdk.run;
+
+import dev.mote.sdk.MoteException;
+import dev.mote.sdk.Sdk;
+import dev.mote.sdk.Tools;
+import dev.mote.sdk.build.BootloaderBuilder;
+import dev.mote.sdk.flash.FlashImage;
+import dev.mote.sdk.flash.Slot;
+import dev.mote.sdk.image.DevKey;
+import dev.mote.sdk.image.Image;
+import dev.mote.sdk.image.Keys;
+import dev.mote.sdk.image.VerifyKey;
+import dev.mote.sdk.profile.Profile;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Boots firmware the way the board does: QEMU loads the Mote bootloader (built for the profile,
+ * trusting the given keys) and the board's flash is a file attached as a virtio-blk device. The
+ * bootloader picks a slot, verifies it and starts it (docs/boot-flow.md), so what runs here is
+ * what a flasher or an OTA update puts on a device.
+ */
+public final class BootChain {
+    private final Sdk sdk;
+    private final Tools tools;
+    private final PrintStream err;
+    private final Path cacheDir;
+
+    /** Bootloaders are cached under {@code cacheDir}; notices go to {@code err}. */
+    public BootChain(Sdk sdk, Tools tools, PrintStream err, Path cacheDir) {
+        this.sdk = sdk;
+        this.tools = tools;
+        this.err = err;
+        this.cacheDir = cacheDir;
+    }
+
+    /**
+     * The keys a bootloader for an image near {@code near} trusts when none are given: the
+     * checkout's development key (the one `mote build` signs with when given no --key).
+     */
+    public static List<VerifyKey> defaultKeys(Path near, Path home) throws IOException {
+        Path dir = near.toAbsolutePath().getParent();
+        Path pub = DevKey.location(dir, home).resolveSibling(DevKey.PUB_FILE);
+        if (!Files.isRegularFile(pub)) {
+            throw new MoteException("no trusted key for the bootloader: " + pub + " does not exist",
+                    "pass --pub KEY.pub (the public half of the key the image was signed with)");
+        }
+        return List.of(Keys.readPublic(pub));
+    }
+
+    /** QEMU arguments that attach {@code flash} as the board's virtio-blk flash. */
+    public static List<String> flashArgs(Path flash) {
+        String file = flash.toAbsolutePath().toString();
+        if (file.contains(",")) {
+            throw new IllegalArgumentException("flash file '" + file + "': QEMU cannot take a path with a comma");
+        }
+        return List.of("-drive", "file=" + file + ",if=none,format=raw,id=flash",
+                "-device", "virtio-blk-device,drive=flash");
+    }
+
+    /** The bootloader ELF for {@code profile} trusting {@code keys} (cached). */
+    public Path bootloader(Profile profile, List<VerifyKey> keys) throws IOException {
+        return new BootloaderBuilder(sdk, tools, err).build(profile, keys, cacheDir.resolve("bootloaders"));
+    }
+
+    /**
+     * Boots the board with {@code flash} as its flash. The file is the device's: boot-state
+     * changes (a TEST boot, a confirm, a revert) stay in it for the next run.
+     */
+    public RunResult run(Path flash, Profile profile, List<VerifyKey> keys, RunOptions options, OutputStream console)
+            throws IOException {
+        Path loader = bootloader(profile, keys);
+        List<String> extra = new ArrayList<>(options.extraArgs());
+        extra.addAll(flashArgs(flash));
+        return new QemuRunner(tools, err).run(loader, profile, options.withExtraArgs(extra), console);
+    }
+
+    /**
+     * Boots one signed image as a factory-fresh board would: a temporary flash with the image in
+     * slot A and no boot-state record. The app's ELF beside it (x.img -> x.elf) is what a
+     * debugger loads.
+     */
+    public RunResult runImage(Path image, Profile profile, List<VerifyKey> keys, RunOptions options,
+            OutputStream console) throws IOException {
+        Image img = Image.read(image);
+        if (keys.stream().noneMatch(k -> Arrays.equals(k.keyId(), img.signature().keyId()))) {
+            err.println("mote: note: " + image + " is signed by key " + img.signature().keyIdHex().substring(0, 16)
+                    + ", which this bootloader does not trust: expect it to refuse the image (--pub adds keys)");
+        }
+        Path flash = Files.createTempFile("mote-flash-", ".bin");
+        try {
+            FlashImage.forProfile(profile).withImage(Slot.A, image).write(flash);
+            String name = image.getFileName().toString();
+            Path elf = image.resolveSibling(name.replaceAll("\\.img$", "") + ".elf");
+            RunOptions o = Files.isRegularFile(elf) && options.symbols() == null ? options.withSymbols(elf) : options;
+            return run(flash, profile, keys, o, console);
+        } finally {
+            Files.deleteIfExists(flash);
+        }
+    }
+}

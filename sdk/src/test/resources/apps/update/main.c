@@ -1,0 +1,55 @@
+/*
+ * The app the verified-boot tests update with. It says what the bootloader
+ * started, then confirms it. Built with
+ *   -DCRASH_BEFORE_CONFIRM  it panics before confirming (the TEST boot fails);
+ *   -DSTATE_WRITER          after confirming it rewrites the boot-state record
+ *                           forever, so a test can cut the power mid-write.
+ */
+#include <bootstate.h>
+#include <hal/board.h>
+#include <mote.h>
+
+static int state_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+    (void)ctx;
+    return mote_flash_read(board.part_offset[PART_BOOT_STATE] + off, buf, len);
+}
+
+static int state_write(void *ctx, uint64_t off, const void *buf, size_t len)
+{
+    (void)ctx;
+    return mote_flash_write(board.part_offset[PART_BOOT_STATE] + off, buf, len);
+}
+
+static void rewrite_state_forever(void)
+{
+    struct flash_io io = { state_read, state_write, 0 };
+    for (unsigned n = 1;; n++) {
+        struct boot_state st;
+        if (bootstate_load(&io, &st) || bootstate_store(&io, &st))
+            mote_panic("boot state rewrite %u failed", n);
+        if (n % 50 == 0)
+            printf("update: rewrote the boot state %u times\n", n);
+    }
+}
+
+int app_main(void)
+{
+    struct mote_boot_status bs;
+    int err = mote_boot_status(&bs);
+    if (err) {
+        printf("update: no boot status (error %d)\n", err);
+        return 3;
+    }
+    printf("update: running slot %c version %u.%u.%u%s\n", bs.slot, bs.version[0], bs.version[1],
+           bs.version[2], bs.testing ? " (TEST)" : "");
+#ifdef CRASH_BEFORE_CONFIRM
+    mote_panic("crashing before confirming");
+#endif
+    err = mote_confirm();
+    printf("update: confirm %s\n", err ? "failed" : "ok");
+#ifdef STATE_WRITER
+    rewrite_state_forever();
+#endif
+    return err ? 1 : 0;
+}
