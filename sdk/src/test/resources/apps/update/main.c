@@ -21,7 +21,7 @@ static int state_write(void *ctx, uint64_t off, const void *buf, size_t len)
     return mote_flash_write(board.part_offset[PART_BOOT_STATE] + off, buf, len);
 }
 
-static void rewrite_state_forever(void)
+__attribute__((unused)) static void rewrite_state_forever(void)
 {
     struct flash_io io = { state_read, state_write, 0 };
     for (unsigned n = 1;; n++) {

@@ -1,0 +1,263 @@
+package dev.mote.sdk.integration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mote.sdk.Fixtures;
+import dev.mote.sdk.MoteException;
+import dev.mote.sdk.build.BuildDriver;
+import dev.mote.sdk.build.BuildOptions;
+import dev.mote.sdk.flash.BootState;
+import dev.mote.sdk.flash.FlashContents;
+import dev.mote.sdk.flash.FlashImage;
+import dev.mote.sdk.flash.Slot;
+import dev.mote.sdk.image.SigningKey;
+import dev.mote.sdk.image.Version;
+import dev.mote.sdk.profile.Profile;
+import dev.mote.sdk.run.BootChain;
+import dev.mote.sdk.run.RunOptions;
+import dev.mote.sdk.run.RunResult;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Verified boot on both QEMU boards, end to end: images signed by the Java tools, the real
+ * bootloader built for the board with the trusted key, and a flash file the device writes to.
+ * Each test boots the board like a device would be powered on, sometimes twice in a row.
+ */
+class VerifiedBootTest {
+    static final SigningKey KEY = SigningKey.generate();
+    static final Path UPDATE_APP = Fixtures.repo().resolve("sdk/src/test/resources/apps/update");
+    static final Path CACHE = Fixtures.repo().resolve("sdk/target/test-bootloaders");
+
+    @TempDir
+    Path tmp;
+
+    record Boot(int exit, String console) {
+    }
+
+    /** The update test app signed with {@code key} as version {@code version}. */
+    private Path image(String profile, String version, long counter, SigningKey key, String... defines)
+            throws IOException {
+        Path out = tmp.resolve("update-" + version + "-" + counter + "-" + String.join("_", defines) + "-"
+                + profile + ".img");
+        BuildOptions o = new BuildOptions(List.of(defines), 0, false, key, Version.parse("version", version), counter);
+        new BuildDriver(Fixtures.sdk(), Fixtures.tools(), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8)).build(UPDATE_APP, Fixtures.profile(profile), out, o);
+        return out;
+    }
+
+    private Path image(String profile, String version, long counter) throws IOException {
+        return image(profile, version, counter, KEY);
+    }
+
+    private Path flash(String profile, Path slotA, Path slotB, BootState state) throws IOException {
+        Path f = tmp.resolve("flash-" + profile + ".bin");
+        FlashImage fi = FlashImage.forProfile(Fixtures.profile(profile)).withBootState(state);
+        if (slotA != null) {
+            fi = fi.withImage(Slot.A, slotA);
+        }
+        if (slotB != null) {
+            fi = fi.withImage(Slot.B, slotB);
+        }
+        fi.write(f);
+        return f;
+    }
+
+    /** Power the board on with this flash; the bootloader trusts KEY. */
+    private static Boot boot(Path flash, String profile) throws IOException {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        ByteArrayOutputStream notes = new ByteArrayOutputStream();
+        Profile p = Fixtures.profile(profile);
+        RunResult r = new BootChain(Fixtures.sdk(), Fixtures.tools(), new PrintStream(notes, true,
+                StandardCharsets.UTF_8), CACHE).run(flash, p, List.of(KEY.publicKey()), Qemu.tcg(), console);
+        return new Boot(r.guestExitCode(), console.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"));
+    }
+
+    /** Power the board on and pull the plug after {@code millis}; returns what the console showed. */
+    private static String bootAndCut(Path flash, String profile, long millis) throws IOException {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        RunOptions o = Qemu.tcg().withTimeout(Duration.ofMillis(millis));
+        MoteException cut = assertThrows(MoteException.class, () -> new BootChain(Fixtures.sdk(), Fixtures.tools(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), CACHE)
+                .run(flash, Fixtures.profile(profile), List.of(KEY.publicKey()), o, console));
+        assertTrue(cut.getMessage().startsWith("timed out"), cut.getMessage());
+        return console.toString(StandardCharsets.UTF_8).replace("\r\n", "\n");
+    }
+
+    private static void flipByte(Path file, long offset) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        b[(int) offset] ^= 0x01;
+        Files.write(file, b);
+    }
+
+    private static BootState stateOf(Path flash, String profile) throws IOException {
+        return FlashContents.read(flash, Fixtures.profile(profile)).bootState();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
+    void aFactoryImageIsVerifiedAndStarted(String profile) throws IOException {
+        Boot b = boot(flash(profile, image(profile, "1.0.0", 1), null, null), profile);
+        assertTrue(b.console().matches("(?s).*\\[boot\\] slot A: update 1\\.0\\.0 \\(security counter 1\\), "
+                + "verified in \\d+ us\\n.*"), b.console());
+        assertTrue(b.console().contains("update: running slot A version 1.0.0\n"), b.console());
+        assertTrue(b.console().contains("update: confirm ok"), b.console());
+        assertEquals(0, b.exit(), b.console());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
+    void aTestImageThatCrashesIsRevertedOnTheNextBoot(String profile) throws IOException {
+        Path flash = flash(profile, image(profile, "1.0.0", 1),
+                image(profile, "2.0.0", 2, KEY, "CRASH_BEFORE_CONFIRM"), BootState.fresh(Slot.A, Slot.B, 1));
+        Boot first = boot(flash, profile);
+        assertTrue(first.console().contains("[boot] slot B: new image, starting it in TEST"), first.console());
+        assertTrue(first.console().contains("update: running slot B version 2.0.0 (TEST)"), first.console());
+        assertEquals(101, first.exit(), first.console());
+
+        Boot second = boot(flash, profile);
+        assertTrue(second.console().contains("[boot] slot B: TEST image was not confirmed; reverting"),
+                second.console());
+        assertTrue(second.console().contains("update: running slot A version 1.0.0\n"), second.console());
+        assertEquals(0, second.exit(), second.console());
+        BootState s = stateOf(flash, profile);
+        assertEquals(Slot.A, s.active());
+        assertEquals(Slot.NONE, s.pending());
+        assertEquals(1, s.securityCounter(), "the reverted image never raised the floor");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
+    void aConfirmedImageStaysAndRaisesTheSecurityCounter(String profile) throws IOException {
+        Path flash = flash(profile, image(profile, "1.0.0", 1), image(profile, "2.0.0", 2),
+                BootState.fresh(Slot.A, Slot.B, 1));
+        Boot first = boot(flash, profile);
+        assertTrue(first.console().contains("update: running slot B version 2.0.0 (TEST)"), first.console());
+        assertTrue(first.console().contains("update: confirm ok"), first.console());
+        assertEquals(0, first.exit(), first.console());
+
+        Boot second = boot(flash, profile);
+        assertFalse(second.console().contains("TEST"), second.console());
+        assertTrue(second.console().contains("update: running slot B version 2.0.0\n"), second.console());
+        BootState s = stateOf(flash, profile);
+        assertEquals(Slot.B, s.active());
+        assertEquals(2, s.securityCounter());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
+    void tamperedImagesAreRefusedAndTheGoodSlotBoots(String profile) throws IOException {
+        Path good = image(profile, "1.0.0", 1);
+        Path update = image(profile, "2.0.0", 2);
+        long payload = Files.size(update) - 256 - 104;
+        // a bit flip in the header (the version), the payload, and the signature itself
+        long[] offsets = {0x20, 256 + payload / 2, 256 + payload + 40 + 10};
+        String[] reasons = {"bad signature", "hash mismatch", "bad signature"};
+        for (int i = 0; i < offsets.length; i++) {
+            Path bad = tmp.resolve("bad-" + i + ".img");
+            Files.copy(update, bad, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            flipByte(bad, offsets[i]);
+            Boot b = boot(flash(profile, good, bad, BootState.fresh(Slot.A, Slot.B, 1)), profile);
+            assertTrue(b.console().contains("[boot] slot B refused: " + reasons[i]), b.console());
+            assertTrue(b.console().contains("update: running slot A version 1.0.0\n"), b.console());
+            assertEquals(0, b.exit(), b.console());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
+    void withNoGoodImageTheBootloaderStopsAndSaysWhy(String profile) throws IOException {
+        Path bad = image(profile, "1.0.0", 1);
+        flipByte(bad, 256 + 100);
+        Boot b = boot(flash(profile, bad, null, null), profile);
+        assertTrue(b.console().contains("[boot] slot A refused: hash mismatch"), b.console());
+        assertTrue(b.console().contains("[boot] slot B refused: empty"), b.console());
+        assertTrue(b.console().contains("[boot] no bootable image in slot A or B"), b.console());
+        assertEquals(102, b.exit(), b.console());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
+    void wrongKeyDowngradeAndWrongProfileAreRefused(String profile) throws IOException {
+        Path good = image(profile, "1.0.0", 5);
+        Path otherKey = image(profile, "2.0.0", 6, SigningKey.generate());
+        Boot b = boot(flash(profile, good, otherKey, BootState.fresh(Slot.A, Slot.B, 5)), profile);
+        assertTrue(b.console().matches("(?s).*\\[boot\\] slot B refused: unknown key id [0-9a-f]{16}\\.\\.\\..*"),
+                b.console());
+        assertEquals(0, b.exit(), b.console());
+
+        Path old = image(profile, "0.9.0", 4);
+        b = boot(flash(profile, good, old, BootState.fresh(Slot.A, Slot.B, 5)), profile);
+        assertTrue(b.console().contains("[boot] slot B refused: downgrade: security counter 4 < 5"), b.console());
+        assertTrue(b.console().contains("update: running slot A version 1.0.0\n"), b.console());
+
+        String other = Fixtures.profile(profile).arch().keyword().equals("arm64") ? "other-board-arm64"
+                : "other-board-x86_64";
+        Path otherBoard = Fixtures.repo().resolve("sdk/src/test/resources/profiles/" + other + ".profile");
+        Path foreign = tmp.resolve("foreign.img");
+        new BuildDriver(Fixtures.sdk(), Fixtures.tools(), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8)).build(UPDATE_APP, Fixtures.registry().resolve(otherBoard.toString()),
+                foreign, new BuildOptions(List.of(), 0, false, KEY, Version.parse("v", "3.0.0"), 7));
+        // FlashImage refuses a foreign image, as a flasher must: put it in place byte by byte
+        Path flash = flash(profile, good, null, BootState.fresh(Slot.A, Slot.NONE, 5));
+        byte[] f = Files.readAllBytes(flash);
+        byte[] img = Files.readAllBytes(foreign);
+        long slotB = Fixtures.profile(profile).partition("slot_b").offset();
+        System.arraycopy(img, 0, f, (int) slotB, img.length);
+        BootState pending = BootState.fresh(Slot.A, Slot.B, 5).withSeq(2);
+        System.arraycopy(pending.toBytes(), 0, f, BootState.copyFor(2) * BootState.COPY_STRIDE, BootState.SIZE);
+        Files.write(flash, f);
+        b = boot(flash, profile);
+        assertTrue(b.console().contains("[boot] slot B refused: profile mismatch: image is for " + other
+                + ", device is " + profile), b.console());
+        assertEquals(0, b.exit(), b.console());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
+    void cuttingThePowerWhileTheBootStateIsWrittenLosesNothing(String profile) throws IOException {
+        Path flash = flash(profile, image(profile, "1.0.0", 1, KEY, "STATE_WRITER"), null, null);
+        long lastSeq = 0;
+        int rewrites = 0;
+        for (long millis : new long[] {700, 950, 1300, 1700, 2200}) {
+            String console = bootAndCut(flash, profile, millis);
+            BootState s = stateOf(flash, profile);
+            assertTrue(s != null, "after a cut at " + millis + " ms a valid record is left:\n" + console);
+            assertEquals(Slot.A, s.active());
+            assertTrue(s.seq() >= lastSeq, "the record never goes back: " + s.seq() + " < " + lastSeq);
+            lastSeq = s.seq();
+            if (console.contains("update: rewrote the boot state")) {
+                rewrites++;
+            }
+            if (console.contains("update: running slot A")) {
+                assertTrue(console.contains("[boot] slot A: update 1.0.0"), console);
+            }
+        }
+        assertTrue(rewrites >= 2, "the power was cut while the record was being rewritten");
+        Boot after = bootUntil(flash, profile, "update: confirm ok");
+        assertTrue(after.console().contains("update: running slot A version 1.0.0\n"), after.console());
+    }
+
+    /** Boot until the console shows {@code line}, then cut the power (the app may never stop). */
+    private static Boot bootUntil(Path flash, String profile, String line) throws IOException {
+        for (long millis = 1500; millis <= 12000; millis *= 2) {
+            String console = bootAndCut(flash, profile, millis);
+            if (console.contains(line)) {
+                return new Boot(-1, console);
+            }
+        }
+        throw new AssertionError("the board never got to '" + line + "'");
+    }
+}
