@@ -175,11 +175,16 @@ uintptr_t arch_boot_info(void)
     return boot_info;
 }
 
-/* Paging stays on: boot.S's identity map of the low 1 GiB carries the jump. */
+/*
+ * Paging stays on: boot.S's identity map of the low 1 GiB carries the jump.
+ * The clock calibration goes along (rdx, rcx), so the image skips its own.
+ */
 void arch_boot_jump(uintptr_t entry, uintptr_t info)
 {
     cli();
-    jmp_handoff(entry, boot_proto, info);
+    uint64_t cal_tsc, cal_apic;
+    timer_calibration(&cal_tsc, &cal_apic);
+    jmp_handoff(entry, boot_proto, info, cal_tsc, cal_apic);
 }
 
 uintptr_t arch_frame_address(void)

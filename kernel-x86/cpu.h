@@ -61,7 +61,7 @@ static inline void sti(void) { __asm__ volatile("sti" : : : "memory"); }
 /* `sti` delays interrupts by one instruction, so none can slip in before `hlt`. */
 static inline void sti_hlt(void) { __asm__ volatile("sti; hlt" : : : "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" : : : "memory"); }
-static inline __attribute__((noreturn)) void jmp_handoff(uintptr_t to, uint32_t proto, uintptr_t info) { __asm__ volatile("jmp *%0" : : "r"(to), "D"(proto), "S"(info) : "memory"); __builtin_unreachable(); }
+static inline __attribute__((noreturn)) void jmp_handoff(uintptr_t to, uint32_t proto, uintptr_t info, uint64_t cal_tsc, uint64_t cal_apic) { __asm__ volatile("jmp *%0" : : "r"(to), "D"(proto), "S"(info), "d"(cal_tsc), "c"(cal_apic) : "memory"); __builtin_unreachable(); }
 static inline void mfence(void) { __asm__ volatile("mfence" : : : "memory"); }
 static inline void pause(void) { __asm__ volatile("pause" : : : "memory"); }
 
@@ -106,6 +106,9 @@ void trap_irq(struct trap_frame *tf);
 void intc_eoi(void);
 uintptr_t lapic_base(void);
 void timer_irq(void);
+/* The clock calibration, to hand on to the next image (0, 0 before timer_init). */
+void timer_calibration(uint64_t *ns_per_tick32, uint64_t *apic_per_ns32);
+extern uint64_t boot_cal_tsc, boot_cal_apic;   /* handed on by a bootloader (boot.S), or 0 */
 
 #endif /* __ASSEMBLER__ */
 #endif

@@ -70,17 +70,33 @@ static uint32_t calibrate(uint64_t *tsc_ticks, uint32_t *apic_ticks)
     return passed;
 }
 
-/* Calibrate, make now time 0, and leave the LAPIC timer one-shot, stopped. */
+/*
+ * Calibrate (or take the calibration a Mote bootloader handed on: same CPU,
+ * same clocks, and it saves the 2.5 ms), make now time 0, and leave the
+ * LAPIC timer one-shot, stopped.
+ */
 void timer_init(void)
 {
-    uint64_t tsc_ticks;
-    uint32_t apic_ticks;
-    uint64_t cal_ns = calibrate(&tsc_ticks, &apic_ticks) * 1000000000ull / PIT_HZ;
-    /* 64-bit divisions only (no libgcc): cal_ns < 2^26, apic_ticks < 2^32 */
-    ns_per_tick32 = (cal_ns << 32) / (tsc_ticks ? tsc_ticks : 1);
-    apic_per_ns32 = ((uint64_t)apic_ticks << 32) / cal_ns;
+    if (boot_cal_tsc && boot_cal_apic) {
+        ns_per_tick32 = boot_cal_tsc;
+        apic_per_ns32 = boot_cal_apic;
+        lapic_write(LAPIC_TIMER_DIV, DIV_16);
+    } else {
+        uint64_t tsc_ticks;
+        uint32_t apic_ticks;
+        uint64_t cal_ns = calibrate(&tsc_ticks, &apic_ticks) * 1000000000ull / PIT_HZ;
+        /* 64-bit divisions only (no libgcc): cal_ns < 2^26, apic_ticks < 2^32 */
+        ns_per_tick32 = (cal_ns << 32) / (tsc_ticks ? tsc_ticks : 1);
+        apic_per_ns32 = ((uint64_t)apic_ticks << 32) / cal_ns;
+    }
     lapic_write(LAPIC_LVT_TIMER, VEC_TIMER);  /* one-shot, unmasked; INIT 0 = stopped */
     tsc_start = rdtsc();
+}
+
+void timer_calibration(uint64_t *ns_tick32, uint64_t *apic_ns32)
+{
+    *ns_tick32 = ns_per_tick32;
+    *apic_ns32 = apic_per_ns32;
 }
 
 uint64_t timer_now_ns(void)

@@ -184,7 +184,7 @@ static int chain_wait(struct virtio_dev *dev, struct virtq *q, uint16_t head, in
 {
     uint64_t deadline = timer_now_ns() + (uint64_t)VIRTIO_TIMEOUT_MS * NS_PER_MS;
     uint32_t id, len;
-    for (;;) {
+    for (unsigned spins = 0;; spins++) {
         while (used_pop(q, &id, &len)) {
             chain_free(q, (uint16_t)id);
             if (id != head)
@@ -198,7 +198,7 @@ static int chain_wait(struct virtio_dev *dev, struct virtq *q, uint16_t head, in
                 *written = len;
             return 0;
         }
-        if (timer_now_ns() >= deadline) {
+        if ((use_irq || spins % 4096 == 0) && timer_now_ns() >= deadline) {
             dev->broken = 1;
             printf("[mote] virtio: window %u queue %u: no answer in %u ms, giving up on it\n",
                    dev->window, q->index, VIRTIO_TIMEOUT_MS);

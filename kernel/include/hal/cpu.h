@@ -58,7 +58,7 @@ uintptr_t arch_boot_info(void);
  * Start a loaded image at `entry`, its `boot_handoff` symbol (each port's
  * boot.S defines one): ARM64 at EL1 with the MMU off and x0 = info; x86_64
  * in long mode with the low 1 GiB identity-mapped, edi = the boot protocol,
- * esi = info. IRQs off. Called by the bootloader, which never turns the MMU
+ * esi = info (and the port's own clock calibration in rdx/rcx). IRQs off. Called by the bootloader, which never turns the MMU
  * on; never returns.
  */
 __attribute__((noreturn)) void arch_boot_jump(uintptr_t entry, uintptr_t info);

@@ -54,13 +54,17 @@ public final class BootChain {
         return List.of(Keys.readPublic(pub));
     }
 
-    /** QEMU arguments that attach {@code flash} as the board's virtio-blk flash. */
-    public static List<String> flashArgs(Path flash) {
+    /**
+     * QEMU arguments that attach {@code flash} as the board's virtio-blk flash. A {@code scratch}
+     * flash (a temporary one, thrown away after the run) skips the host fsync behind every
+     * device flush; a real flash file keeps it, so what the device wrote survives a host crash.
+     */
+    public static List<String> flashArgs(Path flash, boolean scratch) {
         String file = flash.toAbsolutePath().toString();
         if (file.contains(",")) {
             throw new IllegalArgumentException("flash file '" + file + "': QEMU cannot take a path with a comma");
         }
-        return List.of("-drive", "file=" + file + ",if=none,format=raw,id=flash",
+        return List.of("-drive", "file=" + file + ",if=none,format=raw" + (scratch ? ",cache=unsafe" : "") + ",id=flash",
                 "-device", "virtio-blk-device,drive=flash");
     }
 
@@ -75,9 +79,14 @@ public final class BootChain {
      */
     public RunResult run(Path flash, Profile profile, List<VerifyKey> keys, RunOptions options, OutputStream console)
             throws IOException {
+        return run(flash, false, profile, keys, options, console);
+    }
+
+    private RunResult run(Path flash, boolean scratch, Profile profile, List<VerifyKey> keys, RunOptions options,
+            OutputStream console) throws IOException {
         Path loader = bootloader(profile, keys);
         List<String> extra = new ArrayList<>(options.extraArgs());
-        extra.addAll(flashArgs(flash));
+        extra.addAll(flashArgs(flash, scratch));
         return new QemuRunner(tools, err).run(loader, profile, options.withExtraArgs(extra), console);
     }
 
@@ -99,7 +108,7 @@ public final class BootChain {
             String name = image.getFileName().toString();
             Path elf = image.resolveSibling(name.replaceAll("\\.img$", "") + ".elf");
             RunOptions o = Files.isRegularFile(elf) && options.symbols() == null ? options.withSymbols(elf) : options;
-            return run(flash, profile, keys, o, console);
+            return run(flash, true, profile, keys, o, console);
         } finally {
             Files.deleteIfExists(flash);
         }
