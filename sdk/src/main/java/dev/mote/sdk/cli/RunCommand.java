@@ -80,7 +80,8 @@ final class RunCommand implements Command {
                 .addOption(Option.builder().longOpt("cpu").hasArg().argName("CPU")
                         .desc("CPU model, e.g. cortex-a72 (default: the profile's)").build())
                 .addOption(Option.builder().longOpt("accel").hasArg().argName("auto|tcg|kvm")
-                        .desc("accelerator (default auto: KVM if usable and same arch, else TCG)").build());
+                        .desc("tcg (default: works everywhere), kvm, or auto (KVM when /dev/kvm is usable"
+                                + " and the arch matches; -cpu host)").build());
     }
 
     @Override
@@ -119,7 +120,7 @@ final class RunCommand implements Command {
             timeout = s == 0 ? null : Duration.ofSeconds(s);
         }
         Long mem = line.hasOption("mem") ? Numbers.parseArgument("--mem", line.getOptionValue("mem")) : null;
-        RunOptions.Accel accel = RunOptions.Accel.AUTO;
+        RunOptions.Accel accel = RunOptions.Accel.TCG;
         if (line.hasOption("accel")) {
             String a = line.getOptionValue("accel");
             try {

@@ -27,7 +27,7 @@ public final class QemuCommand {
         List<String> cmd = new ArrayList<>(List.of(p.qemuBinary(),
                 "-nodefaults", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
                 "-m", qemuSize(mem),
-                "-cpu", o.cpu() != null ? o.cpu() : p.cpu(),
+                "-cpu", o.cpu() != null ? o.cpu() : kvm ? "host" : p.cpu(),
                 "-accel", kvm ? "kvm" : "tcg",
                 "-kernel", elf.toString()));
         cmd.addAll(p.qemuArgs());

@@ -42,9 +42,13 @@ public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, Strin
         this(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, List.of(), null);
     }
 
-    /** 60 s timeout, no gdb, the profile's memory and CPU, automatic accelerator, no stdin. */
+    /**
+     * 60 s timeout, no gdb, the profile's memory and CPU, TCG, no stdin. TCG is the default
+     * because it behaves the same everywhere; KVM is an opt-in speed-up (it is refused or
+     * broken on some virtualized hosts).
+     */
     public static RunOptions defaults() {
-        return new RunOptions(DEFAULT_TIMEOUT, null, null, null, Accel.AUTO, false);
+        return new RunOptions(DEFAULT_TIMEOUT, null, null, null, Accel.TCG, false);
     }
 
     public RunOptions withTimeout(Duration t) {

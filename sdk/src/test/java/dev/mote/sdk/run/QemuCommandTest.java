@@ -67,4 +67,16 @@ class QemuCommandTest {
         assertEquals("1536K", QemuCommand.qemuSize(1536L << 10));
         assertEquals("2M", QemuCommand.qemuSize(2L << 20));
     }
+
+    @Test
+    void tcgByDefaultAndTheHostCpuUnderKvm() {
+        Profile x86 = Fixtures.profile("qemu-microvm-x86_64");
+        assertEquals(RunOptions.Accel.TCG, RunOptions.defaults().accel());
+        assertFalse(QemuCommand.useKvm(x86, RunOptions.defaults()));
+        String kvm = String.join(" ", QemuCommand.build(x86, Path.of("a.elf"),
+                RunOptions.defaults().withAccel(RunOptions.Accel.KVM), true));
+        assertTrue(kvm.contains("-cpu host -accel kvm"), kvm);
+        String tcg = String.join(" ", QemuCommand.build(x86, Path.of("a.elf"), RunOptions.defaults(), false));
+        assertTrue(tcg.contains("-cpu max -accel tcg"), tcg);
+    }
 }
