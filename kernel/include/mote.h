@@ -33,6 +33,7 @@ int app_main(void);
 
 #define MOTE_EXIT_PANIC 101 /* exit code after a panic or fault */
 #define MOTE_EXIT_NOBOOT 102 /* the bootloader found no image it may start */
+#define MOTE_EXIT_WATCHDOG 103 /* a TEST image did not confirm in time (see mote_confirm) */
 #define MOTE_FOREVER  UINT32_MAX /* timeout: wait without limit */
 
 /* ---- console and strings (a small freestanding libc) ---- */
@@ -180,6 +181,13 @@ int mote_boot_status(struct mote_boot_status *st);
  * confirmed.
  */
 int mote_confirm(void);
+/*
+ * A TEST image that has not confirmed this many ms after boot is reset by
+ * the kernel's watchdog (exit MOTE_EXIT_WATCHDOG under QEMU), so a hung or
+ * deadlocked update is reverted too. 60 s unless the app defines its own:
+ *     const uint32_t mote_confirm_timeout_ms = 10000;
+ */
+extern const uint32_t mote_confirm_timeout_ms;
 
 /* ---- the device ---- */
 /* Name of the device profile this image was built for. */

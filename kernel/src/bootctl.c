@@ -1,7 +1,8 @@
 /*
- * The running app's side of verified boot: which slot it came from, and
- * confirming it (bootstate.h). The bootloader records the slot it started
- * in the boot state; the image's header in that slot gives its version.
+ * The running app's side of verified boot: which slot it came from,
+ * confirming it (bootstate.h), and the watchdog that gives up on a TEST
+ * image that never confirms. The bootloader records the slot it started in
+ * the boot state; the image's header in that slot gives its version.
  */
 #include <bootstate.h>
 #include <image.h>
@@ -52,6 +53,49 @@ int mote_boot_status(struct mote_boot_status *bs)
     return 0;
 }
 
+/*
+ * How long a TEST image has to confirm before the kernel gives up on it
+ * (an app may define its own, see mote.h). Weak: the app's wins.
+ */
+__attribute__((weak)) const uint32_t mote_confirm_timeout_ms = 60000;
+
+static volatile int confirmed;
+
+/*
+ * The TEST watchdog: if the image was started on trial, wait for
+ * mote_confirm() until mote_confirm_timeout_ms after boot, else reset so
+ * the bootloader reverts it. Catches an app that hangs or deadlocks with
+ * interrupts still running (a CPU stuck with interrupts off needs the
+ * board's hardware watchdog). Runs in its own thread so the flash is read
+ * without delaying app_main; a board with no flash or no boot state (an
+ * ELF booted without the bootloader) just ends it.
+ */
+static void test_watchdog(void *arg)
+{
+    (void)arg;
+    struct mote_boot_status bs;
+    if (mote_boot_status(&bs) || !bs.testing)
+        return;
+    /* read through volatile: the compiler must not fold in the weak default */
+    uint32_t timeout_ms = *(const volatile uint32_t *)&mote_confirm_timeout_ms;
+    uint64_t deadline_ms = timeout_ms;
+    while (!confirmed) {
+        uint64_t now = mote_uptime_ms();
+        if (now >= deadline_ms) {
+            printf("[mote] watchdog: TEST image not confirmed within %u ms; resetting so the "
+                   "bootloader reverts it\n", (unsigned)timeout_ms);
+            mote_exit(MOTE_EXIT_WATCHDOG);
+        }
+        mote_sleep_ms((uint32_t)(deadline_ms - now < 1000 ? deadline_ms - now : 1000));
+    }
+}
+
+void bootctl_watchdog_start(void)
+{
+    if (board.part_size[PART_BOOT_STATE] && !thread_spawn("watchdog", test_watchdog, 0, PRIO_KERNEL, 4096))
+        panic("cannot start the TEST watchdog");
+}
+
 int mote_confirm(void)
 {
     struct boot_state st;
@@ -60,8 +104,14 @@ int mote_confirm(void)
     if (err)
         return err;
     if (st.active == st.booting && st.pending != st.booting &&
-        st.security_counter >= info.security_counter)
+        st.security_counter >= info.security_counter) {
+        confirmed = 1;
         return 0;   /* nothing to change */
+    }
     err = bootstate_confirm(&st, st.booting, info.security_counter);
-    return err ? err : bootstate_store(&state_io, &st);
+    if (!err)
+        err = bootstate_store(&state_io, &st);
+    if (!err)
+        confirmed = 1;
+    return err;
 }

@@ -150,6 +150,9 @@ struct mote_thread *thread_of_guard(uintptr_t addr);
 void sched_irq_enter(void);
 void sched_irq_leave(void);
 
+/* bootctl.c */
+void bootctl_watchdog_start(void);
+
 /* swtimer.c */
 void swtimer_init(void);
 

@@ -33,5 +33,6 @@ void kmain(void)
            (unsigned long)(mem_total() / 1024), (unsigned long)(timer_boot_ns() / 1000));
     if (!mote_thread_create("main", main_thread, 0, MOTE_PRIO_DEFAULT, 0))
         panic("cannot create the main thread");
+    bootctl_watchdog_start();   // a TEST image that never confirms is reset, then reverted
     sched_start();          // enables IRQs, runs threads; never returns
 }

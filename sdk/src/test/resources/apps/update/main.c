@@ -2,12 +2,18 @@
  * The app the verified-boot tests update with. It says what the bootloader
  * started, then confirms it. Built with
  *   -DCRASH_BEFORE_CONFIRM  it panics before confirming (the TEST boot fails);
+ *   -DHANG_BEFORE_CONFIRM   it never confirms and never returns (the kernel's
+ *                           TEST watchdog must end it, after 1.5 s);
  *   -DSTATE_WRITER          after confirming it rewrites the boot-state record
  *                           forever, so a test can cut the power mid-write.
  */
 #include <bootstate.h>
 #include <hal/board.h>
 #include <mote.h>
+
+#ifdef HANG_BEFORE_CONFIRM
+const uint32_t mote_confirm_timeout_ms = 1500;
+#endif
 
 static int state_read(void *ctx, uint64_t off, void *buf, size_t len)
 {
@@ -45,6 +51,11 @@ int app_main(void)
            bs.version[2], bs.testing ? " (TEST)" : "");
 #ifdef CRASH_BEFORE_CONFIRM
     mote_panic("crashing before confirming");
+#endif
+#ifdef HANG_BEFORE_CONFIRM
+    printf("update: hanging before confirming\n");
+    for (;;)
+        mote_sleep_ms(100);
 #endif
     err = mote_confirm();
     printf("update: confirm %s\n", err ? "failed" : "ok");

@@ -168,7 +168,7 @@ final class RunCommand implements Command {
 
         private List<VerifyKey> keys(Context ctx, Path near) throws IOException {
             if (pubs.isEmpty()) {
-                return BootChain.defaultKeys(near, Path.of(System.getProperty("user.home")));
+                return BootChain.defaultKeys(near, ctx.cwd(), Path.of(System.getProperty("user.home")));
             }
             List<VerifyKey> keys = new ArrayList<>();
             for (String pub : pubs) {

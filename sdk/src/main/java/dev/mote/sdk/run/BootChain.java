@@ -41,17 +41,27 @@ public final class BootChain {
     }
 
     /**
-     * The keys a bootloader for an image near {@code near} trusts when none are given: the
-     * checkout's development key (the one `mote build` signs with when given no --key).
+     * The keys a bootloader trusts when none are given: the development keys (the ones `mote
+     * build` signs with when given no --key) of the checkout holding {@code near} (an image or
+     * flash file) and of the one holding {@code cwd}.
      */
-    public static List<VerifyKey> defaultKeys(Path near, Path home) throws IOException {
-        Path dir = near.toAbsolutePath().getParent();
-        Path pub = DevKey.location(dir, home).resolveSibling(DevKey.PUB_FILE);
-        if (!Files.isRegularFile(pub)) {
-            throw new MoteException("no trusted key for the bootloader: " + pub + " does not exist",
-                    "pass --pub KEY.pub (the public half of the key the image was signed with)");
+    public static List<VerifyKey> defaultKeys(Path near, Path cwd, Path home) throws IOException {
+        List<Path> pubs = new ArrayList<>();
+        for (Path dir : List.of(near.toAbsolutePath().getParent(), cwd.toAbsolutePath())) {
+            Path pub = DevKey.location(dir, home).resolveSibling(DevKey.PUB_FILE);
+            if (Files.isRegularFile(pub) && !pubs.contains(pub)) {
+                pubs.add(pub);
+            }
         }
-        return List.of(Keys.readPublic(pub));
+        if (pubs.isEmpty()) {
+            throw new MoteException("no trusted key for the bootloader: no development key next to " + near
+                    + " or in " + cwd, "pass --pub KEY.pub (the public half of the key the image was signed with)");
+        }
+        List<VerifyKey> keys = new ArrayList<>();
+        for (Path pub : pubs) {
+            keys.add(Keys.readPublic(pub));
+        }
+        return keys;
     }
 
     /**

@@ -140,6 +140,24 @@ class VerifiedBootTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
+    void aTestImageThatHangsIsResetByTheWatchdogAndReverted(String profile) throws IOException {
+        Path flash = flash(profile, image(profile, "1.0.0", 1),
+                image(profile, "2.0.0", 2, KEY, "HANG_BEFORE_CONFIRM"), BootState.fresh(Slot.A, Slot.B, 1));
+        Boot first = boot(flash, profile);
+        assertTrue(first.console().contains("update: hanging before confirming"), first.console());
+        assertTrue(first.console().contains("[mote] watchdog: TEST image not confirmed within 1500 ms"),
+                first.console());
+        assertEquals(103, first.exit(), first.console());
+
+        Boot second = boot(flash, profile);
+        assertTrue(second.console().contains("[boot] slot B: TEST image was not confirmed; reverting"),
+                second.console());
+        assertTrue(second.console().contains("update: running slot A version 1.0.0\n"), second.console());
+        assertEquals(0, second.exit(), second.console());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
     void aConfirmedImageStaysAndRaisesTheSecurityCounter(String profile) throws IOException {
         Path flash = flash(profile, image(profile, "1.0.0", 1), image(profile, "2.0.0", 2),
                 BootState.fresh(Slot.A, Slot.B, 1));
