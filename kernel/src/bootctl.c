@@ -66,28 +66,24 @@ static volatile int confirmed;
  * mote_confirm() until mote_confirm_timeout_ms after boot, else reset so
  * the bootloader reverts it. Catches an app that hangs or deadlocks with
  * interrupts still running (a CPU stuck with interrupts off needs the
- * board's hardware watchdog). Runs in its own thread so the flash is read
- * without delaying app_main; a board with no flash or no boot state (an
- * ELF booted without the bootloader) just ends it.
+ * board's hardware watchdog). It sleeps until the deadline and only then
+ * reads the flash, so it costs nothing at boot; a board with no flash or no
+ * boot state (an ELF booted without the bootloader) just ends it.
  */
 static void test_watchdog(void *arg)
 {
     (void)arg;
-    struct mote_boot_status bs;
-    if (mote_boot_status(&bs) || !bs.testing)
-        return;
     /* read through volatile: the compiler must not fold in the weak default */
     uint32_t timeout_ms = *(const volatile uint32_t *)&mote_confirm_timeout_ms;
-    uint64_t deadline_ms = timeout_ms;
-    while (!confirmed) {
-        uint64_t now = mote_uptime_ms();
-        if (now >= deadline_ms) {
-            printf("[mote] watchdog: TEST image not confirmed within %u ms; resetting so the "
-                   "bootloader reverts it\n", (unsigned)timeout_ms);
-            mote_exit(MOTE_EXIT_WATCHDOG);
-        }
-        mote_sleep_ms((uint32_t)(deadline_ms - now < 1000 ? deadline_ms - now : 1000));
-    }
+    uint64_t now = mote_uptime_ms();
+    if (now < timeout_ms)
+        mote_sleep_ms((uint32_t)(timeout_ms - now));   /* no flash I/O until it matters */
+    struct mote_boot_status bs;
+    if (confirmed || mote_boot_status(&bs) || !bs.testing)
+        return;
+    printf("[mote] watchdog: TEST image not confirmed within %u ms; resetting so the "
+           "bootloader reverts it\n", (unsigned)timeout_ms);
+    mote_exit(MOTE_EXIT_WATCHDOG);
 }
 
 void bootctl_watchdog_start(void)
