@@ -3,7 +3,8 @@
  * off; real boards' firmware (e.g. a Raspberry Pi) enters at EL2 and may
  * start every core here. We keep core 0, drop to EL1, take a stack in .bss,
  * zero .bss and call kmain() with IRQs masked and x29 = x30 = 0 (so
- * backtraces end here). Uses x19 (counter at entry) and x20 (x0 at entry,
+ * backtraces end here). Uses x19 (counter at entry), x21 (flags from a Mote
+ * bootloader: x1, if x2 holds BOOT_HANDOFF_MAGIC) and x20 (x0 at entry,
  * the DTB pointer if the loader passed one) across the set-up.
  */
 #include "cpu.h"
@@ -32,6 +33,11 @@ _start:
 entry:
     mrs     x19, cntvct_el0         // first instruction: boot-time reference
     mov     x20, x0
+    mov     x21, #0                 // flags, only if x2 says a Mote bootloader set x1
+    movz    x9, #0x4f4d             // BOOT_HANDOFF_MAGIC "MOTE"
+    movk    x9, #0x4554, lsl #16
+    cmp     x2, x9
+    csel    x21, x1, x21, eq
 
     mrs     x9, mpidr_el1           // secondary cores sleep forever
     and     x9, x9, #0xffffff
@@ -83,6 +89,8 @@ in_el1:
     str     x19, [x9, :lo12:boot_cntvct]
     adrp    x9, boot_dtb
     str     x20, [x9, :lo12:boot_dtb]
+    adrp    x9, boot_flags
+    str     x21, [x9, :lo12:boot_flags]
 
     mov     x29, #0
     mov     x30, #0
@@ -94,9 +102,10 @@ park:
 
     .section .bss.boot, "aw", %nobits
     .balign 8
-    .globl boot_cntvct, boot_dtb
+    .globl boot_cntvct, boot_dtb, boot_flags
 boot_cntvct: .skip 8
 boot_dtb:    .skip 8
+boot_flags:  .skip 8
 
     // Page-aligned so the core could put a guard page under them.
     .section .bss.stacks, "aw", %nobits

@@ -150,14 +150,19 @@ uintptr_t arch_boot_info(void)
 }
 
 /* The loaded code was written with the MMU and caches off: drop stale instructions. */
-void arch_boot_jump(uintptr_t entry, uintptr_t info)
+void arch_boot_jump(uintptr_t entry, uintptr_t info, uint32_t flags)
 {
     daif_mask_irq();
     dsb_sy();
     ic_iallu();
     dsb_sy();
     isb();
-    br_x0(entry, info);
+    br_x0_x1_x2(entry, info, flags, BOOT_HANDOFF_MAGIC);
+}
+
+uint32_t arch_boot_flags(void)
+{
+    return (uint32_t)boot_flags;
 }
 
 void arch_ram_range(uintptr_t *base, uint64_t *size)

@@ -153,12 +153,13 @@ long_entry:
      * boot_handoff: where a Mote bootloader starts this image (arch_boot_jump).
      * Long mode already, paging on with the low 1 GiB identity-mapped, IRQs
      * off; edi = boot protocol, esi = its boot info, rdx/rcx = the clock
-     * calibration (timer.c). We keep the bootloader's
+     * calibration (timer.c), r8 = BOOT_F_* flags. We keep the bootloader's
      * page tables until mmu_init() replaces them, load our own GDT, clear
      * .bss and join the common path.
      */
     .globl boot_handoff
 boot_handoff:
+    mov %r8, boot_flags(%rip)
     mov %edi, %r8d
     mov %rdx, %r9               /* rdtsc overwrites edx */
     rdtsc
@@ -204,13 +205,14 @@ boot_gdt_ptr64:                 /* the same table, loaded from 64-bit code */
     /* Written before .bss is zeroed, so they live in .data. */
     .section .data.boot, "aw"
     .balign 8
-    .globl boot_tsc, boot_proto, boot_info, boot_cal_tsc, boot_cal_apic
+    .globl boot_tsc, boot_proto, boot_info, boot_cal_tsc, boot_cal_apic, boot_flags
 boot_tsc:   .quad 0
 boot_proto: .long 0
 boot_info:  .long 0
     .balign 8
 boot_cal_tsc:  .quad 0
 boot_cal_apic: .quad 0
+boot_flags:    .quad 0
 
     .section .bss.boot, "aw", @nobits
     .balign 4096

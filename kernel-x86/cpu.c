@@ -170,6 +170,11 @@ void arch_power_off(int code)
 }
 
 /* The frame pointer of our caller: its rbp, which our own frame saved. */
+uint32_t arch_boot_flags(void)
+{
+    return (uint32_t)boot_flags;
+}
+
 uintptr_t arch_boot_info(void)
 {
     return boot_info;
@@ -179,12 +184,12 @@ uintptr_t arch_boot_info(void)
  * Paging stays on: boot.S's identity map of the low 1 GiB carries the jump.
  * The clock calibration goes along (rdx, rcx), so the image skips its own.
  */
-void arch_boot_jump(uintptr_t entry, uintptr_t info)
+void arch_boot_jump(uintptr_t entry, uintptr_t info, uint32_t flags)
 {
     cli();
     uint64_t cal_tsc, cal_apic;
     timer_calibration(&cal_tsc, &cal_apic);
-    jmp_handoff(entry, boot_proto, info, cal_tsc, cal_apic);
+    jmp_handoff(entry, boot_proto, info, cal_tsc, cal_apic, flags);
 }
 
 uintptr_t arch_frame_address(void)

@@ -167,5 +167,5 @@ void kmain(void)
            "AB"[slot], chosen.app_name, chosen.version[0], chosen.version[1], chosen.version[2],
            chosen.security_counter, (unsigned long)(verify_ns / 1000),
            state.pending == slot ? ", TEST boot" : "");
-    arch_boot_jump(chosen.entry_point, arch_boot_info());
+    arch_boot_jump(chosen.entry_point, arch_boot_info(), state.pending == slot ? BOOT_F_TEST : 0);
 }

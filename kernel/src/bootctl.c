@@ -7,6 +7,7 @@
 #include <bootstate.h>
 #include <image.h>
 #include <hal/board.h>
+#include <hal/cpu.h>
 #include "kernel.h"
 
 static int part_read(void *ctx, uint64_t off, void *buf, size_t len)
@@ -66,9 +67,9 @@ static volatile int confirmed;
  * mote_confirm() until mote_confirm_timeout_ms after boot, else reset so
  * the bootloader reverts it. Catches an app that hangs or deadlocks with
  * interrupts still running (a CPU stuck with interrupts off needs the
- * board's hardware watchdog). It sleeps until the deadline and only then
- * reads the flash, so it costs nothing at boot; a board with no flash or no
- * boot state (an ELF booted without the bootloader) just ends it.
+ * board's hardware watchdog). The bootloader says whether this is a TEST
+ * boot (BOOT_F_TEST), so an ordinary boot starts no thread and links no
+ * flash code for it.
  */
 static void test_watchdog(void *arg)
 {
@@ -78,8 +79,7 @@ static void test_watchdog(void *arg)
     uint64_t now = mote_uptime_ms();
     if (now < timeout_ms)
         mote_sleep_ms((uint32_t)(timeout_ms - now));   /* no flash I/O until it matters */
-    struct mote_boot_status bs;
-    if (confirmed || mote_boot_status(&bs) || !bs.testing)
+    if (confirmed)
         return;
     printf("[mote] watchdog: TEST image not confirmed within %u ms; resetting so the "
            "bootloader reverts it\n", (unsigned)timeout_ms);
@@ -88,7 +88,7 @@ static void test_watchdog(void *arg)
 
 void bootctl_watchdog_start(void)
 {
-    if (board.part_size[PART_BOOT_STATE] && !thread_spawn("watchdog", test_watchdog, 0, PRIO_KERNEL, 4096))
+    if ((arch_boot_flags() & BOOT_F_TEST) && !thread_spawn("watchdog", test_watchdog, 0, PRIO_KERNEL, 4096))
         panic("cannot start the TEST watchdog");
 }
 

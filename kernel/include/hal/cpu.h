@@ -56,12 +56,19 @@ uintptr_t arch_boot_info(void);
 
 /*
  * Start a loaded image at `entry`, its `boot_handoff` symbol (each port's
- * boot.S defines one): ARM64 at EL1 with the MMU off and x0 = info; x86_64
- * in long mode with the low 1 GiB identity-mapped, edi = the boot protocol,
- * esi = info (and the port's own clock calibration in rdx/rcx). IRQs off. Called by the bootloader, which never turns the MMU
- * on; never returns.
+ * boot.S defines one): ARM64 at EL1 with the MMU off, x0 = info, x1 = flags,
+ * x2 = BOOT_HANDOFF_MAGIC; x86_64 in long mode with the low 1 GiB
+ * identity-mapped, edi = the boot protocol, esi = info, r8 = flags (and the
+ * port's own clock calibration in rdx/rcx). IRQs off. Called by the
+ * bootloader, which never turns the MMU on; never returns.
  */
-__attribute__((noreturn)) void arch_boot_jump(uintptr_t entry, uintptr_t info);
+__attribute__((noreturn)) void arch_boot_jump(uintptr_t entry, uintptr_t info, uint32_t flags);
+
+#define BOOT_F_TEST 0x1u                /* the image is on trial: it must confirm */
+#define BOOT_HANDOFF_MAGIC 0x45544f4du  /* "MOTE": x1 really holds flags */
+
+/* The BOOT_F_* flags a Mote bootloader started this image with; 0 otherwise. */
+uint32_t arch_boot_flags(void);
 
 /* Read the stack's frame pointer of the caller (for panic backtraces). */
 uintptr_t arch_frame_address(void);

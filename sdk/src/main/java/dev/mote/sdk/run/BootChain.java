@@ -4,6 +4,7 @@ import dev.mote.sdk.MoteException;
 import dev.mote.sdk.Sdk;
 import dev.mote.sdk.Tools;
 import dev.mote.sdk.build.BootloaderBuilder;
+import dev.mote.sdk.flash.BootState;
 import dev.mote.sdk.flash.FlashImage;
 import dev.mote.sdk.flash.Slot;
 import dev.mote.sdk.image.DevKey;
@@ -102,7 +103,7 @@ public final class BootChain {
 
     /**
      * Boots one signed image as a factory-fresh board would: a temporary flash with the image in
-     * slot A and no boot-state record. The app's ELF beside it (x.img -> x.elf) is what a
+     * slot A, recorded as the confirmed one. The app's ELF beside it (x.img -> x.elf) is what a
      * debugger loads.
      */
     public RunResult runImage(Path image, Profile profile, List<VerifyKey> keys, RunOptions options,
@@ -114,7 +115,10 @@ public final class BootChain {
         }
         Path flash = Files.createTempFile("mote-flash-", ".bin");
         try {
-            FlashImage.forProfile(profile).withImage(Slot.A, image).write(flash);
+            // as a factory leaves a board: the image in slot A, confirmed and last booted, so the
+            // bootloader has nothing to write on this boot
+            FlashImage.forProfile(profile).withImage(Slot.A, image)
+                    .withBootState(new BootState(1, Slot.A, Slot.NONE, 0, Slot.A, 0)).write(flash);
             String name = image.getFileName().toString();
             Path elf = image.resolveSibling(name.replaceAll("\\.img$", "") + ".elf");
             RunOptions o = Files.isRegularFile(elf) && options.symbols() == null ? options.withSymbols(elf) : options;
