@@ -33,18 +33,6 @@ static struct image_info chosen;
 static char why_buf[96];
 static uint64_t verify_ns;
 
-static int bs_read(void *ctx, uint64_t off, void *buf, size_t len)
-{
-    (void)ctx;
-    return mote_flash_read(board.part_offset[PART_BOOT_STATE] + off, buf, len);
-}
-
-static int bs_write(void *ctx, uint64_t off, const void *buf, size_t len)
-{
-    (void)ctx;
-    return mote_flash_write(board.part_offset[PART_BOOT_STATE] + off, buf, len);
-}
-
 static const char *why(const char *fmt, ...)
 {
     va_list ap;
@@ -148,8 +136,7 @@ void kmain(void)
     for (unsigned i = 0; i < nkeys; i++)
         sha256(boot_keys[i], 32, key_ids[i]);
 
-    struct flash_io io = { bs_read, bs_write, 0 };
-    int err = bootstate_load(&io, &state);
+    int err = bootstate_load(&bootstate_flash, &state);
     if (err && err != MOTE_ENOENT) {
         printf("[boot] cannot read the boot state from flash (error %d); halting\n", err);
         arch_power_off(MOTE_EXIT_NOBOOT);
@@ -161,7 +148,7 @@ void kmain(void)
         printf("[boot] halting\n");
         arch_power_off(MOTE_EXIT_NOBOOT);
     }
-    if (changed && (err = bootstate_store(&io, &state)))
+    if (changed && (err = bootstate_store(&bootstate_flash, &state)))
         printf("[boot] warning: cannot write the boot state (error %d)\n", err);
     printf("[boot] slot %c: %s %u.%u.%u (security counter %u), verified in %lu us%s\n",
            "AB"[slot], chosen.app_name, chosen.version[0], chosen.version[1], chosen.version[2],

@@ -22,12 +22,12 @@ static int part_write(void *ctx, uint64_t off, const void *buf, size_t len)
     return mote_flash_write(board.part_offset[PART_BOOT_STATE] + off, buf, len);
 }
 
-static const struct flash_io state_io = { part_read, part_write, 0 };
+const struct flash_io bootstate_flash = { part_read, part_write, 0 };
 
 /* Load the boot state and the header of the running slot. */
 static int running_image(struct boot_state *st, struct image_info *info)
 {
-    int err = bootstate_load(&state_io, st);
+    int err = bootstate_load(&bootstate_flash, st);
     if (err)
         return err == MOTE_ENOENT ? MOTE_EINVAL : err;
     if (st->booting > SLOT_B)
@@ -106,7 +106,7 @@ int mote_confirm(void)
     }
     err = bootstate_confirm(&st, st.booting, info.security_counter);
     if (!err)
-        err = bootstate_store(&state_io, &st);
+        err = bootstate_store(&bootstate_flash, &st);
     if (!err)
         confirmed = 1;
     return err;

@@ -8,31 +8,17 @@
  *                           forever, so a test can cut the power mid-write.
  */
 #include <bootstate.h>
-#include <hal/board.h>
 #include <mote.h>
 
 #ifdef HANG_BEFORE_CONFIRM
 const uint32_t mote_confirm_timeout_ms = 1500;
 #endif
 
-static int state_read(void *ctx, uint64_t off, void *buf, size_t len)
-{
-    (void)ctx;
-    return mote_flash_read(board.part_offset[PART_BOOT_STATE] + off, buf, len);
-}
-
-static int state_write(void *ctx, uint64_t off, const void *buf, size_t len)
-{
-    (void)ctx;
-    return mote_flash_write(board.part_offset[PART_BOOT_STATE] + off, buf, len);
-}
-
 __attribute__((unused)) static void rewrite_state_forever(void)
 {
-    struct flash_io io = { state_read, state_write, 0 };
     for (unsigned n = 1;; n++) {
         struct boot_state st;
-        if (bootstate_load(&io, &st) || bootstate_store(&io, &st))
+        if (bootstate_load(&bootstate_flash, &st) || bootstate_store(&bootstate_flash, &st))
             mote_panic("boot state rewrite %u failed", n);
         if (n % 50 == 0)
             printf("update: rewrote the boot state %u times\n", n);

@@ -1,5 +1,6 @@
 package dev.mote.sdk.flash;
 
+import dev.mote.sdk.AtomicFile;
 import dev.mote.sdk.MoteException;
 import dev.mote.sdk.image.Image;
 import dev.mote.sdk.image.ImageException;
@@ -10,11 +11,8 @@ import dev.mote.sdk.profile.Profile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -126,10 +124,7 @@ public final class FlashImage {
      */
     public void write(Path file) throws IOException {
         checkBootState();
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-        try {
+        AtomicFile.replace(file, tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 writeAt(ch, new byte[1], profile.flashSize() - 1);
                 if (bootState != null) {
@@ -142,15 +137,7 @@ public final class FlashImage {
                 }
                 ch.force(true);
             }
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // Not a POSIX file system: keep its default permissions.
-            }
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private void checkBootState() {

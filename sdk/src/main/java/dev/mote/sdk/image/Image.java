@@ -1,11 +1,10 @@
 package dev.mote.sdk.image;
 
+import dev.mote.sdk.AtomicFile;
 import dev.mote.sdk.image.ImageException.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 
 /**
@@ -110,21 +109,7 @@ public final class Image {
 
     /** Writes the image to {@code file} through a temporary file, so readers never see half of it. */
     public void write(Path file) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, toBytes());
-            try {
-                // An image holds no secret; createTempFile made it owner-only.
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // Not a POSIX file system: keep its default permissions.
-            }
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.replace(file, tmp -> Files.write(tmp, toBytes()));
     }
 
     @Override
