@@ -133,12 +133,15 @@ public final class Main {
             for (Command cmd : COMMANDS.values()) {
                 w.printf("  %-9s %s%n", cmd.name(), cmd.summary());
             }
+            w.printf("  %-9s %s%n", "flash", "write an image to a board: a flash file, an SD card or USB disk"
+                    + " (the flasher module)");
             w.printf("  %-9s %s%n", "help", "show this, or 'mote help <command>'");
             w.println();
             w.println("examples:");
             w.println("  mote doctor");
-            w.println("  mote build examples/hello -p qemu-virt-arm64 -o out/hello.elf   # + signed out/hello.img");
-            w.println("  mote run out/hello.elf");
+            w.println("  mote build examples/hello -p qemu-virt-arm64 -o out/hello.img   # + out/hello.elf for gdb");
+            w.println("  mote run out/hello.img                     # bootloader verifies, then the app runs");
+            w.println("  mote flash out/hello.img --target out/board.flash");
             w.println("  mote keygen --out keys/fleet && mote sign out/hello.img --key keys/fleet.key");
             w.println("  mote verify out/hello.img --pub keys/fleet.pub -p qemu-virt-arm64");
             w.println();

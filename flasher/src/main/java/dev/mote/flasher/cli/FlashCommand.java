@@ -1,0 +1,177 @@
+package dev.mote.flasher.cli;
+
+import dev.mote.flasher.BlockTarget;
+import dev.mote.flasher.DeviceList;
+import dev.mote.flasher.DiskGuard;
+import dev.mote.flasher.FlashListener;
+import dev.mote.flasher.FlashResult;
+import dev.mote.sdk.MoteException;
+import dev.mote.sdk.cli.Context;
+import dev.mote.sdk.image.Image;
+import dev.mote.sdk.image.Keys;
+import dev.mote.sdk.image.VerifyKey;
+import dev.mote.sdk.profile.Numbers;
+import dev.mote.sdk.profile.Profile;
+import dev.mote.sdk.run.BootChain;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * `mote flash IMAGE --target T` and `mote flash --list`. Shaped like the SDK's cli.Command
+ * (name, summary, usage, examples, options, parse): parsing never does the work, and the
+ * parsed {@link Invocation} runs against a {@link Context}.
+ */
+public final class FlashCommand {
+    /** Parsed arguments, ready to run. */
+    public interface Invocation {
+        /** Does the work; returns the exit code. */
+        int execute(Context ctx) throws IOException;
+    }
+
+    public String name() {
+        return "flash";
+    }
+
+    public String summary() {
+        return "write a signed image to a board: an SD card, USB disk or flash file (verified, read back)";
+    }
+
+    public String usage() {
+        return "mote flash <image> --target <device|file> [-p <profile>] [--pub KEY.pub]... [--force] [--json]"
+                + " | mote flash --list [--json]";
+    }
+
+    public String examples() {
+        return String.join("\n",
+                "  mote flash --list                                        # serial ports and removable disks",
+                "  mote flash out/hello.img --target out/flash.bin          # a flash file for 'mote run --flash'",
+                "  mote flash out/hello.img --target /dev/sdb -p rpi4-arm64 --pub keys/fleet.pub",
+                "  mote flash out/hello.img --target /dev/sdb -p rpi4-arm64 --json     # one JSON event per line",
+                "The image must verify against the given keys (default: this checkout's development key), be",
+                "for the profile, and not be below the target's security counter; otherwise nothing is written.",
+                "A first flash goes to slot A and is active at once; later ones go to the slot that is not",
+                "active and boot once in TEST (reverted unless the app confirms). Chunks that already match are",
+                "skipped, the slot is read back before the boot-state record is written, and all is synced.",
+                "Block devices need -p, and are refused if they hold the running system, are mounted, or are",
+                "not removable (--force waives only the last, and a target holding no Mote flash).");
+    }
+
+    public Options options() {
+        return new Options()
+                .addOption(Option.builder().longOpt("target").hasArg().argName("device|file")
+                        .desc("a block device (/dev/sdb, /dev/mmcblk0) or a flash file (created if missing)").build())
+                .addOption(Option.builder("p").longOpt("profile").hasArg().argName("profile")
+                        .desc("the board's profile (flash layout); required for a block device; for a file,"
+                                + " default: the image's profile").build())
+                .addOption(Option.builder().longOpt("pub").hasArg().argName("KEY.pub")
+                        .desc("a trusted public key (repeatable); default: the checkout's development key").build())
+                .addOption(Option.builder().longOpt("force")
+                        .desc("write a non-removable disk, or a target that holds no Mote flash for the profile")
+                        .build())
+                .addOption(Option.builder().longOpt("json").desc("print one JSON object per line per event").build())
+                .addOption(Option.builder().longOpt("list").desc("list serial ports and removable disks").build());
+    }
+
+    /** IllegalArgumentException naming the argument if the arguments are unusable. */
+    public Invocation parse(CommandLine line, List<String> positional) {
+        boolean json = line.hasOption("json");
+        if (line.hasOption("list")) {
+            if (!positional.isEmpty() || line.hasOption("target")) {
+                throw new IllegalArgumentException("--list: takes no image or --target");
+            }
+            return new ListInvocation(json);
+        }
+        if (positional.size() != 1) {
+            throw new IllegalArgumentException(positional.isEmpty() ? "<image>: missing (the signed .img to flash)"
+                    : "unexpected arguments " + positional.subList(1, positional.size()) + " (one image at a time)");
+        }
+        String target = line.getOptionValue("target");
+        if (target == null) {
+            throw new IllegalArgumentException("--target: missing (a block device such as /dev/sdb, or a flash file;"
+                    + " see 'mote flash --list')");
+        }
+        if (target.startsWith("serial:") || target.startsWith("tcp:")) {
+            throw new IllegalArgumentException("--target " + target + ": serial and TCP targets are not wired into"
+                    + " this command yet (give a block device or a flash file)");
+        }
+        String[] pubs = line.getOptionValues("pub");
+        return new Flash(positional.get(0), target, line.getOptionValue("p"),
+                pubs == null ? List.of() : List.of(pubs), line.hasOption("force"), json);
+    }
+
+    /** A parsed `mote flash IMAGE --target T`. */
+    record Flash(String image, String target, String profile, List<String> pubs, boolean force, boolean json)
+            implements Invocation {
+        @Override
+        public int execute(Context ctx) throws IOException {
+            Path img = ctx.path(image);
+            Path tgt = ctx.path(target);
+            JsonEvents events = json ? new JsonEvents(ctx.out(), System::currentTimeMillis) : null;
+            try {
+                boolean device = BlockTarget.isBlockDevice(tgt);
+                if (device && profile == null) {
+                    throw new IllegalArgumentException("-p/--profile: required for a block device (name the board"
+                            + " the card is for, e.g. -p rpi4-arm64; see 'mote profiles')");
+                }
+                Profile p = ctx.profiles().resolve(profile != null ? profile : Image.read(img).header().profile());
+                FlashListener listener = json ? events : new ProgressText(ctx.out(), ctx.interactive(),
+                        System::currentTimeMillis);
+                FlashResult r = new BlockTarget(tgt, p).withForce(force).flash(img, keys(ctx, img), listener);
+                if (json) {
+                    events.done(r);
+                } else {
+                    summary(ctx, r);
+                }
+                return 0;
+            } catch (MoteException e) {
+                if (json) {
+                    events.error(e.getMessage(), e.hint());
+                }
+                throw e;
+            } catch (IOException e) {
+                if (json) {
+                    events.error(e.getMessage(), null);
+                }
+                throw e;
+            }
+        }
+
+        private List<VerifyKey> keys(Context ctx, Path near) throws IOException {
+            if (pubs.isEmpty()) {
+                return BootChain.defaultKeys(near, ctx.cwd(), Path.of(System.getProperty("user.home")));
+            }
+            List<VerifyKey> keys = new ArrayList<>();
+            for (String pub : pubs) {
+                keys.add(Keys.readPublic(ctx.path(pub)));
+            }
+            return keys;
+        }
+
+        private void summary(Context ctx, FlashResult r) {
+            ctx.out().println("done in " + String.format("%.1f", r.took().toMillis() / 1000.0) + " s: wrote "
+                    + Numbers.human(r.written()) + (r.skipped() > 0 ? ", skipped " + Numbers.human(r.skipped())
+                    + " already there" : "") + "; read back and compared" + (r.directReadBack()
+                    ? " (from the medium, past the page cache)" : "") + "; synced");
+            ctx.out().println("boot state: " + r.plan().next().describe());
+            if (r.plan().kind().endsWith("flash file")) {
+                ctx.out().println("boot it: mote run --flash " + target + " -p " + r.plan().profile().name());
+            } else {
+                ctx.out().println("now move the card to the board and power it on");
+            }
+        }
+    }
+
+    /** A parsed `mote flash --list`. */
+    record ListInvocation(boolean json) implements Invocation {
+        @Override
+        public int execute(Context ctx) {
+            new DeviceListPrinter(ctx.out(), json).print(DeviceList.system(), DiskGuard.system());
+            return 0;
+        }
+    }
+}
