@@ -34,9 +34,10 @@ def with_flash(cmd, flash):
     return cmd
 
 
-def run_marks(cmd, marks, timeout):
+def run_marks(cmd, marks, timeout, kill_on=None):
     """Like bootbench.run, for several lines: spawn cmd; return ({mark: seconds to the first output
-    line containing it}, seconds to exit, exit status, output). The clock starts just before the spawn."""
+    line containing it}, seconds to exit, exit status, output). The clock starts just before the spawn.
+    With kill_on, the process is killed once that mark is seen (a board that waits for ever)."""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     timer = threading.Timer(timeout, p.kill)
@@ -49,6 +50,8 @@ def run_marks(cmd, marks, timeout):
             if m not in seen and m in s:
                 seen[m] = now
         out.append(s)
+        if kill_on and kill_on in seen:
+            p.kill()
     rc = p.wait()
     t_exit = time.perf_counter() - t0
     timer.cancel()
@@ -109,8 +112,9 @@ def chain(out_path, runs, targets):
                 if v != "elf":       # a fresh copy of the flash every run, outside the clock
                     shutil.copyfile(t["source"][v], t["cmd"][v][t["cmd"][v].index("-drive") + 1]
                                     .split(",")[0][len("file="):])
-                seen, _, rc, out = run_marks(t["cmd"][v], [hello, "[boot] slot A:", NOBOOT], TIMEOUT)
-                if v == "blank":     # the bootloader alone: nothing to verify, it stops (102)
+                seen, _, rc, out = run_marks(t["cmd"][v], [hello, "[boot] slot A:", NOBOOT], TIMEOUT,
+                                             kill_on=NOBOOT if v == "blank" else None)
+                if v == "blank":     # the bootloader alone: nothing to verify; it then waits for a flasher
                     if NOBOOT not in seen or rc in (0, ok_exit(name)):
                         sys.exit("bench/verify: %s: blank-flash run: status %d:\n%s" % (name, rc, out))
                     t["samples"]["blank"].append(seen[NOBOOT])
@@ -288,7 +292,7 @@ def report(sizes_json, chain_json, host_json, facts_path, doc):
           "already confirmed (`mote mkflash --active a`: nothing written, a device's every-day boot). The "
           "flash is a fresh copy every run, made before the clock starts; QEMU gets the arguments `mote run "
           "--accel tcg` used (`cache=unsafe`, like its scratch flash). (d) is the bootloader alone: the same "
-          "with a blank flash (`mote mkflash -p PROFILE`), timed to its `[boot] no bootable image` line (it then "
+          "with a blank flash (`mote mkflash -p PROFILE`), timed to its `[boot] no bootable image` line (it then waits in recovery mode for a flasher and is killed; formerly it "
           "stops): its start-up, the boot-state read and two empty slots, no verification." % C["runs"], "",
           "| profile | (a) ELF → hello | (b) chain → hello | (c) confirmed → hello | (d) bootloader alone → its last line | (b) / (a) | (b) − (a) | (b) / (a), fastest runs |",
           "|---|---|---|---|---|---|---|---|"]

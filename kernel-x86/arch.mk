@@ -2,6 +2,7 @@
 # (the small code model), with no SSE/x87 state to save on a switch and no
 # red zone (interrupts push onto the interrupted stack).
 TARGET := x86_64-none-elf
+IMAGE_ARCH := 2   # the image header's arch code (docs/image-format.md)
 ARCH_CFLAGS := -mgeneral-regs-only -mno-red-zone -mcmodel=small \
   -fno-asynchronous-unwind-tables -fno-unwind-tables
 ARCH_SRCS := boot.S vectors.S switch.S cpu.c trap.c mmu.c intc.c timer.c uart.c

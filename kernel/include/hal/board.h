@@ -21,6 +21,8 @@ struct board {
     uint32_t flags;            /* BOARD_F_* */
     uint64_t part_offset[4];   /* flash partitions (byte offsets), indexed by PART_* */
     uint64_t part_size[4];
+    uint32_t recovery_listen_ms; /* bootloader: watch the console this long for the flasher's
+                                    HELLO before booting (profile recovery.listen_ms; 0: never) */
 };
 
 enum { PART_BOOT_STATE, PART_SLOT_A, PART_SLOT_B, PART_PERSIST };

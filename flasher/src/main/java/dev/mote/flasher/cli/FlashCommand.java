@@ -5,6 +5,7 @@ import dev.mote.flasher.DeviceList;
 import dev.mote.flasher.DiskGuard;
 import dev.mote.flasher.FlashListener;
 import dev.mote.flasher.FlashResult;
+import dev.mote.flasher.LinkTarget;
 import dev.mote.sdk.MoteException;
 import dev.mote.sdk.cli.Context;
 import dev.mote.sdk.image.Image;
@@ -95,9 +96,8 @@ public final class FlashCommand {
             throw new IllegalArgumentException("--target: missing (a block device such as /dev/sdb, or a flash file;"
                     + " see 'mote flash --list')");
         }
-        if (target.startsWith("serial:") || target.startsWith("tcp:")) {
-            throw new IllegalArgumentException("--target " + target + ": serial and TCP targets are not wired into"
-                    + " this command yet (give a block device or a flash file)");
+        if (LinkTarget.isLink(target)) {
+            new LinkTarget(target);   // check the spelling now: a usage error, not a failure
         }
         String[] pubs = line.getOptionValues("pub");
         return new Flash(positional.get(0), target, line.getOptionValue("p"),
@@ -110,6 +110,9 @@ public final class FlashCommand {
         @Override
         public int execute(Context ctx) throws IOException {
             Path img = ctx.path(image);
+            if (LinkTarget.isLink(target)) {
+                return LinkFlash.run(ctx, new LinkTarget(target), img, keys(ctx, img), json);
+            }
             Path tgt = ctx.path(target);
             JsonEvents events = json ? new JsonEvents(ctx.out(), System::currentTimeMillis) : null;
             try {

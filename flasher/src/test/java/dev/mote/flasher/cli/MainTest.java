@@ -63,8 +63,12 @@ class MainTest {
         assertTrue(Main.fromArgs(new String[] {"flash", "x.img", "--target", "/nonexistent/f"}, ctx).invocation()
                 instanceof FlashCommand.Flash);
         assertTrue(Main.fromArgs(new String[] {"--list"}, ctx).invocation() instanceof FlashCommand.ListInvocation);
-        assertEquals(2, run("x.img", "--target", "serial:/dev/ttyACM0"));
-        assertTrue(err().contains("serial and TCP targets are not wired"), err());
+        assertTrue(Main.fromArgs(new String[] {"x.img", "--target", "tcp:127.0.0.1:4444"}, ctx).invocation()
+                instanceof FlashCommand.Flash);
+        assertEquals(2, run("x.img", "--target", "tcp:nohost"));
+        assertTrue(err().contains("--target tcp:nohost: expected tcp:HOST:PORT"), err());
+        assertEquals(2, run("x.img", "--target", "serial:/dev/ttyACM0@fast"));
+        assertTrue(err().contains("'fast' is not a baud rate"), err());
     }
 
     @Test

@@ -65,6 +65,7 @@ public final class BoardSource {
         }
         c.append("    .part_offset = { ").append(offsets).append(" }, /* boot_state slot_a slot_b persist */\n");
         c.append("    .part_size = { ").append(sizes).append(" },\n");
+        c.append("    .recovery_listen_ms = ").append(p.recoveryListenMs()).append(",\n");
         c.append("};\n");
         return c.toString();
     }

@@ -52,14 +52,16 @@ final class RunCommand implements Command {
                 "  mote mkflash -p qemu-virt-arm64 --slot-a v1.img --slot-b v2.img --pending b -o flash.bin",
                 "  mote run --flash flash.bin -p qemu-virt-arm64   # boots B in TEST; run again: confirmed or reverted",
                 "  mote run out/hello.elf --cpu cortex-a72 --mem 64M   # an ELF boots directly, unverified",
+                "  mote run --flash blank.bin -p qemu-virt-arm64 --serial-tcp 4444   # then, elsewhere:",
+                "  mote flash out/hello.img --target tcp:127.0.0.1:4444     # through the bootloader's recovery mode",
                 "  mote run out/panic.img --gdb                # then, in another terminal:",
                 "  gdb-multiarch -q out/panic.elf -ex 'target remote 127.0.0.1:1234'",
                 "An image boots from a temporary flash (slot A); with --flash the file is the board's flash",
                 "and keeps what the device writes (boot state, TEST/confirm) for the next run. The bootloader",
                 "trusts the --pub keys, or else the checkout's development key (.mote/dev-signing.pub).",
-                "The command exits with the guest's exit code (101 after a panic, 102 when the bootloader",
-                "finds nothing to boot); it fails (1) if QEMU cannot run or the timeout (default 60 s;",
-                "0 = none) expires.");
+                "The command exits with the guest's exit code (101 after a panic, 103 when a TEST image did",
+                "not confirm in time); it fails (1) if QEMU cannot run or the timeout (default 60 s; 0 = none)",
+                "expires. A board with nothing bootable waits in recovery mode for mote flash (--serial-tcp).");
     }
 
     @Override
@@ -69,6 +71,9 @@ final class RunCommand implements Command {
                         .desc("device profile (default: the one the image was built for)").build())
                 .addOption(Option.builder().longOpt("flash").hasArg().argName("FLASH")
                         .desc("boot the board with this flash file (from mote mkflash); needs -p").build())
+                .addOption(Option.builder().longOpt("serial-tcp").hasArg().argName("PORT")
+                        .desc("the board's serial console on a TCP server at 127.0.0.1:PORT instead of this"
+                                + " terminal: mote flash --target tcp:127.0.0.1:PORT talks to its bootloader").build())
                 .addOption(Option.builder().longOpt("pub").hasArg().argName("KEY.pub")
                         .desc("a public key the bootloader trusts (repeatable; default: the dev key)").build())
                 .addOption(Option.builder().longOpt("timeout").hasArg().argName("S")
@@ -129,7 +134,16 @@ final class RunCommand implements Command {
                 throw new IllegalArgumentException("--accel: '" + a + "' is not one of auto, tcg, kvm");
             }
         }
-        RunOptions options = new RunOptions(timeout, gdbPort, mem, line.getOptionValue("cpu"), accel, false);
+        Integer serialPort = null;
+        if (line.hasOption("serial-tcp")) {
+            String v = line.getOptionValue("serial-tcp");
+            if (!v.matches("\\d{1,5}") || Integer.parseInt(v) < 1 || Integer.parseInt(v) > 65535) {
+                throw new IllegalArgumentException("--serial-tcp: '" + v + "' is not a TCP port (1..65535)");
+            }
+            serialPort = Integer.parseInt(v);
+        }
+        RunOptions options = new RunOptions(timeout, gdbPort, mem, line.getOptionValue("cpu"), accel, false)
+                .withSerialPort(serialPort);
         String[] pubs = line.getOptionValues("pub");
         return new Run(flash == null ? args.get(0) : null, flash, line.getOptionValue("p"),
                 pubs == null ? List.of() : List.of(pubs), options);

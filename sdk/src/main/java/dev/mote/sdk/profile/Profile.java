@@ -11,6 +11,8 @@ import java.util.List;
  * @param source     the file it was read from
  * @param loadAddress       where apps are linked (the bootloader loads them there)
  * @param bootloaderAddress where the bootloader is linked; it must end below loadAddress
+ * @param recoveryListenMs  how long the bootloader listens on the console for the flasher
+ *                          before booting a good image (0: only when nothing is bootable)
  * @param virtio     the virtio-mmio windows, or null if the board has none
  * @param qemuBinary the emulator, or null for a board that is only built (hardware profiles)
  */
@@ -35,7 +37,8 @@ public record Profile(
         long flashSize,
         List<Partition> partitions,
         String qemuBinary,
-        List<String> qemuArgs) {
+        List<String> qemuArgs,
+        long recoveryListenMs) {
 
     public Profile {
         intcBase = List.copyOf(intcBase);

@@ -23,7 +23,7 @@ public final class ProfileParser {
             "intc.type", "intc.base", "exit", "flash.size", "partition.boot_state",
             "partition.slot_a", "partition.slot_b", "partition.persist");
     static final Set<String> OPTIONAL = Set.of("virtio.base", "virtio.stride", "virtio.count",
-            "virtio.irq", "qemu.binary", "qemu.args");
+            "virtio.irq", "qemu.binary", "qemu.args", "recovery.listen_ms");
 
     private ProfileParser() {
     }
@@ -90,7 +90,8 @@ public final class ProfileParser {
                 ? Arrays.asList(f.text("qemu.args").split("\\s+")) : List.of();
         return new Profile(name, f.text("description"), source, arch, f.text("cpu"), hardware,
                 ramBase, ramSize, load, loader, boot, f.text("console.type"), f.address("console.base"),
-                f.text("intc.type"), intc, virtio, exit, flashSize, partitions, qemuBinary, qemuArgs);
+                f.text("intc.type"), intc, virtio, exit, flashSize, partitions, qemuBinary, qemuArgs,
+                f.has("recovery.listen_ms") ? f.integer("recovery.listen_ms") : 0);
     }
 
     private static Map<String, Fields.Value> read(String display, List<String> lines) {

@@ -16,6 +16,11 @@ public final class QemuCommand {
     private QemuCommand() {
     }
 
+    /** stdio, or a TCP server on loopback that the flasher (or nc) can connect to at any time. */
+    static String serial(RunOptions o) {
+        return o.serialPort() == null ? "stdio" : "tcp:127.0.0.1:" + o.serialPort() + ",server=on,wait=off";
+    }
+
     /** A RAM size as QEMU's -m takes it, exactly: whole MiB as "M", otherwise KiB as "K". */
     static String qemuSize(long bytes) {
         return bytes % (1 << 20) == 0 ? (bytes >> 20) + "M" : Math.max(1, bytes >> 10) + "K";
@@ -25,7 +30,7 @@ public final class QemuCommand {
     public static List<String> build(Profile p, Path elf, RunOptions o, boolean kvm) {
         long mem = o.memBytes() != null ? o.memBytes() : p.ramSize();
         List<String> cmd = new ArrayList<>(List.of(p.qemuBinary(),
-                "-nodefaults", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
+                "-nodefaults", "-display", "none", "-serial", serial(o), "-monitor", "none", "-no-reboot",
                 "-m", qemuSize(mem),
                 "-cpu", o.cpu() != null ? o.cpu() : kvm ? "host" : p.cpu(),
                 "-accel", kvm ? "kvm" : "tcg",

@@ -22,6 +22,7 @@ class BoardSourceTest {
         assertTrue(c.contains(".flags = BOARD_F_SEMIHOST,"), c);
         assertTrue(c.contains(".part_offset = { 0x0, 0x10000, 0x710000, 0xe10000 },"), c);
         assertTrue(c.contains(".part_size = { 0x10000, 0x700000, 0x700000, 0x1f0000 },"), c);
+        assertTrue(c.contains(".recovery_listen_ms = 0,"), "no recovery.listen_ms: only an unbootable board listens");
     }
 
     @Test
