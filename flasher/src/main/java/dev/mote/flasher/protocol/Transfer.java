@@ -43,7 +43,7 @@ public final class Transfer {
         }
     }
 
-    /** HELLO until the device answers INFO (console text and stale frames are skipped). */
+    /** HELLO until the device answers INFO (console text and stale frames, STATUS 0 too, are skipped). */
     public Info hello() throws IOException, InterruptedException {
         Frame hello = new Hello(ProtocolMessages.VERSION, 0).toFrame();
         for (int attempt = 0; attempt < options.helloTries(); attempt++) {
@@ -61,7 +61,13 @@ public final class Transfer {
                     return info;
                 }
                 if (f.is(FrameType.STATUS)) {
-                    throw refused(Status.parse(f), "HELLO");
+                    Status st = Status.parse(f);
+                    if (st.code() == ProtocolStatus.OK.code()) {
+                        // no answer to HELLO: a stale one, left on the link by an earlier session
+                        // (the device answers its ABORT with STATUS 0 "aborted")
+                        continue;
+                    }
+                    throw refused(st, "HELLO");
                 }
             }
         }

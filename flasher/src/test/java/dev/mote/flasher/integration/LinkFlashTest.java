@@ -173,6 +173,7 @@ class LinkFlashTest {
             assertTrue(e.getMessage().contains("security counter"), e.getMessage());
         }
         board.cancel(true);
+        EmulatedBoard.powerOff(flash);
         FlashContents after = FlashContents.read(flash, p);
         assertTrue(after.slot(Slot.A).empty() && after.slot(Slot.B).empty(), "nothing written to a slot");
     }

@@ -267,6 +267,17 @@ class TransferTest {
     }
 
     @Test
+    void aStaleStatusZeroFromAnEarlierSessionIsNoRefusalOfHello() throws Exception {
+        FakeDevice dev = device();
+        Session s = new Session(dev);
+        // what a host that sent ABORT and closed at once leaves on the line: the device's answer
+        s.toHost.out.write(FrameEncoder.encode(new ProtocolMessages.Status(ProtocolStatus.OK, "aborted").toFrame()));
+        TransferImage image = TestImages.transfer(8192, 2, 16);
+        s.run(image, FAST, null);
+        assertHolds(dev, image);
+    }
+
+    @Test
     void nobodyAnsweringHelloFailsWithAHint() {
         Pipe toHost = new Pipe();
         Pipe toDevice = new Pipe();

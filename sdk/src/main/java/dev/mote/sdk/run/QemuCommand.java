@@ -16,8 +16,14 @@ public final class QemuCommand {
     private QemuCommand() {
     }
 
-    /** stdio, or a TCP server on loopback that the flasher (or nc) can connect to at any time. */
+    /**
+     * stdio, a TCP server on loopback that the flasher (or nc) can connect to at any time, or a
+     * new pseudo-terminal (QEMU names it on stderr).
+     */
     static String serial(RunOptions o) {
+        if (o.serialPty()) {
+            return "pty";
+        }
         return o.serialPort() == null ? "stdio" : "tcp:127.0.0.1:" + o.serialPort() + ",server=on,wait=off";
     }
 

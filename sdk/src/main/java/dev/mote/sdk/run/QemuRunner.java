@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Boots a firmware ELF under QEMU: the console streams live to an OutputStream, a timeout
@@ -80,12 +81,36 @@ public final class QemuRunner {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectInput(options.inheritStdin() ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.PIPE);
         Process qemu = pb.start();
+        // If this JVM ends first (a test that gave up on a board, ^C), QEMU must not outlive it.
+        Thread reaper = new Thread(() -> killTree(qemu), "qemu-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
+        try {
+            return await(qemu, cmd, elf, profile, options, console, start);
+        } finally {
+            if (!qemu.isAlive()) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(reaper);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs anyway; nothing is left to kill
+                }
+            }
+        }
+    }
+
+    private RunResult await(Process qemu, List<String> cmd, Path elf, Profile profile, RunOptions options,
+            OutputStream console, long start) throws IOException {
         if (!options.inheritStdin()) {
             qemu.getOutputStream().close();
         }
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        Thread out = pump(qemu.getInputStream(), console, "qemu-stdout");
-        Thread errPump = pump(qemu.getErrorStream(), stderr, "qemu-stderr");
+        // with the console on a TCP port or a pty, stdout carries only QEMU's own messages
+        boolean consoleElsewhere = options.serialPort() != null || options.serialPty();
+        OutputStream outSink = options.qemuMessages() != null && consoleElsewhere
+                ? new LineTee(console, options.qemuMessages()) : console;
+        Thread out = pump(qemu.getInputStream(), outSink, "qemu-stdout");
+        OutputStream errSink = options.qemuMessages() == null ? stderr
+                : new LineTee(stderr, options.qemuMessages());
+        Thread errPump = pump(qemu.getErrorStream(), errSink, "qemu-stderr");
         boolean finished = waitFor(qemu, options.timeout());
         if (!finished) {
             killTree(qemu);
@@ -158,6 +183,56 @@ public final class QemuRunner {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /**
+     * Copies bytes to {@code sink} and hands each complete line (UTF-8, without its line end) to
+     * {@code lines} as soon as it ends; a last unterminated line is handed over on close.
+     */
+    static final class LineTee extends OutputStream {
+        private final OutputStream sink;
+        private final Consumer<String> lines;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        LineTee(OutputStream sink, Consumer<String> lines) {
+            this.sink = sink;
+            this.lines = lines;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            sink.write(b);
+            if (b == '\n') {
+                emit();
+            } else {
+                line.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int i = off; i < off + len; i++) {
+                write(b[i]);
+            }
+        }
+
+        private void emit() {
+            String s = line.toString(StandardCharsets.UTF_8);
+            line.reset();
+            try {
+                lines.accept(s.endsWith("\r") ? s.substring(0, s.length() - 1) : s);
+            } catch (RuntimeException e) {
+                // a listener's failure must not stop the copy that the exit code is read from
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (line.size() > 0) {
+                emit();
+            }
+            sink.close();
+        }
     }
 
     private static void join(Thread t) {

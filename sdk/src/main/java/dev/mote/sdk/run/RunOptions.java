@@ -3,6 +3,7 @@ package dev.mote.sdk.run;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * How to boot an image.
@@ -20,9 +21,17 @@ import java.util.List;
  * @param serialPort   put the board's serial console on a TCP server at 127.0.0.1:port (what
  *                     `mote flash --target tcp:127.0.0.1:port` talks to) instead of stdio; null
  *                     for stdio
+ * @param serialPty    put the board's serial console on a new pseudo-terminal instead of stdio
+ *                     (standing in for a USB-serial adapter: `mote flash --target
+ *                     serial:/dev/pts/N`); QEMU names it as it starts ("char device redirected
+ *                     to /dev/pts/N (label serial0)", on stdout), which {@code qemuMessages} sees
+ * @param qemuMessages given each line QEMU itself prints, as it arrives (without the line end):
+ *                     its stderr, and its stdout when the console is not there (a TCP port or a
+ *                     pty); null for none. stderr is also reported when QEMU exits, as before
  */
 public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, String cpu, Accel accel,
-        boolean inheritStdin, List<String> extraArgs, Path symbols, Integer serialPort) {
+        boolean inheritStdin, List<String> extraArgs, Path symbols, Integer serialPort, boolean serialPty,
+        Consumer<String> qemuMessages) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_GDB_PORT = 1234;
 
@@ -36,6 +45,9 @@ public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, Strin
         if (serialPort != null && (serialPort < 1 || serialPort > 65535)) {
             throw new IllegalArgumentException("serial port: must be 1..65535, got " + serialPort);
         }
+        if (serialPort != null && serialPty) {
+            throw new IllegalArgumentException("serial: a TCP port or a pty, not both");
+        }
         if (memBytes != null && memBytes < (1 << 20)) {
             throw new IllegalArgumentException("mem: must be at least 1M, got " + memBytes + " bytes");
         }
@@ -45,7 +57,7 @@ public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, Strin
     /** Without extra QEMU arguments. */
     public RunOptions(Duration timeout, Integer gdbPort, Long memBytes, String cpu, Accel accel,
             boolean inheritStdin) {
-        this(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, List.of(), null, null);
+        this(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, List.of(), null, null, false, null);
     }
 
     /**
@@ -58,38 +70,58 @@ public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, Strin
     }
 
     public RunOptions withTimeout(Duration t) {
-        return new RunOptions(t, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, serialPort);
+        return new RunOptions(t, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, serialPort,
+                serialPty, qemuMessages);
     }
 
     public RunOptions withCpu(String c) {
-        return new RunOptions(timeout, gdbPort, memBytes, c, accel, inheritStdin, extraArgs, symbols, serialPort);
+        return new RunOptions(timeout, gdbPort, memBytes, c, accel, inheritStdin, extraArgs, symbols, serialPort,
+                serialPty, qemuMessages);
     }
 
     public RunOptions withGdbPort(Integer port) {
-        return new RunOptions(timeout, port, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, serialPort);
+        return new RunOptions(timeout, port, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, serialPort,
+                serialPty, qemuMessages);
     }
 
     public RunOptions withAccel(Accel a) {
-        return new RunOptions(timeout, gdbPort, memBytes, cpu, a, inheritStdin, extraArgs, symbols, serialPort);
+        return new RunOptions(timeout, gdbPort, memBytes, cpu, a, inheritStdin, extraArgs, symbols, serialPort,
+                serialPty, qemuMessages);
     }
 
     /** These QEMU arguments instead of any given before; they go after the profile's. */
     public RunOptions withExtraArgs(List<String> args) {
-        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, args, symbols, serialPort);
+        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, args, symbols, serialPort,
+                serialPty, qemuMessages);
     }
 
     public RunOptions withInheritStdin(boolean inherit) {
-        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inherit, extraArgs, symbols, serialPort);
+        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inherit, extraArgs, symbols, serialPort,
+                serialPty, qemuMessages);
     }
 
     /** The serial console on a TCP server at 127.0.0.1:port instead of stdio. */
     public RunOptions withSerialPort(Integer port) {
-        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, port);
+        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, port,
+                port == null && serialPty, qemuMessages);
+    }
+
+    /** The serial console on a new pseudo-terminal (QEMU -serial pty) instead of stdio or TCP. */
+    public RunOptions withSerialPty() {
+        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, null, true,
+                qemuMessages);
+    }
+
+    /** {@code listener} sees each line QEMU itself prints, as it arrives (e.g. the pty's name). */
+    public RunOptions withQemuMessages(Consumer<String> listener) {
+        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, serialPort,
+                serialPty, listener);
     }
 
     /** The ELF whose symbols a debugger should load. */
     public RunOptions withSymbols(Path elf) {
-        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, elf, serialPort);
+        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, elf, serialPort,
+                serialPty, qemuMessages);
     }
 
     /** KVM only when usable and the guest has the host's architecture (AUTO), or forced. */

@@ -1,6 +1,7 @@
 package dev.mote.sdk.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +33,20 @@ class QemuCommandTest {
         String line = String.join(" ", cmd);
         assertTrue(line.contains("-m 64M -cpu cortex-a72 -accel kvm"), line);
         assertTrue(line.endsWith("-S -gdb tcp:127.0.0.1:1235"), line);
+    }
+
+    @Test
+    void theSerialConsoleOnStdioATcpPortOrAPty() {
+        assertEquals("stdio", QemuCommand.serial(RunOptions.defaults()));
+        assertEquals("tcp:127.0.0.1:4555,server=on,wait=off",
+                QemuCommand.serial(RunOptions.defaults().withSerialPort(4555)));
+        RunOptions pty = RunOptions.defaults().withSerialPty();
+        List<String> cmd = QemuCommand.build(virt, Path.of("h.elf"), pty, false);
+        assertEquals("pty", cmd.get(cmd.indexOf("-serial") + 1));
+        assertEquals("stdio", QemuCommand.serial(pty.withSerialPort(4555).withSerialPort(null)));
+        assertEquals("pty", QemuCommand.serial(RunOptions.defaults().withSerialPort(4555).withSerialPty()));
+        assertThrows(IllegalArgumentException.class, () -> new RunOptions(null, null, null, null,
+                RunOptions.Accel.TCG, false, List.of(), null, 4555, true, null));
     }
 
     @Test

@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +55,33 @@ class QemuRunnerTest {
                 .run(elf, QemuRunner.profileFor(elf, null, Fixtures.registry()), RunOptions.defaults(),
                         new ByteArrayOutputStream()));
         assertTrue(e.getMessage().startsWith("profile pc-x86_64 is built-not-run"), e.getMessage());
+    }
+
+    @Test
+    void qemuMessagesReachTheListenerAsTheyEndAndAllBytesAreKept() throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        List<String> lines = new ArrayList<>();
+        QemuRunner.LineTee tee = new QemuRunner.LineTee(all, lines::add);
+        byte[] text = ("qemu-system-aarch64: -serial pty: char device redirected to /dev/pts/7 (label serial0)\r\n"
+                + "warn\u00e9\npart").getBytes(StandardCharsets.UTF_8);
+        tee.write(text, 0, 20);
+        assertEquals(List.of(), lines, "no line has ended yet");
+        tee.write(text, 20, text.length - 20);
+        assertEquals(List.of("qemu-system-aarch64: -serial pty: char device redirected to /dev/pts/7 (label serial0)",
+                "warn\u00e9"), lines);
+        tee.close();
+        assertEquals("part", lines.get(2));
+        assertEquals(new String(text, StandardCharsets.UTF_8), all.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aFailingListenerDoesNotStopTheCopy() throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        QemuRunner.LineTee tee = new QemuRunner.LineTee(all, l -> {
+            throw new IllegalStateException("listener bug");
+        });
+        tee.write("a\nb\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals("a\nb\n", all.toString(StandardCharsets.UTF_8));
     }
 
     @Test
