@@ -4,6 +4,7 @@ import dev.mote.flasher.BlockDisk;
 import dev.mote.flasher.DeviceList;
 import dev.mote.flasher.DiskGuard;
 import dev.mote.flasher.SerialPort;
+import dev.mote.sdk.cli.Json;
 import dev.mote.sdk.profile.Numbers;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -45,7 +46,7 @@ final class DeviceListPrinter {
                 m.put("manufacturer", p.manufacturer());
                 m.put("product", p.product());
                 m.put("driver", p.driver());
-                out.println(JsonLine.of(m));
+                out.println(Json.write(m));
             } else {
                 StringBuilder sb = new StringBuilder(String.format("  %-16s", p.device()));
                 sb.append(p.usb() ? "USB " + p.vidPid() : "not USB");
@@ -78,7 +79,7 @@ final class DeviceListPrinter {
                 m.put("removable", d.removable());
                 m.put("usb", d.usb());
                 m.put("refused", refusal);
-                out.println(JsonLine.of(m));
+                out.println(Json.write(m));
             } else {
                 out.println(String.format("  %-16s %9s  %s%s%s", d.device(), size(d.size()),
                         d.label(), d.removable() ? "" : "  (USB, not marked removable: needs --force)",

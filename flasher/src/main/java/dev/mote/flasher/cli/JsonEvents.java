@@ -3,6 +3,7 @@ package dev.mote.flasher.cli;
 import dev.mote.flasher.FlashListener;
 import dev.mote.flasher.FlashPlan;
 import dev.mote.flasher.FlashResult;
+import dev.mote.sdk.cli.Json;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -92,7 +93,7 @@ final class JsonEvents implements FlashListener {
     }
 
     private void emit(Map<String, Object> m) {
-        out.println(JsonLine.of(m));
+        out.println(Json.write(m));
         out.flush();
     }
 }

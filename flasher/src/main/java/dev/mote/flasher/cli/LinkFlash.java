@@ -6,6 +6,7 @@ import dev.mote.flasher.protocol.TransferListener;
 import dev.mote.flasher.protocol.TransferOptions;
 import dev.mote.flasher.protocol.TransferResult;
 import dev.mote.sdk.cli.Context;
+import dev.mote.sdk.cli.Json;
 import dev.mote.sdk.image.VerifyKey;
 import dev.mote.sdk.profile.Numbers;
 import java.io.IOException;
@@ -41,7 +42,7 @@ final class LinkFlash implements TransferListener {
             m.put("image_bytes", r.imageSize());
             m.put("wire_bytes", r.bytesSent());
             m.put("retransmitted_frames", r.retransmitted());
-            l.out.println(JsonLine.of(m));
+            l.out.println(Json.write(m));
         } else {
             l.out.printf("done: %s written to slot %s of %s (%s on the wire%s); it boots next, in TEST%n",
                     Numbers.human(r.imageSize()), slotName(r.device().targetSlot()), target,
@@ -63,7 +64,7 @@ final class LinkFlash implements TransferListener {
             m.put("security_counter", d.securityCounter());
             m.put("target_slot", slotName(d.targetSlot()));
             m.put("resume_offset", d.resumeOffset());
-            out.println(JsonLine.of(m));
+            out.println(Json.write(m));
         } else {
             out.printf("connected: %s, security counter %d, writing slot %s%s%n", d.profile(), d.securityCounter(),
                     slotName(d.targetSlot()), d.resumeOffset() > 0 ? " (resuming)" : "");
@@ -82,7 +83,7 @@ final class LinkFlash implements TransferListener {
             m.put("event", "progress");
             m.put("done", acked);
             m.put("total", total);
-            out.println(JsonLine.of(m));
+            out.println(Json.write(m));
         } else {
             out.printf("  %3d%% %s of %s%n", tenth * 10, Numbers.human(acked), Numbers.human(total));
         }

@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Just enough JSON output for --json: objects, arrays, strings, numbers, booleans, null. */
-final class Json {
+public final class Json {
     private Json() {
     }
 
-    static String write(Object value) {
+    /** The JSON text of a Map (object), List (array), String, Number, Boolean or null. */
+    public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         append(sb, value);
         return sb.toString();
