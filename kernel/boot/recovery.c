@@ -92,7 +92,10 @@ static int record_write(uint32_t offset, const uint8_t hash[32])
     uint8_t raw[RESUME_SIZE];
     memcpy(r.hash, hash, 32);
     resume_encode(&r, raw);
-    int err = mote_flash_write(board.part_offset[PART_PERSIST], raw, sizeof(raw));
+    /* the image bytes the record vouches for must be durable before the record is */
+    int err = flash_sync();
+    if (!err)
+        err = mote_flash_write(board.part_offset[PART_PERSIST], raw, sizeof(raw));
     if (!err)
         rc.saved = offset;
     return err;
@@ -198,7 +201,7 @@ static void on_data(const struct rproto_frame *f)
     if (off + len > rc.expected) {            /* covers `expected`: new bytes */
         uint32_t skip = rc.expected - off;
         uint64_t at = board.part_offset[PART_SLOT_A + rc.target] + rc.expected;
-        if (mote_flash_write(at, bytes + skip, len - skip)) {
+        if (flash_write(at, bytes + skip, len - skip, 0)) {   /* synced at each checkpoint */
             stop_receiving();
             send_status(RPROTO_SFLASH, "flash write error at offset 0x%x", off + skip);
             return;

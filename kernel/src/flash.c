@@ -95,6 +95,16 @@ int mote_flash_read(uint64_t offset, void *buf, size_t len)
  */
 int mote_flash_write(uint64_t offset, const void *buf, size_t len)
 {
+    return flash_write(offset, buf, len, 1);
+}
+
+/*
+ * mote_flash_write, with the device's write cache flushed at the end only
+ * if `sync`. A stream of writes (the flasher's recovery mode) syncs once
+ * per checkpoint with flash_sync() instead of after every frame.
+ */
+int flash_write(uint64_t offset, const void *buf, size_t len, int sync)
+{
     int err = flash_begin(offset, buf, len);
     if (err)
         return err;
@@ -118,6 +128,17 @@ int mote_flash_write(uint64_t offset, const void *buf, size_t len)
         offset += n;
         len -= n;
     }
+    if (!err && sync)
+        err = virtio_blk_flush(&flash);
+    flash_lock_give();
+    return err;
+}
+
+/* Make every write so far durable. */
+int flash_sync(void)
+{
+    flash_lock_take();
+    int err = flash_open();
     if (!err)
         err = virtio_blk_flush(&flash);
     flash_lock_give();

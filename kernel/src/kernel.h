@@ -150,6 +150,10 @@ struct mote_thread *thread_of_guard(uintptr_t addr);
 void sched_irq_enter(void);
 void sched_irq_leave(void);
 
+/* flash.c: mote_flash_write with the flush left to the caller (sync 0), and the flush */
+int flash_write(uint64_t offset, const void *buf, size_t len, int sync);
+int flash_sync(void);
+
 /* bootctl.c */
 void bootctl_watchdog_start(void);
 
