@@ -16,7 +16,7 @@
 #include "recovery_record.h"
 #include "slot_check.h"
 
-#define MAX_PAYLOAD RPROTO_DEFAULT_PAYLOAD
+#define MAX_PAYLOAD RPROTO_MAX_PAYLOAD   /* fewer frames and ACKs per byte: the link's round trip is what limits it */
 #define WINDOW RPROTO_DEFAULT_WINDOW  /* the console link backpressures (QEMU, CDC-ACM) */
 #define QUIET_NS (10ull * 1000 * 1000 * 1000)   /* receiving, nothing heard: give up */
 

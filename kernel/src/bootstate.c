@@ -7,15 +7,27 @@
 #include <bootstate.h>
 #include "kernel.h"
 
+/*
+ * CRC-32 (IEEE 802.3, reflected, as zlib and java.util.zip.CRC32). Table
+ * driven, one lookup per byte: the flasher's recovery mode checks every
+ * frame with it, and under emulation the bit-at-a-time loop was most of the
+ * device's work per byte. The table is built on first use.
+ */
 uint32_t crc32(const void *buf, size_t len)
 {
+    static uint32_t table[256];
+    if (!table[1]) {
+        for (uint32_t i = 0; i < 256; i++) {
+            uint32_t c = i;
+            for (int k = 0; k < 8; k++)
+                c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+            table[i] = c;
+        }
+    }
     const uint8_t *p = buf;
     uint32_t crc = 0xffffffffu;
-    while (len--) {
-        crc ^= *p++;
-        for (int k = 0; k < 8; k++)
-            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
-    }
+    while (len--)
+        crc = (crc >> 8) ^ table[(crc ^ *p++) & 0xff];
     return ~crc;
 }
 
