@@ -5,7 +5,7 @@
 # Run as root, or as a user with sudo.
 set -euo pipefail
 
-packages=(clang lld llvm qemu-system-arm qemu-system-x86 qemu-system-data gdb-multiarch)
+packages=(clang lld llvm qemu-system-arm qemu-system-x86 qemu-system-data gdb-multiarch openssl)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -31,7 +31,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${sudo_cmd[@]}" apt-get update -q
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
-    echo "setup: clang, lld, llvm, QEMU (arm, x86) and gdb-multiarch are installed"
+    echo "setup: clang, lld, llvm, QEMU (arm, x86), gdb-multiarch and openssl are installed"
 fi
 
 status=0
