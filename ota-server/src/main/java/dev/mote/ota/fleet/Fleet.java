@@ -1,0 +1,57 @@
+package dev.mote.ota.fleet;
+
+import java.util.List;
+
+/**
+ * Everything the REST API and the CLI can do to the fleet (docs/ota-server.md). One
+ * implementation, backed by the SQLite database; every method is thread-safe, and every change
+ * is committed to the database before the method returns (kill -9 loses nothing it returned).
+ * Refusals are {@link FleetException}s whose message says what to fix.
+ */
+public interface Fleet {
+    /**
+     * Stores a signed image after checking it: structure, SHA-256, and the signature against the
+     * server's trusted keys (the SDK's Verifier). Content-addressed: uploading the same bytes twice
+     * returns the same record.
+     */
+    Records.ImageInfo upload(byte[] image);
+
+    List<Records.ImageInfo> images();
+
+    /** The image with this SHA-256 (or a unique prefix of at least 8 hex digits of it). */
+    Records.ImageInfo image(String shaOrPrefix);
+
+    /** Devices matching the filter (null fields match everything), ordered by id. */
+    List<Records.DeviceInfo> devices(Records.DeviceFilter filter);
+
+    Records.DeviceInfo device(String id);
+
+    /**
+     * Creates (or updates) a device entry before it is seen, with its group and tags; a device
+     * that says hello with valid credentials appears without this.
+     */
+    Records.DeviceInfo provision(String id, String group, List<String> tags);
+
+    /** Sets a device's group (null: none) and replaces its tags. */
+    Records.DeviceInfo label(String id, String group, List<String> tags);
+
+    /** The device's update history, oldest first. */
+    List<Records.HistoryEntry> history(String id);
+
+    /** Creates a rollout and starts it (state RUNNING); see {@link Records.RolloutSpec}. */
+    Records.RolloutInfo createRollout(Records.RolloutSpec spec);
+
+    List<Records.RolloutInfo> rollouts();
+
+    Records.RolloutInfo rollout(long id);
+
+    /** The rollout's jobs, one per targeted device. */
+    List<Records.JobInfo> jobs(long rolloutId);
+
+    Records.RolloutInfo pause(long id, String reason);
+
+    Records.RolloutInfo resume(long id);
+
+    /** Cancels the rollout: queued jobs never start, jobs in flight are told to stop. */
+    Records.RolloutInfo cancel(long id);
+}
