@@ -7,6 +7,7 @@ import dev.mote.flasher.FlashListener;
 import dev.mote.flasher.FlashResult;
 import dev.mote.flasher.LinkTarget;
 import dev.mote.sdk.MoteException;
+import dev.mote.sdk.cli.Command;
 import dev.mote.sdk.cli.Context;
 import dev.mote.sdk.image.Image;
 import dev.mote.sdk.image.Keys;
@@ -23,30 +24,27 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
- * `mote flash IMAGE --target T` and `mote flash --list`. Shaped like the SDK's cli.Command
- * (name, summary, usage, examples, options, parse): parsing never does the work, and the
- * parsed {@link Invocation} runs against a {@link Context}.
+ * `mote flash IMAGE --target T` and `mote flash --list`: an SDK {@link Command}, so parsing
+ * never does the work, and the parsed {@link Command.Invocation} runs against a {@link Context}.
  */
-public final class FlashCommand {
-    /** Parsed arguments, ready to run. */
-    public interface Invocation {
-        /** Does the work; returns the exit code. */
-        int execute(Context ctx) throws IOException;
-    }
-
+public final class FlashCommand implements Command {
+    @Override
     public String name() {
         return "flash";
     }
 
+    @Override
     public String summary() {
         return "write a signed image to a board: an SD card, USB disk or flash file (verified, read back)";
     }
 
+    @Override
     public String usage() {
         return "mote flash <image> --target <device|file> [-p <profile>] [--pub KEY.pub]... [--force] [--json]"
                 + " | mote flash --list [--json]";
     }
 
+    @Override
     public String examples() {
         return String.join("\n",
                 "  mote flash --list                                        # serial ports and removable disks",
@@ -62,6 +60,7 @@ public final class FlashCommand {
                 "not removable (--force waives only the last, and a target holding no Mote flash).");
     }
 
+    @Override
     public Options options() {
         return new Options()
                 .addOption(Option.builder().longOpt("target").hasArg().argName("device|file")
@@ -79,6 +78,7 @@ public final class FlashCommand {
     }
 
     /** IllegalArgumentException naming the argument if the arguments are unusable. */
+    @Override
     public Invocation parse(CommandLine line, List<String> positional) {
         boolean json = line.hasOption("json");
         if (line.hasOption("list")) {

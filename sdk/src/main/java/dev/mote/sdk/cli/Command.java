@@ -9,7 +9,7 @@ import org.apache.commons.cli.Options;
  * One `mote` subcommand: its options and help, and how its parsed arguments become an
  * {@link Invocation}. Parsing never does the work, so tests can check it without a toolchain.
  */
-interface Command {
+public interface Command {
     String name();
 
     /** One line for `mote help`. */
