@@ -1,0 +1,310 @@
+package dev.mote.ota.fleet;
+
+import dev.mote.ota.fleet.Records.DeviceFilter;
+import dev.mote.ota.fleet.Records.DeviceInfo;
+import dev.mote.ota.fleet.Records.HistoryEntry;
+import dev.mote.ota.fleet.Records.ImageInfo;
+import dev.mote.ota.fleet.Records.JobInfo;
+import dev.mote.ota.fleet.Records.RolloutInfo;
+import dev.mote.ota.fleet.Records.RolloutSpec;
+import dev.mote.ota.protocol.Hello;
+import dev.mote.ota.protocol.StateReport;
+import dev.mote.ota.protocol.Topics;
+import dev.mote.ota.store.DeviceRow;
+import dev.mote.ota.store.JobState;
+import dev.mote.ota.store.RolloutRow;
+import dev.mote.ota.store.Store;
+import dev.mote.sdk.image.VerifyKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.tinylog.Logger;
+
+/**
+ * The fleet: image repository, device registry and rollouts over one data directory
+ * (DATA_DIR/ota.db + DATA_DIR/images/). The REST API and CLI use it as {@link Fleet}, the MQTT
+ * link feeds it as {@link DeviceEvents} and is told what to send through {@link DeviceLink}.
+ *
+ * <p>Everything it knows is in the database; memory holds only what the database implies (the
+ * devices' active jobs, for chunk requests) and is rebuilt from it here. So a new instance on
+ * the same directory, after {@link #close} or kill -9, carries on where the last one stopped:
+ * {@link #start} sends the offers of unfinished downloads again and the engine goes on.
+ *
+ * <pre>
+ * FleetService fleet = new FleetService(dir, keys, link, Clock.systemUTC(), FleetConfig.DEFAULTS);
+ * fleet.start();
+ * ...
+ * fleet.close();
+ * </pre>
+ */
+public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
+    private final Store store;
+    private final FleetConfig config;
+    private final Clock clock;
+    private final ActiveJobs active = new ActiveJobs();
+    private final Outbox outbox;
+    private final ImageRepository images;
+    private final Registry registry;
+    private final JobActions actions;
+    private final Rollouts rollouts;
+    private final RolloutEngine engine;
+    private final DeviceReports reports;
+    private final Object wakeLock = new Object();
+    private boolean woken;
+    private volatile boolean running;
+    private Thread thread;
+
+    /**
+     * Opens {@code dataDir} (creating it), trusting images signed by {@code trusted}. Nothing
+     * is sent and no rollout moves until {@link #start}.
+     */
+    public FleetService(Path dataDir, List<VerifyKey> trusted, DeviceLink link, Clock clock, FleetConfig config)
+            throws IOException {
+        if (trusted == null || trusted.isEmpty()) {
+            throw new IllegalArgumentException("trusted keys: at least one public key is needed to accept images");
+        }
+        this.config = config;
+        this.clock = clock;
+        this.store = Store.open(dataDir, config.fullSync());
+        this.outbox = new Outbox(link);
+        this.images = new ImageRepository(store, trusted, clock, config.cachedImages());
+        this.registry = new Registry(store, active, clock);
+        this.actions = new JobActions(store, active, outbox, config);
+        this.rollouts = new Rollouts(store, images, actions, clock, this::wake);
+        this.engine = new RolloutEngine(store, actions, clock);
+        this.reports = new DeviceReports(store, actions);
+        try {
+            store.db().run(() -> {
+                for (JobInfo j : store.jobs().inFlight(0)) {
+                    active.put(j.device(), j.id(), store.rollouts().find(j.rollout()).image());
+                }
+            });
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Re-sends the offer of every job not yet installed whose device is online (the device
+     * resumes from the bytes it holds), then starts the engine thread (unless
+     * {@link FleetConfig#tickMillis} is 0).
+     */
+    public synchronized void start() {
+        if (running) {
+            throw new IllegalStateException("already started");
+        }
+        running = true;
+        store.db().run(() -> {
+            for (JobInfo j : store.jobs().inFlight(0)) {
+                DeviceRow d = store.devices().find(j.device());
+                if (d.online() && JobState.fromWire(j.state()).beforeInstall()) {
+                    RolloutRow r = store.rollouts().find(j.rollout());
+                    actions.resend(j, r, store.images().find(r.image()), d.maxChunk());
+                }
+            }
+        });
+        outbox.drain();
+        if (config.tickMillis() > 0) {
+            thread = new Thread(this::loop, "mote-ota-rollouts");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    /** One pass of the rollout engine, now, in the caller's thread. */
+    public void tick() {
+        engine.tick();
+        outbox.drain();
+    }
+
+    private void loop() {
+        while (running) {
+            synchronized (wakeLock) {
+                if (!woken) {
+                    try {
+                        wakeLock.wait(config.tickMillis());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                woken = false;
+            }
+            if (!running) {
+                return;
+            }
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                Logger.error(e, "rollout engine: pass failed");
+            }
+        }
+    }
+
+    /** Something changed that the engine should look at now rather than at its next tick. */
+    private void wake() {
+        synchronized (wakeLock) {
+            woken = true;
+            wakeLock.notifyAll();
+        }
+    }
+
+    @Override
+    public void close() {
+        stopEngine();
+        outbox.drain();
+        closeStore();
+    }
+
+    private void stopEngine() {
+        running = false;
+        wake();
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void closeStore() {
+        try {
+            store.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- DeviceEvents: called by the MQTT link's threads ----
+
+    @Override
+    public void hello(String deviceId, Hello hello) {
+        event(deviceId, "hello", () -> {
+            long now = clock.millis();
+            registry.hello(deviceId, hello, now);
+            reports.hello(deviceId, hello, now);
+            // Online now: a queued job may be offered to it.
+            store.db().afterCommit(this::wake);
+        });
+    }
+
+    @Override
+    public void state(String deviceId, StateReport report) {
+        event(deviceId, "state", () -> {
+            if (reports.state(deviceId, report, clock.millis())) {
+                store.db().afterCommit(this::wake);
+            }
+        });
+    }
+
+    @Override
+    public void offline(String deviceId) {
+        event(deviceId, "offline", () -> registry.offline(deviceId, clock.millis()));
+    }
+
+    @Override
+    public byte[] jobImage(String deviceId, long job) {
+        ActiveJobs.Active a = active.get(deviceId);
+        return a == null || a.job() != job ? null : images.bytes(a.image());
+    }
+
+    /** A device event: one transaction; a failure is logged, never thrown at the link. */
+    private void event(String deviceId, String what, Runnable work) {
+        if (!Topics.validDeviceId(deviceId)) {
+            Logger.warn("{} from an invalid device id '{}': ignored", what, deviceId);
+            return;
+        }
+        try {
+            store.db().run(work);
+        } catch (RuntimeException e) {
+            Logger.error(e, "device {}: {} failed", deviceId, what);
+        } finally {
+            outbox.drain();
+        }
+    }
+
+    // ---- Fleet: the REST API and the CLI ----
+
+    @Override
+    public ImageInfo upload(byte[] image) {
+        return images.upload(image);
+    }
+
+    @Override
+    public List<ImageInfo> images() {
+        return images.images();
+    }
+
+    @Override
+    public ImageInfo image(String shaOrPrefix) {
+        return images.image(shaOrPrefix);
+    }
+
+    @Override
+    public List<DeviceInfo> devices(DeviceFilter filter) {
+        return registry.devices(filter);
+    }
+
+    @Override
+    public DeviceInfo device(String id) {
+        return registry.device(id);
+    }
+
+    @Override
+    public DeviceInfo provision(String id, String group, List<String> tags) {
+        return registry.provision(id, group, tags);
+    }
+
+    @Override
+    public DeviceInfo label(String id, String group, List<String> tags) {
+        return registry.label(id, group, tags);
+    }
+
+    @Override
+    public List<HistoryEntry> history(String id) {
+        return registry.history(id);
+    }
+
+    @Override
+    public RolloutInfo createRollout(RolloutSpec spec) {
+        return rollouts.create(spec);
+    }
+
+    @Override
+    public List<RolloutInfo> rollouts() {
+        return rollouts.all();
+    }
+
+    @Override
+    public RolloutInfo rollout(long id) {
+        return rollouts.get(id);
+    }
+
+    @Override
+    public List<JobInfo> jobs(long rolloutId) {
+        return rollouts.jobs(rolloutId);
+    }
+
+    @Override
+    public RolloutInfo pause(long id, String reason) {
+        return rollouts.pause(id, reason);
+    }
+
+    @Override
+    public RolloutInfo resume(long id) {
+        return rollouts.resume(id);
+    }
+
+    @Override
+    public RolloutInfo cancel(long id) {
+        try {
+            return rollouts.cancel(id);
+        } finally {
+            outbox.drain();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.mote.ota.fleet;
+
+import dev.mote.ota.fleet.Records.ImageInfo;
+import dev.mote.ota.fleet.Records.JobInfo;
+import dev.mote.ota.protocol.Chunk;
+import dev.mote.ota.protocol.Offer;
+import dev.mote.ota.store.Database;
+import dev.mote.ota.store.DeviceRow;
+import dev.mote.ota.store.JobState;
+import dev.mote.ota.store.RolloutRow;
+import dev.mote.ota.store.Store;
+import org.tinylog.Logger;
+
+/**
+ * Every change of a job's state goes through here, inside the caller's transaction: the row,
+ * the device's history entry, and (after the commit) the in-memory active-job map and the
+ * message to the device. Keeping the three in one place is what keeps them in step.
+ */
+final class JobActions {
+    private final Store store;
+    private final Database db;
+    private final ActiveJobs active;
+    private final Outbox outbox;
+    private final FleetConfig config;
+
+    JobActions(Store store, ActiveJobs active, Outbox outbox, FleetConfig config) {
+        this.store = store;
+        this.db = store.db();
+        this.active = active;
+        this.outbox = outbox;
+        this.config = config;
+    }
+
+    /**
+     * Offers a queued job to its (online, free) device: committed as OFFERED with the offer
+     * time the deadline counts from, then sent.
+     */
+    void offer(JobInfo job, RolloutRow r, ImageInfo image, DeviceRow device, long now) {
+        store.jobs().update(job.id(), JobState.OFFERED, 0, null, now, now);
+        store.devices().addHistory(job.device(), now, JobState.OFFERED.wire(), job.id(), "rollout " + r.id() + " '"
+                + r.name() + "': " + image.app() + " " + image.version() + " (counter " + image.securityCounter()
+                + "), image " + image.sha256().substring(0, 12));
+        Offer offer = offerFor(job.id(), r, image, device.maxChunk());
+        db.afterCommit(() -> {
+            active.put(job.device(), job.id(), image.sha256());
+            outbox.offer(job.device(), offer);
+        });
+        Logger.debug("job {}: offered {} to {}", job.id(), image.version(), job.device());
+    }
+
+    /** Sends the offer of a job in flight again: the device resumes from what it holds. */
+    void resend(JobInfo job, RolloutRow r, ImageInfo image, int maxChunk) {
+        Offer offer = offerFor(job.id(), r, image, maxChunk);
+        db.afterCommit(() -> outbox.offer(job.device(), offer));
+    }
+
+    /**
+     * Moves a job to {@code to} (with the bytes held, or -1 to keep them, and the reason if any)
+     * and records it in the device's history. A terminal state frees the device; with
+     * {@code tellDevice} the device is also sent a cancel.
+     */
+    void move(JobInfo job, JobState to, long bytes, String reason, long now, boolean tellDevice) {
+        store.jobs().update(job.id(), to, bytes, reason, -1, now);
+        store.devices().addHistory(job.device(), now, to.wire(), job.id(), reason);
+        db.afterCommit(() -> {
+            if (to.terminal()) {
+                active.remove(job.device(), job.id());
+            }
+            if (tellDevice) {
+                outbox.cancel(job.device(), job.id());
+            }
+        });
+        if (to.failure()) {
+            Logger.info("job {} on {}: {}{}", job.id(), job.device(), to.wire(), reason == null ? "" : ": " + reason);
+        }
+    }
+
+    /** Tells a device to drop a job the server no longer wants it to work on. */
+    void cancelOnDevice(String device, long job) {
+        db.afterCommit(() -> outbox.cancel(device, job));
+    }
+
+    private Offer offerFor(long job, RolloutRow r, ImageInfo image, int maxChunk) {
+        int chunk = config.chunkSize();
+        if (maxChunk > 0) {
+            chunk = Math.max(Chunk.MIN_DATA, Math.min(chunk, maxChunk));
+        }
+        return new Offer(job, image.sha256(), image.size(), image.version(), image.securityCounter(), chunk,
+                config.window(), r.deadlineSeconds());
+    }
+}

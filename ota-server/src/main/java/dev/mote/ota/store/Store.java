@@ -1,0 +1,97 @@
+package dev.mote.ota.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Everything the OTA server keeps in DATA_DIR: ota.db (the SQLite database), images/ (the
+ * image files) and ota.lock. One server per data directory: two would both run rollouts and
+ * offer the same jobs twice, so the second is refused while the first holds the lock (the OS
+ * drops it when the process dies, kill -9 included).
+ */
+public final class Store implements AutoCloseable {
+    private final FileChannel lockFile;
+    private final FileLock lock;
+    private final Database db;
+    private final ImageFiles files;
+    private final ImageStore images;
+    private final DeviceStore devices;
+    private final RolloutStore rollouts;
+    private final JobStore jobs;
+
+    private Store(FileChannel lockFile, FileLock lock, Database db, ImageFiles files) {
+        this.lockFile = lockFile;
+        this.lock = lock;
+        this.db = db;
+        this.files = files;
+        this.images = new ImageStore(db);
+        this.devices = new DeviceStore(db);
+        this.rollouts = new RolloutStore(db);
+        this.jobs = new JobStore(db);
+    }
+
+    /** Opens the data directory, creating what is missing; IOException if another server holds it. */
+    public static Store open(Path dataDir, boolean fullSync) throws IOException {
+        Files.createDirectories(dataDir);
+        FileChannel ch = FileChannel.open(dataDir.resolve("ota.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new IOException("another OTA server is using " + dataDir + " (it holds " + dataDir.resolve("ota.lock")
+                    + "): stop it, or give this one another data directory");
+        }
+        try {
+            ImageFiles files = new ImageFiles(dataDir.resolve("images"));
+            return new Store(ch, lock, Database.open(dataDir.resolve("ota.db"), fullSync), files);
+        } catch (IOException | RuntimeException e) {
+            lock.release();
+            ch.close();
+            throw e;
+        }
+    }
+
+    public Database db() {
+        return db;
+    }
+
+    public ImageFiles files() {
+        return files;
+    }
+
+    public ImageStore images() {
+        return images;
+    }
+
+    public DeviceStore devices() {
+        return devices;
+    }
+
+    public RolloutStore rollouts() {
+        return rollouts;
+    }
+
+    public JobStore jobs() {
+        return jobs;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            db.close();
+        } finally {
+            lock.release();
+            lockFile.close();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.mote.ota.fleet;
+
+import dev.mote.ota.fleet.Records.JobInfo;
+import dev.mote.ota.fleet.Records.RolloutSpec;
+import dev.mote.ota.store.JobState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Shared set-up: a fleet on a real database file whose engine the test ticks. */
+final class Fleets {
+    static final FleetConfig CONFIG = FleetConfig.DEFAULTS.manualTicks();
+
+    private Fleets() {
+    }
+
+    static FleetService open(Path dir, FakeClock clock, FakeDeviceLink link) {
+        try {
+            FleetService f = new FleetService(dir, List.of(TestImages.KEY.publicKey()), link, clock, CONFIG);
+            f.start();
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static RolloutSpec spec(String image, List<String> phases, int maxInFlight) {
+        return new RolloutSpec("test", image, null, null, phases, maxInFlight, 600, 0.9, 0.2);
+    }
+
+    /** n devices on the test profile running 1.0.0 (counter 1), said hello: dev-000..dev-NNN. */
+    static List<FakeDevice> devices(FleetService fleet, int n) {
+        List<FakeDevice> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            FakeDevice d = new FakeDevice(String.format("dev-%03d", i), TestImages.PROFILE, "1.0.0", 1);
+            d.hello(fleet);
+            out.add(d);
+        }
+        return out;
+    }
+
+    static long inFlight(List<JobInfo> jobs) {
+        return jobs.stream().filter(j -> JobState.fromWire(j.state()).inFlight()).count();
+    }
+
+    static JobInfo jobOf(FleetService fleet, long rollout, String device) {
+        return fleet.jobs(rollout).stream().filter(j -> j.device().equals(device)).findFirst().orElseThrow();
+    }
+}

@@ -1,0 +1,142 @@
+package dev.mote.ota.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mote.ota.fleet.Records.ImageInfo;
+import dev.mote.sdk.image.SigningKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageRepositoryTest {
+    @TempDir
+    Path dir;
+    private final FakeClock clock = new FakeClock();
+    private FleetService fleet;
+
+    @BeforeEach
+    void open() {
+        fleet = Fleets.open(dir, clock, new FakeDeviceLink());
+    }
+
+    @AfterEach
+    void close() {
+        fleet.close();
+    }
+
+    @Test
+    void aGoodImageIsStoredUnderItsHashWithItsHeader() throws IOException {
+        byte[] bytes = TestImages.image("1.2.0", 3);
+        ImageInfo info = fleet.upload(bytes);
+        String sha = HexFormat.of().formatHex(TestImages.sha256(bytes));
+        assertEquals(new ImageInfo(sha, bytes.length, TestImages.PROFILE, "arm64", "hello", "1.2.0", 3,
+                TestImages.KEY.publicKey().keyIdHex(), clock.millis()), info);
+        assertArrayEquals(bytes, Files.readAllBytes(dir.resolve("images").resolve(sha + ".img")));
+        assertEquals(info, fleet.image(sha.substring(0, 8)));
+        assertEquals(info, fleet.image(sha.toUpperCase()));
+        assertEquals(List.of(info), fleet.images());
+    }
+
+    @Test
+    void theSameBytesTwiceAreTheSameRecord() {
+        byte[] bytes = TestImages.image("1.2.0", 3);
+        ImageInfo first = fleet.upload(bytes);
+        clock.advance(Duration.ofMinutes(5));
+        assertEquals(first, fleet.upload(bytes.clone()));
+        assertEquals(1, fleet.images().size());
+    }
+
+    @Test
+    void aTamperedHeaderIsABadSignature() {
+        byte[] bytes = TestImages.image("1.2.0", 3);
+        bytes[0x20] ^= 1; // the version's major number
+        assertRefused(bytes, "bad signature");
+    }
+
+    @Test
+    void aTamperedPayloadIsAHashMismatch() {
+        byte[] bytes = TestImages.image("1.2.0", 3);
+        bytes[300] ^= 0x40;
+        assertRefused(bytes, "hash mismatch: ");
+    }
+
+    @Test
+    void aTamperedSignatureIsABadSignature() {
+        byte[] bytes = TestImages.image("1.2.0", 3);
+        bytes[bytes.length - 10] ^= 0x08;
+        assertRefused(bytes, "bad signature");
+    }
+
+    @Test
+    void anUnknownKeyIsNamed() {
+        SigningKey other = SigningKey.generate();
+        byte[] bytes = TestImages.image(other, TestImages.PROFILE, "1.2.0", 3, 1000);
+        assertRefused(bytes, "unknown key id " + other.publicKey().keyIdHex());
+    }
+
+    @Test
+    void aTruncatedImageSaysWhere() {
+        byte[] bytes = TestImages.image("1.2.0", 3);
+        assertRefused(Arrays.copyOf(bytes, bytes.length - 1), "truncated at byte " + (bytes.length - 1));
+        assertRefused(Arrays.copyOf(bytes, 100), "truncated at byte 100");
+    }
+
+    @Test
+    void somethingElseIsBadMagic() {
+        byte[] elf = new byte[4096];
+        elf[0] = 0x7f;
+        elf[1] = 'E';
+        assertRefused(elf, "bad magic");
+    }
+
+    @Test
+    void lookupsSayWhatIsWrong() {
+        assertEquals(400, assertThrows(FleetException.class, () -> fleet.image("abc")).status());
+        assertEquals(400, assertThrows(FleetException.class, () -> fleet.image("not-hex-at-all")).status());
+        assertEquals(404, assertThrows(FleetException.class, () -> fleet.image("0123456789abcdef")).status());
+    }
+
+    @Test
+    void aFileDamagedOnDiskIsNeverStreamed() throws IOException {
+        ImageInfo info = fleet.upload(TestImages.image("1.2.0", 3));
+        FakeDevice d = Fleets.devices(fleet, 1).get(0);
+        FakeDeviceLink link = new FakeDeviceLink();
+        fleet.close();
+        Path file = dir.resolve("images").resolve(info.sha256() + ".img");
+        byte[] b = Files.readAllBytes(file);
+        b[500] ^= 1;
+        Files.write(file, b);
+        fleet = Fleets.open(dir, clock, link);
+        fleet.createRollout(Fleets.spec(info.sha256(), List.of("100%"), 1));
+        fleet.tick();
+        long job = FakeDevice.last(link, d.id).job();
+        // Read from the file, checked against its name, refused: the device is told to cancel.
+        assertNull(fleet.jobImage(d.id, job));
+        assertNull(fleet.jobImage(d.id, job + 1));
+    }
+
+    private void assertRefused(byte[] bytes, String reason) {
+        FleetException e = assertThrows(FleetException.class, () -> fleet.upload(bytes));
+        assertEquals(422, e.status());
+        assertTrue(e.getMessage().startsWith(reason), e.getMessage());
+        assertEquals(0, fleet.images().size());
+        try (Stream<Path> files = Files.list(dir.resolve("images"))) {
+            assertEquals(0, files.count(), "nothing stored");
+        } catch (IOException x) {
+            throw new AssertionError(x);
+        }
+    }
+}
