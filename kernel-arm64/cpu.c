@@ -30,7 +30,10 @@ static const uint8_t *fdt_find(void);
 /*
  * First call from kmain, IRQs masked, MMU off. Installs the vectors, points
  * SP_EL0 at the fault stack (see vectors.S), lets EL0 read nothing of the
- * timer, and unmasks SError so asynchronous aborts are reported.
+ * timer, and unmasks SError so asynchronous aborts are reported. Reads the
+ * DTB, unless a Mote bootloader already did and handed on what it found
+ * (arch_boot_jump): the same tree, and under emulation the walk is a good
+ * part of a boot.
  */
 void arch_early_init(void)
 {
@@ -39,7 +42,13 @@ void arch_early_init(void)
     write_cntkctl_el1(0);
     isb();
     daif_unmask_serror();
-    fdt_scan();
+    if (boot_dt[1]) {
+        dt.ram_base = boot_dt[0];
+        dt.ram_size = boot_dt[1];
+        dt.psci = (enum conduit)boot_dt[2];
+    } else {
+        fdt_scan();
+    }
 }
 
 /* Map [pa, pa + size) rounded out to whole pages as device memory. */
@@ -99,6 +108,13 @@ void arch_idle(void)
     daif_mask_irq();
 }
 
+/* The pending IRQ is not taken: the caller sees what it waited for and acknowledges it. */
+void arch_wait_irq(void)
+{
+    dsb_sy();
+    wfi();
+}
+
 /* How far arch_power_off() got; each step runs once (see power_off_resume). */
 static volatile int off_step;
 static int off_code;
@@ -149,7 +165,11 @@ uintptr_t arch_boot_info(void)
     return (uintptr_t)fdt_find();
 }
 
-/* The loaded code was written with the MMU and caches off: drop stale instructions. */
+/*
+ * The loaded code was written with the MMU and caches off: drop stale
+ * instructions. x3 = BOOT_DT_MAGIC says x4-x6 carry what the DTB said
+ * (boot.S); a RAM size of 0 (no /memory node) has the image walk the tree.
+ */
 void arch_boot_jump(uintptr_t entry, uintptr_t info, uint32_t flags)
 {
     daif_mask_irq();
@@ -157,7 +177,9 @@ void arch_boot_jump(uintptr_t entry, uintptr_t info, uint32_t flags)
     ic_iallu();
     dsb_sy();
     isb();
-    br_x0_x1_x2(entry, info, flags, BOOT_HANDOFF_MAGIC);
+    const uintptr_t x[7] = { info, flags, BOOT_HANDOFF_MAGIC, BOOT_DT_MAGIC,
+                             dt.ram_base, dt.ram_size, dt.psci };
+    br_x0_x6(entry, x);
 }
 
 uint32_t arch_boot_flags(void)
@@ -199,15 +221,19 @@ static uint64_t read_cells(const uint8_t **p, uint32_t cells)
     return v;
 }
 
-/* 1 if `name` is `want` or `want@unit`. */
-static int node_is(const char *name, const char *want)
+/*
+ * 1 if `name` is `want` or `want@unit`. This and str_eq are out of line:
+ * fdt_scan calls them eight times, and under emulation (the bootloader and
+ * the app each scan the tree once) every inlined copy is translated anew.
+ */
+static __attribute__((noinline)) int node_is(const char *name, const char *want)
 {
     while (*want && *name == *want)
         name++, want++;
     return !*want && (!*name || *name == '@');
 }
 
-static int str_eq(const char *a, const char *b)
+static __attribute__((noinline)) int str_eq(const char *a, const char *b)
 {
     while (*a && *a == *b)
         a++, b++;

@@ -27,6 +27,8 @@
 
 #define DAIF_I     (1u << 7)
 #define TIMER_PPI  27   /* EL1 virtual timer: architectural, the same on every GIC */
+/* In x3 from a Mote bootloader: x4-x6 hold what it read from the DTB (cpu.c, boot.S). */
+#define BOOT_DT_MAGIC 0x4b4f5444       /* "DTOK" (no suffix: boot.S uses it too) */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -68,7 +70,7 @@ static inline void write_cntkctl_el1(uint64_t v) { __asm__ volatile("msr cntkctl
 static inline void tlbi_vmalle1(void) { __asm__ volatile("tlbi vmalle1" ::: "memory"); }
 static inline void tlbi_vaae1is(uint64_t va) { __asm__ volatile("tlbi vaae1is, %0" :: "r"(va >> 12) : "memory"); }
 static inline void ic_iallu(void) { __asm__ volatile("ic iallu" ::: "memory"); }
-static inline __attribute__((noreturn)) void br_x0_x1_x2(uintptr_t to, uintptr_t a, uintptr_t b, uintptr_t c) { register uintptr_t x0 __asm__("x0") = a, x1 __asm__("x1") = b, x2 __asm__("x2") = c; __asm__ volatile("br %3" :: "r"(x0), "r"(x1), "r"(x2), "r"(to) : "memory"); __builtin_unreachable(); }
+static inline __attribute__((noreturn)) void br_x0_x6(uintptr_t to, const uintptr_t x[7]) { register uintptr_t x0 __asm__("x0") = x[0], x1 __asm__("x1") = x[1], x2 __asm__("x2") = x[2], x3 __asm__("x3") = x[3], x4 __asm__("x4") = x[4], x5 __asm__("x5") = x[5], x6 __asm__("x6") = x[6]; __asm__ volatile("br %7" :: "r"(x0), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5), "r"(x6), "r"(to) : "memory"); __builtin_unreachable(); }
 
 /* ---- generic timer (EL1 virtual timer) ---- */
 static inline uint64_t read_cntfrq_el0(void) { uint64_t v; __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v)); return v; }
@@ -91,6 +93,7 @@ static inline uint64_t psci_smc(uint64_t fn) { register uint64_t x0 __asm__("x0"
 extern uint64_t boot_cntvct;    /* boot.S: CNTVCT at the first instruction */
 extern uint64_t boot_dtb;       /* boot.S: x0 at entry (DTB pointer or 0) */
 extern uint64_t boot_flags;     /* boot.S: BOOT_F_* from a Mote bootloader, or 0 */
+extern uint64_t boot_dt[3];     /* boot.S: RAM base, size, PSCI conduit from a Mote bootloader, or 0 */
 extern char exception_vectors[];  /* vectors.S */
 extern char exc_stack_top[];      /* boot.S: top of the fault stack */
 

@@ -154,6 +154,12 @@ void arch_idle(void)
     cli();
 }
 
+/* The interrupt is taken: HLT with IF clear would never wake. */
+void arch_wait_irq(void)
+{
+    arch_idle();
+}
+
 /*
  * isa-debug-exit makes QEMU exit with (value << 1) | 1; writing code + 1
  * gives 2 * code + 3, which `mote run` maps back and which never collides

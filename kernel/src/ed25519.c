@@ -8,16 +8,9 @@
  * Verification works on public data only, so it is variable time.
  */
 #include "crypto.h"
-#include "fe25519.h"
+#include "ge25519.h"
 
-struct ge {
-    struct fe25519 x, y, z, t;
-};
-
-/* A point ready to be added: (Y+X, Y-X, 2Z, 2dT). */
-struct ge_cached {
-    struct fe25519 ypx, ymx, z2, t2d;
-};
+int memcmp(const void *a, const void *b, size_t n);   /* string.c, or the host's */
 
 /* d = -121665/121666, 2d and sqrt(-1) = 2^((p-1)/4), as 51-bit limbs. */
 static const struct fe25519 fe_d = { { 0x34dca135978a3, 0x1a8283b156ebd, 0x5e7a26001c029,
@@ -52,9 +45,8 @@ static int ge_decode(struct ge *p, const uint8_t s[32])
     fe25519_from_bytes(&p->y, s);
     fe25519_to_bytes(back, &p->y);
     back[31] |= (uint8_t)(sign << 7);
-    for (int i = 0; i < 32; i++)
-        if (back[i] != s[i])
-            return -1;
+    if (memcmp(back, s, 32))
+        return -1;
     fe25519_set(&p->z, 1);
     fe25519_sq(&u, &p->y);
     fe25519_mul(&v, &u, &fe_d);
@@ -170,7 +162,7 @@ static void ge_table(struct ge_cached tab[8], const struct ge *p)
  * digits e[i] in [-8, 8), scalar = sum e[i] 16^i. The top nibble is at most
  * 1, so the top digit is at most 2 and no carry leaves it.
  */
-static void sc_recode(int8_t e[64], const uint8_t s[32])
+static __attribute__((noinline)) void sc_recode(int8_t e[64], const uint8_t s[32])
 {
     int carry = 0;
     for (int i = 0; i < 64; i++) {
@@ -180,8 +172,13 @@ static void sc_recode(int8_t e[64], const uint8_t s[32])
     }
 }
 
-/* Add digit * (table point) to r: tab[k - 1] = k P. */
-static void ge_add_digit(struct ge *r, const struct ge_cached tab[8], int digit)
+/*
+ * Add digit * (table point) to r: tab[k - 1] = k P. This and sc_recode are
+ * out of line: each has two call sites, and under emulation every inlined
+ * copy is translated on its own.
+ */
+static __attribute__((noinline)) void ge_add_digit(struct ge *r, const struct ge_cached tab[8],
+                                                   int digit)
 {
     if (digit > 0)
         ge_add(r, r, &tab[digit - 1], 0);
@@ -190,18 +187,17 @@ static void ge_add_digit(struct ge *r, const struct ge_cached tab[8], int digit)
 }
 
 /*
- * r = a A + b B, both scalars below 2^253, by a joint signed 4-bit window.
- * Out of line: its 2.5 KiB of tables live only while it runs.
+ * r = a A + b B, both scalars below 2^253, by a joint signed 4-bit window;
+ * B's table is the precomputed ge25519_base. Out of line: A's 1.3 KiB
+ * table lives only while it runs.
  */
 static __attribute__((noinline)) void
-ge_double_scalarmult(struct ge *r, const uint8_t a[32], const struct ge *pa, const uint8_t b[32],
-                     const struct ge *pb)
+ge_double_scalarmult(struct ge *r, const uint8_t a[32], const struct ge *pa, const uint8_t b[32])
 {
-    struct ge_cached ta[8], tb[8];
+    struct ge_cached ta[8];
     int8_t ea[64], eb[64];
 
     ge_table(ta, pa);
-    ge_table(tb, pb);
     sc_recode(ea, a);
     sc_recode(eb, b);
     ge_identity(r);
@@ -209,16 +205,31 @@ ge_double_scalarmult(struct ge *r, const uint8_t a[32], const struct ge *pa, con
         for (int j = 0; j < 4; j++)
             ge_dbl(r, r);
         ge_add_digit(r, ta, ea[i]);
-        ge_add_digit(r, tb, eb[i]);
+        ge_add_digit(r, ge25519_base, eb[i]);
     }
 }
 
-static void sc_load(uint64_t w[4], const uint8_t s[32])
+/*
+ * See ge25519.h: decode B, take its multiples and bring each to Z = 1 (so
+ * the table has one form however it was computed).
+ */
+void ge25519_base_compute(struct ge_cached tab[8])
 {
-    for (int i = 0; i < 4; i++) {
-        w[i] = 0;
-        for (int j = 7; j >= 0; j--)
-            w[i] = w[i] << 8 | s[8 * i + j];
+    struct ge b, p;
+    struct fe25519 zi;
+    struct ge_cached t[8];
+    (void)ge_decode(&b, base_enc);
+    ge_table(t, &b);
+    for (int i = 0; i < 8; i++) {
+        /* back from (Y+X, Y-X, 2Z, 2dT) to (X, Y, Z), then divide by Z */
+        fe25519_sub(&p.x, &t[i].ypx, &t[i].ymx);
+        fe25519_add(&p.y, &t[i].ypx, &t[i].ymx);
+        fe25519_invert(&zi, &t[i].z2);
+        fe25519_mul(&p.x, &p.x, &zi);
+        fe25519_mul(&p.y, &p.y, &zi);
+        fe25519_set(&p.z, 1);
+        fe25519_mul(&p.t, &p.x, &p.y);
+        ge_to_cached(&tab[i], &p);
     }
 }
 
@@ -252,9 +263,7 @@ static void sc_reduce(uint8_t out[32], const uint8_t h[64])
             }
         }
     }
-    for (int i = 0; i < 4; i++)
-        for (int j = 0; j < 8; j++)
-            out[8 * i + j] = (uint8_t)(r[i] >> (8 * j));
+    le64_store(out, r, 4);
 }
 
 /*
@@ -277,32 +286,31 @@ static __attribute__((noinline)) void ed25519_challenge(uint8_t k[32], const uin
 }
 
 /*
- * See crypto.h. Checks, in order: S < L, A decodes, R decodes, then
- * encode([S]B - [k]A) == R with k = SHA-512(R || A || msg) mod L.
+ * See crypto.h. Checks, in order: S < L, A decodes, then encode([S]B -
+ * [k]A) == R with k = SHA-512(R || A || msg) mod L. R is only decoded when
+ * that comparison fails, to tell EBADR from EBADSIG: an R that does not
+ * decode, or is not canonical, can never equal an encoding, so decoding it
+ * first (a square root) would only slow down every good signature.
  */
 int ed25519_verify(const uint8_t sig[ED25519_SIGNATURE_SIZE], const uint8_t *msg, size_t len,
                    const uint8_t pub[ED25519_PUBLIC_KEY_SIZE])
 {
-    struct ge a, r, b;
+    struct ge a, r;
     uint64_t s[4];
     uint8_t k[32], check[32];
 
-    sc_load(s, sig + 32);
+    le64_load(s, sig + 32, 4);
     if (!sc_below_order(s))
         return ED25519_EBADS;
     if (ge_decode(&a, pub))
         return ED25519_EBADKEY;
-    if (ge_decode(&r, sig))
-        return ED25519_EBADR;
 
     ed25519_challenge(k, sig, pub, msg, len);
-    (void)ge_decode(&b, base_enc);
     fe25519_neg(&a.x, &a.x);
     fe25519_neg(&a.t, &a.t);
-    ge_double_scalarmult(&r, k, &a, sig + 32, &b);
+    ge_double_scalarmult(&r, k, &a, sig + 32);
     ge_encode(check, &r);
-    for (int i = 0; i < 32; i++)
-        if (check[i] != sig[i])
-            return ED25519_EBADSIG;
+    if (memcmp(check, sig, 32))
+        return ge_decode(&r, sig) ? ED25519_EBADR : ED25519_EBADSIG;
     return 0;
 }

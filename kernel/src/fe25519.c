@@ -3,7 +3,10 @@
  * Products are 64x64->128-bit multiplies of zero-extended limbs, which
  * clang lowers to mul/umulh (arm64) or mul (x86_64) without runtime helpers.
  */
+#include <stddef.h>
 #include "fe25519.h"
+
+int memcmp(const void *a, const void *b, size_t n);   /* string.c, or the host's */
 
 typedef unsigned __int128 u128;
 
@@ -23,6 +26,25 @@ static void fe_carry(uint64_t l[5])
     l[0] += 19 * c;
 }
 
+/*
+ * See fe25519.h. Out of line and one byte per iteration: the four places
+ * that convert would otherwise each carry 32 unrolled loads or stores, and
+ * under emulation every copy is translated on its own.
+ */
+__attribute__((noinline)) void le64_load(uint64_t *w, const uint8_t *s, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        w[i] = 0;
+    for (unsigned i = 0; i < 8 * n; i++)
+        w[i / 8] |= (uint64_t)s[i] << (8 * (i % 8));
+}
+
+__attribute__((noinline)) void le64_store(uint8_t *s, const uint64_t *w, unsigned n)
+{
+    for (unsigned i = 0; i < 8 * n; i++)
+        s[i] = (uint8_t)(w[i / 8] >> (8 * (i % 8)));
+}
+
 /* r = a small integer (below 2^51). */
 void fe25519_set(struct fe25519 *r, uint64_t small)
 {
@@ -35,11 +57,7 @@ void fe25519_set(struct fe25519 *r, uint64_t small)
 void fe25519_from_bytes(struct fe25519 *r, const uint8_t in[32])
 {
     uint64_t w[4];
-    for (int i = 0; i < 4; i++) {
-        w[i] = 0;
-        for (int j = 7; j >= 0; j--)
-            w[i] = w[i] << 8 | in[8 * i + j];
-    }
+    le64_load(w, in, 4);
     r->l[0] = w[0] & MASK51;
     r->l[1] = (w[0] >> 51 | w[1] << 13) & MASK51;
     r->l[2] = (w[1] >> 38 | w[2] << 26) & MASK51;
@@ -47,8 +65,12 @@ void fe25519_from_bytes(struct fe25519 *r, const uint8_t in[32])
     r->l[4] = (w[3] >> 12) & MASK51;
 }
 
-/* Store the canonical value of `a` (fully reduced, below p) as 32 bytes. */
-void fe25519_to_bytes(uint8_t out[32], const struct fe25519 *a)
+/*
+ * Store the canonical value of `a` (fully reduced, below p) as 32 bytes.
+ * Out of line: is_zero, is_negative and equal use it too, and under
+ * emulation every inlined copy is translated on its own.
+ */
+__attribute__((noinline)) void fe25519_to_bytes(uint8_t out[32], const struct fe25519 *a)
 {
     uint64_t t[5], w[4], q;
     for (int i = 0; i < 5; i++)
@@ -70,9 +92,7 @@ void fe25519_to_bytes(uint8_t out[32], const struct fe25519 *a)
     w[1] = t[1] >> 13 | t[2] << 38;
     w[2] = t[2] >> 26 | t[3] << 25;
     w[3] = t[3] >> 39 | t[4] << 12;
-    for (int i = 0; i < 4; i++)
-        for (int j = 0; j < 8; j++)
-            out[8 * i + j] = (uint8_t)(w[i] >> (8 * j));
+    le64_store(out, w, 4);
 }
 
 /* r = a + b. */
@@ -83,8 +103,13 @@ void fe25519_add(struct fe25519 *r, const struct fe25519 *a, const struct fe2551
     fe_carry(r->l);
 }
 
-/* r = a - b, computed as a + 4p - b so no limb goes negative (b's limbs are below 2^52). */
-void fe25519_sub(struct fe25519 *r, const struct fe25519 *a, const struct fe25519 *b)
+/*
+ * r = a - b, computed as a + 4p - b so no limb goes negative (b's limbs are
+ * below 2^52). Out of line: neg and equal call it too, and under emulation
+ * every inlined copy is translated on its own.
+ */
+__attribute__((noinline)) void fe25519_sub(struct fe25519 *r, const struct fe25519 *a,
+                                          const struct fe25519 *b)
 {
     r->l[0] = a->l[0] + 4 * (MASK51 - 18) - b->l[0];
     for (int i = 1; i < 5; i++)
@@ -146,31 +171,40 @@ static void fe_sq_n(struct fe25519 *r, const struct fe25519 *a, int n)
 
 /*
  * Shared prefix of invert and pow22523: *z11 = a^11, *z250 = a^(2^250 - 1),
- * by the usual addition chain (254 squarings, 11 multiplications).
+ * by the usual addition chain (254 squarings, 11 multiplications). From
+ * a^(2^5 - 1) on, every step is t = t^(2^sq) * z[mul], some results kept in
+ * z[] for later steps: a loop over a table rather than the steps written
+ * out, because under emulation each call site is a block translated on
+ * first use, and the bootloader's first signature check paid for ~70 of them.
  */
 static void fe_pow_2_250_1(struct fe25519 *z250, struct fe25519 *z11, const struct fe25519 *a)
 {
-    struct fe25519 z2, z9, t, z5, z10, z20, z50, z100;
-    fe25519_sq(&z2, a);                 /* a^2 */
-    fe_sq_n(&t, &z2, 2);                /* a^8 */
-    fe25519_mul(&z9, &t, a);            /* a^9 */
-    fe25519_mul(z11, &z9, &z2);         /* a^11 */
-    fe25519_sq(&t, z11);                /* a^22 */
-    fe25519_mul(&z5, &t, &z9);          /* a^(2^5 - 1) */
-    fe_sq_n(&t, &z5, 5);
-    fe25519_mul(&z10, &t, &z5);         /* a^(2^10 - 1) */
-    fe_sq_n(&t, &z10, 10);
-    fe25519_mul(&z20, &t, &z10);        /* a^(2^20 - 1) */
-    fe_sq_n(&t, &z20, 20);
-    fe25519_mul(&t, &t, &z20);          /* a^(2^40 - 1) */
-    fe_sq_n(&t, &t, 10);
-    fe25519_mul(&z50, &t, &z10);        /* a^(2^50 - 1) */
-    fe_sq_n(&t, &z50, 50);
-    fe25519_mul(&z100, &t, &z50);       /* a^(2^100 - 1) */
-    fe_sq_n(&t, &z100, 100);
-    fe25519_mul(&t, &t, &z100);         /* a^(2^200 - 1) */
-    fe_sq_n(&t, &t, 50);
-    fe25519_mul(z250, &t, &z50);        /* a^(2^250 - 1) */
+    static const struct {
+        uint8_t sq, mul, keep;                  /* keep = 0: not kept */
+    } steps[] = {
+        { 5, 0, 1 },                            /* z[1] = a^(2^10 - 1) */
+        { 10, 1, 2 },                           /* z[2] = a^(2^20 - 1) */
+        { 20, 2, 0 },                           /* a^(2^40 - 1) */
+        { 10, 1, 3 },                           /* z[3] = a^(2^50 - 1) */
+        { 50, 3, 4 },                           /* z[4] = a^(2^100 - 1) */
+        { 100, 4, 0 },                          /* a^(2^200 - 1) */
+        { 50, 3, 0 },                           /* a^(2^250 - 1) */
+    };
+    struct fe25519 z[5], z2, t;
+    fe25519_sq(&z2, a);                         /* a^2 */
+    fe_sq_n(&t, &z2, 2);                        /* a^8 */
+    fe25519_mul(&t, &t, a);                     /* a^9 */
+    fe25519_mul(z11, &t, &z2);                  /* a^11 */
+    fe25519_sq(&z2, z11);                       /* a^22 */
+    fe25519_mul(&z[0], &z2, &t);                /* z[0] = a^(2^5 - 1) */
+    t = z[0];
+    for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        fe_sq_n(&t, &t, steps[i].sq);
+        fe25519_mul(&t, &t, &z[steps[i].mul]);
+        if (steps[i].keep)
+            z[steps[i].keep] = t;
+    }
+    *z250 = t;
 }
 
 /* r = 1/a = a^(p - 2) = a^(2^255 - 21); 0 maps to 0. */
@@ -194,12 +228,10 @@ void fe25519_pow22523(struct fe25519 *r, const struct fe25519 *a)
 /* 1 if a = 0 (mod p), else 0. */
 int fe25519_is_zero(const struct fe25519 *a)
 {
+    static const uint8_t zero[32];
     uint8_t s[32];
-    uint8_t acc = 0;
     fe25519_to_bytes(s, a);
-    for (int i = 0; i < 32; i++)
-        acc |= s[i];
-    return acc == 0;
+    return memcmp(s, zero, 32) == 0;    /* a call, not 32 unrolled ORs to translate */
 }
 
 /* 1 if the canonical value of a is odd ("negative" in RFC 8032), else 0. */

@@ -28,4 +28,8 @@ int fe25519_is_zero(const struct fe25519 *a);
 int fe25519_is_negative(const struct fe25519 *a);
 int fe25519_equal(const struct fe25519 *a, const struct fe25519 *b);
 
+/* n little-endian 64-bit words from 8n bytes, and back (encodings here and in ed25519.c). */
+void le64_load(uint64_t *w, const uint8_t *s, unsigned n);
+void le64_store(uint8_t *s, const uint64_t *w, unsigned n);
+
 #endif

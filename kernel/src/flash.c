@@ -10,6 +10,7 @@
 
 static struct virtio_blk flash;
 static int flash_state;              /* 0: not probed yet, 1: up, < 0: the error */
+static size_t flash_window = 16 * 1024;
 static struct mote_mutex flash_lock = MOTE_MUTEX_INIT;
 
 static void flash_lock_take(void)
@@ -28,10 +29,20 @@ static void flash_lock_give(void)
 static int flash_open(void)
 {
     if (flash_state == 0) {
-        int err = virtio_blk_init(&flash, 0);
+        int err = virtio_blk_init(&flash, 0, flash_window);
         flash_state = err ? err : 1;
     }
     return flash_state < 0 ? flash_state : 0;
+}
+
+/*
+ * The driver's window (virtio.h): the most one request moves, and how far
+ * a read reads ahead. Apps keep 16 KiB of RAM for it; the bootloader, which
+ * reads whole images, asks for more. Only before the flash's first use.
+ */
+void flash_set_window(size_t bytes)
+{
+    flash_window = bytes;
 }
 
 /* Take the lock, bring the flash up and check [offset, offset + len). */
@@ -63,28 +74,27 @@ int mote_flash_size(uint64_t *bytes)
     return err;
 }
 
-/* Read whole sectors straight into buf, partial ones through a sector on the stack. */
+/*
+ * Bring the flash up and start reading its window at `offset` without
+ * waiting (virtio_blk_prefetch): before the scheduler runs only.
+ */
+int flash_prefetch(uint64_t offset)
+{
+    int err = flash_begin(offset, 0, 0);
+    if (err)
+        return err;
+    err = virtio_blk_prefetch(&flash, offset);
+    flash_lock_give();
+    return err;
+}
+
+/* Through the driver's window: nearby reads cost no further request. */
 int mote_flash_read(uint64_t offset, void *buf, size_t len)
 {
     int err = flash_begin(offset, buf, len);
     if (err)
         return err;
-    uint8_t sec[SECTOR], *p = buf;
-    while (len && !err) {
-        uint64_t lba = offset / SECTOR;
-        size_t skip = offset % SECTOR, n;
-        if (skip == 0 && len >= SECTOR) {
-            n = len / SECTOR * SECTOR;
-            err = virtio_blk_read(&flash, lba, p, n / SECTOR);
-        } else {
-            n = SECTOR - skip < len ? SECTOR - skip : len;
-            err = virtio_blk_read(&flash, lba, sec, 1);
-            memcpy(p, sec + skip, n);
-        }
-        p += n;
-        offset += n;
-        len -= n;
-    }
+    err = virtio_blk_read(&flash, offset, buf, len);
     flash_lock_give();
     return err;
 }
@@ -118,7 +128,7 @@ int flash_write(uint64_t offset, const void *buf, size_t len, int sync)
             err = virtio_blk_write(&flash, lba, p, n / SECTOR);
         } else {
             n = SECTOR - skip < len ? SECTOR - skip : len;
-            err = virtio_blk_read(&flash, lba, sec, 1);
+            err = virtio_blk_read(&flash, lba * SECTOR, sec, SECTOR);
             if (!err) {
                 memcpy(sec + skip, p, n);
                 err = virtio_blk_write(&flash, lba, sec, 1);

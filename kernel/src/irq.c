@@ -1,4 +1,5 @@
 /* The device interrupt table: ports acknowledge, we dispatch. */
+#include <hal/cpu.h>
 #include <hal/intc.h>
 #include "kernel.h"
 
@@ -28,4 +29,23 @@ void irq_handle(unsigned irq)
         intc_disable(irq);
     }
     sched_irq_leave();
+}
+
+/*
+ * Before handing the CPU to another program (the bootloader's jump): mask
+ * every attached IRQ, let any that was already raised be taken (on x86 an
+ * edge the local APIC accepted would otherwise stay pending into the next
+ * program, which has no handler for it yet), then forget the handlers.
+ * IRQs off on entry and on return.
+ */
+void irq_quiesce(void)
+{
+    for (unsigned i = 0; i < IRQ_MAX; i++) {
+        if (handlers[i].fn)
+            intc_disable(i);
+    }
+    arch_irq_enable();
+    (void)arch_irq_save();
+    for (unsigned i = 0; i < IRQ_MAX; i++)
+        handlers[i].fn = 0;
 }

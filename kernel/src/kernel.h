@@ -153,6 +153,8 @@ void sched_irq_leave(void);
 /* flash.c: mote_flash_write with the flush left to the caller (sync 0), and the flush */
 int flash_write(uint64_t offset, const void *buf, size_t len, int sync);
 int flash_sync(void);
+void flash_set_window(size_t bytes);   /* before first use: the driver's window (virtio.h) */
+int flash_prefetch(uint64_t offset);   /* start reading there; before the scheduler only */
 
 /* bootctl.c */
 void bootctl_watchdog_start(void);
@@ -162,6 +164,7 @@ void swtimer_init(void);
 
 /* irq.c */
 int irq_attach(unsigned irq, void (*fn)(void *), void *arg);
+void irq_quiesce(void);
 
 /* symtab.c / panic.c */
 const char *kernel_symbol(uintptr_t addr, uintptr_t *offset);

@@ -51,7 +51,7 @@ static struct mote_thread *ready_pop(int prio)
 static void rearm(void)
 {
     uint64_t d = sleepers ? sleepers->wake_ns : TIME_NEVER;
-    timer_set_deadline(slice_end < d ? slice_end : d);
+    (void)timer_set_deadline(slice_end < d ? slice_end : d);
 }
 
 /* Start a time slice if another thread of the current priority is waiting. */

@@ -30,7 +30,11 @@ static uint32_t load_be32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static void store_be32(uint8_t *p, uint32_t v)
+/*
+ * Out of line: sha256_final stores ten words, and under emulation every
+ * inlined copy is translated on its own.
+ */
+static __attribute__((noinline)) void store_be32(uint8_t *p, uint32_t v)
 {
     p[0] = v >> 24;
     p[1] = v >> 16;

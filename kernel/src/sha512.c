@@ -49,7 +49,11 @@ static uint64_t load_be64(const uint8_t *p)
     return v;
 }
 
-static void store_be64(uint8_t *p, uint64_t v)
+/*
+ * Out of line: sha512_final stores ten words, and under emulation every
+ * inlined copy is translated on its own.
+ */
+static __attribute__((noinline)) void store_be64(uint8_t *p, uint64_t v)
 {
     for (int i = 7; i >= 0; i--, v >>= 8)
         p[i] = (uint8_t)v;

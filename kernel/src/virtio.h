@@ -4,13 +4,13 @@
  * the virtio-blk driver on top (virtio_blk.c). Internal to the kernel and
  * the bootloader; apps use mote_flash_* (flash.c).
  *
- * A struct virtio_dev must stay where it is once a request was made from a
- * thread: its interrupt handler keeps a pointer to it.
+ * A struct virtio_dev must stay where it is once a request was made: its
+ * interrupt handler keeps a pointer to it (and its queues live in it).
  *
- * Waiting: a request completes by polling the used ring when the scheduler
- * is not running (the bootloader, early boot) or when called from an
- * interrupt handler; otherwise the caller sleeps on a semaphore that the
- * device's interrupt posts. Nothing else changes between the two modes.
+ * Waiting: from a thread the caller sleeps on a semaphore that the device's
+ * interrupt posts; before the scheduler runs (the bootloader, early boot)
+ * the CPU sleeps until the interrupt is pending (arch_wait_irq); from an
+ * interrupt handler, or without an IRQ, the used ring is polled.
  *
  * DMA: the device reads and writes memory by physical address. Only memory
  * from page_alloc() (identity-mapped) may be handed to it; thread stacks are
@@ -82,7 +82,8 @@ struct virtio_dev {
     uint64_t features;         /* negotiated */
     int irq_state;             /* 0 not tried, 1 attached, <0 irq_attach failed: poll */
     int broken;                /* a request timed out: the device owns our buffers */
-    struct virtq *queues[VIRTIO_MAX_QUEUES];
+    struct virtq *queues[VIRTIO_MAX_QUEUES];   /* &vqs[i] once set up, else 0 */
+    struct virtq vqs[VIRTIO_MAX_QUEUES];       /* here, not malloc'ed: no heap in the driver */
 };
 
 /* One buffer of a descriptor chain. `addr` must be DMA-able (see above). */
@@ -94,7 +95,7 @@ struct virtio_buf {
 
 /* Window number `n` of the board, if it holds a device (magic, version 1/2, id != 0). */
 int virtio_probe(unsigned n, struct virtio_dev *dev);
-/* The `nth` (0-based) window holding device `id`, in window order. MOTE_ENODEV if none. */
+/* The `nth` (0-based) window holding device `id`, from the last one down. MOTE_ENODEV if none. */
 int virtio_find(uint32_t id, unsigned nth, struct virtio_dev *dev);
 /*
  * Reset, ACKNOWLEDGE, DRIVER, then offer the device's features masked by
@@ -125,10 +126,18 @@ uint64_t virtio_config_read64(struct virtio_dev *dev, unsigned off);
  */
 int virtio_transfer(struct virtio_dev *dev, unsigned qi, const struct virtio_buf *bufs, unsigned n,
                     uint32_t *written);
+/*
+ * virtio_transfer() in two halves, before the scheduler runs only: start
+ * hands the chain to the device and returns its head at once, wait waits
+ * for it. Nothing else may use the queue in between. Lets the bootloader
+ * work while the device reads.
+ */
+int virtio_start(struct virtio_dev *dev, unsigned qi, const struct virtio_buf *bufs, unsigned n,
+                 uint16_t *head);
+int virtio_wait(struct virtio_dev *dev, unsigned qi, uint16_t head, uint32_t *written);
 
 /* ---- virtio_blk.c ---- */
 #define VIRTIO_BLK_SECTOR 512u
-#define VIRTIO_BLK_BOUNCE_SECTORS 32u   /* 16 KiB per request, at most */
 
 struct virtio_blk {
     struct virtio_dev dev;
@@ -137,21 +146,39 @@ struct virtio_blk {
     int read_only;
     int can_flush;
     uint8_t *req;              /* one DMA page: request header + status byte */
-    uint8_t *bounce;           /* VIRTIO_BLK_BOUNCE_SECTORS sectors of DMA pages */
+    uint8_t *bounce;           /* the window: DMA pages every transfer goes through */
+    size_t window_pages;       /* its size, which bounds one request */
+    uint64_t win_sector;       /* it holds sectors [win_sector, win_sector + win_count) */
+    uint32_t win_count;
+    int fetching;              /* a virtio_blk_prefetch() is still under way: */
+    uint16_t fetch_head;       /* its chain, and the window it will be */
+    uint64_t fetch_sector;
+    uint32_t fetch_count;
     struct mote_mutex lock;    /* one request at a time on req and bounce (threads only) */
 };
 
-/* Find the `nth` virtio-blk device and bring it up. MOTE_ENODEV if there is none. */
-int virtio_blk_init(struct virtio_blk *blk, unsigned nth);
 /*
- * Read / write `nsectors` 512-byte sectors at `sector`. `buf` may be
- * anywhere (it is copied through the driver's DMA pages). MOTE_EINVAL if
- * the range is past the end, MOTE_EPERM writing a read-only device,
- * MOTE_EIO if the device reports an error.
+ * Find the `nth` virtio-blk device and bring it up with a `window` of that
+ * many bytes (see virtio_blk_read). MOTE_ENODEV if there is none.
  */
-int virtio_blk_read(struct virtio_blk *blk, uint64_t sector, void *buf, size_t nsectors);
+int virtio_blk_init(struct virtio_blk *blk, unsigned nth, size_t window);
+/*
+ * Read `len` bytes at byte `offset` (any alignment) / write `nsectors`
+ * 512-byte sectors at `sector`. `buf` may be anywhere: everything is copied
+ * through the window. A read request always fills the whole window (from
+ * the first sector it lacks), so reading nearby bytes next needs no
+ * request. MOTE_EINVAL if the range is past the end, MOTE_EPERM writing a
+ * read-only device, MOTE_EIO if the device reports an error.
+ */
+int virtio_blk_read(struct virtio_blk *blk, uint64_t offset, void *buf, size_t len);
 int virtio_blk_write(struct virtio_blk *blk, uint64_t sector, const void *buf, size_t nsectors);
 /* Make written data durable; 0 at once if the device has no write cache to flush. */
 int virtio_blk_flush(struct virtio_blk *blk);
+/*
+ * Start filling the window from the sector holding `offset` and return at
+ * once; the next call on blk waits for it. Before the scheduler runs only
+ * (virtio_start). A failed read-ahead just leaves the window empty.
+ */
+int virtio_blk_prefetch(struct virtio_blk *blk, uint64_t offset);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * Split virtqueues (virtio 1.x 2.7) on virtio-mmio, and waiting for the
- * device: polling before the scheduler runs, its interrupt afterwards.
+ * device's interrupt: idling the CPU before the scheduler runs, sleeping
+ * on a semaphore afterwards.
  *
  * Memory: two zeroed pages per queue. Page 0 holds the descriptor table
  * (16 bytes each) and right after it the avail ring; page 1 the used ring.
@@ -68,14 +69,11 @@ int virtio_queue_setup(struct virtio_dev *dev, unsigned index, uint16_t max_size
     if (num_max > VIRTQ_MAX_SIZE)
         num_max = VIRTQ_MAX_SIZE;
 
-    int err = MOTE_ENOMEM;
-    struct virtq *q = malloc(sizeof(*q));
-    if (!q)
-        goto err_out;
+    struct virtq *q = &dev->vqs[index];
     memset(q, 0, sizeof(*q));
     uint8_t *ring = page_alloc(2);
     if (!ring)
-        goto err_free_q;
+        return MOTE_ENOMEM;
     q->index = index;
     q->size = pow2_floor(num_max);
     q->desc = (struct virtq_desc *)ring;
@@ -90,17 +88,11 @@ int virtio_queue_setup(struct virtio_dev *dev, unsigned index, uint16_t max_size
     queue_register(dev, q);
     dev->queues[index] = q;
     return 0;
-
-err_free_q:
-    free(q);
-err_out:
-    return err;
 }
 
 void virtq_free(struct virtq *q)
 {
     page_free(q->desc, 2);
-    free(q);
 }
 
 /* Take n descriptors off the free list and chain them over bufs; returns the head. */
@@ -173,13 +165,19 @@ static void virtio_irq(void *arg)
     }
 }
 
+/* How chain_wait waits (see virtio_transfer). */
+enum wait_how { WAIT_SPIN, WAIT_IDLE, WAIT_SLEEP };
+
 /*
- * Wait for the chain `head` to come back. With `use_irq` sleep on the
- * queue's semaphore (re-checking every VIRTIO_RECHECK_MS in case an edge
- * was missed); otherwise spin on the used ring and acknowledge the
- * interrupt ourselves, so the line is quiet when a handler is attached later.
+ * Wait for the chain `head` to come back. WAIT_SLEEP sleeps on the queue's
+ * semaphore (re-checking every VIRTIO_RECHECK_MS in case an edge was
+ * missed); WAIT_IDLE sleeps the CPU until the device's interrupt, or the
+ * timer armed for the timeout, is pending (and spins while the clock cannot
+ * arm the timer yet: hal/timer.h); WAIT_SPIN spins on the used ring.
+ * Without WAIT_SLEEP we acknowledge the interrupt ourselves, so the line is
+ * quiet for the next request.
  */
-static int chain_wait(struct virtio_dev *dev, struct virtq *q, uint16_t head, int use_irq,
+static int chain_wait(struct virtio_dev *dev, struct virtq *q, uint16_t head, enum wait_how how,
                       uint32_t *written)
 {
     uint64_t deadline = timer_now_ns() + (uint64_t)VIRTIO_TIMEOUT_MS * NS_PER_MS;
@@ -189,7 +187,7 @@ static int chain_wait(struct virtio_dev *dev, struct virtq *q, uint16_t head, in
             chain_free(q, (uint16_t)id);
             if (id != head)
                 continue;
-            if (!use_irq) {
+            if (how != WAIT_SLEEP) {
                 uint32_t st = mmio_rd(dev->base, VIRTIO_MMIO_INTERRUPT_STATUS);
                 if (st)
                     mmio_wr(dev->base, VIRTIO_MMIO_INTERRUPT_ACK, st);
@@ -198,54 +196,103 @@ static int chain_wait(struct virtio_dev *dev, struct virtq *q, uint16_t head, in
                 *written = len;
             return 0;
         }
-        if ((use_irq || spins % 4096 == 0) && timer_now_ns() >= deadline) {
+        if ((how != WAIT_SPIN || spins % 4096 == 0) && timer_now_ns() >= deadline) {
             dev->broken = 1;
             printf("[mote] virtio: window %u queue %u: no answer in %u ms, giving up on it\n",
                    dev->window, q->index, VIRTIO_TIMEOUT_MS);
             return MOTE_ETIMEDOUT;
         }
-        if (use_irq)
+        if (how == WAIT_SLEEP) {
             mote_sem_wait(&q->done, VIRTIO_RECHECK_MS);
+        } else if (how == WAIT_IDLE) {
+            if (timer_set_deadline(deadline))
+                how = WAIT_SPIN;    /* no timer yet to end the sleep (hal/timer.h) */
+            else
+                arch_wait_irq();
+        }
     }
 }
 
-/*
- * Threads wait by interrupt once the device's IRQ could be attached (done
- * here, on first use from a thread, so the bootloader never installs one);
- * before the scheduler runs, or from an IRQ handler, we poll.
- */
-int virtio_transfer(struct virtio_dev *dev, unsigned qi, const struct virtio_buf *bufs, unsigned n,
-                    uint32_t *written)
+/* Queue qi of dev, if the n buffers can go to it (all DMA-able); else 0. */
+static struct virtq *queue_for(struct virtio_dev *dev, unsigned qi, const struct virtio_buf *bufs,
+                               unsigned n)
 {
     struct virtq *q = qi < VIRTIO_MAX_QUEUES ? dev->queues[qi] : 0;
     if (!q || n == 0 || n > q->size)
-        return MOTE_EINVAL;
+        return 0;
     for (unsigned i = 0; i < n; i++) {
         if (!mem_dma_ok(bufs[i].addr, bufs[i].len))
-            return MOTE_EINVAL;   /* e.g. a stack buffer: not at its physical address */
+            return 0;   /* e.g. a stack buffer: not at its physical address */
     }
-    int threads = sched_running() && !sched_in_irq();
-    if (threads)
-        mote_mutex_lock(&q->lock);
-    int err = MOTE_EIO;
+    return q;
+}
+
+/*
+ * Hand the chain to the device; *how says how to wait for it. The device's
+ * IRQ is attached on the first request made outside an interrupt handler,
+ * before the request goes out (an x86 IOAPIC pin is edge-triggered: an edge
+ * while it is still masked is lost). Threads then sleep on the queue's
+ * semaphore; before the scheduler runs (the bootloader, early boot) the CPU
+ * idles until the interrupt instead of spinning: under emulation a spinning
+ * vCPU keeps the host CPU from the thread that completes the request, which
+ * cost milliseconds per request. From an IRQ handler, or without an IRQ, we
+ * spin. Caller holds q->lock (threads).
+ */
+static int submit(struct virtio_dev *dev, struct virtq *q, const struct virtio_buf *bufs,
+                  unsigned n, enum wait_how *how, uint16_t *head)
+{
+    int in_irq = sched_in_irq();
     if (dev->broken)
-        goto err_unlock;
-    err = MOTE_EAGAIN;
+        return MOTE_EIO;
     if (q->nfree < n)
-        goto err_unlock;   /* only if an IRQ-context caller interrupted a thread's request */
-    if (threads && dev->irq_state == 0)
+        return MOTE_EAGAIN;   /* only if an IRQ-context caller interrupted a thread's request */
+    if (!in_irq && dev->irq_state == 0)
         dev->irq_state = irq_attach(dev->irq, virtio_irq, dev) == 0 ? 1 : -1;
-    if (threads && dev->irq_state == 1) {
+    *how = in_irq || dev->irq_state != 1 ? WAIT_SPIN : sched_running() ? WAIT_SLEEP : WAIT_IDLE;
+    if (*how == WAIT_SLEEP) {
         /* Drop posts of earlier requests that were already done when their caller looked. */
         while (mote_sem_wait(&q->done, 0) == 0)
             ;
     }
-    uint16_t head = chain_add(q, bufs, n);
-    chain_publish(dev, q, head);
-    err = chain_wait(dev, q, head, threads && dev->irq_state == 1, written);
+    *head = chain_add(q, bufs, n);
+    chain_publish(dev, q, *head);
+    return 0;
+}
 
-err_unlock:
+int virtio_transfer(struct virtio_dev *dev, unsigned qi, const struct virtio_buf *bufs, unsigned n,
+                    uint32_t *written)
+{
+    struct virtq *q = queue_for(dev, qi, bufs, n);
+    if (!q)
+        return MOTE_EINVAL;
+    int threads = sched_running() && !sched_in_irq();
+    if (threads)
+        mote_mutex_lock(&q->lock);
+    enum wait_how how;
+    uint16_t head;
+    int err = submit(dev, q, bufs, n, &how, &head);
+    if (!err)
+        err = chain_wait(dev, q, head, how, written);
     if (threads)
         mote_mutex_unlock(&q->lock);
     return err;
+}
+
+int virtio_start(struct virtio_dev *dev, unsigned qi, const struct virtio_buf *bufs, unsigned n,
+                 uint16_t *head)
+{
+    struct virtq *q = queue_for(dev, qi, bufs, n);
+    enum wait_how how;
+    if (!q || sched_running())
+        return MOTE_EINVAL;
+    return submit(dev, q, bufs, n, &how, head);
+}
+
+int virtio_wait(struct virtio_dev *dev, unsigned qi, uint16_t head, uint32_t *written)
+{
+    struct virtq *q = qi < VIRTIO_MAX_QUEUES ? dev->queues[qi] : 0;
+    if (!q || sched_running())
+        return MOTE_EINVAL;
+    return chain_wait(dev, q, head, sched_in_irq() || dev->irq_state != 1 ? WAIT_SPIN : WAIT_IDLE,
+                      written);
 }

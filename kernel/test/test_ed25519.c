@@ -1,12 +1,13 @@
 /*
  * Ed25519 verification: the RFC 8032 section 7.1 vectors, tampered copies
- * of them, malformed S / A / R, and signatures made by the openssl CLI
- * (test/vectors/openssl-ed25519.txt).
+ * of them, malformed S / A / R, signatures made by the openssl CLI
+ * (test/vectors/openssl-ed25519.txt), and the precomputed base-point table.
  */
 #include <stdint.h>
 #include "check.h"
 #include "crypto.h"
 #include "hex.h"
+#include "../src/ge25519.h"
 
 struct vector {
     const char *name, *pub, *msg, *sig;
@@ -241,4 +242,52 @@ void test_ed25519_openssl(void)
     }
     fclose(f);
     CHECK(records == 2);
+}
+
+/* Print one field element as canonical limbs, the way ge25519_base.c holds them. */
+static void print_fe(const struct fe25519 *f, const char *end)
+{
+    uint8_t b[32];
+    struct fe25519 c;
+    fe25519_to_bytes(b, f);
+    fe25519_from_bytes(&c, b);
+    printf("{ { 0x%013llx, 0x%013llx, 0x%013llx, 0x%013llx, 0x%013llx } }%s",
+           (unsigned long long)c.l[0], (unsigned long long)c.l[1], (unsigned long long)c.l[2],
+           (unsigned long long)c.l[3], (unsigned long long)c.l[4], end);
+}
+
+/*
+ * The precomputed base-point table is [1..8]B computed from B's encoding.
+ * On a mismatch it prints the initializer that belongs in ge25519_base.c.
+ */
+void test_ed25519_base_table(void)
+{
+    struct ge_cached tab[8];
+    ge25519_base_compute(tab);
+    int same = 1;
+    for (int i = 0; i < 8; i++) {
+        const struct fe25519 *got[4] = { &ge25519_base[i].ypx, &ge25519_base[i].ymx,
+                                         &ge25519_base[i].z2, &ge25519_base[i].t2d };
+        const struct fe25519 *want[4] = { &tab[i].ypx, &tab[i].ymx, &tab[i].z2, &tab[i].t2d };
+        for (int j = 0; j < 4; j++) {
+            uint8_t g[32], w[32];
+            fe25519_to_bytes(w, want[j]);
+            fe25519_to_bytes(g, got[j]);
+            /* canonical limbs too: the table's values are used without reduction */
+            same &= !memcmp(g, w, 32) && got[j]->l[0] >> 51 == 0 && got[j]->l[1] >> 51 == 0 &&
+                    got[j]->l[2] >> 51 == 0 && got[j]->l[3] >> 51 == 0 && got[j]->l[4] >> 51 == 0;
+        }
+    }
+    CHECK(same);
+    if (same)
+        return;
+    printf("ge25519_base.c should hold:\n");
+    for (int i = 0; i < 8; i++) {
+        printf("    { /* %dB */\n        ", i + 1);
+        print_fe(&tab[i].ypx, ",\n        ");
+        print_fe(&tab[i].ymx, ",\n        ");
+        print_fe(&tab[i].z2, ",\n        ");
+        print_fe(&tab[i].t2d, "\n");
+        printf("    },\n");
+    }
 }

@@ -38,6 +38,14 @@ void arch_irq_enable(void);
 void arch_idle(void);
 
 /*
+ * Sleep until an interrupt is pending, for code that polls a device before
+ * the scheduler runs. IRQs off on entry and on return. ARM64 leaves the
+ * interrupt pending (WFI wakes on it even while it is masked); x86_64 takes
+ * it (HLT wakes only with IF set), so a handler must be attached there.
+ */
+void arch_wait_irq(void);
+
+/*
  * Full memory barrier: every load and store before it, to normal memory or
  * MMIO, is complete and visible to devices (DMA) before any after it. For
  * drivers sharing rings with a device (virtio).
@@ -57,10 +65,12 @@ uintptr_t arch_boot_info(void);
 /*
  * Start a loaded image at `entry`, its `boot_handoff` symbol (each port's
  * boot.S defines one): ARM64 at EL1 with the MMU off, x0 = info, x1 = flags,
- * x2 = BOOT_HANDOFF_MAGIC; x86_64 in long mode with the low 1 GiB
- * identity-mapped, edi = the boot protocol, esi = info, r8 = flags (and the
- * port's own clock calibration in rdx/rcx). IRQs off. Called by the
- * bootloader, which never turns the MMU on; never returns.
+ * x2 = BOOT_HANDOFF_MAGIC (and what the port read from the device tree in
+ * x3-x6); x86_64 in long mode with the low 1 GiB identity-mapped, edi = the
+ * boot protocol, esi = info, r8 = flags (and the port's own clock
+ * calibration in rdx/rcx). IRQs off. Called by the bootloader, which never
+ * turns the MMU on; never returns. What the ports hand on saves the image
+ * finding it out again.
  */
 __attribute__((noreturn)) void arch_boot_jump(uintptr_t entry, uintptr_t info, uint32_t flags);
 
