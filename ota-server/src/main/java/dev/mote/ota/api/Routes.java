@@ -93,7 +93,8 @@ final class Routes {
             case "GET rollouts ID jobs":
                 return ok(fleet.jobs(number(id)));
             case "POST rollouts ID pause": {
-                Map<?, ?> r = body.get().length == 0 ? Map.of() : parse(body.get(), Map.class);
+                byte[] b = body.get();
+                Map<?, ?> r = b.length == 0 ? Map.of() : parse(b, Map.class);
                 Object reason = r.get("reason");
                 return ok(fleet.pause(number(id), reason == null ? "paused by the operator" : reason.toString()));
             }

@@ -49,7 +49,7 @@ final class Print {
         out.printf("  image %s (version %s) -> group %s, tag %s: %d devices%n", shortSha(r.get("image")),
                 text(r.get("version")), text(r.get("group")), text(r.get("tag")), r.get("devices").asInt());
         out.printf("  phase %d of %d (%s), at most %d in flight, deadline %ds, success >= %s, failure > %s pauses%n",
-                r.get("phase").asInt() + 1, r.get("phaseCount").asInt(), text(r.get("phases")),
+                r.get("phase").asInt(), r.get("phaseCount").asInt(), text(r.get("phases")),
                 r.get("maxInFlight").asInt(), r.get("deadlineSeconds").asLong(),
                 pct(r.get("successThreshold")), pct(r.get("failureThreshold")));
         StringBuilder counts = new StringBuilder();

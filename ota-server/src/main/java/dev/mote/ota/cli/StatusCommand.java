@@ -64,7 +64,7 @@ final class StatusCommand implements Command {
             Print.rollout(ctx.out(), r);
             ctx.out().printf("  %-8s %-24s %5s %-12s %10s  %s%n", "JOB", "DEVICE", "PHASE", "STATE", "BYTES", "REASON");
             list.forEach(j -> ctx.out().printf("  %-8d %-24s %5d %-12s %10d  %s%n", j.get("id").asLong(),
-                    j.get("device").asText(), j.get("phase").asInt() + 1, j.get("state").asText(),
+                    j.get("device").asText(), j.get("phase").asInt(), j.get("state").asText(),
                     j.get("bytes").asLong(), Print.text(j.get("reason"))));
             return 0;
         };

@@ -54,6 +54,7 @@ public final class Records {
 
     /**
      * A rollout and its progress. {@code state}: running, paused, cancelled, completed.
+     * {@code phase}: the current phase, counted from 1 (phaseCount when completed).
      * {@code counts}: jobs per job state (queued, offered, downloading, verifying, installed,
      * rebooting, confirmed, failed, rolledback, cancelled, skipped).
      */
@@ -63,7 +64,7 @@ public final class Records {
                               int devices, Map<String, Integer> counts, long createdAt, long updatedAt) {
     }
 
-    /** One device's part in a rollout. */
+    /** One device's part in a rollout; {@code phase} counts from 1 (0: skipped at creation). */
     public record JobInfo(long id, long rollout, String device, int phase, String state, long bytes,
                           String reason, long offeredAt, long updatedAt) {
     }

@@ -1,0 +1,79 @@
+package dev.mote.ota.cli;
+
+import dev.mote.ota.auth.Credentials;
+import dev.mote.ota.mqtt.MosquittoConfig;
+import dev.mote.sdk.cli.Command;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * `mote ota mosquitto-config`: what an external Mosquitto needs to serve this server's fleet:
+ * mosquitto.conf, a password file (the server account and each device) and the ACL of
+ * docs/ota-protocol.md. Reads the fleet secret from the server's data directory.
+ */
+final class MosquittoConfigCommand implements Command {
+    @Override
+    public String name() {
+        return "mosquitto-config";
+    }
+
+    @Override
+    public String summary() {
+        return "write mosquitto.conf, passwords and ACL so Mosquitto can be the fleet's broker";
+    }
+
+    @Override
+    public String usage() {
+        return "mote ota mosquitto-config --out DIR [--data DIR] [--port 1883] [ID... | --prefix sim --count N]";
+    }
+
+    @Override
+    public String examples() {
+        return "  mote ota mosquitto-config --out mosq --port 1884 --prefix sim --count 100\n"
+                + "  mosquitto -c mosq/mosquitto.conf &\n"
+                + "  mote ota serve --broker tcp://127.0.0.1:1884\n";
+    }
+
+    @Override
+    public Options options() {
+        return new Options()
+                .addOption(Option.builder().longOpt("out").hasArg().argName("DIR").desc("where to write the files (required)").build())
+                .addOption(Option.builder().longOpt("data").hasArg().argName("DIR")
+                        .desc("the OTA server's data directory, for the fleet secret (default " + ServerArgs.DEFAULT_DATA + ")").build())
+                .addOption(Option.builder().longOpt("host").hasArg().desc("Mosquitto's listen address (default 127.0.0.1)").build())
+                .addOption(Option.builder().longOpt("port").hasArg().desc("Mosquitto's port (default 1883)").build())
+                .addOption(Option.builder().longOpt("prefix").hasArg().desc("with --count: ids PREFIX-00000.. (as simulate names them)").build())
+                .addOption(Option.builder().longOpt("count").hasArg().argName("N").desc("with --prefix: how many devices").build());
+    }
+
+    @Override
+    public Invocation parse(CommandLine line, List<String> positional) {
+        String out = line.getOptionValue("out");
+        if (out == null) {
+            throw new IllegalArgumentException("--out: missing (a directory for mosquitto.conf, passwords, acl)");
+        }
+        List<String> ids = new ArrayList<>(positional);
+        if (line.hasOption("prefix") != line.hasOption("count")) {
+            throw new IllegalArgumentException("--prefix and --count go together");
+        }
+        if (line.hasOption("count")) {
+            int n = RolloutCommand.positive("--count", line.getOptionValue("count"));
+            for (int i = 0; i < n; i++) {
+                ids.add(String.format("%s-%05d", line.getOptionValue("prefix"), i));
+            }
+        }
+        String data = line.getOptionValue("data", ServerArgs.DEFAULT_DATA);
+        String host = line.getOptionValue("host", "127.0.0.1");
+        int port = ServeCommand.port("--port", line.getOptionValue("port", "1883"));
+        return ctx -> {
+            Path conf = MosquittoConfig.writeAll(ctx.path(out), host, port, Credentials.load(ctx.path(data)), ids);
+            ctx.out().println("wrote " + conf + " (+ passwords, acl) for the server and " + ids.size()
+                    + " device(s); start it with: mosquitto -c " + conf);
+            return 0;
+        };
+    }
+}

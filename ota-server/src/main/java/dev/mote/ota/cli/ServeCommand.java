@@ -1,0 +1,138 @@
+package dev.mote.ota.cli;
+
+import dev.mote.ota.fleet.FleetConfig;
+import dev.mote.ota.server.OtaServer;
+import dev.mote.sdk.cli.Command;
+import dev.mote.sdk.cli.Context;
+import dev.mote.sdk.image.DevKey;
+import dev.mote.sdk.image.Keys;
+import dev.mote.sdk.image.VerifyKey;
+import dev.mote.sdk.run.BootChain;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** `mote ota serve`: runs the server until Ctrl-C or SIGTERM. */
+final class ServeCommand implements Command {
+    @Override
+    public String name() {
+        return "serve";
+    }
+
+    @Override
+    public String summary() {
+        return "run the OTA server: embedded MQTT broker (or --broker), REST API, state in --data";
+    }
+
+    @Override
+    public String usage() {
+        return "mote ota serve [--data DIR] [--trust KEY.pub]... [--host 127.0.0.1] [--mqtt-port 1883]"
+                + " [--http-port 8080] [--broker tcp://HOST:PORT]";
+    }
+
+    @Override
+    public String examples() {
+        return "  mote ota serve --data ota-data --trust keys/fleet.pub\n"
+                + "  mote ota serve --broker tcp://127.0.0.1:1884 --http-port 9090   # Mosquitto: mote ota mosquitto-config\n";
+    }
+
+    @Override
+    public Options options() {
+        return new Options()
+                .addOption(Option.builder().longOpt("data").hasArg().argName("DIR")
+                        .desc("where the database, images and secrets live (default " + ServerArgs.DEFAULT_DATA + ")").build())
+                .addOption(Option.builder().longOpt("trust").hasArg().argName("KEY.pub")
+                        .desc("accept images signed by this key (repeatable); default: the checkout's development key,"
+                                + " with a warning").build())
+                .addOption(Option.builder().longOpt("host").hasArg()
+                        .desc("address to listen on (default 127.0.0.1; 0.0.0.0 for a real fleet)").build())
+                .addOption(Option.builder().longOpt("mqtt-port").hasArg().argName("PORT")
+                        .desc("the embedded broker's port (default 1883; 0 = any free port)").build())
+                .addOption(Option.builder().longOpt("http-port").hasArg().argName("PORT")
+                        .desc("the REST API's port (default 8080; 0 = any free port)").build())
+                .addOption(Option.builder().longOpt("broker").hasArg().argName("URL")
+                        .desc("use this external broker (tcp://HOST:PORT) instead of the embedded one").build())
+                .addOption(Option.builder().longOpt("chunk").hasArg().argName("BYTES")
+                        .desc("image chunk size on the wire (default 16384; a device's max_chunk lowers it)").build())
+                .addOption(Option.builder().longOpt("window").hasArg().argName("N")
+                        .desc("chunks a device may ask for per request (default 8)").build());
+    }
+
+    @Override
+    public Invocation parse(CommandLine line, List<String> positional) {
+        if (!positional.isEmpty()) {
+            throw new IllegalArgumentException("serve takes no arguments, got " + positional);
+        }
+        String data = line.getOptionValue("data", ServerArgs.DEFAULT_DATA);
+        String[] trust = line.getOptionValues("trust");
+        String host = line.getOptionValue("host", "127.0.0.1");
+        int mqtt = port("--mqtt-port", line.getOptionValue("mqtt-port", "1883"));
+        int http = port("--http-port", line.getOptionValue("http-port", "8080"));
+        String broker = line.getOptionValue("broker");
+        if (broker != null && !broker.matches("tcp://[^:/]+:\\d{1,5}")) {
+            throw new IllegalArgumentException("--broker: '" + broker + "' is not tcp://HOST:PORT");
+        }
+        FleetConfig d = FleetConfig.DEFAULTS;
+        FleetConfig fleet = new FleetConfig(
+                RolloutCommand.positive("--chunk", line.getOptionValue("chunk", Integer.toString(d.chunkSize()))),
+                RolloutCommand.positive("--window", line.getOptionValue("window", Integer.toString(d.window()))),
+                d.tickMillis(), d.cachedImages(), d.fullSync());
+        return ctx -> serve(ctx, new OtaServer.Config(ctx.path(data), keys(ctx, trust), host, mqtt, http, broker, fleet));
+    }
+
+    private static List<VerifyKey> keys(Context ctx, String[] trust) throws IOException {
+        if (trust == null) {
+            List<VerifyKey> dev = BootChain.defaultKeys(ctx.cwd().resolve("x"), ctx.cwd(),
+                    Path.of(System.getProperty("user.home")));
+            ctx.err().println("mote: WARNING: trusting the DEVELOPMENT key (" + DevKey.PUB_FILE + ", key id "
+                    + dev.get(0).shortId() + "): NOT FOR PRODUCTION; give --trust keys/fleet.pub");
+            return dev;
+        }
+        List<VerifyKey> keys = new ArrayList<>();
+        for (String t : trust) {
+            keys.add(Keys.readPublic(ctx.path(t)));
+        }
+        return keys;
+    }
+
+    private static int serve(Context ctx, OtaServer.Config config) throws IOException {
+        OtaServer server = OtaServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "mote-ota-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ctx.out().println("mote ota: serving; data in " + config.dataDir() + " (admin token: "
+                + config.dataDir().resolve("admin.token") + ")");
+        ctx.out().println("  MQTT  " + server.brokerUrl() + (config.externalBroker() == null ? " (embedded broker)"
+                : " (external broker)"));
+        ctx.out().println("  REST  " + server.restUri() + "/api/  (docs/ota-server.md)");
+        ctx.out().println("  trusted keys: " + config.trusted().stream().map(VerifyKey::shortId).toList());
+        ctx.out().println("stop with Ctrl-C");
+        ctx.out().flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    static int port(String what, String v) {
+        try {
+            int p = Integer.parseInt(v);
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new IllegalArgumentException(what + ": '" + v + "' is not a port (0-65535)");
+    }
+}

@@ -1,0 +1,106 @@
+package dev.mote.ota.mqtt;
+
+import dev.mote.ota.auth.Credentials;
+import dev.mote.ota.protocol.Topics;
+import io.moquette.broker.Server;
+import io.moquette.broker.security.IAuthenticator;
+import io.moquette.broker.security.IAuthorizatorPolicy;
+import io.moquette.broker.subscriptions.Topic;
+import io.moquette.interception.AbstractInterceptHandler;
+import io.moquette.interception.InterceptHandler;
+import io.moquette.interception.messages.InterceptConnectMessage;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.tinylog.Logger;
+
+/**
+ * Who may connect to the embedded broker and what they may touch: the rules of {@link Topics}
+ * for devices, everything under {@code mote/} for the server (the same rules as
+ * {@link MosquittoConfig#acl()} for Mosquitto).
+ */
+final class BrokerPolicy implements IAuthenticator, IAuthorizatorPolicy {
+    private static final String SERVER_TOPICS = "mote/";
+
+    private final Credentials credentials;
+    /** Devices that set a last will on another device's topic: refused until the server restarts. */
+    private final Set<String> forgers = ConcurrentHashMap.newKeySet();
+
+    BrokerPolicy(Credentials credentials) {
+        this.credentials = credentials;
+    }
+
+    /**
+     * A device's client id must be its user name: MQTT lets a new connection with an existing
+     * client id take over the old one's session, and a device must not be able to kick another
+     * off (Mosquitto: use_username_as_clientid). The server may add a ":suffix" for extra
+     * connections (tools, benchmarks).
+     */
+    @Override
+    public boolean checkValid(String clientId, String username, byte[] password) {
+        if (username == null || clientId == null) {
+            return false;
+        }
+        if (Credentials.SERVER_USER.equals(username)) {
+            return (clientId.equals(username) || clientId.startsWith(username + ":"))
+                    && credentials.checkServer(password);
+        }
+        return clientId.equals(username) && !forgers.contains(username) && credentials.checkDevice(username, password);
+    }
+
+    @Override
+    public boolean canWrite(Topic topic, String user, String client) {
+        return isServer(user) ? topic.toString().startsWith(SERVER_TOPICS)
+                : user != null && Topics.deviceMayPublish(user, topic.toString());
+    }
+
+    @Override
+    public boolean canRead(Topic topic, String user, String client) {
+        return isServer(user) ? topic.toString().startsWith(SERVER_TOPICS)
+                : user != null && Topics.deviceMaySubscribe(user, topic.toString());
+    }
+
+    long forgedWills() {
+        return forgers.size();
+    }
+
+    private static boolean isServer(String user) {
+        return Credentials.SERVER_USER.equals(user);
+    }
+
+    /**
+     * Moquette 0.17 publishes a client's last will without asking the authorization policy, so a
+     * device could leave a forged will on another device's topic. This handler sees each
+     * connection just after it is accepted, and refuses that device from then on. Its will can
+     * still fire once (when it is dropped); Mosquitto refuses such a CONNECT outright.
+     */
+    InterceptHandler willGuard(Server server) {
+        return new AbstractInterceptHandler() {
+            @Override
+            public String getID() {
+                return "mote-will-guard";
+            }
+
+            @Override
+            public Class<?>[] getInterceptedMessageTypes() {
+                return new Class<?>[] {InterceptConnectMessage.class};
+            }
+
+            @Override
+            public void onConnect(InterceptConnectMessage msg) {
+                String user = msg.getUsername();
+                if (!msg.isWillFlag() || isServer(user) || Topics.deviceMayPublish(user, msg.getWillTopic())) {
+                    return;
+                }
+                forgers.add(user);
+                Logger.error("device {} set its last will on '{}', which is not its topic: refused from now on",
+                        user, msg.getWillTopic());
+                server.disconnectClient(msg.getClientID());
+            }
+
+            @Override
+            public void onSessionLoopError(Throwable error) {
+                Logger.error(error, "MQTT broker: session loop error");
+            }
+        };
+    }
+}

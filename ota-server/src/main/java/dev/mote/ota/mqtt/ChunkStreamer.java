@@ -1,0 +1,114 @@
+package dev.mote.ota.mqtt;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import dev.mote.ota.fleet.DeviceEvents;
+import dev.mote.ota.protocol.Cancel;
+import dev.mote.ota.protocol.Chunk;
+import dev.mote.ota.protocol.ChunkRequest;
+import dev.mote.ota.protocol.Hello;
+import dev.mote.ota.protocol.Offer;
+import dev.mote.ota.protocol.Topics;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Answers {@code req} messages with chunks, on one thread so that each request's chunks leave in
+ * order. Chunks go at QoS 1: Moquette drops QoS 0 messages to a subscriber whose connection is
+ * not writable (a device that reads slowly, or a busy simulator), and at QoS 1 the broker's
+ * in-flight window paces the device instead. Memory stays bounded when devices ask faster than
+ * the broker takes: at most {@code maxOutstandingBytes} of chunks are unacknowledged by the
+ * broker, and at most {@link #QUEUE} requests wait; beyond that a request is dropped, and its
+ * device asks again when its chunks do not come.
+ */
+final class ChunkStreamer {
+    static final int QUEUE = 8192;
+    private static final long ACQUIRE_TIMEOUT_SECONDS = 30;
+
+    /** What the link knows of a device: its hello's max_chunk, and the last offer it was sent. */
+    private record Peer(int maxChunk, long job, int chunk, int window) {
+    }
+
+    private final MqttLink link;
+    private final DeviceEvents events;
+    private final LinkStats stats;
+    private final int chunk;
+    private final int window;
+    private final Semaphore outstanding;
+    private final ThreadPoolExecutor pool;
+    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+
+    ChunkStreamer(MqttLink link, DeviceEvents events, LinkStats stats, MqttLink.Options options) {
+        this.link = link;
+        this.events = events;
+        this.stats = stats;
+        this.chunk = options.chunk();
+        this.window = options.window();
+        this.outstanding = new Semaphore(options.maxOutstandingBytes());
+        this.pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
+                r -> new Thread(r, "mote-mqtt-chunks"), (r, p) -> stats.requestsDropped.increment());
+    }
+
+    void hello(String id, Hello hello) {
+        peers.compute(id, (k, p) -> p == null ? new Peer(hello.maxChunk(), 0, 0, 0)
+                : new Peer(hello.maxChunk(), p.job(), p.chunk(), p.window()));
+    }
+
+    void offered(String id, Offer offer) {
+        peers.compute(id, (k, p) -> new Peer(p == null ? 0 : p.maxChunk(), offer.job(), offer.chunk(), offer.window()));
+    }
+
+    void submit(String id, ChunkRequest req) {
+        pool.execute(() -> {
+            try {
+                serve(id, req);
+            } catch (RuntimeException e) {
+                stats.error(id, Topics.of(id, Topics.REQ), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private void serve(String id, ChunkRequest req) throws InterruptedException {
+        if (!link.connected()) {
+            stats.requestsDropped.increment(); // the device asks again after it reconnects
+            return;
+        }
+        byte[] image = events.jobImage(id, req.job());
+        if (image == null) {
+            stats.cancels.increment();
+            link.send(Topics.of(id, Topics.JOB), new Cancel(req.job()).toControl().toBytes(), MqttQos.AT_LEAST_ONCE);
+            return;
+        }
+        if (req.offset() >= image.length) {
+            stats.malformed(id, Topics.of(id, Topics.REQ), "req off=" + req.offset() + " is beyond the image's "
+                    + image.length + " bytes");
+            return;
+        }
+        Peer p = peers.get(id);
+        boolean offered = p != null && p.job() == req.job() && p.chunk() > 0;
+        int size = offered ? p.chunk() : p != null && p.maxChunk() > 0 ? Math.min(chunk, p.maxChunk()) : chunk;
+        long max = (long) size * (offered ? p.window() : window);
+        long end = Math.min(image.length, req.offset() + Math.min(req.length(), max));
+        String topic = Topics.of(id, Topics.CHUNK);
+        for (long off = req.offset(); off < end; off += size) {
+            int n = (int) Math.min(size, end - off);
+            byte[] msg = Chunk.encode(req.job(), off, image, (int) off, n);
+            if (!outstanding.tryAcquire(msg.length, ACQUIRE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                stats.requestsDropped.increment(); // the broker stopped draining: the device asks again
+                return;
+            }
+            stats.chunksOut.increment();
+            link.send(topic, msg, MqttQos.AT_LEAST_ONCE).whenComplete((r, e) -> outstanding.release(msg.length));
+        }
+    }
+
+    void close() throws InterruptedException {
+        pool.shutdownNow();
+        pool.awaitTermination(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,265 @@
+package dev.mote.ota.mqtt;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.MqttClientState;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
+import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
+import dev.mote.ota.auth.Credentials;
+import dev.mote.ota.fleet.DeviceEvents;
+import dev.mote.ota.fleet.DeviceLink;
+import dev.mote.ota.protocol.Cancel;
+import dev.mote.ota.protocol.Chunk;
+import dev.mote.ota.protocol.ChunkRequest;
+import dev.mote.ota.protocol.Control;
+import dev.mote.ota.protocol.Hello;
+import dev.mote.ota.protocol.Offer;
+import dev.mote.ota.protocol.ProtocolException;
+import dev.mote.ota.protocol.StateReport;
+import dev.mote.ota.protocol.Topics;
+import io.reactivex.disposables.Disposable;
+import io.reactivex.schedulers.Schedulers;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.tinylog.Logger;
+
+/**
+ * The server's side of docs/ota-protocol.md over MQTT: one connection, as {@link Credentials#SERVER_USER},
+ * to the embedded broker or an external one. Device messages go to {@link DeviceEvents} on one
+ * thread, in arrival order; chunk requests are answered here ({@link ChunkStreamer}) from
+ * {@link DeviceEvents#jobImage}. A message that breaks the protocol is counted and dropped, never
+ * thrown. The connection comes back by itself when the broker restarts, with its subscriptions;
+ * the session is persistent, so an external broker keeps a device's QoS 1 reports while the server
+ * is down.
+ */
+public final class MqttLink implements DeviceLink, AutoCloseable {
+    /**
+     * @param chunk bytes per chunk when answering a request the link has no offer for (after a
+     *     restart; otherwise the offer's chunk and window apply)
+     * @param window chunks per request, likewise
+     * @param maxOutstandingBytes chunk bytes handed to the client and not yet written to the socket
+     * @param connectTimeout how long {@link #start} waits for the broker
+     */
+    public record Options(int chunk, int window, int maxOutstandingBytes, Duration connectTimeout) {
+        public Options {
+            if (chunk < Chunk.MIN_DATA || chunk > Chunk.MAX_DATA || window < 1 || window > 256) {
+                throw new IllegalArgumentException("chunk " + chunk + " / window " + window + ": chunk must be "
+                        + Chunk.MIN_DATA + ".." + Chunk.MAX_DATA + ", window 1..256");
+            }
+            if (maxOutstandingBytes < Chunk.MAX_DATA + Chunk.HEADER) {
+                throw new IllegalArgumentException("maxOutstandingBytes: at least one largest chunk");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(16 * 1024, 8, 8 << 20, Duration.ofSeconds(10));
+        }
+    }
+
+    /** Totals since start; bytes are MQTT PUBLISH packet sizes ({@link WireSize}). */
+    public record Counters(long messagesIn, long bytesIn, long messagesOut, long bytesOut, long chunksOut,
+                           long malformed, long requestsDropped, long cancels, long errors) {
+    }
+
+    private static final long MAX_BACKOFF_MILLIS = 2000;
+    private static final List<String> LEAVES = List.of(Topics.HELLO, Topics.STATE, Topics.REQ, Topics.STATUS);
+
+    private final BrokerUrl broker;
+    private final byte[] password;
+    private final DeviceEvents events;
+    private final Options options;
+    private final LinkStats stats = new LinkStats();
+    private final ExecutorService eventThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "mote-mqtt-events"));
+    private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
+    private final ChunkStreamer streamer;
+    private final Mqtt3AsyncClient client;
+    private final Disposable inbox;
+    private volatile boolean closing;
+
+    public MqttLink(String brokerUrl, String serverPassword, DeviceEvents events, Options options) {
+        this.broker = BrokerUrl.parse(brokerUrl);
+        this.password = serverPassword.getBytes(StandardCharsets.US_ASCII);
+        this.events = events;
+        this.options = options;
+        this.streamer = new ChunkStreamer(this, events, stats, options);
+        this.client = MqttClient.builder().useMqttVersion3()
+                .identifier(Credentials.SERVER_USER)
+                .serverHost(broker.host()).serverPort(broker.port())
+                // on the builder, not the CONNECT: reconnects reuse only the builder's auth
+                .simpleAuth().username(Credentials.SERVER_USER).password(password).applySimpleAuth()
+                .addConnectedListener(ctx -> onConnected())
+                .addDisconnectedListener(this::disconnected)
+                .buildAsync();
+        // registered once, before connecting: it outlives reconnects, and it catches what a
+        // persistent session delivers before the subscriptions are renewed; disposed by close(),
+        // which the client's network threads wait for
+        this.inbox = client.toRx().publishes(MqttGlobalPublishFilter.ALL)
+                .observeOn(Schedulers.from(eventThread), true)
+                .subscribe(this::received, e -> Logger.error(e, "MQTT link: incoming messages stopped"));
+    }
+
+    /** Connects; IOException when the broker refuses or does not answer within the connect timeout. */
+    public MqttLink start() throws IOException {
+        // the listeners decide: onConnected() completes firstConnect, disconnected() fails it or retries
+        client.connectWith().cleanSession(false).keepAlive(30).send();
+        try {
+            firstConnect.get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return this;
+        } catch (ExecutionException e) {
+            close();
+            String why = e.getCause() instanceof Mqtt3ConnAckException c ? "refused: " + c.getMqttMessage().getReturnCode()
+                    : e.getCause().getMessage();
+            throw new IOException("MQTT broker " + broker + ": " + why, e.getCause());
+        } catch (TimeoutException e) {
+            close();
+            throw new IOException("MQTT broker " + broker + ": no connection within " + options.connectTimeout().toSeconds()
+                    + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IOException("interrupted while connecting to " + broker, e);
+        }
+    }
+
+    /**
+     * Reconnects after any loss, backing off up to {@link #MAX_BACKOFF_MILLIS}, unless the link is
+     * closing or the broker refused the first connect (wrong password: retrying will not help).
+     */
+    private void disconnected(MqttClientDisconnectedContext ctx) {
+        if (closing || ctx.getSource() == MqttDisconnectSource.USER) {
+            return;
+        }
+        if (!firstConnect.isDone() && ctx.getCause() instanceof Mqtt3ConnAckException refused) {
+            firstConnect.completeExceptionally(refused);
+            return;
+        }
+        int attempt = ctx.getReconnector().getAttempts();
+        long delay = Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(attempt, 5));
+        if (attempt == 0) {
+            Logger.warn("MQTT link to {} down ({}): reconnecting", broker, ctx.getCause().getMessage());
+        }
+        ctx.getReconnector().reconnect(true).delay(delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Every connect, first or after a broker restart, renews the subscriptions (a restarted broker forgot them). */
+    private void onConnected() {
+        if (closing) {
+            client.disconnect(); // a reconnect that was already under way when close() came
+            return;
+        }
+        Mqtt3Subscribe sub = Mqtt3Subscribe.builder().addSubscriptions(LEAVES.stream().map(leaf -> Mqtt3Subscription.builder()
+                .topicFilter(Topics.allDevices(leaf))
+                .qos(leaf.equals(Topics.REQ) ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE).build())).build();
+        client.subscribe(sub).whenComplete((ack, e) -> {
+            if (e != null) {
+                Logger.error(e, "MQTT link: the broker refused the server's subscriptions: devices will not be heard");
+            } else {
+                Logger.info("MQTT link connected to {}", broker);
+                firstConnect.complete(null);
+            }
+        });
+    }
+
+    private void received(Mqtt3Publish p) {
+        String topic = p.getTopic().toString();
+        byte[] payload = p.getPayloadAsBytes();
+        stats.messagesIn.increment();
+        stats.bytesIn.add(WireSize.publish(topic, payload.length, p.getQos().getCode()));
+        String id = Topics.deviceOf(topic);
+        if (!Topics.validDeviceId(id)) {
+            stats.malformed("?", topic, "not a device topic");
+            return;
+        }
+        try {
+            switch (Topics.leafOf(topic)) {
+                case Topics.HELLO -> {
+                    Hello hello = Hello.from(Control.parse(payload));
+                    streamer.hello(id, hello);
+                    events.hello(id, hello);
+                }
+                case Topics.STATE -> events.state(id, StateReport.from(Control.parse(payload)));
+                case Topics.REQ -> streamer.submit(id, ChunkRequest.from(Control.parse(payload)));
+                case Topics.STATUS -> status(id, topic, payload);
+                default -> stats.malformed(id, topic, "not a topic of the protocol");
+            }
+        } catch (ProtocolException e) {
+            stats.malformed(id, topic, e.getMessage());
+        } catch (RuntimeException e) {
+            stats.error(id, topic, e);
+        }
+    }
+
+    /** "online" says nothing the next hello will not; "offline" is the device's last will. */
+    private void status(String id, String topic, byte[] payload) {
+        String s = new String(payload, StandardCharsets.US_ASCII);
+        if (s.equals("offline")) {
+            events.offline(id);
+        } else if (!s.equals("online")) {
+            stats.malformed(id, topic, "status must be online or offline");
+        }
+    }
+
+    @Override
+    public void offer(String deviceId, Offer offer) {
+        streamer.offered(deviceId, offer);
+        send(Topics.of(deviceId, Topics.JOB), offer.toControl().toBytes(), MqttQos.AT_LEAST_ONCE);
+    }
+
+    @Override
+    public void cancel(String deviceId, Cancel cancel) {
+        send(Topics.of(deviceId, Topics.JOB), cancel.toControl().toBytes(), MqttQos.AT_LEAST_ONCE);
+    }
+
+    CompletableFuture<?> send(String topic, byte[] payload, MqttQos qos) {
+        stats.messagesOut.increment();
+        stats.bytesOut.add(WireSize.publish(topic, payload.length, qos.getCode()));
+        return client.publishWith().topic(topic).qos(qos).payload(payload).send();
+    }
+
+    public boolean connected() {
+        return client.getState().isConnected();
+    }
+
+    public Counters counters() {
+        return stats.snapshot();
+    }
+
+    /** Disconnects (or stops reconnecting) and stops the link's threads. */
+    @Override
+    public void close() {
+        closing = true;
+        long until = System.nanoTime() + 10_000_000_000L;
+        try {
+            // a reconnect may be pending: it ends connected (and onConnected() disconnects) or failed
+            while (client.getState() != MqttClientState.DISCONNECTED && System.nanoTime() < until) {
+                if (client.getState() == MqttClientState.CONNECTED) {
+                    client.disconnect().exceptionally(e -> null).get(5, TimeUnit.SECONDS);
+                } else {
+                    Thread.sleep(10);
+                }
+            }
+            inbox.dispose();
+            streamer.close();
+            eventThread.shutdownNow();
+            eventThread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Logger.debug(e, "MQTT link: disconnect");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.mote.ota.server;
+
+import dev.mote.ota.api.RestServer;
+import dev.mote.ota.auth.Credentials;
+import dev.mote.ota.fleet.DeviceEvents;
+import dev.mote.ota.fleet.Fleet;
+import dev.mote.ota.fleet.FleetConfig;
+import dev.mote.ota.fleet.FleetService;
+import dev.mote.ota.mqtt.EmbeddedBroker;
+import dev.mote.ota.mqtt.MqttLink;
+import dev.mote.ota.protocol.Hello;
+import dev.mote.ota.protocol.StateReport;
+import dev.mote.sdk.image.VerifyKey;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole OTA server in one object (`mote ota serve`, and the end-to-end tests): the embedded
+ * broker (unless an external one is given), the fleet logic on the database in the data
+ * directory, the server's MQTT connection, and the REST API. {@link #close} stops them in the
+ * reverse order.
+ */
+public final class OtaServer implements AutoCloseable {
+    /**
+     * @param host the address the broker and the REST API listen on (127.0.0.1 unless you mean it)
+     * @param mqttPort the embedded broker's port (0: any free one); ignored with {@code externalBroker}
+     * @param httpPort the REST API's port (0: any free one)
+     * @param externalBroker tcp://HOST:PORT of a broker to use instead of the embedded one, or null
+     */
+    public record Config(Path dataDir, List<VerifyKey> trusted, String host, int mqttPort, int httpPort,
+                         String externalBroker, FleetConfig fleet) {
+    }
+
+    static final String TOKEN_FILE = "admin.token";
+
+    private final List<AutoCloseable> parts = new ArrayList<>();
+    private final Credentials credentials;
+    private final String adminToken;
+    private EmbeddedBroker broker;
+    private String brokerUrl;
+    private FleetService fleet;
+    private MqttLink link;
+    private RestServer rest;
+
+    private OtaServer(Credentials credentials, String adminToken) {
+        this.credentials = credentials;
+        this.adminToken = adminToken;
+    }
+
+    public static OtaServer start(Config c) throws IOException {
+        OtaServer s = new OtaServer(Credentials.load(c.dataDir()),
+                Credentials.readOrCreate(c.dataDir().resolve(TOKEN_FILE), 24));
+        try {
+            s.startParts(c);
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void startParts(Config c) throws IOException {
+        if (c.externalBroker() == null) {
+            broker = add(EmbeddedBroker.start(c.host(), c.mqttPort(), credentials));
+            brokerUrl = broker.url();
+        } else {
+            brokerUrl = c.externalBroker();
+        }
+        // The link needs the fleet (to report to) and the fleet the link (to offer through):
+        // the link reports to a forwarder that the fleet fills in.
+        Forward events = new Forward();
+        MqttLink.Options d = MqttLink.Options.defaults();
+        link = new MqttLink(brokerUrl, credentials.serverPassword(), events,
+                new MqttLink.Options(c.fleet().chunkSize(), c.fleet().window(), d.maxOutstandingBytes(),
+                        Duration.ofSeconds(10)));
+        fleet = new FleetService(c.dataDir(), c.trusted(), link, Clock.systemUTC(), c.fleet());
+        events.to = fleet;
+        add(link.start());
+        fleet.start();
+        parts.add(fleet);
+        rest = add(new RestServer(new InetSocketAddress(c.host(), c.httpPort()), adminToken, fleet,
+                credentials::devicePassword, this::stats).start());
+    }
+
+    private <T extends AutoCloseable> T add(T part) {
+        parts.add(part);
+        return part;
+    }
+
+    public Fleet fleet() {
+        return fleet;
+    }
+
+    public Credentials credentials() {
+        return credentials;
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** tcp://HOST:PORT of the broker devices connect to. */
+    public String brokerUrl() {
+        return brokerUrl;
+    }
+
+    public URI restUri() {
+        return rest.uri();
+    }
+
+    /** GET /api/stats: the link's counters. */
+    public Map<String, Object> stats() {
+        MqttLink.Counters k = link.counters();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("messagesIn", k.messagesIn());
+        m.put("bytesIn", k.bytesIn());
+        m.put("messagesOut", k.messagesOut());
+        m.put("bytesOut", k.bytesOut());
+        m.put("chunksOut", k.chunksOut());
+        m.put("malformed", k.malformed());
+        m.put("requestsDropped", k.requestsDropped());
+        m.put("connected", link.connected());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            try {
+                parts.get(i).close();
+            } catch (Exception e) {
+                org.tinylog.Logger.warn(e, "stopping {}", parts.get(i).getClass().getSimpleName());
+            }
+        }
+        parts.clear();
+    }
+
+    /** DeviceEvents that go to the fleet once it exists (nothing arrives before the link starts). */
+    private static final class Forward implements DeviceEvents {
+        volatile DeviceEvents to;
+
+        @Override
+        public void hello(String deviceId, Hello hello) {
+            to.hello(deviceId, hello);
+        }
+
+        @Override
+        public void state(String deviceId, StateReport report) {
+            to.state(deviceId, report);
+        }
+
+        @Override
+        public void offline(String deviceId) {
+            to.offline(deviceId);
+        }
+
+        @Override
+        public byte[] jobImage(String deviceId, long job) {
+            return to.jobImage(deviceId, job);
+        }
+    }
+}

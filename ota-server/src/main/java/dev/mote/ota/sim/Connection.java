@@ -1,0 +1,147 @@
+package dev.mote.ota.sim;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
+import dev.mote.ota.mqtt.BrokerUrl;
+import dev.mote.ota.mqtt.WireSize;
+import dev.mote.ota.protocol.Topics;
+import io.reactivex.disposables.Disposable;
+import io.reactivex.schedulers.Schedulers;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One MQTT connection of a simulated device, as the C agent makes it: clean session, last will
+ * "offline" (retained) on up/status, "online" (retained) once connected, then down/job (QoS 1) and
+ * down/chunk (QoS 0) subscribed. Every callback runs on the simulator's executor, never on the
+ * client's network threads. Counts the bytes of every MQTT packet it sends and receives.
+ */
+final class Connection {
+    static final byte[] ONLINE = "online".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.US_ASCII);
+    private static final int KEEP_ALIVE_SECONDS = 60;
+
+    /** What the device hears from its connection. */
+    interface Listener {
+        /** Connected and subscribed: time to say hello. */
+        void ready(Connection c);
+
+        void received(Connection c, String leaf, byte[] payload);
+
+        /** The connection failed or was lost (not closed by the device). */
+        void lost(Connection c, Throwable cause);
+    }
+
+    private final String id;
+    private final Mqtt3AsyncClient client;
+    private final Executor executor;
+    private final LongAdder wireIn;
+    private final LongAdder wireOut;
+    private final Disposable inbox;
+    private volatile boolean closed;
+
+    Connection(String id, BrokerUrl broker, Executor executor, LongAdder wireIn, LongAdder wireOut, Listener l) {
+        this.id = id;
+        // once the simulator shuts its pool down, late callbacks run in place: a connect that
+        // completes after close() must still reach the line that disconnects it
+        this.executor = r -> {
+            try {
+                executor.execute(r);
+            } catch (RejectedExecutionException e) {
+                r.run();
+            }
+        };
+        this.wireIn = wireIn;
+        this.wireOut = wireOut;
+        this.client = MqttClient.builder().useMqttVersion3().identifier(id)
+                .serverHost(broker.host()).serverPort(broker.port())
+                .addDisconnectedListener(ctx -> {
+                    if (ctx.getSource() != MqttDisconnectSource.USER && !closed) {
+                        this.executor.execute(() -> l.lost(this, ctx.getCause()));
+                    }
+                })
+                .buildAsync();
+        // disposed by close(): until then the flow keeps the client's network threads
+        this.inbox = client.toRx().publishes(MqttGlobalPublishFilter.ALL)
+                .observeOn(Schedulers.from(this.executor), true)
+                .subscribe(p -> received(p, l), e -> { });
+    }
+
+    void open(String password, Listener l) {
+        String will = Topics.of(id, Topics.STATUS);
+        wireOut.add(WireSize.connect(id, will, OFFLINE.length, id, password));
+        client.connectWith()
+                .simpleAuth().username(id).password(password.getBytes(StandardCharsets.US_ASCII)).applySimpleAuth()
+                .cleanSession(true).keepAlive(KEEP_ALIVE_SECONDS)
+                .willPublish().topic(will).payload(OFFLINE).qos(MqttQos.AT_LEAST_ONCE).retain(true).applyWillPublish()
+                .send()
+                .thenComposeAsync(ack -> {
+                    wireIn.add(WireSize.ACK);
+                    if (closed) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    publish(Topics.STATUS, ONLINE, MqttQos.AT_LEAST_ONCE, true);
+                    // chunks at QoS 1 too: a broker may drop QoS 0 messages to a client that reads slowly
+                    // (Moquette does), and the in-flight window paces the chunks to the device
+                    List<String> filters = List.of(Topics.of(id, Topics.JOB), Topics.of(id, Topics.CHUNK));
+                    wireOut.add(WireSize.subscribe(filters));
+                    return client.subscribe(Mqtt3Subscribe.builder()
+                            .addSubscription().topicFilter(filters.get(0)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                            .addSubscription().topicFilter(filters.get(1)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                            .build()).thenApply(subAck -> {
+                                wireIn.add(WireSize.subAck(filters.size()));
+                                return subAck;
+                            });
+                }, executor)
+                .whenCompleteAsync((r, e) -> {
+                    if (closed) {
+                        close(); // closed while connecting: make sure the client lets go of its socket
+                    } else if (e == null) {
+                        l.ready(this);
+                    } else if (client.getState().isConnected()) {
+                        l.lost(this, e); // connected but the subscriptions were refused
+                    } // otherwise the disconnected listener reports it
+                }, executor);
+    }
+
+    private void received(Mqtt3Publish p, Listener l) {
+        String topic = p.getTopic().toString();
+        byte[] payload = p.getPayloadAsBytes();
+        int qos = p.getQos().getCode();
+        wireIn.add(WireSize.publish(topic, payload.length, qos));
+        if (qos > 0) {
+            wireOut.add(WireSize.ACK); // the client sends the PUBACK itself
+        }
+        if (!closed) {
+            l.received(this, Topics.leafOf(topic), payload);
+        }
+    }
+
+    /** Publishes on the device's own {@code leaf}; completes when sent (QoS 0) or acknowledged (QoS 1). */
+    CompletableFuture<?> publish(String leaf, byte[] payload, MqttQos qos, boolean retain) {
+        String topic = Topics.of(id, leaf);
+        wireOut.add(WireSize.publish(topic, payload.length, qos.getCode()));
+        CompletableFuture<?> f = client.publishWith().topic(topic).qos(qos).retain(retain).payload(payload).send();
+        return qos == MqttQos.AT_MOST_ONCE ? f : f.thenRun(() -> wireIn.add(WireSize.ACK));
+    }
+
+    /** Closes the connection with a DISCONNECT (the broker drops the will); completes when closed. */
+    CompletableFuture<Void> close() {
+        closed = true;
+        if (!client.getState().isConnected()) {
+            inbox.dispose();
+            return CompletableFuture.completedFuture(null);
+        }
+        wireOut.add(WireSize.EMPTY);
+        return client.disconnect().exceptionally(e -> null).thenRun(inbox::dispose);
+    }
+}

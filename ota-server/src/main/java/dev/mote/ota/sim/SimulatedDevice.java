@@ -1,0 +1,323 @@
+package dev.mote.ota.sim;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import dev.mote.ota.protocol.Cancel;
+import dev.mote.ota.protocol.Chunk;
+import dev.mote.ota.protocol.ChunkRequest;
+import dev.mote.ota.protocol.Control;
+import dev.mote.ota.protocol.Hello;
+import dev.mote.ota.protocol.JobStatus;
+import dev.mote.ota.protocol.Offer;
+import dev.mote.ota.protocol.ProtocolException;
+import dev.mote.ota.protocol.StateReport;
+import dev.mote.ota.protocol.Topics;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+import org.tinylog.Logger;
+
+/**
+ * A simulated device running the OTA agent exactly as docs/ota-protocol.md describes it (the C
+ * agent follows this class): hello on every connect; on an offer, download with {@link Download},
+ * verify with {@link Installer}, install for a TEST boot, reboot, then confirm, crash or hang as
+ * its {@link Behaviour} says. All its state is guarded by its monitor; it runs on the
+ * {@link Simulator}'s shared threads.
+ */
+public final class SimulatedDevice implements Connection.Listener {
+    private enum Phase { OFFLINE, IDLE, DOWNLOADING, REBOOTING, HUNG, STOPPED }
+
+    private static final long PROGRESS_NANOS = 3_000_000_000L;
+    /** Timeouts in a row without a chunk after which the device reconnects instead of asking again. */
+    static final int FRUITLESS_RESTARTS = 3;
+
+    private final DeviceSpec spec;
+    private final Simulator.Env env;
+    private final Installer installer;
+    private final LongAdder wireIn = new LongAdder();
+    private final LongAdder wireOut = new LongAdder();
+
+    private Phase phase = Phase.OFFLINE;
+    private Connection conn;
+    private Runnable afterHello;
+    private long backoffMillis;
+    private boolean dropped;
+    private Download dl;
+    private long offeredAt;
+    private long lastProgress;
+    private int fruitless;
+    private long lastReportAt;
+    private long lastReportedHave;
+    private StateReport lastTerminal;
+    private long imageBytes;
+    private long chunkBytes;
+    private long restarts;
+    private long droppedChunks;
+    private long connects;
+    private long confirmMillis = -1;
+    private String status;
+    private String reason;
+
+    SimulatedDevice(DeviceSpec spec, Simulator.Env env) {
+        this.spec = spec;
+        this.env = env;
+        this.installer = new Installer(spec);
+    }
+
+    public String id() {
+        return spec.id();
+    }
+
+    synchronized void start() {
+        if (phase == Phase.OFFLINE) {
+            connect();
+        }
+    }
+
+    private void connect() {
+        connects++;
+        conn = new Connection(spec.id(), env.broker(), env.callbacks(), wireIn, wireOut, this);
+        conn.open(spec.password(), this);
+    }
+
+    @Override
+    public synchronized void ready(Connection c) {
+        if (c != conn || phase == Phase.STOPPED) {
+            return;
+        }
+        backoffMillis = 0;
+        if (phase == Phase.OFFLINE) {
+            phase = Phase.IDLE;
+        }
+        boolean holding = phase == Phase.DOWNLOADING && dl != null;
+        Hello hello = new Hello(spec.profile(), installer.version(), installer.counter(), installer.slot(),
+                spec.maxChunk(), holding ? dl.offer.job() : 0, holding ? dl.have() : 0);
+        conn.publish(Topics.HELLO, hello.toControl().toBytes(), MqttQos.AT_LEAST_ONCE, false);
+        if (afterHello != null) {
+            Runnable r = afterHello;
+            afterHello = null;
+            r.run();
+        }
+    }
+
+    @Override
+    public synchronized void lost(Connection c, Throwable cause) {
+        if (c != conn || phase == Phase.STOPPED) {
+            return;
+        }
+        conn.close();
+        backoffMillis = Math.min(Math.max(2 * backoffMillis, 500), 30_000);
+        Logger.debug("{}: connection lost ({}): again in {} ms", spec.id(), cause.getMessage(), backoffMillis);
+        env.later(backoffMillis, this::reconnect);
+    }
+
+    private synchronized void reconnect() {
+        if (phase != Phase.STOPPED && phase != Phase.HUNG) {
+            connect();
+        }
+    }
+
+    @Override
+    public synchronized void received(Connection c, String leaf, byte[] payload) {
+        if (c != conn) {
+            return;
+        }
+        try {
+            if (Topics.CHUNK.equals(leaf)) {
+                chunk(Chunk.decode(payload));
+            } else if (Topics.JOB.equals(leaf)) {
+                Control ctl = Control.parse(payload);
+                switch (ctl.verb()) {
+                    case Offer.VERB -> offer(Offer.from(ctl));
+                    case Cancel.VERB -> cancel(Cancel.from(ctl));
+                    default -> Logger.warn("{}: ignored unknown job message '{}'", spec.id(), ctl);
+                }
+            }
+        } catch (ProtocolException e) {
+            droppedChunks++;
+            Logger.debug("{}: dropped a message on {}: {}", spec.id(), leaf, e.getMessage());
+        }
+    }
+
+    private void offer(Offer o) {
+        if (lastTerminal != null && lastTerminal.job() == o.job()) {
+            report(lastTerminal); // the server missed how it ended: say it again
+            return;
+        }
+        if (phase == Phase.REBOOTING || phase == Phase.HUNG) {
+            return;
+        }
+        if (phase == Phase.DOWNLOADING && dl != null && dl.sameImage(o)) {
+            dl = new Download(o, dl); // offered again (after a reconnect): resume where it stopped
+            send(dl.fill());
+        } else {
+            String refused = installer.refuseOffer(o);
+            if (refused != null) {
+                end(new StateReport(o.job(), JobStatus.FAILED, 0, null, refused));
+                return;
+            }
+            dl = new Download(o);
+            offeredAt = System.nanoTime();
+            lastReportedHave = -1;
+            phase = Phase.DOWNLOADING;
+            send(dl.fill());
+        }
+        lastProgress = System.nanoTime();
+        progress(true);
+    }
+
+    private void cancel(Cancel c) {
+        if (phase == Phase.DOWNLOADING && dl != null && dl.offer.job() == c.job()) {
+            dl = null;
+            phase = Phase.IDLE;
+            end(new StateReport(c.job(), JobStatus.CANCELLED, 0, null, null));
+        }
+    }
+
+    private void chunk(Chunk c) {
+        chunkBytes += c.data().length;
+        if (phase != Phase.DOWNLOADING || dl == null || !dl.accept(c)) {
+            droppedChunks++;
+            return;
+        }
+        imageBytes += c.data().length;
+        lastProgress = System.nanoTime();
+        fruitless = 0;
+        if (dl.complete()) {
+            install();
+            return;
+        }
+        if (spec.dropAtBytes() >= 0 && !dropped && dl.have() >= spec.dropAtBytes()) {
+            dropped = true; // the link drops once: reconnect, say what it holds, resume
+            conn.close();
+            conn = null;
+            env.later(env.options().reconnectDelay().toMillis(), this::reconnect);
+            return;
+        }
+        progress(false);
+        send(dl.fill());
+    }
+
+    /** Reports progress every tenth of the image, or every few seconds, not on every chunk. */
+    private void progress(boolean now) {
+        long have = dl.have();
+        long tenth = Math.max(1, dl.image.length / 10);
+        if (now || have / tenth != lastReportedHave / tenth
+                || System.nanoTime() - lastReportAt > PROGRESS_NANOS && have != lastReportedHave) {
+            lastReportedHave = have;
+            lastReportAt = System.nanoTime();
+            report(new StateReport(dl.offer.job(), JobStatus.DOWNLOADING, have, null, null));
+        }
+    }
+
+    private void install() {
+        Offer o = dl.offer;
+        report(new StateReport(o.job(), JobStatus.VERIFYING, 0, null, null));
+        String refused = installer.verify(dl);
+        dl = null;
+        if (refused != null) {
+            phase = Phase.IDLE;
+            end(new StateReport(o.job(), JobStatus.FAILED, 0, null, refused));
+            return;
+        }
+        report(new StateReport(o.job(), JobStatus.INSTALLED, 0, null, null));
+        phase = Phase.REBOOTING;
+        Connection c = conn;
+        report(new StateReport(o.job(), JobStatus.REBOOTING, 0, null, null))
+                .whenCompleteAsync((r, e) -> reboot(c, o), env.callbacks());
+    }
+
+    /** Restarts once "rebooting" is delivered: off the network for the reboot delay, then the TEST boot. */
+    private synchronized void reboot(Connection c, Offer o) {
+        if (phase != Phase.REBOOTING || c != conn) {
+            return;
+        }
+        conn.close();
+        conn = null;
+        env.later(env.options().rebootDelay().toMillis(), () -> boot(o));
+    }
+
+    private synchronized void boot(Offer o) {
+        if (phase != Phase.REBOOTING) {
+            return;
+        }
+        switch (spec.behaviour()) {
+            case CONFIRM -> {
+                installer.bootNew();
+                afterHello = () -> {
+                    confirmMillis = (System.nanoTime() - offeredAt) / 1_000_000;
+                    end(new StateReport(o.job(), JobStatus.CONFIRMED, 0, installer.version(), null));
+                };
+            }
+            case CRASH -> afterHello = () -> end(new StateReport(o.job(), JobStatus.ROLLED_BACK, 0,
+                    installer.version(), "the new image crashed before confirming; the bootloader went back to slot "
+                    + installer.slot()));
+            case HANG -> {
+                phase = Phase.HUNG; // says nothing more: the server's deadline fails the job
+                status = "hung";
+                return;
+            }
+        }
+        phase = Phase.IDLE;
+        connect();
+    }
+
+    private void end(StateReport r) {
+        lastTerminal = r;
+        status = r.status().wire();
+        reason = r.reason();
+        report(r);
+    }
+
+    private CompletableFuture<?> report(StateReport r) {
+        if (conn == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return conn.publish(Topics.STATE, r.toControl().toBytes(), MqttQos.AT_LEAST_ONCE, false);
+    }
+
+    private void send(List<ChunkRequest> reqs) {
+        for (ChunkRequest r : reqs) {
+            conn.publish(Topics.REQ, r.toControl().toBytes(), MqttQos.AT_MOST_ONCE, false);
+        }
+    }
+
+    /** Called every few hundred ms: asks again when chunks stopped coming, reports slow progress. */
+    synchronized void tick(long now) {
+        if (phase != Phase.DOWNLOADING || dl == null || conn == null) {
+            return;
+        }
+        if (now - lastProgress > env.options().requestTimeout().toNanos()) {
+            restarts++;
+            lastProgress = now;
+            if (++fruitless >= FRUITLESS_RESTARTS) {
+                // asking again does not help (lost subscription, a server that restarted without
+                // knowing us): reconnect, so that the hello tells the server what we hold
+                fruitless = 0;
+                conn.close();
+                conn = null;
+                env.later(env.options().reconnectDelay().toMillis(), this::reconnect);
+                return;
+            }
+            send(dl.restart());
+        }
+        progress(false);
+    }
+
+    synchronized CompletableFuture<Void> stop() {
+        phase = Phase.STOPPED;
+        Connection c = conn;
+        conn = null;
+        return c == null ? CompletableFuture.completedFuture(null) : c.close();
+    }
+
+    /** Has its last job ended (or, for a {@link Behaviour#HANG} device, has it hung)? */
+    public synchronized boolean finished() {
+        return status != null && (phase == Phase.IDLE || phase == Phase.HUNG);
+    }
+
+    public synchronized DeviceStats stats() {
+        return new DeviceStats(spec.id(), status, reason, lastTerminal == null ? 0 : lastTerminal.job(),
+                installer.version(), wireIn.sum(), wireOut.sum(), imageBytes, chunkBytes, restarts, droppedChunks,
+                connects, confirmMillis);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.mote.ota.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mote.ota.api.OtaClient;
+import dev.mote.ota.fleet.Records;
+import dev.mote.ota.sim.Behaviour;
+import dev.mote.ota.sim.DeviceSpec;
+import dev.mote.ota.sim.SignedImages;
+import dev.mote.ota.sim.Simulator;
+import dev.mote.sdk.image.SigningKey;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * What the end-to-end tests share: a signing key, a v1.0.0 fleet of simulated devices provisioned
+ * through the REST API, and polling the API until a rollout gets where a test expects.
+ */
+final class Fleetlab {
+    static final String PROFILE = SignedImages.PROFILE;
+    static final int IMAGE_PAYLOAD = 256 * 1024;
+    static final SigningKey KEY = SigningKey.generate();
+
+    private Fleetlab() {
+    }
+
+    static byte[] image(String version, long counter) {
+        return SignedImages.image(KEY, PROFILE, version, counter, IMAGE_PAYLOAD);
+    }
+
+    static OtaClient client(URI rest, String token) {
+        return new OtaClient(URI.create(rest + "/"), token);
+    }
+
+    /** Provisions {@code n} devices "dev-000".."dev-NNN" in {@code group} and adds them to {@code sim}. */
+    static List<String> devices(OtaClient api, Simulator sim, String prefix, int n, String group,
+                                Map<Integer, Behaviour> behaviours, Map<Integer, Long> dropAt) throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(String.format("%s-%03d", prefix, i));
+        }
+        Map<String, Object> body = new HashMap<>();
+        body.put("ids", ids);
+        body.put("group", group);
+        body.put("tags", List.of());
+        JsonNode provisioned = api.post("api/devices/provision", body);
+        for (int i = 0; i < n; i++) {
+            String password = provisioned.get(i).get("password").asText();
+            DeviceSpec spec = DeviceSpec.of(ids.get(i), password, PROFILE, "1.0.0", List.of(KEY.publicKey()))
+                    .withBehaviour(behaviours.getOrDefault(i, Behaviour.CONFIRM));
+            sim.add(dropAt.containsKey(i) ? spec.withDropAt(dropAt.get(i)) : spec);
+        }
+        return ids;
+    }
+
+    static Records.RolloutSpec spec(String sha, String group, List<String> phases, int inFlight, double failure) {
+        return new Records.RolloutSpec("e2e", sha, group, null, phases, inFlight, 120, 0.95, failure);
+    }
+
+    /** Polls GET {@code path} until {@code done} holds; the last reply either way. */
+    static JsonNode await(OtaClient api, String path, Predicate<JsonNode> done, Duration timeout)
+            throws IOException, InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
+        JsonNode last = api.get(path);
+        while (!done.test(last) && System.nanoTime() < until) {
+            Thread.sleep(100);
+            last = api.get(path);
+        }
+        return last;
+    }
+
+    static int count(JsonNode rollout, String state) {
+        JsonNode c = rollout.get("counts").get(state);
+        return c == null ? 0 : c.asInt();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.mote.ota.mqtt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3SubAckException;
+import dev.mote.ota.auth.Credentials;
+import dev.mote.ota.protocol.Topics;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedBrokerTest extends BrokerContract {
+    private EmbeddedBroker embedded;
+
+    @Override
+    BrokerUrl startBroker(Credentials c) throws IOException {
+        embedded = EmbeddedBroker.start("127.0.0.1", 0, c);
+        return BrokerUrl.parse(embedded.url());
+    }
+
+    @Override
+    void stopBroker() {
+        embedded.close();
+    }
+
+    @Test
+    void portZeroPicksAFreePortOnLoopback() {
+        assertTrue(embedded.port() > 0);
+        assertEquals("tcp://127.0.0.1:" + embedded.port(), embedded.url());
+    }
+
+    @Test
+    void aBusyPortIsAnIoExceptionAndLeavesNoThreads() throws Exception {
+        Set<Thread> before = Threads.live();
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            IOException e = assertThrows(IOException.class,
+                    () -> EmbeddedBroker.start("127.0.0.1", taken.getLocalPort(), creds));
+            assertTrue(e.getMessage().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+        }
+        Threads.assertNoneLeft(before);
+    }
+
+    @Test
+    void subscriptionsOutsideTheDevicesDownTopicsAreRefusedInTheSubAck() {
+        try (TestClient a = device(A)) {
+            for (String filter : new String[] {Topics.of(B, Topics.CHUNK), Topics.allDevices(Topics.CHUNK), "mote/#",
+                "#", Topics.of(A, Topics.HELLO)}) {
+                assertThrows(Mqtt3SubAckException.class, () -> a.subscribe(filter, MqttQos.AT_MOST_ONCE), filter);
+            }
+            a.subscribe(Topics.of(A, "down/#"), MqttQos.AT_MOST_ONCE);
+        }
+    }
+
+    @Test
+    void aBlockedDeviceIsRefused() throws Exception {
+        creds.setBlocked(id -> id.equals(B));
+        try {
+            assertThrows(Mqtt3ConnAckException.class, () -> device(B));
+            device(A).close();
+        } finally {
+            creds.setBlocked(null);
+        }
+        device(B).close();
+    }
+
+    /**
+     * Moquette 0.17 does not check a will's topic: the broker refuses such a device from then on,
+     * but its forged will still fires once (the limitation BrokerPolicy documents).
+     */
+    @Test
+    void aDeviceThatForgesAWillIsRefusedFromThenOn() throws Exception {
+        forgeAWill();
+        assertEquals(1, embedded.forgedWills());
+        assertThrows(Mqtt3ConnAckException.class, () -> device(A));
+        assertFalse(embedded.forgedWills() > 1);
+    }
+}
