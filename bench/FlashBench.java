@@ -5,15 +5,17 @@ import dev.mote.sdk.image.Keys;
 import dev.mote.sdk.image.VerifyKey;
 import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.profile.ProfileRegistry;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * bench/flash's in-process half: dev.mote.flasher.BlockTarget.flash() into a fresh copy of a blank
- * flash file (copied untimed before every call), in one JVM: WARMUP untimed-for-the-median calls,
+ * flash file (copied and synced untimed before every call), in one JVM: WARMUP untimed-for-the-median calls,
  * then N timed ones. Prints one JSON line: {"cold": s, "warm": [s, ...]} (cold: the first call).
  *
  *     java -cp mote-flasher.jar:CLASSES FlashBench PROFILE IMAGE BLANK TARGET PUB WARMUP N
@@ -29,6 +31,7 @@ public final class FlashBench {
         List<String> warm = new ArrayList<>();
         for (int i = 0; i < warmup + n; i++) {
             Files.copy(blank, target, StandardCopyOption.REPLACE_EXISTING);
+            settle(target);
             long t0 = System.nanoTime();
             FlashResult r = new BlockTarget(target, profile).flash(image, keys, FlashListener.NONE);
             double s = (System.nanoTime() - t0) / 1e9;
@@ -43,5 +46,19 @@ public final class FlashBench {
             }
         }
         System.out.printf("{\"cold\": %.6f, \"warm\": [%s]}%n", cold, String.join(", ", warm));
+    }
+
+    /**
+     * As flashbench.py does before every timed command (dd's too): the fresh copy's 16 MiB on the
+     * disk (fsync) and everything else written meanwhile (sync), so the flash's own fsync does not
+     * also flush the copy.
+     */
+    private static void settle(Path file) throws Exception {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        if (new ProcessBuilder("sync").inheritIO().start().waitFor() != 0) {
+            throw new IllegalStateException("sync failed");
+        }
     }
 }

@@ -31,7 +31,13 @@ void console_init(void)
     outb(port(DLL), 1);                 /* 115200 = 1.8432 MHz / 16 / 1 */
     outb(port(DLM), 0);
     outb(port(LCR), LCR_8N1);
-    outb(port(FCR), 0x07);              /* enable and clear both FIFOs */
+    /*
+     * Enable and clear both FIFOs, receive trigger level 14. Polled, the level raises no
+     * interrupt here, but QEMU's 16550 takes up to that many bytes from its backend (a serial
+     * socket, a pty) per read instead of one at level 1: bench/apps/uartsink on
+     * qemu-microvm-x86_64 took 50 KB/s from a serial socket instead of 15 KB/s (TCG).
+     */
+    outb(port(FCR), 0xc7);
     outb(port(MCR), 0x03);              /* DTR, RTS */
 }
 

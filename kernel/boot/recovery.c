@@ -21,6 +21,7 @@
 #define QUIET_NS (10ull * 1000 * 1000 * 1000)   /* receiving, nothing heard: give up */
 
 static uint8_t rx_buf[RPROTO_RAW_SIZE(MAX_PAYLOAD)];
+static uint8_t unz_buf[MAX_PAYLOAD];   /* a compressed DATA frame's image bytes */
 static uint8_t tx_buf[RPROTO_ENCODED_MAX(RPROTO_INFO_SIZE)];
 static struct rproto_decoder dec;
 static char text[RPROTO_STATUS_TEXT_MAX + 1];
@@ -126,6 +127,7 @@ static void on_hello(const struct rproto_frame *f)
     in.arch = BOOT_IMAGE_ARCH;
     in.max_payload = MAX_PAYLOAD;
     in.window = WINDOW;
+    in.flags = RPROTO_INFO_COMPRESSION;
     in.security_counter = rc.st->security_counter;
     in.active_slot = rc.st->active;
     in.target_slot = (uint8_t)rc.target;
@@ -178,40 +180,47 @@ static void on_begin(const struct rproto_frame *f)
 
 static void on_data(const struct rproto_frame *f)
 {
-    uint32_t off;
+    struct rproto_data d;
     const uint8_t *bytes;
-    uint16_t len;
     if (!rc.receiving) {
         send_status(RPROTO_SSTATE, "DATA before BEGIN");
         return;
     }
-    int err = rproto_data_get(f, &off, &bytes, &len);
+    int err = rproto_data_get(f, &d);
     if (err == RPROTO_EUNSUPPORTED) {
-        send_status(RPROTO_SUNSUPPORTED, "compressed DATA not supported");
+        send_status(RPROTO_SUNSUPPORTED, "DATA flags 0x%02x not supported", f->flags);
         return;
     }
-    if (err || off + len > rc.total) {
+    if (err == MOTE_EINVAL || (!err && d.offset + d.len > rc.total)) {
         send_status(RPROTO_STOO_BIG, "DATA past the end of the image");
         return;
     }
-    if (off > rc.expected) {                  /* a frame before it was lost */
+    if (!err && d.offset > rc.expected) {     /* a frame before it was lost */
         send_nak(RPROTO_NAK_GAP);
         return;
     }
-    if (off + len > rc.expected) {            /* covers `expected`: new bytes */
-        uint32_t skip = rc.expected - off;
-        uint64_t at = board.part_offset[PART_SLOT_A + rc.target] + rc.expected;
-        if (flash_write(at, bytes + skip, len - skip, 0)) {   /* synced at each checkpoint */
-            stop_receiving();
-            send_status(RPROTO_SFLASH, "flash write error at offset 0x%x", off + skip);
-            return;
-        }
-        rc.expected = off + len;
-        rc.naked = 0;
-        if (resume_due(rc.saved, rc.expected))
-            record_write(rc.expected, rc.hash);
+    if (!err && d.offset + d.len <= rc.expected) {
+        send_ack();                           /* a resend of bytes already held */
+        return;
     }
-    send_ack();                               /* new bytes, or a resend of old ones */
+    /* covers `expected`: new bytes, decompressed first if need be (nothing is written otherwise) */
+    if (err || rproto_data_expand(&d, unz_buf, sizeof(unz_buf), &bytes)) {
+        rc.naked = 0;                         /* the frame at `expected` came: this NAK is news */
+        send_nak(RPROTO_NAK_DATA);
+        return;
+    }
+    uint32_t skip = rc.expected - d.offset;
+    uint64_t at = board.part_offset[PART_SLOT_A + rc.target] + rc.expected;
+    if (flash_write(at, bytes + skip, d.len - skip, 0)) {   /* synced at each checkpoint */
+        stop_receiving();
+        send_status(RPROTO_SFLASH, "flash write error at offset 0x%x", rc.expected);
+        return;
+    }
+    rc.expected = d.offset + d.len;
+    rc.naked = 0;
+    if (resume_due(rc.saved, rc.expected))
+        record_write(rc.expected, rc.hash);
+    send_ack();
 }
 
 /* END: check the whole slot as booting would, then mark it for a TEST boot. */

@@ -47,15 +47,22 @@ enum {
     RPROTO_STATUS = 0x84,  /* arg an RPROTO_S* code; payload ASCII text, 0..64 bytes */
 };
 
-/* DATA flags. Reserved in version 1: a device refuses it with RPROTO_SUNSUPPORTED. */
+/*
+ * DATA flags. COMPRESSED: the payload is the count of image bytes the frame
+ * stands for (u16, 1..the device's max_payload) and then one LZ4 block
+ * (kernel/src/lz4.h) that decodes to exactly that many bytes. A host sets
+ * it only when INFO has RPROTO_INFO_COMPRESSION.
+ */
 #define RPROTO_DATA_COMPRESSED 0x01
+#define RPROTO_ZHEADER_SIZE 2         /* the compressed payload's u16 image byte count */
 /* INFO flags. */
-#define RPROTO_INFO_COMPRESSION 0x01  /* the device takes compressed DATA (never, in version 1) */
+#define RPROTO_INFO_COMPRESSION 0x01  /* the device takes compressed (LZ4) DATA */
 
 /* NAK reasons. */
 enum {
     RPROTO_NAK_CRC = 1,    /* a frame arrived damaged (bad CRC, length or encoding) */
     RPROTO_NAK_GAP = 2,    /* a DATA frame beyond the expected offset: one was lost */
+    RPROTO_NAK_DATA = 3,   /* compressed DATA arrived intact but does not decode: send it uncompressed */
 };
 
 /* STATUS codes (also ABORT reasons). 0 is success. */
@@ -81,6 +88,7 @@ enum {
 #define RPROTO_ETOOBIG (-142)  /* longer than the decoder's buffer */
 #define RPROTO_ECOBS (-143)    /* malformed COBS (a block cut short by a delimiter) */
 #define RPROTO_EUNSUPPORTED (-144) /* a well-formed frame this version does not take */
+#define RPROTO_EDATA (-145)    /* compressed DATA that does not decode to the size it states */
 
 /* One frame. `payload` points into the caller's or the decoder's buffer. */
 struct rproto_frame {
@@ -160,14 +168,33 @@ int rproto_info_get(const struct rproto_frame *f, struct rproto_info *in);
 /* Check a BEGIN frame: 0 with *size and *header (into f's payload), or MOTE_EINVAL. */
 int rproto_begin_get(const struct rproto_frame *f, uint32_t *size, const uint8_t **header);
 
+/* A DATA frame's fields (rproto_data_get). */
+struct rproto_data {
+    uint32_t offset;        /* where its bytes go in the image */
+    uint16_t len;           /* image bytes it stands for */
+    uint8_t compressed;     /* bytes[0..zlen) is an LZ4 block, else bytes[0..len) are the image bytes */
+    uint16_t zlen;
+    const uint8_t *bytes;   /* into the frame's payload */
+};
+
 /*
- * Check a DATA frame: 0 with its offset, bytes and count; MOTE_EINVAL if
- * it is not DATA or its offset + length overflows 32 bits;
- * RPROTO_EUNSUPPORTED if it carries a flag this version does not take, such
- * as RPROTO_DATA_COMPRESSED (the device answers STATUS RPROTO_SUNSUPPORTED).
+ * Check a DATA frame and read its fields: 0; MOTE_EINVAL if it is not DATA
+ * or offset + len overflows 32 bits; RPROTO_EUNSUPPORTED for a flag other
+ * than RPROTO_DATA_COMPRESSED (the device answers STATUS
+ * RPROTO_SUNSUPPORTED); RPROTO_EDATA for a compressed payload too short for
+ * its count and a block, or a count of 0. Nothing is decompressed yet.
  */
-int rproto_data_get(const struct rproto_frame *f, uint32_t *offset, const uint8_t **bytes,
-                    uint16_t *len);
+int rproto_data_get(const struct rproto_frame *f, struct rproto_data *d);
+
+/*
+ * The image bytes of a DATA frame read by rproto_data_get: d->bytes itself
+ * when it is not compressed; else d's LZ4 block decoded into buf[0..cap).
+ * Returns 0 with *out pointing at d->len bytes, or RPROTO_EDATA when the
+ * block is malformed or does not decode to exactly d->len bytes (a d->len
+ * above cap included). Never writes outside buf[0..cap).
+ */
+int rproto_data_expand(const struct rproto_data *d, uint8_t *buf, size_t cap,
+                       const uint8_t **out);
 
 /* NAK's payload (the reason) into out[0..2); returns the frame. */
 struct rproto_frame rproto_nak(uint32_t expected, uint16_t reason, uint8_t out[2]);

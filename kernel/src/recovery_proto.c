@@ -8,6 +8,7 @@
 #include <bootstate.h>
 #include <recovery_proto.h>
 #include "kernel.h"
+#include "lz4.h"
 
 #define HUNT 1      /* decoder skip state: dropping bytes until the first delimiter */
 #define OVERFLOW 2  /* decoder skip state: the frame outgrew the buffer */
@@ -242,16 +243,40 @@ int rproto_begin_get(const struct rproto_frame *f, uint32_t *size, const uint8_t
     return 0;
 }
 
-int rproto_data_get(const struct rproto_frame *f, uint32_t *offset, const uint8_t **bytes,
-                    uint16_t *len)
+int rproto_data_get(const struct rproto_frame *f, struct rproto_data *d)
 {
-    if (f->type != RPROTO_DATA || f->arg > UINT32_MAX - f->len)
+    if (f->type != RPROTO_DATA)
         return MOTE_EINVAL;
-    if (f->flags)
+    if (f->flags & ~RPROTO_DATA_COMPRESSED)
         return RPROTO_EUNSUPPORTED;
-    *offset = f->arg;
-    *bytes = f->payload;
-    *len = f->len;
+    d->compressed = f->flags & RPROTO_DATA_COMPRESSED;
+    if (d->compressed) {
+        if (f->len <= RPROTO_ZHEADER_SIZE || !get16(f->payload))
+            return RPROTO_EDATA;
+        d->len = get16(f->payload);
+        d->bytes = f->payload + RPROTO_ZHEADER_SIZE;
+        d->zlen = (uint16_t)(f->len - RPROTO_ZHEADER_SIZE);
+    } else {
+        d->len = f->len;
+        d->bytes = f->payload;
+        d->zlen = 0;
+    }
+    if (f->arg > UINT32_MAX - d->len)
+        return MOTE_EINVAL;
+    d->offset = f->arg;
+    return 0;
+}
+
+int rproto_data_expand(const struct rproto_data *d, uint8_t *buf, size_t cap,
+                       const uint8_t **out)
+{
+    if (!d->compressed) {
+        *out = d->bytes;
+        return 0;
+    }
+    if (d->len > cap || lz4_decode(d->bytes, d->zlen, buf, d->len) != d->len)
+        return RPROTO_EDATA;
+    *out = buf;
     return 0;
 }
 

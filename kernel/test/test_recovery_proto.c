@@ -138,11 +138,11 @@ void test_rproto_golden_decode(void)
 
     n = hex_decode(wire, sizeof(wire), GOLD_DATA);
     CHECK(feed_all(&d, wire, (size_t)n, &f, 0) == 1);
-    uint32_t off;
+    struct rproto_data dd;
     const uint8_t *bytes;
-    uint16_t len;
-    CHECK(rproto_data_get(&f, &off, &bytes, &len) == 0);
-    CHECK(off == 0x3000 && len == 8 && bytes[0] == 0xde && bytes[2] == 0 && bytes[7] == 1);
+    CHECK(rproto_data_get(&f, &dd) == 0 && !dd.compressed);
+    CHECK(rproto_data_expand(&dd, 0, 0, &bytes) == 0 && bytes == f.payload);
+    CHECK(dd.offset == 0x3000 && dd.len == 8 && bytes[0] == 0xde && bytes[2] == 0 && bytes[7] == 1);
 
     n = hex_decode(wire, sizeof(wire), GOLD_STATUS);
     CHECK(feed_all(&d, wire, (size_t)n, &f, 0) == 1);
@@ -357,20 +357,42 @@ void test_rproto_message_payloads(void)
     f.type = RPROTO_INFO;
     CHECK(rproto_hello_get(&f, &hg) == MOTE_EINVAL);
 
-    uint32_t size, off;
-    const uint8_t *hdr, *bytes;
-    uint16_t len;
+    uint32_t size;
+    const uint8_t *hdr;
+    struct rproto_data dd;
     f = rproto_frame(RPROTO_BEGIN, 0, 4096, payload, RPROTO_IMAGE_HEADER_SIZE);
     CHECK(rproto_begin_get(&f, &size, &hdr) == 0 && size == 4096 && hdr == payload);
     f.len = 255;
     CHECK(rproto_begin_get(&f, &size, &hdr) == MOTE_EINVAL);
 
-    f = rproto_frame(RPROTO_DATA, RPROTO_DATA_COMPRESSED, 0, payload, 10);
-    CHECK(rproto_data_get(&f, &off, &bytes, &len) == RPROTO_EUNSUPPORTED);
+    f = rproto_frame(RPROTO_DATA, 0x02, 0, payload, 10);
+    CHECK(rproto_data_get(&f, &dd) == RPROTO_EUNSUPPORTED);
     f = rproto_frame(RPROTO_DATA, 0, UINT32_MAX - 5, payload, 10);
-    CHECK(rproto_data_get(&f, &off, &bytes, &len) == MOTE_EINVAL);
+    CHECK(rproto_data_get(&f, &dd) == MOTE_EINVAL);
     f.arg = UINT32_MAX - 10;
-    CHECK(rproto_data_get(&f, &off, &bytes, &len) == 0 && off == UINT32_MAX - 10 && len == 10);
+    CHECK(rproto_data_get(&f, &dd) == 0 && dd.offset == UINT32_MAX - 10 && dd.len == 10);
+    /* compressed: the u16 count, then the block (here: 3 literals "abc") */
+    static const uint8_t z[] = { 3, 0, 0x30, 'a', 'b', 'c' };
+    uint8_t unz[8];
+    const uint8_t *bytes;
+    f = rproto_frame(RPROTO_DATA, RPROTO_DATA_COMPRESSED, 0x100, z, sizeof(z));
+    CHECK(rproto_data_get(&f, &dd) == 0 && dd.compressed && dd.offset == 0x100 && dd.len == 3);
+    CHECK(dd.zlen == 4 && dd.bytes == z + 2);
+    CHECK(rproto_data_expand(&dd, unz, sizeof(unz), &bytes) == 0 && bytes == unz);
+    CHECK(!memcmp(unz, "abc", 3));
+    CHECK(rproto_data_expand(&dd, unz, 2, &bytes) == RPROTO_EDATA);     /* count above cap */
+    dd.len = 2;                                                          /* decodes to 3, not 2 */
+    CHECK(rproto_data_expand(&dd, unz, sizeof(unz), &bytes) == RPROTO_EDATA);
+    dd.len = 4;                                                          /* decodes to 3, not 4 */
+    CHECK(rproto_data_expand(&dd, unz, sizeof(unz), &bytes) == RPROTO_EDATA);
+    f.len = 2;                                                           /* a count and no block */
+    CHECK(rproto_data_get(&f, &dd) == RPROTO_EDATA);
+    static const uint8_t zero_count[] = { 0, 0, 0x00 };
+    f = rproto_frame(RPROTO_DATA, RPROTO_DATA_COMPRESSED, 0, zero_count, sizeof(zero_count));
+    CHECK(rproto_data_get(&f, &dd) == RPROTO_EDATA);
+    static const uint8_t big_count[] = { 0xff, 0xff, 0x00 };
+    f = rproto_frame(RPROTO_DATA, RPROTO_DATA_COMPRESSED, UINT32_MAX - 0xfffe, big_count, 3);
+    CHECK(rproto_data_get(&f, &dd) == MOTE_EINVAL);                     /* offset + count overflows */
 
     static const char long_text[] = "0123456789012345678901234567890123456789012345678901234567"
                                     "890123456789";

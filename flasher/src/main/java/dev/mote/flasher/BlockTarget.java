@@ -6,16 +6,20 @@ import dev.mote.sdk.flash.BootState;
 import dev.mote.sdk.flash.FlashImage;
 import dev.mote.sdk.flash.Slot;
 import dev.mote.sdk.image.Image;
+import dev.mote.sdk.image.SignatureBlock;
 import dev.mote.sdk.image.Verifier;
 import dev.mote.sdk.image.VerifyKey;
 import dev.mote.sdk.profile.Numbers;
 import dev.mote.sdk.profile.Partition;
 import dev.mote.sdk.profile.Profile;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -92,55 +96,157 @@ public final class BlockTarget {
         long started = System.nanoTime();
         FlashImage.forProfile(profile); // the profile's layout can hold a flash at all
         Partition bsPart = profile.partition("boot_state");
-
-        long imageSize = Files.size(imageFile);
-        listener.progress(Phase.VERIFY, 0, imageSize);
-        Image image = Image.read(imageFile);
         Verifier verifier = new Verifier(trusted).expectProfile(profile.name());
-        verifier.verify(image);
-        Partition part = profile.partition(Slot.A.partition());
-        long room = Math.min(part.size(), profile.partition(Slot.B.partition()).size());
-        if (image.size() > room) {
-            throw new MoteException(imageFile + " is " + Numbers.human(image.size()) + ", larger than "
-                    + profile.name() + "'s slots (" + Numbers.human(room) + ")", "make the app smaller");
-        }
-        listener.progress(Phase.VERIFY, imageSize, imageSize);
 
-        String kind = checkTarget();
-        TargetLayout layout;
-        if (kind.equals("new flash file")) {
-            layout = new TargetLayout(null, new byte[BootState.PARTITION_MIN], Map.of(), Map.of(), true);
-        } else {
-            try (TargetIo io = opener.open(path, false, 0, kind.equals("block device"))) {
-                layout = TargetLayout.read(io, profile);
+        // The image is read once, into the array that is verified and then written. While it is
+        // parsed and hashed, another thread checks the target and compares what the slot holds
+        // with it (read-only: nothing is written before every check passed).
+        byte[] bytes = readImage(imageFile);
+        listener.progress(Phase.VERIFY, 0, bytes.length);
+        Background<Survey> survey = Background.start("mote-flash-survey", () -> survey(bytes));
+        Image image;
+        try {
+            image = Image.wrap(bytes); // no copy: bytes is verified, then written as it is
+            verifier.verify(image);
+            long room = Math.min(profile.partition(Slot.A.partition()).size(),
+                    profile.partition(Slot.B.partition()).size());
+            if (image.size() > room) {
+                throw new MoteException(imageFile + " is " + Numbers.human(image.size()) + ", larger than "
+                        + profile.name() + "'s slots (" + Numbers.human(room) + ")", "make the app smaller");
             }
+        } catch (RuntimeException e) {
+            survey.joinQuietly();
+            throw e;
         }
-        checkLayout(layout);
-        verifier.minSecurityCounter(layout.securityCounter()).verify(image);
+        listener.progress(Phase.VERIFY, bytes.length, bytes.length);
+        Survey target = survey.join();
+        checkLayout(target.layout());
+        verifier.minSecurityCounter(target.layout().securityCounter()).checkPolicy(image.header());
+        canonical(bytes, image, target.differs());
 
-        FlashPlan plan = plan(layout, image, kind);
+        FlashPlan plan = plan(target.layout(), image, target.kind());
         listener.planned(plan);
-        byte[] bytes = image.toBytes();
         BootState next = plan.next();
+        byte[] record = next.toBytes();
         long recordAt = bsPart.offset() + (long) BootState.copyFor(next.seq()) * BootState.COPY_STRIDE;
         long slotAt = plan.partition().offset();
+        String area = plan.partition().name();
+        long readable = plan.partition().size();
 
-        ChunkWriter w = new ChunkWriter(listener);
+        ChunkWriter w = new ChunkWriter(listener, target.buffer());
         boolean direct;
-        try (TargetIo io = opener.open(path, true, kind.equals("new flash file") ? profile.flashSize() : 0,
-                kind.equals("block device"))) {
-            w.write(io, Phase.WRITE, plan.partition().name(), slotAt, bytes);
-            io.sync();
-            w.readBack(io, Phase.READBACK, plan.partition().name(), slotAt, bytes,
-                    "the boot-state record was not written: the device still boots its old image");
-            w.writeRecord(io, recordAt, next.toBytes());
-            io.sync();
-            w.readBack(io, Phase.RECORD, "boot_state", recordAt, next.toBytes(),
-                    "the slot holds the new image, but the record may be torn: the device boots the old image"
-                            + " (its other copy); flash again");
+        try (TargetIo io = opener.open(path, true, target.isNew() ? profile.flashSize() : 0, target.isDevice())) {
+            w.write(io, area, slotAt, bytes, target.differs());
+            // the fsync runs while the written chunks are read back: both finish before the record
+            Background<Void> sync = Background.start("mote-flash-sync", () -> sync(io, area));
+            try {
+                w.readBack(io, area, slotAt, bytes, readable,
+                        "the boot-state record was not written: the device still boots its old image");
+            } catch (IOException | RuntimeException e) {
+                sync.joinQuietly();
+                throw e;
+            }
+            sync.join();
+            w.writeRecord(io, recordAt, record);
+            sync(io, "boot_state");
+            w.readBackRecord(io, recordAt, record, "the slot holds the new image, but the record may be torn:"
+                    + " the device boots the old image (its other copy); flash again");
             direct = io.readBackIsDirect();
         }
         return new FlashResult(plan, w.written(), w.skipped(), direct, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * The image file's bytes, read in slices: Files.readAllBytes would also fill a temporary
+     * direct buffer as big as the file, 7 MiB more fresh memory for the largest images.
+     */
+    private static byte[] readImage(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            Image.read(file); // its message: does not exist / is not a file
+        }
+        try (FileChannel ch = FileChannel.open(file)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new IOException(file + " is " + Numbers.human(size) + ": too large to be an image");
+            }
+            byte[] bytes = new byte[(int) size];
+            for (int off = 0; off < bytes.length;) {
+                int n = ch.read(ByteBuffer.wrap(bytes, off, Math.min(ChunkWriter.SLICE, bytes.length - off)));
+                if (n < 0) {
+                    throw new IOException(file + " shrank while it was read");
+                }
+                off += n;
+            }
+            return bytes;
+        }
+    }
+
+    /**
+     * Makes {@code bytes} exactly what was verified, as Image.toBytes() would: the payload is the
+     * parsed one byte for byte, the header and signature block are serialized again. A chunk this
+     * changes is marked to be written, whatever the target held.
+     */
+    private static void canonical(byte[] bytes, Image image, boolean[] differs) {
+        byte[] head = image.header().serialize();
+        byte[] sig = image.signature().serialize();
+        int sigAt = bytes.length - SignatureBlock.SIZE;
+        if (!Arrays.equals(bytes, 0, head.length, head, 0, head.length)) {
+            System.arraycopy(head, 0, bytes, 0, head.length);
+            differs[0] = true;
+        }
+        if (!Arrays.equals(bytes, sigAt, bytes.length, sig, 0, sig.length)) {
+            System.arraycopy(sig, 0, bytes, sigAt, sig.length);
+            differs[sigAt / CHUNK] = true;
+            differs[(bytes.length - 1) / CHUNK] = true;
+        }
+    }
+
+    /**
+     * What the target is and holds, read without writing: its kind, its layout, which chunks of
+     * the image the slot to write does not hold yet, and the buffer that compare used.
+     */
+    private record Survey(String kind, TargetLayout layout, boolean[] differs, ByteBuffer buffer) {
+        boolean isNew() {
+            return kind.equals("new flash file");
+        }
+
+        boolean isDevice() {
+            return kind.equals("block device");
+        }
+    }
+
+    /** Checks the target (size, disk guard), reads its layout and compares the slot to write; no write. */
+    private Survey survey(byte[] bytes) throws IOException {
+        String kind = checkTarget();
+        ByteBuffer buffer = ChunkWriter.buffer();
+        if (kind.equals("new flash file")) {
+            TargetLayout blank = new TargetLayout(null, new byte[BootState.PARTITION_MIN], Map.of(), Map.of(), true);
+            Partition part = profile.partition(Slot.A.partition());
+            return new Survey(kind, blank, ChunkWriter.compare(null, part.offset(), bytes, part.size(), buffer),
+                    buffer);
+        }
+        try (TargetIo io = opener.open(path, false, 0, kind.equals("block device"))) {
+            TargetLayout layout = TargetLayout.read(io, profile);
+            Partition part = profile.partition(slotFor(layout).partition());
+            boolean[] differs;
+            if (bytes.length <= part.size()) {
+                differs = ChunkWriter.compare(io, part.offset(), bytes, part.size(), buffer);
+            } else { // refused as too large anyway
+                differs = new boolean[(bytes.length + CHUNK - 1) / CHUNK];
+                Arrays.fill(differs, true);
+            }
+            return new Survey(kind, layout, differs, buffer);
+        }
+    }
+
+    private static Void sync(TargetIo io, String area) throws IOException {
+        try {
+            io.sync();
+        } catch (IOException e) {
+            throw new IOException("syncing " + area + " failed: " + e.getMessage() + " (is the card still inserted"
+                    + " and not write-protected? the boot-state record points to the old image: flash again)", e);
+        }
+        return null;
     }
 
     /** "new flash file", "flash file" or "block device", after the size and guard checks. */
@@ -196,21 +302,25 @@ public final class BlockTarget {
         }
     }
 
+    /** The slot to write: A on a target with no active image, else the one that is not active. */
+    private static Slot slotFor(TargetLayout layout) {
+        Slot active = layout.active();
+        return active == Slot.NONE ? Slot.A : active.other();
+    }
+
     /** Which slot to write and the record to write after it. */
     private FlashPlan plan(TargetLayout layout, Image image, String kind) {
         BootState cur = layout.bootState();
         Slot active = layout.active();
         long floor = layout.securityCounter();
-        Slot slot;
+        Slot slot = slotFor(layout);
         BootState next;
         Slot booting = cur == null ? Slot.NONE : cur.booting();
         if (active == Slot.NONE) {
             // a factory flash: the image is the confirmed one, and sets the anti-rollback floor
-            slot = Slot.A;
             next = new BootState(0, Slot.A, Slot.NONE, 0, booting,
                     Math.max(floor, image.header().securityCounter()));
         } else {
-            slot = active.other();
             next = new BootState(0, active, slot, 0, booting, floor);
         }
         // as bootstate_store: seq + 1, into the copy that does not hold the current record

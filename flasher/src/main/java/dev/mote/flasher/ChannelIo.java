@@ -13,8 +13,7 @@ import java.util.Set;
 /**
  * A target opened as a FileChannel. For a block device the read-back goes through a second
  * channel opened with O_DIRECT, so it reads what the card holds and not what the page cache
- * remembers writing; if the device refuses O_DIRECT, the read-back falls back to ordinary reads
- * after the fsync.
+ * remembers writing; if the device refuses O_DIRECT, the read-back falls back to ordinary reads.
  */
 final class ChannelIo implements TargetIo {
     /** O_DIRECT needs buffers, offsets and lengths aligned to the logical block size; 4 KiB covers 512 and 4K. */
@@ -49,14 +48,20 @@ final class ChannelIo implements TargetIo {
         return new ChannelIo(ch, path, blockDevice);
     }
 
-    @Override
-    public void read(long position, byte[] into) throws IOException {
-        readFully(ch, ByteBuffer.wrap(into), position);
+    /** A direct buffer of {@code size} bytes (rounded up to DIRECT_ALIGN) whose address is DIRECT_ALIGN-aligned. */
+    static ByteBuffer alignedBuffer(int size) {
+        int n = (size + DIRECT_ALIGN - 1) & -DIRECT_ALIGN;
+        return ByteBuffer.allocateDirect(n + DIRECT_ALIGN).alignedSlice(DIRECT_ALIGN).limit(n);
     }
 
     @Override
-    public void write(long position, byte[] from, int offset, int length) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(from, offset, length);
+    public void read(long position, ByteBuffer into) throws IOException {
+        readFully(ch, into.duplicate(), position);
+    }
+
+    @Override
+    public void write(long position, ByteBuffer from) throws IOException {
+        ByteBuffer b = from.duplicate();
         long at = position;
         while (b.hasRemaining()) {
             at += ch.write(b, at);
@@ -69,7 +74,7 @@ final class ChannelIo implements TargetIo {
     }
 
     @Override
-    public void readBack(long position, byte[] into) throws IOException {
+    public void readBack(long position, ByteBuffer into) throws IOException {
         if (!blockDevice || directFailed) {
             read(position, into);
             return;
@@ -83,13 +88,18 @@ final class ChannelIo implements TargetIo {
                 return;
             }
         }
+        if (into.isDirect() && into.alignmentOffset(into.position(), DIRECT_ALIGN) == 0
+                && position % DIRECT_ALIGN == 0 && into.remaining() % DIRECT_ALIGN == 0) {
+            readFully(direct, into.duplicate(), position);
+            return;
+        }
+        // through an aligned bounce buffer: the record, or a caller's unaligned range
         long start = position & -DIRECT_ALIGN;
-        long end = (position + into.length + DIRECT_ALIGN - 1) & -DIRECT_ALIGN;
-        ByteBuffer buf = ByteBuffer.allocateDirect((int) (end - start) + DIRECT_ALIGN).alignedSlice(DIRECT_ALIGN);
-        buf.limit((int) (end - start));
-        readFully(direct, buf, start);
-        buf.position((int) (position - start));
-        buf.get(into);
+        long end = (position + into.remaining() + DIRECT_ALIGN - 1) & -DIRECT_ALIGN;
+        ByteBuffer buf = alignedBuffer((int) (end - start));
+        readFully(direct, buf.duplicate(), start);
+        int from = (int) (position - start);
+        into.duplicate().put(buf.limit(from + into.remaining()).position(from));
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.mote.sdk.image.ImageHeader;
 import dev.mote.sdk.profile.Partition;
 import dev.mote.sdk.profile.Profile;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -27,13 +28,13 @@ record TargetLayout(BootState bootState, byte[] bootStateRaw, Map<Slot, ImageHea
     static TargetLayout read(TargetIo io, Profile profile) throws IOException {
         Partition bs = profile.partition("boot_state");
         byte[] raw = new byte[BootState.PARTITION_MIN];
-        io.read(bs.offset(), raw);
+        io.read(bs.offset(), ByteBuffer.wrap(raw));
         boolean blank = isZero(raw);
         Map<Slot, ImageHeader> headers = new EnumMap<>(Slot.class);
         Map<Slot, String> problems = new EnumMap<>(Slot.class);
         for (Slot s : new Slot[] {Slot.A, Slot.B}) {
             byte[] head = new byte[ImageHeader.SIZE];
-            io.read(profile.partition(s.partition()).offset(), head);
+            io.read(profile.partition(s.partition()).offset(), ByteBuffer.wrap(head));
             if (isZero(head)) {
                 continue;
             }

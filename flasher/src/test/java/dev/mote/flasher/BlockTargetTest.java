@@ -17,6 +17,7 @@ import dev.mote.sdk.image.SigningKey;
 import dev.mote.sdk.profile.Profile;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -244,8 +245,78 @@ class BlockTargetTest {
         assertEquals(before, state(target), "the old image stays the one that boots");
     }
 
+    @Test
+    void onlyTheChunksThatDifferAreWrittenInOrder() throws IOException {
+        Path target = tmp.resolve("flash.bin");
+        flash(Samples.image(tmp.resolve("v1.img"), 1, 1), target, FlashListener.NONE);
+        Path v2 = Samples.image(tmp.resolve("v2.img"), Samples.ARM, 2, 700_000, 2, Samples.KEY); // > 2 slices
+        flash(v2, target, FlashListener.NONE);
+        long slotB = ARM.partition("slot_b").offset();
+        try (RandomAccessFile f = new RandomAccessFile(target.toFile(), "rw")) {
+            for (int chunk : new int[] {1, 5, 10}) { // 10: the last, short one
+                long at = slotB + (long) chunk * BlockTarget.CHUNK + 7;
+                f.seek(at);
+                int b = f.read();
+                f.seek(at);
+                f.write(b ^ 0xff);
+            }
+        }
+        List<Long> written = new ArrayList<>();
+        List<Long> all = new ArrayList<>();
+        FlashResult r = flash(v2, target, new FlashListener() {
+            @Override
+            public void chunk(Phase phase, long offset, int length, boolean wrote) {
+                if (phase == Phase.WRITE) {
+                    all.add(offset);
+                    if (wrote) {
+                        written.add((offset - slotB) / BlockTarget.CHUNK);
+                    }
+                }
+            }
+        });
+        long size = Files.size(v2);
+        assertEquals(List.of(1L, 5L, 10L), written);
+        assertEquals(all.stream().sorted().toList(), all, "chunks are reported in order");
+        assertEquals((size + BlockTarget.CHUNK - 1) / BlockTarget.CHUNK, all.size());
+        assertEquals(size - 2L * BlockTarget.CHUNK - (size - 10L * BlockTarget.CHUNK), r.skipped());
+        assertArrayEquals(Image.read(v2).toBytes(), FlashContents.read(target, ARM).slot(Slot.B).image().toBytes());
+    }
+
+    @Test
+    void aMismatchPastTheFirstSliceNamesItsChunk() throws IOException {
+        Path target = tmp.resolve("flash.bin");
+        flash(Samples.image(tmp.resolve("v1.img"), 1, 1), target, FlashListener.NONE);
+        BootState before = state(target);
+        long chunk = ARM.partition("slot_b").offset() + 9L * BlockTarget.CHUNK;
+        long flipAt = chunk + 3;
+        TargetIo.Opener flipping = (p, w, size, dev) -> new FlippingIo(ChannelIo.open(p, w, size, dev), flipAt);
+        Path v2 = Samples.image(tmp.resolve("v2.img"), Samples.ARM, 2, 700_000, 2, Samples.KEY);
+        IOException e = assertThrows(IOException.class, () -> new BlockTarget(target, ARM).withOpener(flipping)
+                .flash(v2, Samples.keys(), FlashListener.NONE));
+        assertTrue(e.getMessage().startsWith(String.format("read-back mismatch in slot_b at target bytes 0x%x-0x%x:"
+                + " byte 0x%x", chunk, chunk + BlockTarget.CHUNK - 1, flipAt)), e.getMessage());
+        assertEquals(before, state(target), "the old image stays the one that boots");
+    }
+
+    @Test
+    void aFailedSyncLeavesTheRecordAlone() throws IOException {
+        Path target = tmp.resolve("flash.bin");
+        flash(Samples.image(tmp.resolve("v1.img"), 1, 1), target, FlashListener.NONE);
+        BootState before = state(target);
+        TargetIo.Opener failing = (p, w, size, dev) -> new FlippingIo(ChannelIo.open(p, w, size, dev), -1) {
+            @Override
+            public void sync() throws IOException {
+                throw new IOException("Input/output error");
+            }
+        };
+        IOException e = assertThrows(IOException.class, () -> new BlockTarget(target, ARM).withOpener(failing)
+                .flash(Samples.image(tmp.resolve("v2.img"), 1, 2), Samples.keys(), FlashListener.NONE));
+        assertTrue(e.getMessage().startsWith("syncing slot_b failed: Input/output error"), e.getMessage());
+        assertEquals(before, state(target));
+    }
+
     /** A target whose read-back returns one byte flipped, like a card that drops a write. */
-    static final class FlippingIo implements TargetIo {
+    static class FlippingIo implements TargetIo {
         private final TargetIo inner;
         private final long flipAt;
 
@@ -255,13 +326,13 @@ class BlockTargetTest {
         }
 
         @Override
-        public void read(long position, byte[] into) throws IOException {
+        public void read(long position, ByteBuffer into) throws IOException {
             inner.read(position, into);
         }
 
         @Override
-        public void write(long position, byte[] from, int offset, int length) throws IOException {
-            inner.write(position, from, offset, length);
+        public void write(long position, ByteBuffer from) throws IOException {
+            inner.write(position, from);
         }
 
         @Override
@@ -270,10 +341,11 @@ class BlockTargetTest {
         }
 
         @Override
-        public void readBack(long position, byte[] into) throws IOException {
+        public void readBack(long position, ByteBuffer into) throws IOException {
             inner.readBack(position, into);
-            if (flipAt >= position && flipAt < position + into.length) {
-                into[(int) (flipAt - position)] ^= 0x40;
+            if (flipAt >= position && flipAt < position + into.remaining()) {
+                int i = into.position() + (int) (flipAt - position);
+                into.put(i, (byte) (into.get(i) ^ 0x40));
             }
         }
 

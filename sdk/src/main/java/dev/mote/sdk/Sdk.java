@@ -11,6 +11,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -82,9 +84,38 @@ public final class Sdk {
     /**
      * Extracts mote-sdk/ from {@code jar} into {@code cache}/sdk-HASH unless it is already
      * there. Extraction goes to a temporary directory renamed into place, so a concurrent or
-     * interrupted run never sees half an SDK.
+     * interrupted run never sees half an SDK. HASH is over the entries' names, CRCs and sizes;
+     * working it out reads the jar's whole directory (7000+ entries in a shaded jar, tens of
+     * milliseconds of every command's start-up), so {@code cache}/jars/ID, ID naming this very
+     * jar file (path, size, modification time, inode), remembers the answer.
      */
     static Path extract(Path jar, Path cache) throws IOException {
+        Path marker = cache.resolve("jars").resolve(jarId(jar));
+        if (Files.isRegularFile(marker)) {
+            String name = Files.readString(marker, StandardCharsets.UTF_8).trim();
+            if (name.matches("sdk-[0-9a-f]{16}") && Files.isDirectory(cache.resolve(name))) {
+                return cache.resolve(name);
+            }
+        }
+        Path target = extractByContent(jar, cache);
+        try {
+            AtomicFile.replace(marker, tmp -> Files.writeString(tmp, target.getFileName() + "\n",
+                    StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // only a shortcut for next time: the SDK is there either way
+        }
+        return target;
+    }
+
+    /** The jar file's identity: a hash of its absolute path, size, modification time and file key (inode). */
+    private static String jarId(Path jar) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
+        String id = jar.toAbsolutePath() + "\0" + a.size() + "\0" + a.lastModifiedTime().to(TimeUnit.NANOSECONDS)
+                + "\0" + a.fileKey();
+        return HexFormat.of().formatHex(sha256().digest(id.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+    }
+
+    private static Path extractByContent(Path jar, Path cache) throws IOException {
         try (JarFile jf = new JarFile(jar.toFile())) {
             List<JarEntry> entries = new ArrayList<>();
             MessageDigest md = sha256();

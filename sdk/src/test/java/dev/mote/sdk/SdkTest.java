@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -58,7 +59,33 @@ class SdkTest {
         Path other = Sdk.extract(jar("-Os"), cache);
         assertFalse(other.equals(first));
         try (Stream<Path> s = Files.list(cache)) {
-            assertEquals(2, s.count(), "no temporary directories are left behind");
+            assertEquals(List.of(first.getFileName().toString(), other.getFileName().toString(), "jars").stream()
+                    .sorted().toList(), s.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no temporary directories are left behind");
+        }
+    }
+
+    @Test
+    void aJarThatChangedIsLookedAtAgain() throws IOException {
+        Path cache = tmp.resolve("cache/mote");
+        Path jar = jar("-O2");
+        Path first = Sdk.extract(jar, cache);
+        assertEquals(first, Sdk.extract(jar, cache), "the second time by the jar's marker");
+        Path rebuilt = jar("-Os");
+        Files.move(rebuilt, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path other = Sdk.extract(jar, cache);
+        assertFalse(other.equals(first), "a new jar at the same path is a new marker");
+        assertEquals("-Os", Files.readString(other.resolve("arm64/cflags")));
+        deleteTree(other);
+        assertEquals(other, Sdk.extract(jar, cache), "a marker whose directory is gone is not trusted");
+        assertTrue(Files.isRegularFile(other.resolve("arm64/cflags")));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 

@@ -10,12 +10,15 @@ import dev.mote.sdk.MoteException;
 import dev.mote.sdk.cli.Command;
 import dev.mote.sdk.cli.Context;
 import dev.mote.sdk.image.Image;
+import dev.mote.sdk.image.ImageHeader;
 import dev.mote.sdk.image.Keys;
 import dev.mote.sdk.image.VerifyKey;
 import dev.mote.sdk.profile.Numbers;
 import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.run.BootChain;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +43,8 @@ public final class FlashCommand implements Command {
 
     @Override
     public String usage() {
-        return "mote flash <image> --target <device|file> [-p <profile>] [--pub KEY.pub]... [--force] [--json]"
+        return "mote flash <image> --target <device|file|tcp:HOST:PORT|serial:DEV[@BAUD]> [-p <profile>]"
+                + " [--pub KEY.pub]... [--force] [--no-compress] [--json]"
                 + " | mote flash --list [--json]";
     }
 
@@ -73,6 +77,8 @@ public final class FlashCommand implements Command {
                 .addOption(Option.builder().longOpt("force")
                         .desc("write a non-removable disk, or a target that holds no Mote flash for the profile")
                         .build())
+                .addOption(Option.builder().longOpt("no-compress")
+                        .desc("tcp:/serial: targets: send DATA uncompressed even where the device takes LZ4").build())
                 .addOption(Option.builder().longOpt("json").desc("print one JSON object per line per event").build())
                 .addOption(Option.builder().longOpt("list").desc("list serial ports and removable disks").build());
     }
@@ -98,20 +104,23 @@ public final class FlashCommand implements Command {
         }
         if (LinkTarget.isLink(target)) {
             new LinkTarget(target);   // check the spelling now: a usage error, not a failure
+        } else if (line.hasOption("no-compress")) {
+            throw new IllegalArgumentException("--no-compress: only for tcp: and serial: targets");
         }
         String[] pubs = line.getOptionValues("pub");
         return new Flash(positional.get(0), target, line.getOptionValue("p"),
-                pubs == null ? List.of() : List.of(pubs), line.hasOption("force"), json);
+                pubs == null ? List.of() : List.of(pubs), line.hasOption("force"), json,
+                !line.hasOption("no-compress"));
     }
 
     /** A parsed `mote flash IMAGE --target T`. */
-    record Flash(String image, String target, String profile, List<String> pubs, boolean force, boolean json)
-            implements Invocation {
+    record Flash(String image, String target, String profile, List<String> pubs, boolean force, boolean json,
+            boolean compress) implements Invocation {
         @Override
         public int execute(Context ctx) throws IOException {
             Path img = ctx.path(image);
             if (LinkTarget.isLink(target)) {
-                return LinkFlash.run(ctx, new LinkTarget(target), img, keys(ctx, img), json);
+                return LinkFlash.run(ctx, new LinkTarget(target), img, keys(ctx, img), json, compress);
             }
             Path tgt = ctx.path(target);
             JsonEvents events = json ? new JsonEvents(ctx.out(), System::currentTimeMillis) : null;
@@ -121,7 +130,7 @@ public final class FlashCommand implements Command {
                     throw new IllegalArgumentException("-p/--profile: required for a block device (name the board"
                             + " the card is for, e.g. -p rpi4-arm64; see 'mote profiles')");
                 }
-                Profile p = ctx.profiles().resolve(profile != null ? profile : Image.read(img).header().profile());
+                Profile p = ctx.profiles().resolve(profile != null ? profile : imageProfile(img));
                 FlashListener listener = json ? events : new ProgressText(ctx.out(), ctx.interactive(),
                         System::currentTimeMillis);
                 FlashResult r = new BlockTarget(tgt, p).withForce(force).flash(img, keys(ctx, img), listener);
@@ -141,6 +150,16 @@ public final class FlashCommand implements Command {
                     events.error(e.getMessage(), null);
                 }
                 throw e;
+            }
+        }
+
+        /** The profile {@code img}'s header names: the header alone, as flash() reads and checks the whole image. */
+        private static String imageProfile(Path img) throws IOException {
+            if (!Files.isRegularFile(img) || Files.size(img) < Image.MIN_SIZE) {
+                return Image.read(img).header().profile(); // throws, saying what is wrong with it
+            }
+            try (InputStream in = Files.newInputStream(img)) {
+                return ImageHeader.parse(in.readNBytes(ImageHeader.SIZE)).profile();
             }
         }
 

@@ -1,6 +1,7 @@
 package dev.mote.flasher.cli;
 
 import dev.mote.flasher.LinkTarget;
+import dev.mote.flasher.protocol.ProtocolMessages;
 import dev.mote.flasher.protocol.ProtocolMessages.Info;
 import dev.mote.flasher.protocol.TransferListener;
 import dev.mote.flasher.protocol.TransferOptions;
@@ -30,9 +31,12 @@ final class LinkFlash implements TransferListener {
         this.json = json;
     }
 
-    static int run(Context ctx, LinkTarget target, Path image, List<VerifyKey> keys, boolean json) throws IOException {
+    /** {@code compress}: LZ4-compress DATA where the device takes it (--no-compress turns it off). */
+    static int run(Context ctx, LinkTarget target, Path image, List<VerifyKey> keys, boolean json, boolean compress)
+            throws IOException {
         LinkFlash l = new LinkFlash(ctx.out(), json);
-        TransferResult r = target.flash(image, keys, TransferOptions.defaults().withReboot(true), l);
+        TransferOptions o = TransferOptions.defaults().withReboot(true).withCompression(compress);
+        TransferResult r = target.flash(image, keys, o, l);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("event", "done");
@@ -42,11 +46,17 @@ final class LinkFlash implements TransferListener {
             m.put("image_bytes", r.imageSize());
             m.put("wire_bytes", r.bytesSent());
             m.put("retransmitted_frames", r.retransmitted());
+            m.put("data_frames", r.dataFrames());
+            m.put("compressed_frames", r.compressedFrames());
+            m.put("data_image_bytes", r.dataImageBytes());
+            m.put("data_payload_bytes", r.dataPayloadBytes());
+            m.put("device_message", r.deviceMessage());
             l.out.println(Json.write(m));
         } else {
-            l.out.printf("done: %s written to slot %s of %s (%s on the wire%s); it boots next, in TEST%n",
+            l.out.printf("done: %s written to slot %s of %s (%s on the wire%s%s); it boots next, in TEST%n",
                     Numbers.human(r.imageSize()), slotName(r.device().targetSlot()), target,
-                    Numbers.human(r.bytesSent()), r.resumedFrom() > 0 ? ", resumed at " + r.resumedFrom() : "");
+                    Numbers.human(r.bytesSent()), r.compressedFrames() > 0 ? String.format(", compressed to %.0f%%",
+                    100 * r.compressionRatio()) : "", r.resumedFrom() > 0 ? ", resumed at " + r.resumedFrom() : "");
         }
         return 0;
     }
@@ -64,6 +74,7 @@ final class LinkFlash implements TransferListener {
             m.put("security_counter", d.securityCounter());
             m.put("target_slot", slotName(d.targetSlot()));
             m.put("resume_offset", d.resumeOffset());
+            m.put("compression", (d.flags() & ProtocolMessages.INFO_COMPRESSION) != 0);
             out.println(Json.write(m));
         } else {
             out.printf("connected: %s, security counter %d, writing slot %s%s%n", d.profile(), d.securityCounter(),

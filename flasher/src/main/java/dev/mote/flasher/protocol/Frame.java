@@ -9,7 +9,7 @@ import java.util.HexFormat;
  * {@link #MAX_PAYLOAD} payload bytes. The CRC and the COBS framing are the encoder's business.
  *
  * @param type    the type byte (a {@link FrameType} code, or an unknown one received)
- * @param flags   0..255; DATA's bit 0 is the reserved compression flag
+ * @param flags   0..255; DATA's bit 0 says its payload is compressed
  * @param arg     unsigned 32-bit
  * @param payload 0..{@link #MAX_PAYLOAD} bytes
  */
@@ -23,7 +23,7 @@ public record Frame(int type, int flags, long arg, byte[] payload) {
     public static final int MIN_PAYLOAD = 256;
     public static final int DEFAULT_PAYLOAD = 1024;
     public static final int DEFAULT_WINDOW = 8;
-    /** DATA flag, reserved in protocol version 1 (devices refuse it). */
+    /** DATA flag: the payload is compressed (DataCompression), for devices whose INFO offers it. */
     public static final int FLAG_COMPRESSED = 0x01;
 
     public Frame {

@@ -20,6 +20,10 @@ public final class ProtocolMessages {
     public static final int STATUS_TEXT_MAX = 64;
     public static final int NAK_CRC = 1;
     public static final int NAK_GAP = 2;
+    /** Compressed DATA that arrived intact but does not decode: the host sends uncompressed from then on. */
+    public static final int NAK_DATA = 3;
+    /** INFO flag: the device takes compressed (LZ4) DATA. */
+    public static final int INFO_COMPRESSION = 0x01;
     public static final int SLOT_NONE = 0xff;
 
     private ProtocolMessages() {
@@ -152,7 +156,11 @@ public final class ProtocolMessages {
         }
     }
 
-    /** Host -> device: image bytes at {@code offset}. Compressed DATA is reserved (flag refused). */
+    /**
+     * Host -> device: image bytes at {@code offset}. {@link #toFrame} sends them as they are;
+     * {@link DataCompression#frame} compresses them. {@link #parse} takes either and gives the
+     * image bytes.
+     */
     public record Data(long offset, byte[] bytes) {
         public Data {
             bytes = bytes.clone();
@@ -167,16 +175,23 @@ public final class ProtocolMessages {
             return Frame.of(FrameType.DATA, 0, offset, bytes);
         }
 
+        /**
+         * A DATA frame's image bytes, decompressed if it is compressed (at most {@link Frame#MAX_PAYLOAD}
+         * of them). ProtocolException with status UNSUPPORTED for an unknown flag, without a status
+         * for compressed bytes that do not decode to the count they state.
+         */
         public static Data parse(Frame f) throws ProtocolException {
             expect(f, FrameType.DATA, 0);
-            if (f.arg() + f.length() > 0xffffffffL) {
-                throw new ProtocolException("malformed DATA: offset + length overflows 32 bits");
-            }
-            if (f.flags() != 0) {
+            if ((f.flags() & ~Frame.FLAG_COMPRESSED) != 0) {
                 throw new ProtocolException(ProtocolStatus.UNSUPPORTED, "DATA flags 0x"
                         + Integer.toHexString(f.flags()) + " are not supported in protocol version " + VERSION);
             }
-            return new Data(f.arg(), f.payloadArray());
+            byte[] bytes = f.flags() == Frame.FLAG_COMPRESSED
+                    ? DataCompression.expand(f.payloadArray(), Frame.MAX_PAYLOAD) : f.payloadArray();
+            if (f.arg() + bytes.length > 0xffffffffL) {
+                throw new ProtocolException("malformed DATA: offset + length overflows 32 bits");
+            }
+            return new Data(f.arg(), bytes);
         }
     }
 

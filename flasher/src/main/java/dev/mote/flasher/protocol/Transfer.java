@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.Arrays;
 
 /**
  * The host side of the recovery protocol (docs/flasher-protocol.md) over any {@link FrameLink}:
@@ -28,6 +27,9 @@ public final class Transfer {
     private final TransferListener listener;
     private long dataFrames;
     private long retransmitted;
+    private long compressedFrames;
+    private long dataImageBytes;
+    private long dataPayloadBytes;
 
     public Transfer(FrameLink link, TransferOptions options, TransferListener listener) {
         this.link = link;
@@ -88,14 +90,15 @@ public final class Transfer {
         listener.starting(start, image.size());
         int payload = Math.min(options.maxPayload() == 0 ? info.maxPayload() : options.maxPayload(), info.maxPayload());
         int window = options.window() == 0 ? info.window() : Math.min(options.window(), info.window());
-        sendData(image.array(), start, payload, Math.max(1, window));
+        boolean compress = options.compress() && (info.flags() & ProtocolMessages.INFO_COMPRESSION) != 0;
+        sendData(image.array(), start, payload, Math.max(1, window), compress);
         Status done = end(image.size());
         if (options.reboot()) {
             link.send(Frame.of(FrameType.REBOOT, 0));
             awaitStatus(options.ackTimeout());
         }
         return new TransferResult(info, start, image.size(), link.bytesSent(), link.bytesReceived(), dataFrames,
-                retransmitted, done.text());
+                retransmitted, compressedFrames, dataImageBytes, dataPayloadBytes, done.text());
     }
 
     /** The flasher's own refusals, before anything is written (the device checks all of it again). */
@@ -153,9 +156,12 @@ public final class Transfer {
 
     /**
      * Go-back-N: up to {@code window} frames past the last acknowledged offset; a NAK or a
-     * timeout resends from the offset the device holds up to.
+     * timeout resends from the offset the device holds up to. Each frame is compressed on its
+     * own if {@code compress} (and sent as it is where that does not make it smaller); a device
+     * that cannot decode one (NAK_DATA) gets the rest uncompressed.
      */
-    private void sendData(byte[] image, long start, int payload, int window) throws IOException, InterruptedException {
+    private void sendData(byte[] image, long start, int payload, int window, boolean compress)
+            throws IOException, InterruptedException {
         long total = image.length;
         long base = start;       // the device holds everything below
         long next = start;       // the next byte to send
@@ -169,8 +175,12 @@ public final class Transfer {
                 if (next < highest) {
                     retransmitted++;
                 }
-                link.send(Frame.of(FrameType.DATA, 0, next, Arrays.copyOfRange(image, (int) next, (int) next + n)));
+                Frame data = DataCompression.frame(next, image, (int) next, n, compress);
+                link.send(data);
                 dataFrames++;
+                compressedFrames += data.flags() == Frame.FLAG_COMPRESSED ? 1 : 0;
+                dataImageBytes += n;
+                dataPayloadBytes += data.length();
                 next += n;
                 highest = Math.max(highest, next);
             }
@@ -199,10 +209,18 @@ public final class Transfer {
                     deadline = System.nanoTime() + options.ackTimeout().toNanos();
                     listener.progress(base, total);
                 }
-                if (nak && at == base && at != rewoundTo) {
-                    int reason = Nak.parse(f).reason();
-                    listener.retransmit(at, reason == ProtocolMessages.NAK_CRC ? "NAK: damaged frame"
-                            : "NAK: frame missing");
+                int reason = nak ? Nak.parse(f).reason() : 0;
+                boolean undecodable = reason == ProtocolMessages.NAK_DATA && compress;
+                if (nak && at == base && (at != rewoundTo || undecodable)) {
+                    if (undecodable) {
+                        compress = false;
+                    }
+                    listener.retransmit(at, switch (reason) {
+                        case ProtocolMessages.NAK_CRC -> "NAK: damaged frame";
+                        case ProtocolMessages.NAK_DATA -> "NAK: the device cannot decode a compressed frame; "
+                                + "sending uncompressed";
+                        default -> "NAK: frame missing";
+                    });
                     next = at;
                     rewoundTo = at;
                 }

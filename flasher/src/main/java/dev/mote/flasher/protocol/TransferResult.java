@@ -12,13 +12,22 @@ import dev.mote.flasher.protocol.ProtocolMessages.Info;
  * @param bytesReceived     bytes the flasher read from the link
  * @param dataFrames        DATA frames sent, retransmissions included
  * @param retransmitted     DATA frames sent again (after a NAK or a timeout)
+ * @param compressedFrames  DATA frames sent compressed (retransmissions included)
+ * @param dataImageBytes    image bytes the DATA frames stood for (retransmissions included)
+ * @param dataPayloadBytes  DATA payload bytes sent for them: below dataImageBytes when compression helped
  * @param deviceMessage     the text of the device's final STATUS
  */
 public record TransferResult(Info device, long resumedFrom, long imageSize, long bytesSent, long bytesReceived,
-        long dataFrames, long retransmitted, String deviceMessage) {
+        long dataFrames, long retransmitted, long compressedFrames, long dataImageBytes, long dataPayloadBytes,
+        String deviceMessage) {
     /** Wire bytes both ways per image byte sent in this session: 1.0 would be no overhead at all. */
     public double overhead() {
         long payload = imageSize - resumedFrom;
         return payload == 0 ? 0 : (double) (bytesSent + bytesReceived) / payload;
+    }
+
+    /** DATA payload bytes per image byte they stood for: 1.0 uncompressed, below with compression. */
+    public double compressionRatio() {
+        return dataImageBytes == 0 ? 1 : (double) dataPayloadBytes / dataImageBytes;
     }
 }

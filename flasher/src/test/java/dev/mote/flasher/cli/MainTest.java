@@ -69,6 +69,13 @@ class MainTest {
         assertTrue(err().contains("--target tcp:nohost: expected tcp:HOST:PORT"), err());
         assertEquals(2, run("x.img", "--target", "serial:/dev/ttyACM0@fast"));
         assertTrue(err().contains("'fast' is not a baud rate"), err());
+        FlashCommand.Flash link = (FlashCommand.Flash) Main.fromArgs(new String[] {"x.img", "--target",
+            "tcp:127.0.0.1:4444", "--no-compress"}, ctx).invocation();
+        assertFalse(link.compress());
+        assertTrue(((FlashCommand.Flash) Main.fromArgs(new String[] {"x.img", "--target", "tcp:127.0.0.1:4444"}, ctx)
+                .invocation()).compress(), "LZ4 where the device takes it, by default");
+        assertEquals(2, run("x.img", "--target", "/nonexistent/f", "--no-compress"));
+        assertTrue(err().contains("--no-compress: only for tcp: and serial: targets"), err());
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.mote.flasher.protocol;
 
 import dev.mote.flasher.protocol.ProtocolMessages.Ack;
 import dev.mote.flasher.protocol.ProtocolMessages.Begin;
-import dev.mote.flasher.protocol.ProtocolMessages.Data;
 import dev.mote.flasher.protocol.ProtocolMessages.Hello;
 import dev.mote.flasher.protocol.ProtocolMessages.Info;
 import dev.mote.flasher.protocol.ProtocolMessages.Nak;
@@ -37,6 +36,13 @@ final class FakeDevice {
     int durable = 1;
     /** 1-based number of a DATA frame to lose as if the line ate it (0: none). */
     long loseDataFrame;
+    /** INFO offers compressed DATA. */
+    boolean compression = true;
+    /**
+     * 1-based number of a compressed DATA frame to find undecodable, as if the host's compressor
+     * were broken: its count is taken one too high, so it decodes to the wrong size (0: none).
+     */
+    long breakCompressedFrame;
 
     // persistent (the device's flash)
     long resumeOffset;
@@ -47,6 +53,9 @@ final class FakeDevice {
     // statistics, all sessions
     volatile long dataFrames;
     volatile long dataBytes;
+    volatile long compressedFrames;
+    /** Compressed DATA frames that came after the one that would not decode. */
+    volatile long compressedAfterBreak;
     volatile long naks;
     volatile long damaged;
     volatile long begins;
@@ -156,8 +165,9 @@ final class FakeDevice {
             }
             persist();
             receiving = false;
-            send(new Info(ProtocolMessages.VERSION, arch, maxPayload, window, 0, securityCounter, 0, 1, slot.length,
-                    resumeOffset, resumeHash, profile).toFrame());
+            int flags = compression ? ProtocolMessages.INFO_COMPRESSION : 0;
+            send(new Info(ProtocolMessages.VERSION, arch, maxPayload, window, flags, securityCounter, 0, 1,
+                    slot.length, resumeOffset, resumeHash, profile).toFrame());
         }
 
         private void begin(Begin b) throws IOException {
@@ -207,20 +217,37 @@ final class FakeDevice {
             if (dataFrames == loseDataFrame) {
                 return;
             }
-            Data d;
-            try {
-                d = Data.parse(f);
-            } catch (ProtocolException e) {
-                refuse(e.status().orElse(ProtocolStatus.UNSUPPORTED), e.getMessage());
+            // as the bootloader does: the offsets first, and only a frame at `expected` is decompressed
+            byte[] p = f.payload();
+            boolean z = f.flags() == Frame.FLAG_COMPRESSED;
+            if ((f.flags() & ~Frame.FLAG_COMPRESSED) != 0) {
+                refuse(ProtocolStatus.UNSUPPORTED, "DATA flags " + f.flags());
                 return;
             }
-            long end = d.offset() + d.bytes().length;
+            if (z) {
+                compressedFrames++;
+                if (breakCompressedFrame > 0 && compressedFrames > breakCompressedFrame) {
+                    compressedAfterBreak++;
+                }
+                if (compressedFrames == breakCompressedFrame && p.length > 2) {
+                    p[0]++;
+                }
+            }
+            long len = !z ? p.length : p.length > DataCompression.HEADER_SIZE ? (p[0] & 0xff) | (p[1] & 0xff) << 8 : 0;
+            long end = f.arg() + len;
             if (end > total) {
                 refuse(ProtocolStatus.TOO_BIG, "DATA past the end of the image");
-            } else if (d.offset() <= expected && end > expected) {
-                byte[] bytes = d.bytes();
+            } else if (f.arg() <= expected && end > expected) {
+                byte[] bytes;
+                try {
+                    bytes = z ? DataCompression.expand(p, maxPayload) : p;
+                } catch (ProtocolException e) {
+                    naked = false;        // the frame at `expected` came: this NAK is news
+                    nak(ProtocolMessages.NAK_DATA);
+                    return;
+                }
                 for (long i = expected; i < end; i++) {
-                    slot[(int) i] = bytes[(int) (i - d.offset())];
+                    slot[(int) i] = bytes[(int) (i - f.arg())];
                     writes[(int) i]++;
                 }
                 expected = end;

@@ -31,6 +31,25 @@ final class TestImages {
         return Image.sign(h, payload, key);
     }
 
+    /**
+     * A signed image whose payload compresses, as code does: 8-byte words drawn from a
+     * dictionary of 64, so LZ4 finds matches in every frame.
+     */
+    static TransferImage compressible(int totalSize, long securityCounter, long seed) {
+        Random r = new Random(seed);
+        byte[][] words = new byte[64][8];
+        for (byte[] w : words) {
+            r.nextBytes(w);
+        }
+        byte[] payload = new byte[totalSize - ImageHeader.SIZE - 104];
+        for (int i = 0; i < payload.length; i += 8) {
+            System.arraycopy(words[r.nextInt(words.length)], 0, payload, i, Math.min(8, payload.length - i));
+        }
+        ImageHeader h = new ImageHeader(Arch.ARM64, payload.length, 0x40200000L, 0x40200000L, new Version(1, 2, 0),
+                securityCounter, PROFILE, "hello", sha256(payload));
+        return TransferImage.of(Image.sign(h, payload, KEY));
+    }
+
     static TransferImage transfer(int totalSize, long securityCounter, long seed) {
         return TransferImage.of(image(totalSize, PROFILE, securityCounter, seed));
     }

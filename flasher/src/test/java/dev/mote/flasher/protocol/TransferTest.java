@@ -288,6 +288,81 @@ class TransferTest {
         assertTrue(e.status().isEmpty());
     }
 
+    @Test
+    void aCompressibleImageGoesCompressedAndArrivesWhole() throws Exception {
+        FakeDevice dev = device();
+        TransferImage image = TestImages.compressible(300_000, 2, 20);
+        TransferResult result = new Session(dev).run(image, FAST, null);
+        assertHolds(dev, image);
+        assertEquals(0, dev.bytesWrittenMoreThanOnce());
+        assertTrue(result.compressedFrames() > result.dataFrames() / 2, result.compressedFrames() + " compressed");
+        assertEquals(result.compressedFrames(), dev.compressedFrames);
+        assertEquals(image.size(), result.dataImageBytes());
+        assertTrue(result.compressionRatio() < 0.8, "ratio " + result.compressionRatio());
+        assertTrue(result.bytesSent() < image.size() * 0.8, "wire bytes " + result.bytesSent());
+        assertEquals(result.dataPayloadBytes(), dev.dataBytes);
+    }
+
+    @Test
+    void compressionIsOffWhenTheHostSaysSoOrTheDeviceDoesNotOfferIt() throws Exception {
+        FakeDevice dev = device();
+        TransferImage image = TestImages.compressible(100_000, 2, 21);
+        TransferResult off = new Session(dev).run(image, FAST.withCompression(false), null);
+        assertHolds(dev, image);
+        assertEquals(0, off.compressedFrames());
+        assertEquals(1.0, off.compressionRatio());
+        FakeDevice old = device();
+        old.compression = false;
+        TransferResult notOffered = new Session(old).run(image, FAST, null);
+        assertHolds(old, image);
+        assertEquals(0, notOffered.compressedFrames());
+        assertEquals(0, old.compressedFrames);
+    }
+
+    @Test
+    void incompressibleFramesGoAsTheyAre() throws Exception {
+        FakeDevice dev = device();
+        TransferImage image = TestImages.transfer(100_000, 2, 22);  // pseudo-random payload
+        TransferResult result = new Session(dev).run(image, FAST, null);
+        assertHolds(dev, image);
+        assertTrue(result.compressedFrames() <= 1, "only the header's frame may shrink: " + result.compressedFrames());
+        assertTrue(result.bytesSent() <= image.size() * 1.025, "never bigger than uncompressed");
+    }
+
+    @Test
+    void anUndecodableCompressedFrameIsNakedNotWrittenAndTheRestGoesUncompressed() throws Exception {
+        FakeDevice dev = device();
+        dev.breakCompressedFrame = 3;
+        TransferImage image = TestImages.compressible(200_000, 2, 23);
+        Recorder r = new Recorder();
+        TransferResult result = new Session(dev).run(image, FAST, r);
+        assertHolds(dev, image);
+        assertEquals(0, dev.bytesWrittenMoreThanOnce(), "the broken frame wrote nothing");
+        assertTrue(dev.naks >= 1);
+        assertTrue(r.retransmits.stream().anyMatch(x -> x.contains("cannot decode a compressed frame")),
+                r.retransmits.toString());
+        // only frames already in flight when the NAK came may still be compressed
+        assertTrue(dev.compressedAfterBreak < Frame.DEFAULT_WINDOW, dev.compressedAfterBreak + " after");
+        assertTrue(result.retransmitted() >= 1);
+    }
+
+    @Test
+    void aCutCompressedTransferResumesInImageBytes() throws Exception {
+        FakeDevice dev = device();
+        TransferImage image = TestImages.compressible(MIB / 2, 2, 24);
+        Session first = new Session(dev);
+        OutputStream cutting = new FaultyOutputStream(first.toDevice.out, Set.of(), 100_000, first::cut);
+        assertThrows(IOException.class, () -> first.run(image, FAST, null, cutting));
+        long held = dev.resumeOffset;
+        assertTrue(held > 100_000, "resume offset in image bytes, beyond the wire bytes sent: " + held);
+        TransferResult result = new Session(dev).run(image, FAST, null);
+        assertEquals(held, result.resumedFrom());
+        assertTrue(result.compressedFrames() > 0);
+        assertEquals(image.size() - held, result.dataImageBytes());
+        assertHolds(dev, image);
+        assertEquals(0, dev.bytesWrittenMoreThanOnce());
+    }
+
     /** The target: >= 90% of the raw link rate, so framing + ACKs may cost at most 5%. */
     @Test
     void protocolOverheadForOneMibIsUnderFivePercent() throws Exception {

@@ -17,16 +17,25 @@ public final class Image {
     public static final int MIN_SIZE = ImageHeader.SIZE + SignatureBlock.SIZE;
 
     private final ImageHeader header;
-    private final byte[] payload;
+    private final byte[] bytes;       // holds the payload at [offset, offset + length)
+    private final int offset;
+    private final int length;
     private final SignatureBlock signature;
 
     public Image(ImageHeader header, byte[] payload, SignatureBlock signature) {
-        if (header.payloadSize() != payload.length) {
-            throw new IllegalArgumentException("payload: " + payload.length + " bytes, but the header says "
+        this(header, payload.clone(), 0, payload.length, signature);
+    }
+
+    /** Takes {@code bytes} as it is: only for arrays nobody changes (parse's own copy, or wrap's). */
+    private Image(ImageHeader header, byte[] bytes, int offset, int length, SignatureBlock signature) {
+        if (header.payloadSize() != length) {
+            throw new IllegalArgumentException("payload: " + length + " bytes, but the header says "
                     + header.payloadSize());
         }
         this.header = header;
-        this.payload = payload.clone();
+        this.bytes = bytes;
+        this.offset = offset;
+        this.length = length;
         this.signature = signature;
     }
 
@@ -40,11 +49,24 @@ public final class Image {
 
     /** The same header and payload, signed by {@code key} instead. */
     public Image resign(SigningKey key) {
-        return sign(header, payload, key);
+        return sign(header, payload(), key);
     }
 
     /** Parses an image, running checks 1-4 of docs/image-format.md. */
     public static Image parse(byte[] data) {
+        return parse(data, true);
+    }
+
+    /**
+     * As {@link #parse}, but the image is backed by {@code data}: the payload is not copied, so
+     * {@code data} must not change while the image is used. For a caller that read a file only to
+     * verify it and then write those very bytes (the flasher: 7 MiB less to copy).
+     */
+    public static Image wrap(byte[] data) {
+        return parse(data, false);
+    }
+
+    private static Image parse(byte[] data, boolean copy) {
         if (data.length < MIN_SIZE) {
             throw new ImageException(Reason.TRUNCATED, "truncated at byte " + data.length
                     + " (an image is at least " + MIN_SIZE + " bytes)");
@@ -61,7 +83,8 @@ public final class Image {
         }
         int end = ImageHeader.SIZE + (int) h.payloadSize();
         SignatureBlock s = SignatureBlock.parse(data, end);
-        return new Image(h, Arrays.copyOfRange(data, ImageHeader.SIZE, end), s);
+        return copy ? new Image(h, Arrays.copyOfRange(data, ImageHeader.SIZE, end), 0, end - ImageHeader.SIZE, s)
+                : new Image(h, data, ImageHeader.SIZE, end - ImageHeader.SIZE, s);
     }
 
     /** Reads and parses {@code file}; IOException if it cannot be read. */
@@ -82,7 +105,7 @@ public final class Image {
     }
 
     public byte[] payload() {
-        return payload.clone();
+        return Arrays.copyOfRange(bytes, offset, offset + length);
     }
 
     public SignatureBlock signature() {
@@ -91,20 +114,20 @@ public final class Image {
 
     /** Whether the payload's SHA-256 is the one in the header (check 7, without any key). */
     public boolean hashMatches() {
-        return Arrays.equals(header.payloadSha256(), VerifyKey.sha256(payload));
+        return Arrays.equals(header.payloadSha256(), VerifyKey.sha256(bytes, offset, length));
     }
 
     /** The whole file: header, payload, signature block. */
     public byte[] toBytes() {
-        byte[] out = new byte[MIN_SIZE + payload.length];
+        byte[] out = new byte[MIN_SIZE + length];
         System.arraycopy(header.serialize(), 0, out, 0, ImageHeader.SIZE);
-        System.arraycopy(payload, 0, out, ImageHeader.SIZE, payload.length);
-        System.arraycopy(signature.serialize(), 0, out, ImageHeader.SIZE + payload.length, SignatureBlock.SIZE);
+        System.arraycopy(bytes, offset, out, ImageHeader.SIZE, length);
+        System.arraycopy(signature.serialize(), 0, out, ImageHeader.SIZE + length, SignatureBlock.SIZE);
         return out;
     }
 
     public long size() {
-        return MIN_SIZE + (long) payload.length;
+        return MIN_SIZE + (long) length;
     }
 
     /** Writes the image to {@code file} through a temporary file, so readers never see half of it. */

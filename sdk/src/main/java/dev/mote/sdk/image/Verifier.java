@@ -76,6 +76,17 @@ public final class Verifier {
                     + HexFormat.of().formatHex(VerifyKey.sha256(image.payload())) + ", the header says "
                     + h.payloadSha256Hex());
         }
+        checkPolicy(h);
+        return key;
+    }
+
+    /**
+     * Check 8 alone: the expected profile and the minimum security counter, no key, signature or
+     * hash. For a caller that verified the image with {@link #verify(Image)} already and learned
+     * the device's counter only afterwards (the flasher reads it from the target), so the payload
+     * is not hashed twice. Throws ImageException.
+     */
+    public void checkPolicy(ImageHeader h) {
         if (profile != null && !profile.equals(h.profile())) {
             throw new ImageException(Reason.PROFILE_MISMATCH, "profile mismatch: image is for " + h.profile()
                     + ", device is " + profile);
@@ -84,6 +95,5 @@ public final class Verifier {
             throw new ImageException(Reason.DOWNGRADE, "downgrade: security counter " + h.securityCounter() + " < "
                     + minSecurityCounter);
         }
-        return key;
     }
 }

@@ -57,8 +57,14 @@ public final class VerifyKey {
     }
 
     static byte[] sha256(byte[] data) {
+        return sha256(data, 0, data.length);
+    }
+
+    static byte[] sha256(byte[] data, int offset, int length) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(data, offset, length);
+            return md.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }

@@ -37,6 +37,19 @@ class ImageTest {
     }
 
     @Test
+    void wrapReadsThePayloadFromTheArrayItWasGiven() {
+        byte[] bytes = Samples.image(KEY).toBytes();
+        Image wrapped = Image.wrap(bytes);
+        assertArrayEquals(Image.parse(bytes).payload(), wrapped.payload());
+        assertArrayEquals(bytes, wrapped.toBytes());
+        assertEquals(bytes.length, wrapped.size());
+        assertTrue(wrapped.hashMatches());
+        bytes[300] ^= 1; // what the contract forbids, to show there is no copy
+        assertFalse(wrapped.hashMatches());
+        assertThrows(ImageException.class, () -> Image.wrap(Arrays.copyOf(bytes, 300)));
+    }
+
+    @Test
     void anEmptyPayloadIsAValidImage() {
         Image img = Samples.builder(0).sign(KEY);
         assertEquals(Image.MIN_SIZE, img.toBytes().length);

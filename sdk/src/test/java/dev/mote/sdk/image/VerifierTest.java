@@ -104,6 +104,18 @@ class VerifierTest {
     }
 
     @Test
+    void checkPolicyIsTheProfileAndCounterChecksAlone() {
+        Image img = Samples.image(KEY);
+        TRUSTING.expectProfile("qemu-virt-arm64").minSecurityCounter(7).checkPolicy(img.header());
+        assertEquals("downgrade: security counter 7 < 8", assertThrows(ImageException.class,
+                () -> TRUSTING.minSecurityCounter(8).checkPolicy(img.header())).getMessage());
+        assertEquals(Reason.PROFILE_MISMATCH, assertThrows(ImageException.class,
+                () -> TRUSTING.expectProfile("x").checkPolicy(img.header())).reason());
+        // no key, signature or hash: a header of an untrusted image passes
+        TRUSTING.checkPolicy(Samples.image(SigningKey.generate()).header());
+    }
+
+    @Test
     void checksRunInTheDocumentedOrder() {
         // Untrusted key and wrong profile: the key is checked first.
         Image img = Samples.image(SigningKey.generate());

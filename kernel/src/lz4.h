@@ -1,0 +1,28 @@
+/*
+ * A decoder for the LZ4 block format (the format lz4's LZ4_compress_* and
+ * lz4-java's LZ4Compressor write; docs/flasher-protocol.md, section 2):
+ * what the recovery protocol's compressed DATA frames carry. Pure logic,
+ * no allocation, host-tested (kernel/test/test_lz4.c).
+ */
+#ifndef LZ4_H
+#define LZ4_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Errors (negative, distinct from MOTE_E* and RPROTO_E*). */
+#define LZ4_ETRUNC (-150)    /* the block ends inside a sequence (length, literals or offset) */
+#define LZ4_EOFFSET (-151)   /* a match offset of 0, or reaching back before the output's start */
+#define LZ4_EOVERFLOW (-152) /* the output would exceed its buffer */
+
+/*
+ * Decode the block src[0..n) into dst[0..cap). Returns the decoded size
+ * (0..cap), or one of the errors above. Bounds-checked for any input:
+ * it never reads outside src[0..n) or writes outside dst[0..cap), whatever
+ * the bytes, and on an error dst's contents are unspecified. cap must be
+ * at most INT_MAX (MOTE_EINVAL otherwise). The block must end with a
+ * literals-only sequence, as the format requires.
+ */
+int lz4_decode(const uint8_t *src, size_t n, uint8_t *dst, size_t cap);
+
+#endif
