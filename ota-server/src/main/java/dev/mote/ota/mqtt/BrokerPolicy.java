@@ -9,6 +9,7 @@ import io.moquette.broker.subscriptions.Topic;
 import io.moquette.interception.AbstractInterceptHandler;
 import io.moquette.interception.InterceptHandler;
 import io.moquette.interception.messages.InterceptConnectMessage;
+import io.moquette.interception.messages.InterceptSubscribeMessage;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.tinylog.Logger;
@@ -24,9 +25,16 @@ final class BrokerPolicy implements IAuthenticator, IAuthorizatorPolicy {
     private final Credentials credentials;
     /** Devices that set a last will on another device's topic: refused until the server restarts. */
     private final Set<String> forgers = ConcurrentHashMap.newKeySet();
+    /**
+     * Devices are refused until the server has subscribed to their hellos: a broker that starts
+     * with the server (kill -9, start again) would otherwise pass a device's hello, or its
+     * "confirmed", to nobody, and the job would wait for its deadline.
+     */
+    private volatile boolean serverListening;
 
-    BrokerPolicy(Credentials credentials) {
+    BrokerPolicy(Credentials credentials, boolean devicesWaitForServer) {
         this.credentials = credentials;
+        this.serverListening = !devicesWaitForServer;
     }
 
     /**
@@ -44,7 +52,8 @@ final class BrokerPolicy implements IAuthenticator, IAuthorizatorPolicy {
             return (clientId.equals(username) || clientId.startsWith(username + ":"))
                     && credentials.checkServer(password);
         }
-        return clientId.equals(username) && !forgers.contains(username) && credentials.checkDevice(username, password);
+        return serverListening && clientId.equals(username) && !forgers.contains(username)
+                && credentials.checkDevice(username, password);
     }
 
     @Override
@@ -67,22 +76,36 @@ final class BrokerPolicy implements IAuthenticator, IAuthorizatorPolicy {
         return Credentials.SERVER_USER.equals(user);
     }
 
+    boolean serverListening() {
+        return serverListening;
+    }
+
     /**
-     * Moquette 0.17 publishes a client's last will without asking the authorization policy, so a
-     * device could leave a forged will on another device's topic. This handler sees each
-     * connection just after it is accepted, and refuses that device from then on. Its will can
-     * still fire once (when it is dropped); Mosquitto refuses such a CONNECT outright.
+     * Watches connections and subscriptions. Moquette 0.17 publishes a client's last will without
+     * asking the authorization policy, so a device could leave a forged will on another device's
+     * topic: this handler sees each connection just after it is accepted, and refuses that device
+     * from then on. Its will can still fire once (when it is dropped); Mosquitto drops such a will.
+     * It also admits devices once the server subscribed to their hellos.
      */
-    InterceptHandler willGuard(Server server) {
+    InterceptHandler watcher(Server server) {
         return new AbstractInterceptHandler() {
             @Override
             public String getID() {
-                return "mote-will-guard";
+                return "mote-broker-policy";
             }
 
             @Override
             public Class<?>[] getInterceptedMessageTypes() {
-                return new Class<?>[] {InterceptConnectMessage.class};
+                return new Class<?>[] {InterceptConnectMessage.class, InterceptSubscribeMessage.class};
+            }
+
+            @Override
+            public void onSubscribe(InterceptSubscribeMessage msg) {
+                if (!serverListening && isServer(msg.getUsername())
+                        && Topics.allDevices(Topics.HELLO).equals(msg.getTopicFilter())) {
+                    serverListening = true;
+                    Logger.info("MQTT broker: the server listens, devices may connect");
+                }
             }
 
             @Override

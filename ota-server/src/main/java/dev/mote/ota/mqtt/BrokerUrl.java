@@ -15,7 +15,8 @@ public record BrokerUrl(String host, int port) {
                     || !(u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/"))) {
                 throw new IllegalArgumentException("broker: expected tcp://HOST:PORT, got '" + url + "'");
             }
-            String host = u.getHost().startsWith("[") ? u.getHost().substring(1, u.getHost().length() - 1) : u.getHost();
+            String host = u.getHost();
+            host = host.startsWith("[") ? host.substring(1, host.length() - 1) : host; // [::1]
             return new BrokerUrl(host, u.getPort() < 0 ? DEFAULT_PORT : u.getPort());
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("broker: expected tcp://HOST:PORT, got '" + url + "'", e);

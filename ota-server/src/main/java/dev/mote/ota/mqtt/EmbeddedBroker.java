@@ -34,10 +34,21 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /**
-     * Starts a broker listening on {@code host:port}; port 0 picks a free port ({@link #port()}
-     * says which).
+     * Starts the broker of {@code mote ota serve} on {@code host:port} (port 0 picks a free port;
+     * {@link #port()} says which). Devices are refused until the server's {@link MqttLink} has
+     * subscribed to their hellos (they retry, as they must after any refusal), so that nothing a
+     * device says right after a restart goes unheard.
      */
     public static EmbeddedBroker start(String host, int port, Credentials credentials) throws IOException {
+        return start(host, port, credentials, true);
+    }
+
+    /**
+     * Starts a broker; with {@code devicesWaitForServer} false, devices may connect at once (a
+     * broker for tests or tools, with no server listening).
+     */
+    public static EmbeddedBroker start(String host, int port, Credentials credentials, boolean devicesWaitForServer)
+            throws IOException {
         Properties p = new Properties();
         p.setProperty(IConfig.HOST_PROPERTY_NAME, host);
         p.setProperty(IConfig.PORT_PROPERTY_NAME, Integer.toString(port));
@@ -49,10 +60,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         // Moquette drops (QoS 0) publishes when a session loop's queue is full: leave room for
         // bursts of chunks to thousands of devices (4096 entries x 2 loops, a chunk each at most)
         p.setProperty(IConfig.SESSION_QUEUE_SIZE, "4096");
-        BrokerPolicy policy = new BrokerPolicy(credentials);
+        BrokerPolicy policy = new BrokerPolicy(credentials, devicesWaitForServer);
         Server server = new Server();
         try {
-            server.startServer(new MemoryConfig(p), List.of(policy.willGuard(server)), null, policy, policy);
+            server.startServer(new MemoryConfig(p), List.of(policy.watcher(server)), null, policy, policy);
         } catch (RuntimeException e) {
             stopQuietly(server);
             throw new IOException("MQTT broker: cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
@@ -105,6 +116,11 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** {@code tcp://host:port}, for {@link MqttLink} and the simulator. */
     public String url() {
         return "tcp://" + host + ":" + port;
+    }
+
+    /** Has the server subscribed to the devices' hellos (so devices may connect)? */
+    public boolean serverListening() {
+        return policy.serverListening();
     }
 
     /** Devices refused since they tried to set a last will on a topic that is not theirs. */

@@ -51,7 +51,7 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
      * @param chunk bytes per chunk when answering a request the link has no offer for (after a
      *     restart; otherwise the offer's chunk and window apply)
      * @param window chunks per request, likewise
-     * @param maxOutstandingBytes chunk bytes handed to the client and not yet written to the socket
+     * @param maxOutstandingBytes chunk bytes sent and not yet acknowledged by the broker
      * @param connectTimeout how long {@link #start} waits for the broker
      */
     public record Options(int chunk, int window, int maxOutstandingBytes, Duration connectTimeout) {
@@ -83,7 +83,8 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
     private final DeviceEvents events;
     private final Options options;
     private final LinkStats stats = new LinkStats();
-    private final ExecutorService eventThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "mote-mqtt-events"));
+    private final ExecutorService eventThread =
+            Executors.newSingleThreadExecutor(r -> new Thread(r, "mote-mqtt-events"));
     private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
     private final ChunkStreamer streamer;
     private final Mqtt3AsyncClient client;
@@ -121,13 +122,13 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
             return this;
         } catch (ExecutionException e) {
             close();
-            String why = e.getCause() instanceof Mqtt3ConnAckException c ? "refused: " + c.getMqttMessage().getReturnCode()
-                    : e.getCause().getMessage();
+            String why = e.getCause() instanceof Mqtt3ConnAckException c
+                    ? "refused: " + c.getMqttMessage().getReturnCode() : e.getCause().getMessage();
             throw new IOException("MQTT broker " + broker + ": " + why, e.getCause());
         } catch (TimeoutException e) {
             close();
-            throw new IOException("MQTT broker " + broker + ": no connection within " + options.connectTimeout().toSeconds()
-                    + " s", e);
+            throw new IOException("MQTT broker " + broker + ": no connection within "
+                    + options.connectTimeout().toSeconds() + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
@@ -161,9 +162,10 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
             client.disconnect(); // a reconnect that was already under way when close() came
             return;
         }
-        Mqtt3Subscribe sub = Mqtt3Subscribe.builder().addSubscriptions(LEAVES.stream().map(leaf -> Mqtt3Subscription.builder()
-                .topicFilter(Topics.allDevices(leaf))
-                .qos(leaf.equals(Topics.REQ) ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE).build())).build();
+        Mqtt3Subscribe sub = Mqtt3Subscribe.builder().addSubscriptions(LEAVES.stream()
+                .map(leaf -> Mqtt3Subscription.builder().topicFilter(Topics.allDevices(leaf))
+                        .qos(leaf.equals(Topics.REQ) ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE).build()))
+                .build();
         client.subscribe(sub).whenComplete((ack, e) -> {
             if (e != null) {
                 Logger.error(e, "MQTT link: the broker refused the server's subscriptions: devices will not be heard");

@@ -4,9 +4,10 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 
 /**
- * A chunk of an image (topic down/chunk, QoS 0), binary: a 12-byte big-endian header, then the
- * data. The CRC-32 (IEEE, as zlib) covers the data only; the device drops a chunk whose CRC,
- * job or offset it does not expect and asks again.
+ * A chunk of an image (topic down/chunk, QoS 1: Moquette drops QoS 0 messages to a device whose
+ * connection is not writable, while at QoS 1 the broker's in-flight window paces the device),
+ * binary: a 12-byte big-endian header, then the data. The CRC-32 (IEEE, as zlib) covers the data
+ * only; the device drops a chunk whose CRC, job or offset it does not expect and asks again.
  *
  * <pre>
  * 0  u32 job

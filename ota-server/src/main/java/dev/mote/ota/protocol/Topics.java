@@ -19,7 +19,7 @@ public final class Topics {
     public static final String STATUS = "up/status";
     /** Server to device: offer and cancel (QoS 1). */
     public static final String JOB = "down/job";
-    /** Server to device: image chunks, binary (QoS 0). */
+    /** Server to device: image chunks, binary (QoS 1; see {@link Chunk}). */
     public static final String CHUNK = "down/chunk";
 
     /** Device ids: what can sit between two slashes of a topic and in a URL, 1 to 64 characters. */

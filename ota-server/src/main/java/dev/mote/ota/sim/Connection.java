@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One MQTT connection of a simulated device, as the C agent makes it: clean session, last will
- * "offline" (retained) on up/status, "online" (retained) once connected, then down/job (QoS 1) and
- * down/chunk (QoS 0) subscribed. Every callback runs on the simulator's executor, never on the
- * client's network threads. Counts the bytes of every MQTT packet it sends and receives.
+ * "offline" (QoS 1, retained) on up/status, "online" (QoS 0, retained) once connected, then
+ * down/job and down/chunk subscribed (both QoS 1). Every callback runs on the simulator's
+ * executor, never on the client's network threads. Counts the bytes of every MQTT packet it
+ * sends and receives.
  */
 final class Connection {
     static final byte[] ONLINE = "online".getBytes(StandardCharsets.US_ASCII);
@@ -89,14 +90,19 @@ final class Connection {
                     if (closed) {
                         return CompletableFuture.completedFuture(null);
                     }
-                    publish(Topics.STATUS, ONLINE, MqttQos.AT_LEAST_ONCE, true);
+                    // QoS 0: a broker may then keep it or not (MQTT 3.1.1, 3.3.1.3). Moquette does not,
+                    // which matters: it scans every retained message on every SUBSCRIBE, and 10,000
+                    // retained "online"s make each connect cost 10,000 topic matches
+                    publish(Topics.STATUS, ONLINE, MqttQos.AT_MOST_ONCE, true);
                     // chunks at QoS 1 too: a broker may drop QoS 0 messages to a client that reads slowly
                     // (Moquette does), and the in-flight window paces the chunks to the device
                     List<String> filters = List.of(Topics.of(id, Topics.JOB), Topics.of(id, Topics.CHUNK));
                     wireOut.add(WireSize.subscribe(filters));
                     return client.subscribe(Mqtt3Subscribe.builder()
-                            .addSubscription().topicFilter(filters.get(0)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
-                            .addSubscription().topicFilter(filters.get(1)).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                            .addSubscription().topicFilter(filters.get(0)).qos(MqttQos.AT_LEAST_ONCE)
+                            .applySubscription()
+                            .addSubscription().topicFilter(filters.get(1)).qos(MqttQos.AT_LEAST_ONCE)
+                            .applySubscription()
                             .build()).thenApply(subAck -> {
                                 wireIn.add(WireSize.subAck(filters.size()));
                                 return subAck;

@@ -45,6 +45,8 @@ public final class SimulatedDevice implements Connection.Listener {
     private long offeredAt;
     private long lastProgress;
     private int fruitless;
+    private boolean helloSent;
+    private boolean online;
     private long lastReportAt;
     private long lastReportedHave;
     private StateReport lastTerminal;
@@ -74,7 +76,11 @@ public final class SimulatedDevice implements Connection.Listener {
     }
 
     private void connect() {
+        if (conn != null) {
+            conn.close(); // never two connections: a pending reconnect may meet a newer one
+        }
         connects++;
+        online = false;
         conn = new Connection(spec.id(), env.broker(), env.callbacks(), wireIn, wireOut, this);
         conn.open(spec.password(), this);
     }
@@ -92,10 +98,16 @@ public final class SimulatedDevice implements Connection.Listener {
         Hello hello = new Hello(spec.profile(), installer.version(), installer.counter(), installer.slot(),
                 spec.maxChunk(), holding ? dl.offer.job() : 0, holding ? dl.have() : 0);
         conn.publish(Topics.HELLO, hello.toControl().toBytes(), MqttQos.AT_LEAST_ONCE, false);
+        helloSent = true;
+        online = true;
         if (afterHello != null) {
             Runnable r = afterHello;
             afterHello = null;
             r.run();
+        } else if (lastTerminal != null) {
+            // the server may have missed how the last job ended (it died with its broker before
+            // reading it): say it again; a server ignores a report for a job it has closed
+            report(lastTerminal);
         }
     }
 
@@ -105,14 +117,19 @@ public final class SimulatedDevice implements Connection.Listener {
             return;
         }
         conn.close();
+        online = false;
+        if (phase == Phase.REBOOTING) {
+            conn = null; // it is restarting anyway: the new image connects after the reboot
+            return;
+        }
         backoffMillis = Math.min(Math.max(2 * backoffMillis, 500), 30_000);
         Logger.debug("{}: connection lost ({}): again in {} ms", spec.id(), cause.getMessage(), backoffMillis);
         env.later(backoffMillis, this::reconnect);
     }
 
     private synchronized void reconnect() {
-        if (phase != Phase.STOPPED && phase != Phase.HUNG) {
-            connect();
+        if (phase != Phase.STOPPED && phase != Phase.HUNG && phase != Phase.REBOOTING) {
+            connect(); // after a reboot, boot() connects
         }
     }
 
@@ -221,18 +238,24 @@ public final class SimulatedDevice implements Connection.Listener {
         }
         report(new StateReport(o.job(), JobStatus.INSTALLED, 0, null, null));
         phase = Phase.REBOOTING;
-        Connection c = conn;
         report(new StateReport(o.job(), JobStatus.REBOOTING, 0, null, null))
-                .whenCompleteAsync((r, e) -> reboot(c, o), env.callbacks());
+                .whenCompleteAsync((r, e) -> reboot(o), env.callbacks());
     }
 
-    /** Restarts once "rebooting" is delivered: off the network for the reboot delay, then the TEST boot. */
-    private synchronized void reboot(Connection c, Offer o) {
-        if (phase != Phase.REBOOTING || c != conn) {
+    /**
+     * Restarts once "rebooting" is delivered, or failed to be (the report is best effort: the
+     * hello after the reboot says what runs): off the network for the reboot delay, then the TEST
+     * boot.
+     */
+    private synchronized void reboot(Offer o) {
+        if (phase != Phase.REBOOTING) {
             return;
         }
-        conn.close();
-        conn = null;
+        if (conn != null) {
+            conn.close();
+            conn = null;
+        }
+        online = false;
         env.later(env.options().rebootDelay().toMillis(), () -> boot(o));
     }
 
@@ -305,9 +328,20 @@ public final class SimulatedDevice implements Connection.Listener {
 
     synchronized CompletableFuture<Void> stop() {
         phase = Phase.STOPPED;
+        online = false;
         Connection c = conn;
         conn = null;
         return c == null ? CompletableFuture.completedFuture(null) : c.close();
+    }
+
+    /** Is it connected, subscribed, and has it said hello on this connection? */
+    public synchronized boolean online() {
+        return online && conn != null;
+    }
+
+    /** Has it connected, subscribed and said hello at least once? */
+    public synchronized boolean helloSent() {
+        return helloSent;
     }
 
     /** Has its last job ended (or, for a {@link Behaviour#HANG} device, has it hung)? */

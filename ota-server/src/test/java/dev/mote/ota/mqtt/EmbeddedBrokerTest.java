@@ -20,7 +20,7 @@ class EmbeddedBrokerTest extends BrokerContract {
 
     @Override
     BrokerUrl startBroker(Credentials c) throws IOException {
-        embedded = EmbeddedBroker.start("127.0.0.1", 0, c);
+        embedded = EmbeddedBroker.start("127.0.0.1", 0, c, false); // no server link here
         return BrokerUrl.parse(embedded.url());
     }
 
@@ -54,6 +54,24 @@ class EmbeddedBrokerTest extends BrokerContract {
                 assertThrows(Mqtt3SubAckException.class, () -> a.subscribe(filter, MqttQos.AT_MOST_ONCE), filter);
             }
             a.subscribe(Topics.of(A, "down/#"), MqttQos.AT_MOST_ONCE);
+        }
+    }
+
+    /** The broker of a server that is starting refuses devices until the server subscribed to their hellos. */
+    @Test
+    void devicesWaitUntilTheServerListens() throws Exception {
+        try (EmbeddedBroker b = EmbeddedBroker.start("127.0.0.1", 0, creds)) {
+            BrokerUrl url = BrokerUrl.parse(b.url());
+            assertThrows(Mqtt3ConnAckException.class, () -> TestClient.connect(url, A, A, creds.devicePassword(A)));
+            try (TestClient server = TestClient.connect(url, Credentials.SERVER_USER, Credentials.SERVER_USER,
+                    creds.serverPassword())) {
+                server.subscribe(Topics.allDevices(Topics.HELLO), MqttQos.AT_LEAST_ONCE);
+                long until = System.nanoTime() + WAIT.toNanos();
+                while (!b.serverListening() && System.nanoTime() < until) {
+                    Thread.sleep(10);
+                }
+                TestClient.connect(url, A, A, creds.devicePassword(A)).close();
+            }
         }
     }
 

@@ -60,6 +60,12 @@ class SimulatorTest {
         return DeviceSpec.of(id, creds.devicePassword(id), SignedImages.PROFILE, "1.0.0", List.of(KEY.publicKey()));
     }
 
+    /** Waits until the server heard {@code fragment} from {@code device} (the device may be ahead of it). */
+    private void awaitSaid(String device, String fragment) throws InterruptedException {
+        assertTrue(fleet.await(device, l -> l.contains(fragment), WAIT), () -> device + " never said " + fragment
+                + ": " + fleet.log(device));
+    }
+
     /** Runs {@code specs}, each offered {@code image} as job {@code job + i}, until all finish. */
     private List<DeviceStats> run(byte[] image, long job, DeviceSpec... specs) throws Exception {
         try (Simulator sim = simulator()) {
@@ -83,6 +89,7 @@ class SimulatorTest {
             assertEquals(0, s.restarts());
             assertTrue(s.wireIn() < IMAGE.length * 1.05, "wire bytes in " + s.wireIn());
             assertTrue(s.confirmMillis() > 0);
+            awaitSaid(s.id(), "status=confirmed");
             List<String> said = fleet.log(s.id());
             assertEquals("hello profile=qemu-virt-arm64 version=1.0.0 counter=0 slot=a max_chunk=65536", said.get(0));
             assertTrue(said.contains("hello profile=qemu-virt-arm64 version=1.1.0 counter=1 slot=b max_chunk=65536"), said.toString());
@@ -117,6 +124,7 @@ class SimulatorTest {
                 default -> "downgrade: security counter 1 < 5";
             };
             assertTrue(s.reason().startsWith(expected), s.reason());
+            awaitSaid(e.getKey(), "status=failed");
             assertEquals(JobStatus.FAILED, fleet.last(e.getKey()));
             assertTrue(fleet.log(e.getKey()).get(fleet.log(e.getKey()).size() - 1).contains("reason=" + expected));
         }
@@ -137,6 +145,7 @@ class SimulatorTest {
         DeviceStats s = run(IMAGE, 400, device("crash-1").withBehaviour(Behaviour.CRASH)).get(0);
         assertEquals("rolledback", s.status());
         assertEquals("1.0.0", s.version());
+        awaitSaid("crash-1", "status=rolledback");
         List<String> said = fleet.log("crash-1");
         assertTrue(said.get(said.size() - 1).startsWith("state job=400 status=rolledback version=1.0.0 reason="), said.toString());
         assertTrue(said.contains("hello profile=qemu-virt-arm64 version=1.0.0 counter=0 slot=a max_chunk=65536"));
@@ -147,6 +156,7 @@ class SimulatorTest {
     void aHangSaysNothingMore() throws Exception {
         DeviceStats s = run(IMAGE, 500, device("hang-1").withBehaviour(Behaviour.HANG)).get(0);
         assertEquals("hung", s.status());
+        awaitSaid("hang-1", "status=rebooting");
         assertEquals(JobStatus.REBOOTING, fleet.last("hang-1"));
     }
 
@@ -165,6 +175,7 @@ class SimulatorTest {
         assertEquals("cancelled", s.status(), s.toString());
         assertEquals("1.0.0", s.version());
         assertTrue(s.imageBytes() < IMAGE.length);
+        awaitSaid("cancel-1", "status=cancelled");
         assertEquals(JobStatus.CANCELLED, fleet.last("cancel-1"));
     }
 }
