@@ -36,14 +36,8 @@ class MosquittoRolloutTest {
     void rolloutThroughMosquitto() throws Exception {
         Mosquitto.requireBinary();
         Path data = dir.resolve("ota-data");
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            ids.add(String.format("mq-%03d", i));
-        }
-        Files.createDirectories(dir.resolve("mosquitto"));
-        try (Mosquitto broker = Mosquitto.start(dir.resolve("mosquitto"), Credentials.load(data), ids);
-             OtaServer server = OtaServer.start(new OtaServer.Config(data, List.of(Fleetlab.KEY.publicKey()),
-                     "127.0.0.1", 0, 0, "tcp://127.0.0.1:" + broker.url().port(), FleetConfig.DEFAULTS));
+        try (Mosquitto broker = mosquitto(data, 30);
+             OtaServer server = server(data, broker);
              Simulator sim = new Simulator(Simulator.Options.defaults(server.brokerUrl()))) {
             OtaClient api = Fleetlab.client(server.restUri(), server.adminToken());
             byte[] v11 = Fleetlab.image("1.1.0", 1);
@@ -67,14 +61,8 @@ class MosquittoRolloutTest {
     void failingCanaryPausesThroughMosquitto() throws Exception {
         Mosquitto.requireBinary();
         Path data = dir.resolve("ota-data");
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            ids.add(String.format("mq-%03d", i));
-        }
-        Files.createDirectories(dir.resolve("mosquitto"));
-        try (Mosquitto broker = Mosquitto.start(dir.resolve("mosquitto"), Credentials.load(data), ids);
-             OtaServer server = OtaServer.start(new OtaServer.Config(data, List.of(Fleetlab.KEY.publicKey()),
-                     "127.0.0.1", 0, 0, "tcp://127.0.0.1:" + broker.url().port(), FleetConfig.DEFAULTS));
+        try (Mosquitto broker = mosquitto(data, 12);
+             OtaServer server = server(data, broker);
              Simulator sim = new Simulator(Simulator.Options.defaults(server.brokerUrl()))) {
             OtaClient api = Fleetlab.client(server.restUri(), server.adminToken());
             String sha = api.postBytes("api/images", Fleetlab.image("1.1.0", 1)).get("sha256").asText();
@@ -90,5 +78,20 @@ class MosquittoRolloutTest {
                 assertEquals(0, d.stats().job(), d.id() + " was offered the image");
             }
         }
+    }
+
+    /** Mosquitto with accounts for the server (from {@code data}) and devices mq-000.. */
+    private Mosquitto mosquitto(Path data, int devices) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < devices; i++) {
+            ids.add(String.format("mq-%03d", i));
+        }
+        Files.createDirectories(dir.resolve("mosquitto"));
+        return Mosquitto.start(dir.resolve("mosquitto"), Credentials.load(data), ids);
+    }
+
+    private static OtaServer server(Path data, Mosquitto broker) throws java.io.IOException {
+        return OtaServer.start(new OtaServer.Config(data, List.of(Fleetlab.KEY.publicKey()), "127.0.0.1", 0, 0,
+                "tcp://127.0.0.1:" + broker.url().port(), FleetConfig.DEFAULTS));
     }
 }
