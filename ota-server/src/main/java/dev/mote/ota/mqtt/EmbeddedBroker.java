@@ -49,6 +49,46 @@ public final class EmbeddedBroker implements AutoCloseable {
      */
     public static EmbeddedBroker start(String host, int port, Credentials credentials, boolean devicesWaitForServer)
             throws IOException {
+        // Port 0: we pick the free port ourselves (Moquette's own report of a bound port races
+        // with its event loop), and try again if someone took it in between.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOn(host, port != 0 ? port : freePort(host), credentials, devicesWaitForServer);
+            } catch (IOException e) {
+                if (port != 0 || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static int freePort(String host) throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Is something accepting connections on host:port within 5 s? */
+    private static boolean listening(String host, int port) {
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < until) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress(host, port), 500);
+                return true;
+            } catch (IOException notYet) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static EmbeddedBroker startOn(String host, int port, Credentials credentials, boolean devicesWaitForServer)
+            throws IOException {
         Properties p = new Properties();
         p.setProperty(IConfig.HOST_PROPERTY_NAME, host);
         p.setProperty(IConfig.PORT_PROPERTY_NAME, Integer.toString(port));
@@ -68,41 +108,13 @@ public final class EmbeddedBroker implements AutoCloseable {
             stopQuietly(server);
             throw new IOException("MQTT broker: cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
         }
-        int bound = boundPort(server);
-        if (bound <= 0) {
+        if (!listening(host, port)) {
             stopQuietly(server);
-            throw new IOException("MQTT broker: started, but did not say which port it listens on");
+            throw new IOException("MQTT broker: started, but nothing listens on " + host + ":" + port
+                    + " (is the port taken?)");
         }
-        Logger.info("MQTT broker listening on {}:{}", host, bound);
-        return new EmbeddedBroker(server, policy, host, bound);
-    }
-
-    /**
-     * Moquette records the bound port from a listener on its event loop: wait for it briefly.
-     * Its getPort reads that (unsynchronized) map while the event loop may still write it, so a
-     * ConcurrentModificationException only means "not yet".
-     */
-    private static int boundPort(Server server) {
-        long until = System.nanoTime() + 5_000_000_000L;
-        int port = portNow(server);
-        while (port <= 0 && System.nanoTime() < until) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return -1;
-            }
-            port = portNow(server);
-        }
-        return port;
-    }
-
-    private static int portNow(Server server) {
-        try {
-            return server.getPort();
-        } catch (java.util.ConcurrentModificationException e) {
-            return -1;
-        }
+        Logger.info("MQTT broker listening on {}:{}", host, port);
+        return new EmbeddedBroker(server, policy, host, port);
     }
 
     public String host() {
