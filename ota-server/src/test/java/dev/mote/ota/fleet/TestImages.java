@@ -1,29 +1,18 @@
 package dev.mote.ota.fleet;
 
-import dev.mote.sdk.image.Image;
-import dev.mote.sdk.image.ImageHeader;
+import dev.mote.ota.sim.SignedImages;
 import dev.mote.sdk.image.SigningKey;
-import dev.mote.sdk.image.Version;
-import dev.mote.sdk.profile.Arch;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Random;
 
-/** Real signed images, made with the SDK (no toolchain needed). */
+/** Real signed images for the fleet tests: SignedImages with one key for the whole suite. */
 final class TestImages {
-    static final String PROFILE = "qemu-virt-arm64";
+    static final String PROFILE = SignedImages.PROFILE;
     static final SigningKey KEY = SigningKey.generate();
 
     private TestImages() {
     }
 
-    /** A signed image of {@code app} for {@code profile} with a pseudo-random payload. */
     static byte[] image(SigningKey key, String profile, String version, long counter, int payloadSize) {
-        byte[] payload = new byte[payloadSize];
-        new Random(version.hashCode() * 31L + counter + payloadSize).nextBytes(payload);
-        ImageHeader h = new ImageHeader(Arch.ARM64, payload.length, 0x40100000L, 0x40100040L,
-                Version.parse("version", version), counter, profile, "hello", sha256(payload));
-        return Image.sign(h, payload, key).toBytes();
+        return SignedImages.image(key, profile, version, counter, payloadSize);
     }
 
     static byte[] image(String version, long counter) {
@@ -31,10 +20,6 @@ final class TestImages {
     }
 
     static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return SignedImages.sha256(data);
     }
 }

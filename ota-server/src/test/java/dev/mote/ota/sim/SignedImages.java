@@ -19,7 +19,7 @@ public final class SignedImages {
     /** A signed image with a pseudo-random payload of {@code payloadSize} bytes. */
     public static byte[] image(SigningKey key, String profile, String version, long counter, int payloadSize) {
         byte[] payload = new byte[payloadSize];
-        new Random(payloadSize * 31L + counter).nextBytes(payload);
+        new Random(version.hashCode() * 31L + counter + payloadSize).nextBytes(payload);
         ImageHeader h = new ImageHeader(Arch.ARM64, payload.length, 0x40100000L, 0x40100040L,
                 Version.parse("version", version), counter, profile, "hello", sha256(payload));
         return Image.sign(h, payload, key).toBytes();
