@@ -252,16 +252,21 @@ def report(boot_json, build_json, facts_path, doc):
     L.append("- `$WORK` is a temporary directory; the Debian kernels are cached in %s."
              % f["cache"].replace(os.path.expanduser("~"), "~"))
     block = "\n".join(L) + "\n"
+    write_section(doc, (MARK_BEGIN, MARK_END), block)
+    print(block)
+
+
+def write_section(doc, marks, block):
+    """Replace the text between the (begin, end) markers of `doc` with `block`; a missing doc or
+    missing markers are created (at the end)."""
+    begin, end = marks
     text = open(doc).read() if os.path.exists(doc) else (
         "# Benchmarks\n\nMeasured numbers for Mote, each section written by the script named in it "
-        "(rerun the script to refresh it; it replaces only the text between its markers).\n\n"
-        + MARK_BEGIN + "\n" + MARK_END + "\n")
-    if MARK_BEGIN not in text or MARK_END not in text:
-        text = text.rstrip("\n") + "\n\n" + MARK_BEGIN + "\n" + MARK_END + "\n"
-    head, rest = text.split(MARK_BEGIN, 1)
-    text = head + MARK_BEGIN + "\n" + block + MARK_END + rest.split(MARK_END, 1)[1]
-    open(doc, "w").write(text)
-    print(block)
+        "(rerun the script to refresh it; it replaces only the text between its markers).\n")
+    if begin not in text or end not in text:
+        text = text.rstrip("\n") + "\n\n" + begin + "\n" + end + "\n"
+    head, rest = text.split(begin, 1)
+    open(doc, "w").write(head + begin + "\n" + block + end + rest.split(end, 1)[1])
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.cli.CommandLine;
@@ -39,7 +40,7 @@ final class SimulateCommand implements Command {
     @Override
     public String usage() {
         return "mote ota simulate --devices N -p PROFILE [--version 1.0.0] [--group G] [--prefix sim]"
-                + " [--crash N] [--hang N] [--drop-at BYTES] [--broker tcp://HOST:PORT] [--duration 10m]";
+                + " [--crash N] [--hang N] [--drop-at BYTES] [--broker tcp://HOST:PORT] [--duration 10m] [--every 5s]";
     }
 
     @Override
@@ -68,7 +69,11 @@ final class SimulateCommand implements Command {
                 .addOption(Option.builder().longOpt("trust").hasArg().argName("KEY.pub")
                         .desc("the keys their bootloaders trust (repeatable; default: the development key)").build())
                 .addOption(Option.builder().longOpt("duration").hasArg().argName("TIME")
-                        .desc("stop after this long (90s, 10m; default: until Ctrl-C)").build());
+                        .desc("stop after this long (90s, 10m; default: until Ctrl-C)").build())
+                .addOption(Option.builder().longOpt("every").hasArg().argName("TIME")
+                        .desc("print a status line this often (default 5s)").build())
+                .addOption(Option.builder().longOpt("connect-rate").hasArg().argName("N")
+                        .desc("connect at most N devices a second (default 500)").build());
     }
 
     @Override
@@ -85,6 +90,8 @@ final class SimulateCommand implements Command {
         int hang = count("--hang", line.getOptionValue("hang", "0"));
         long dropAt = line.hasOption("drop-at") ? RolloutCommand.positive("--drop-at", line.getOptionValue("drop-at")) : -1;
         long duration = line.hasOption("duration") ? RolloutCommand.seconds(line.getOptionValue("duration")) : 0;
+        long every = RolloutCommand.seconds(line.getOptionValue("every", "5s"));
+        int rate = RolloutCommand.positive("--connect-rate", line.getOptionValue("connect-rate", "500"));
         String version = line.getOptionValue("version", "1.0.0");
         long counter = count("--counter", line.getOptionValue("counter", "0"));
         String group = line.getOptionValue("group", "sim");
@@ -103,7 +110,7 @@ final class SimulateCommand implements Command {
             body.put("group", group);
             body.put("tags", List.of("simulated"));
             JsonNode creds = server.client(ctx).post("api/devices/provision", body);
-            try (Simulator sim = new Simulator(Simulator.Options.defaults(broker))) {
+            try (Simulator sim = new Simulator(Simulator.Options.defaults(broker).withConnectsPerSecond(rate))) {
                 for (int i = 0; i < n; i++) {
                     Behaviour b = i < crash ? Behaviour.CRASH : i < crash + hang ? Behaviour.HANG : Behaviour.CONFIRM;
                     DeviceSpec spec = DeviceSpec.of(ids.get(i), creds.get(i).get("password").asText(), profile, version,
@@ -115,7 +122,7 @@ final class SimulateCommand implements Command {
                 sim.start();
                 long until = duration > 0 ? System.nanoTime() + duration * 1_000_000_000L : Long.MAX_VALUE;
                 while (System.nanoTime() < until) {
-                    Thread.sleep(Math.min(5000, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+                    Thread.sleep(Math.min(every * 1000, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
                     report(ctx, sim.summary(), server.json());
                 }
             } catch (InterruptedException e) {
@@ -127,11 +134,24 @@ final class SimulateCommand implements Command {
 
     private static void report(Context ctx, Simulator.Summary s, boolean json) {
         if (json) {
-            ctx.out().println(dev.mote.sdk.cli.Json.write(Map.of("devices", s.devices(), "statuses", s.statuses(),
-                    "wireIn", s.wireIn(), "wireOut", s.wireOut(), "imageBytes", s.imageBytes(), "connects", s.connects())));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("devices", s.devices());
+            m.put("online", s.online());
+            m.put("statuses", s.statuses());
+            m.put("wireIn", s.wireIn());
+            m.put("wireOut", s.wireOut());
+            m.put("imageBytes", s.imageBytes());
+            m.put("connects", s.connects());
+            m.put("restarts", s.restarts());
+            m.put("droppedChunks", s.droppedChunks());
+            m.put("firstOfferAt", s.firstOfferAt());
+            m.put("lastDownloadedAt", s.lastDownloadedAt());
+            m.put("medianConfirmMillis", s.medianConfirmMillis());
+            m.put("maxConfirmMillis", s.maxConfirmMillis());
+            ctx.out().println(dev.mote.sdk.cli.Json.write(m));
         } else {
-            ctx.out().printf("%d devices: %s; %.1f MiB in, %.1f MiB out on the wire%n", s.devices(), s.statuses(),
-                    s.wireIn() / 1048576.0, s.wireOut() / 1048576.0);
+            ctx.out().printf("%d devices, %d online: %s; %.1f MiB in, %.1f MiB out on the wire%n", s.devices(),
+                    s.online(), s.statuses(), s.wireIn() / 1048576.0, s.wireOut() / 1048576.0);
         }
         ctx.out().flush();
     }

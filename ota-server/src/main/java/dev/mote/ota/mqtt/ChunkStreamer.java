@@ -9,8 +9,10 @@ import dev.mote.ota.protocol.Hello;
 import dev.mote.ota.protocol.Offer;
 import dev.mote.ota.protocol.Topics;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,9 @@ final class ChunkStreamer {
     private final Semaphore outstanding;
     private final ThreadPoolExecutor pool;
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+    /** Recycled chunk messages of {@link #spareLength} bytes (header and a chunk of the configured size). */
+    private final Queue<byte[]> spare = new ConcurrentLinkedQueue<>();
+    private final int spareLength;
 
     ChunkStreamer(MqttLink link, DeviceEvents events, LinkStats stats, MqttLink.Options options) {
         this.link = link;
@@ -47,6 +52,7 @@ final class ChunkStreamer {
         this.stats = stats;
         this.chunk = options.chunk();
         this.window = options.window();
+        this.spareLength = Chunk.HEADER + chunk;
         this.outstanding = new Semaphore(options.maxOutstandingBytes());
         this.pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
                 r -> new Thread(r, "mote-mqtt-chunks"), (r, p) -> stats.requestsDropped.increment());
@@ -97,13 +103,34 @@ final class ChunkStreamer {
         String topic = Topics.of(id, Topics.CHUNK);
         for (long off = req.offset(); off < end; off += size) {
             int n = (int) Math.min(size, end - off);
-            byte[] msg = Chunk.encode(req.job(), off, image, (int) off, n);
-            if (!outstanding.tryAcquire(msg.length, ACQUIRE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!outstanding.tryAcquire(Chunk.HEADER + n, ACQUIRE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 stats.requestsDropped.increment(); // the broker stopped draining: the device asks again
                 return;
             }
+            byte[] msg = Chunk.encode(buffer(Chunk.HEADER + n), req.job(), off, image, (int) off, n);
             stats.chunksOut.increment();
-            link.send(topic, msg, MqttQos.AT_LEAST_ONCE).whenComplete((r, e) -> outstanding.release(msg.length));
+            link.send(topic, msg, MqttQos.AT_LEAST_ONCE).whenComplete((r, e) -> {
+                recycle(msg);
+                outstanding.release(msg.length);
+            });
+        }
+    }
+
+    /**
+     * A message buffer of {@code length} bytes: a recycled one when there is one. The client holds
+     * a chunk's buffer until the broker acknowledged it (or the publish failed for good), and the
+     * in-flight limit bounds how many there are, so reusing them saves allocating (and zeroing)
+     * every chunk of every device, the server's main cost in bench/ota.
+     */
+    private byte[] buffer(int length) {
+        byte[] b = length == spareLength ? spare.poll() : null;
+        return b != null ? b : new byte[length];
+    }
+
+    /** Keeps a full-size chunk's buffer for the next chunk (the last chunk of an image is shorter). */
+    private void recycle(byte[] msg) {
+        if (msg.length == spareLength) {
+            spare.offer(msg);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.mote.ota.server;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.mote.ota.api.RestServer;
 import dev.mote.ota.auth.Credentials;
 import dev.mote.ota.fleet.DeviceEvents;
@@ -12,6 +13,8 @@ import dev.mote.ota.protocol.Hello;
 import dev.mote.ota.protocol.StateReport;
 import dev.mote.sdk.image.VerifyKey;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -116,7 +119,7 @@ public final class OtaServer implements AutoCloseable {
         return rest.uri();
     }
 
-    /** GET /api/stats: the link's counters. */
+    /** GET /api/stats: the link's counters, and the process's heap and CPU time (for the benchmark). */
     public Map<String, Object> stats() {
         MqttLink.Counters k = link.counters();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -128,6 +131,14 @@ public final class OtaServer implements AutoCloseable {
         m.put("malformed", k.malformed());
         m.put("requestsDropped", k.requestsDropped());
         m.put("connected", link.connected());
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        m.put("heapUsed", heap.getUsed());
+        m.put("heapCommitted", heap.getCommitted());
+        m.put("heapMax", heap.getMax());
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
+            m.put("cpuSeconds", os.getProcessCpuTime() / 1e9);
+        }
+        m.put("threads", Thread.activeCount());
         return m;
     }
 

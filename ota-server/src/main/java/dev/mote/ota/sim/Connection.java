@@ -12,6 +12,7 @@ import dev.mote.ota.mqtt.WireSize;
 import dev.mote.ota.protocol.Topics;
 import io.reactivex.disposables.Disposable;
 import io.reactivex.schedulers.Schedulers;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,13 +31,15 @@ final class Connection {
     static final byte[] ONLINE = "online".getBytes(StandardCharsets.US_ASCII);
     static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.US_ASCII);
     private static final int KEEP_ALIVE_SECONDS = 60;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     /** What the device hears from its connection. */
     interface Listener {
         /** Connected and subscribed: time to say hello. */
         void ready(Connection c);
 
-        void received(Connection c, String leaf, byte[] payload);
+        /** {@code payload} is the client's buffer: read it before returning. */
+        void received(Connection c, String leaf, ByteBuffer payload);
 
         /** The connection failed or was lost (not closed by the device). */
         void lost(Connection c, Throwable cause);
@@ -121,9 +124,9 @@ final class Connection {
 
     private void received(Mqtt3Publish p, Listener l) {
         String topic = p.getTopic().toString();
-        byte[] payload = p.getPayloadAsBytes();
+        ByteBuffer payload = p.getPayload().orElse(EMPTY); // a view, not a copy: chunks are most of the bytes
         int qos = p.getQos().getCode();
-        wireIn.add(WireSize.publish(topic, payload.length, qos));
+        wireIn.add(WireSize.publish(topic, payload.remaining(), qos));
         if (qos > 0) {
             wireOut.add(WireSize.ACK); // the client sends the PUBACK itself
         }

@@ -13,8 +13,10 @@ package dev.mote.ota.sim;
  * @param restarts requests asked again after a timeout
  * @param dropped chunks dropped (duplicate, late, bad CRC, another job's)
  * @param confirmMillis from the offer to the confirmed report (-1 if it did not confirm)
+ * @param offeredAt when its last download started (epoch ms; 0 if none)
+ * @param downloadedAt when that download held the whole image (epoch ms; 0 if not yet)
  */
 public record DeviceStats(String id, String status, String reason, long job, String version, long wireIn,
                           long wireOut, long imageBytes, long chunkBytes, long restarts, long dropped,
-                          long connects, long confirmMillis) {
+                          long connects, long confirmMillis, long offeredAt, long downloadedAt) {
 }

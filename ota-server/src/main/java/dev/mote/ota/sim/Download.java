@@ -114,7 +114,10 @@ final class Download {
         return out;
     }
 
-    /** Takes the chunk if it fills an empty slot of an outstanding request; false when it is dropped. */
+    /**
+     * Takes the chunk if it fills an empty slot of an outstanding request and its CRC matches;
+     * false when it is dropped.
+     */
     boolean accept(Chunk c) {
         if (c.job() != offer.job()) {
             return false;
@@ -125,10 +128,10 @@ final class Download {
                 continue;
             }
             int slot = (int) (rel / offer.chunk());
-            if (r.got[slot] || c.data().length != Math.min(offer.chunk(), r.end - c.offset())) {
-                return false;
+            if (r.got[slot] || c.length() != Math.min(offer.chunk(), r.end - c.offset())
+                    || !c.copyTo(image, (int) c.offset())) {
+                return false; // a bad CRC leaves garbage in a slot that is still empty: harmless
             }
-            System.arraycopy(c.data(), 0, image, (int) c.offset(), c.data().length);
             r.got[slot] = true;
             while (r.prefix < r.got.length && r.got[r.prefix]) {
                 r.prefix++;

@@ -11,6 +11,7 @@ import dev.mote.ota.protocol.Offer;
 import dev.mote.ota.protocol.ProtocolException;
 import dev.mote.ota.protocol.StateReport;
 import dev.mote.ota.protocol.Topics;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
@@ -56,6 +57,8 @@ public final class SimulatedDevice implements Connection.Listener {
     private long droppedChunks;
     private long connects;
     private long confirmMillis = -1;
+    private long offeredAtEpoch;
+    private long downloadedAtEpoch;
     private String status;
     private String reason;
 
@@ -134,7 +137,7 @@ public final class SimulatedDevice implements Connection.Listener {
     }
 
     @Override
-    public synchronized void received(Connection c, String leaf, byte[] payload) {
+    public synchronized void received(Connection c, String leaf, ByteBuffer payload) {
         if (c != conn) {
             return;
         }
@@ -142,7 +145,9 @@ public final class SimulatedDevice implements Connection.Listener {
             if (Topics.CHUNK.equals(leaf)) {
                 chunk(Chunk.decode(payload));
             } else if (Topics.JOB.equals(leaf)) {
-                Control ctl = Control.parse(payload);
+                byte[] text = new byte[payload.remaining()];
+                payload.duplicate().get(text);
+                Control ctl = Control.parse(text);
                 switch (ctl.verb()) {
                     case Offer.VERB -> offer(Offer.from(ctl));
                     case Cancel.VERB -> cancel(Cancel.from(ctl));
@@ -174,6 +179,8 @@ public final class SimulatedDevice implements Connection.Listener {
             }
             dl = new Download(o);
             offeredAt = System.nanoTime();
+            offeredAtEpoch = System.currentTimeMillis();
+            downloadedAtEpoch = 0;
             lastReportedHave = -1;
             phase = Phase.DOWNLOADING;
             send(dl.fill());
@@ -191,15 +198,16 @@ public final class SimulatedDevice implements Connection.Listener {
     }
 
     private void chunk(Chunk c) {
-        chunkBytes += c.data().length;
+        chunkBytes += c.length();
         if (phase != Phase.DOWNLOADING || dl == null || !dl.accept(c)) {
             droppedChunks++;
             return;
         }
-        imageBytes += c.data().length;
+        imageBytes += c.length();
         lastProgress = System.nanoTime();
         fruitless = 0;
         if (dl.complete()) {
+            downloadedAtEpoch = System.currentTimeMillis();
             install();
             return;
         }
@@ -352,6 +360,6 @@ public final class SimulatedDevice implements Connection.Listener {
     public synchronized DeviceStats stats() {
         return new DeviceStats(spec.id(), status, reason, lastTerminal == null ? 0 : lastTerminal.job(),
                 installer.version(), wireIn.sum(), wireOut.sum(), imageBytes, chunkBytes, restarts, droppedChunks,
-                connects, confirmMillis);
+                connects, confirmMillis, offeredAtEpoch, downloadedAtEpoch);
     }
 }

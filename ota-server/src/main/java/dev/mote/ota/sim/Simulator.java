@@ -42,6 +42,10 @@ public final class Simulator implements AutoCloseable {
         public Options withRequestTimeout(Duration d) {
             return new Options(brokerUrl, connectsPerSecond, rebootDelay, d, reconnectDelay, threads);
         }
+
+        public Options withConnectsPerSecond(int n) {
+            return new Options(brokerUrl, n, rebootDelay, requestTimeout, reconnectDelay, threads);
+        }
     }
 
     /** What devices share. */
@@ -60,10 +64,13 @@ public final class Simulator implements AutoCloseable {
      * Totals over all devices.
      *
      * @param statuses devices per last reported job status ("none" for devices without one)
+     * @param online devices connected, subscribed and past their hello now
+     * @param firstOfferAt the earliest start of a device's last download (epoch ms; 0 if none)
+     * @param lastDownloadedAt the latest end of one (epoch ms; 0 if none ended)
      */
     public record Summary(int devices, Map<String, Integer> statuses, long wireIn, long wireOut, long imageBytes,
                           long restarts, long droppedChunks, long connects, long medianConfirmMillis,
-                          long maxConfirmMillis) {
+                          long maxConfirmMillis, int online, long firstOfferAt, long lastDownloadedAt) {
     }
 
     private static final long TICK_MILLIS = 250;
@@ -126,7 +133,8 @@ public final class Simulator implements AutoCloseable {
 
     public Summary summary() {
         Map<String, Integer> statuses = new TreeMap<>();
-        long in = 0, out = 0, image = 0, restarts = 0, dropped = 0, connects = 0;
+        long in = 0, out = 0, image = 0, restarts = 0, dropped = 0, connects = 0, first = 0, last = 0;
+        int online = 0;
         List<Long> confirms = new ArrayList<>();
         for (SimulatedDevice d : devices) {
             DeviceStats s = d.stats();
@@ -137,6 +145,9 @@ public final class Simulator implements AutoCloseable {
             restarts += s.restarts();
             dropped += s.dropped();
             connects += s.connects();
+            online += d.online() ? 1 : 0;
+            first = s.offeredAt() > 0 && (first == 0 || s.offeredAt() < first) ? s.offeredAt() : first;
+            last = Math.max(last, s.downloadedAt());
             if (s.confirmMillis() >= 0) {
                 confirms.add(s.confirmMillis());
             }
@@ -144,7 +155,7 @@ public final class Simulator implements AutoCloseable {
         confirms.sort(null);
         return new Summary(devices.size(), statuses, in, out, image, restarts, dropped, connects,
                 confirms.isEmpty() ? -1 : confirms.get(confirms.size() / 2),
-                confirms.isEmpty() ? -1 : confirms.get(confirms.size() - 1));
+                confirms.isEmpty() ? -1 : confirms.get(confirms.size() - 1), online, first, last);
     }
 
     /** Disconnects every device and stops the simulator's threads. */

@@ -112,10 +112,10 @@ class MqttLinkTest {
         dev.publish(Topics.of(DEV, Topics.REQ), "req job=7 off=1000 len=50000", MqttQos.AT_MOST_ONCE);
         List<Chunk> got = chunks(4);
         assertEquals(List.of(1000L, 17384L, 33768L, 50152L), got.stream().map(Chunk::offset).toList());
-        assertEquals(List.of(16384, 16384, 16384, 848), got.stream().map(c -> c.data().length).toList());
+        assertEquals(List.of(16384, 16384, 16384, 848), got.stream().map(Chunk::length).toList());
         for (Chunk c : got) {
             assertEquals(7, c.job());
-            assertArrayEquals(Arrays.copyOfRange(IMAGE, (int) c.offset(), (int) c.offset() + c.data().length), c.data());
+            assertArrayEquals(Arrays.copyOfRange(IMAGE, (int) c.offset(), (int) c.offset() + c.length()), c.bytes());
         }
         MqttLink.Counters n = link.counters();
         assertEquals(4, n.chunksOut());
@@ -132,7 +132,7 @@ class MqttLinkTest {
         dev.publish(Topics.of(DEV, Topics.REQ), "req job=7 off=99500 len=4096", MqttQos.AT_MOST_ONCE);
         List<Chunk> tail = chunks(1);
         assertEquals(99500, tail.get(0).offset());
-        assertEquals(500, tail.get(0).data().length);
+        assertEquals(500, tail.get(0).length());
         assertTrue(dev.next(Duration.ofMillis(300)).isEmpty(), "nothing beyond the end of the image");
     }
 

@@ -3,11 +3,13 @@ package dev.mote.ota.sim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mote.ota.protocol.Chunk;
 import dev.mote.ota.protocol.ChunkRequest;
 import dev.mote.ota.protocol.Offer;
+import dev.mote.ota.protocol.ProtocolException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -24,7 +26,7 @@ class DownloadTest {
     }
 
     private static Chunk chunk(long job, int off, int len) {
-        return new Chunk(job, off, Arrays.copyOfRange(IMAGE, off, off + len));
+        return Chunk.of(job, off, Arrays.copyOfRange(IMAGE, off, off + len));
     }
 
     private static ChunkRequest req(long off, long len) {
@@ -54,8 +56,23 @@ class DownloadTest {
         assertFalse(d.accept(chunk(7, 4000, 1000)), "not asked for");
         assertFalse(d.accept(chunk(7, 1500, 500)), "not on a chunk boundary");
         assertFalse(d.accept(chunk(7, 1000, 500)), "shorter than its slot");
-        assertFalse(d.accept(new Chunk(7, 1000, new byte[1001])), "larger than the offer's chunk");
+        assertFalse(d.accept(Chunk.of(7, 1000, new byte[1001])), "larger than the offer's chunk");
         assertEquals(1000, d.have());
+    }
+
+    @Test
+    void aChunkWhoseCrcDoesNotMatchIsDroppedAndItsSlotStaysOpen() {
+        Download d = new Download(OFFER);
+        d.fill();
+        byte[] msg = Chunk.encode(7, 1000, IMAGE, 1000, 1000);
+        msg[Chunk.HEADER + 10] ^= 0x40; // a bit flipped on the way
+        assertFalse(d.accept(Chunk.decode(msg)));
+        assertThrows(ProtocolException.class, () -> Chunk.decode(msg).bytes());
+        assertTrue(d.accept(chunk(7, 0, 1000)));
+        assertEquals(1000, d.have(), "the damaged chunk's slot is still empty");
+        assertTrue(d.accept(Chunk.decode(Chunk.encode(7, 1000, IMAGE, 1000, 1000))), "the resent chunk fills it");
+        assertEquals(2000, d.have());
+        assertArrayEquals(Arrays.copyOf(IMAGE, 2000), Arrays.copyOf(d.image, 2000));
     }
 
     @Test

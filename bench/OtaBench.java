@@ -1,0 +1,118 @@
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import dev.mote.ota.auth.Credentials;
+import dev.mote.ota.protocol.Chunk;
+import dev.mote.ota.protocol.Topics;
+import dev.mote.ota.sim.SignedImages;
+import dev.mote.sdk.image.Keys;
+import dev.mote.sdk.image.SigningKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * bench/ota's Java half (compiled against mote-ota.jar and the ota-server test classes).
+ *
+ * <pre>
+ * java OtaBench image DIR PROFILE VERSION PAYLOAD_BYTES
+ *     a new key pair DIR/bench.key|.pub and DIR/bench.img: a real signed image (the SDK's code)
+ * java OtaBench raw DATA_DIR tcp://HOST:PORT PREFIX N IMAGE_BYTES CHUNK IN_FLIGHT_BYTES
+ *     the broker alone, for the same bytes as a rollout: N subscribers with the devices' ids and
+ *     passwords (PREFIX-00000..) on their down/chunk topics at QoS 1, and one publisher with the
+ *     server's account sending each of them IMAGE_BYTES in CHUNK-sized messages (plus the 12-byte
+ *     chunk header) at QoS 1, at most IN_FLIGHT_BYTES unacknowledged, as the server's link does.
+ *     Timed from the first publish to the last message received. Prints one JSON line.
+ * </pre>
+ */
+public final class OtaBench {
+    public static void main(String[] a) throws Exception {
+        if (a.length == 5 && a[0].equals("image")) {
+            Path dir = Path.of(a[1]);
+            SigningKey key = SigningKey.generate();
+            Keys.writePrivate(dir.resolve("bench.key"), key, null);
+            Keys.writePublic(dir.resolve("bench.pub"), key.publicKey());
+            Files.write(dir.resolve("bench.img"), SignedImages.image(key, a[2], a[3], 1, Integer.parseInt(a[4])));
+        } else if (a.length == 8 && a[0].equals("raw")) {
+            raw(Credentials.load(Path.of(a[1])), a[2].replaceFirst("^tcp://", ""), a[3], Integer.parseInt(a[4]),
+                    Integer.parseInt(a[5]), Integer.parseInt(a[6]), Integer.parseInt(a[7]));
+        } else {
+            System.err.println("usage: OtaBench image DIR PROFILE VERSION PAYLOAD_BYTES\n"
+                    + "       OtaBench raw DATA_DIR tcp://HOST:PORT PREFIX N IMAGE_BYTES CHUNK IN_FLIGHT_BYTES");
+            System.exit(2);
+        }
+    }
+
+    private static void raw(Credentials creds, String hostPort, String prefix, int n, int image, int chunk,
+                            int inFlight) throws Exception {
+        String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
+        int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+        AtomicLong received = new AtomicLong();
+        AtomicLong lastAt = new AtomicLong();
+        List<Mqtt3AsyncClient> clients = new ArrayList<>();
+        Semaphore connecting = new Semaphore(200);
+        List<CompletableFuture<?>> ready = new ArrayList<>();
+        long c0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            String id = String.format("%s-%05d", prefix, i);
+            Mqtt3AsyncClient c = MqttClient.builder().useMqttVersion3().identifier(id).serverHost(host)
+                    .serverPort(port).buildAsync();
+            c.publishes(MqttGlobalPublishFilter.ALL, p -> {
+                received.addAndGet(p.getPayload().map(b -> b.remaining()).orElse(0));
+                lastAt.set(System.nanoTime());
+            });
+            clients.add(c);
+            connecting.acquire();
+            ready.add(subscribe(c, id, creds.devicePassword(id), 3).whenComplete((r, e) -> connecting.release()));
+        }
+        CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+        double connectSecs = (System.nanoTime() - c0) / 1e9;
+        Mqtt3AsyncClient server = MqttClient.builder().useMqttVersion3().identifier(Credentials.SERVER_USER + ":raw")
+                .serverHost(host).serverPort(port).buildAsync();
+        server.connectWith().simpleAuth().username(Credentials.SERVER_USER)
+                .password(creds.serverPassword().getBytes()).applySimpleAuth().send().get(30, TimeUnit.SECONDS);
+        clients.add(server);
+        int messages = (image + chunk - 1) / chunk;
+        long total = (long) n * (image + (long) messages * Chunk.HEADER);
+        byte[] full = new byte[chunk + Chunk.HEADER];
+        byte[] tail = new byte[image - (messages - 1) * chunk + Chunk.HEADER];
+        Semaphore window = new Semaphore(inFlight);
+        long t0 = System.nanoTime();
+        for (int k = 0; k < messages; k++) {
+            byte[] msg = k == messages - 1 ? tail : full;
+            for (int i = 0; i < n; i++) {
+                window.acquire(msg.length);
+                server.publishWith().topic(Topics.of(String.format("%s-%05d", prefix, i), Topics.CHUNK))
+                        .qos(MqttQos.AT_LEAST_ONCE).payload(msg).send()
+                        .whenComplete((r, e) -> window.release(msg.length));
+            }
+        }
+        // stop when everything came, or when nothing more came for 10 s (a broker that drops)
+        while (received.get() < total && System.nanoTime() - Math.max(lastAt.get(), t0) < 10_000_000_000L) {
+            Thread.sleep(5);
+        }
+        double secs = (lastAt.get() - t0) / 1e9;
+        System.out.printf("{\"devices\": %d, \"bytes\": %d, \"expected\": %d, \"seconds\": %.3f, \"connectSeconds\": %.3f}%n",
+                n, received.get(), total, secs, connectSecs);
+        CompletableFuture.allOf(clients.stream().filter(c -> c.getState().isConnected())
+                .map(c -> c.disconnect().exceptionally(e -> null)).toArray(CompletableFuture[]::new))
+                .get(60, TimeUnit.SECONDS);
+    }
+
+    /** Connects and subscribes; Moquette now and then drops a SUBSCRIBE that follows its CONNACK too closely. */
+    private static CompletableFuture<?> subscribe(Mqtt3AsyncClient c, String id, String password, int attempts) {
+        CompletableFuture<?> f = (c.getState().isConnected() ? CompletableFuture.completedFuture(null)
+                : c.connectWith().simpleAuth().username(id).password(password.getBytes()).applySimpleAuth()
+                        .cleanSession(true).send())
+                .thenCompose(ack -> c.subscribeWith().topicFilter(Topics.of(id, Topics.CHUNK))
+                        .qos(MqttQos.AT_LEAST_ONCE).send());
+        return attempts <= 1 ? f : f.handle((r, e) -> e == null ? CompletableFuture.completedFuture(r)
+                : subscribe(c, id, password, attempts - 1)).thenCompose(x -> x);
+    }
+}

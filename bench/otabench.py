@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""bench/ota's driver: fleet updates through a real `mote ota serve`, devices from a real
+`mote ota simulate` in another process, and the broker's raw pub/sub rate for the same bytes
+(bench/OtaBench.java raw), measured in the same run; the report goes to docs/BENCHMARKS.md between
+the bench/ota markers, and stdout. Usage (bench/ota calls it):
+
+    otabench.py WORK CLASSPATH --devices 100,1000,10000 --size BYTES --in-flight N --hold S --port P
+"""
+import json, os, resource, shutil, signal, subprocess, sys, threading, time, urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bootbench import REPO, write_section   # noqa: E402
+
+MARKS = ("<!-- bench/ota begin -->", "<!-- bench/ota end -->")
+PROFILE = "qemu-virt-arm64"
+CHUNK, WINDOW, LINK_IN_FLIGHT = 16384, 8, 8 << 20   # the server's defaults (MqttLink.Options)
+MOTE = os.path.join(REPO, "mote")
+
+
+def cpu_seconds(pid):
+    """utime + stime of a process, from /proc (clock ticks)."""
+    f = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def vm_hwm_mib(pid):
+    for line in open("/proc/%d/status" % pid):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0
+
+
+class Lines:
+    """A child's stdout, read on a thread: the last line, and every line."""
+    def __init__(self, proc):
+        self.proc, self.lines, self.cond = proc, [], threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            with self.cond:
+                self.lines.append(line.rstrip("\n"))
+                self.cond.notify_all()
+        with self.cond:
+            self.cond.notify_all()
+
+    def wait_for(self, pred, timeout, what):
+        end = time.time() + timeout
+        with self.cond:
+            while True:
+                for l in reversed(self.lines):
+                    r = pred(l)
+                    if r:
+                        return r
+                if self.proc.poll() is not None:
+                    sys.exit("bench/ota: %s: the process exited (%s) before %s:\n%s"
+                             % (self.proc.args[:4], self.proc.returncode, what, "\n".join(self.lines[-20:])))
+                if time.time() > end:
+                    sys.exit("bench/ota: no %s within %d s:\n%s" % (what, timeout, "\n".join(self.lines[-20:])))
+                self.cond.wait(1)
+
+
+def sim_json(line):
+    try:
+        j = json.loads(line)
+        return j if "devices" in j else None
+    except ValueError:
+        return None
+
+
+class Api:
+    def __init__(self, port, token):
+        self.base, self.token = "http://127.0.0.1:%d/api/" % port, token
+
+    def call(self, method, path, body=None):
+        req = urllib.request.Request(self.base + path, method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Authorization": "Bearer " + self.token,
+                                              "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return json.loads(r.read())
+
+
+def stop(proc, timeout=60):
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def one(work, cp, n, in_flight, hold, port):
+    """One fleet of n devices: hold, roll out, then the raw reference on the same broker."""
+    data = os.path.join(work, "data-%d" % n)
+    shutil.rmtree(data, ignore_errors=True)   # a fresh server: no rollout or device from an earlier run
+    prefix, group = "b%d" % n, "bench-%d" % n
+    mqtt, http = port, port + 1
+    log = open(os.path.join(work, "server-%d.log" % n), "w")
+    server = subprocess.Popen([MOTE, "ota", "serve", "--data", data, "--trust", os.path.join(work, "bench.pub"),
+                               "--mqtt-port", str(mqtt), "--http-port", str(http)], cwd=REPO,
+                              stdout=subprocess.PIPE, stderr=log, text=True)
+    sim = None
+    try:
+        Lines(server).wait_for(lambda l: "stop with Ctrl-C" in l, 120, "the server's 'serving' lines")
+        api = Api(http, open(os.path.join(data, "admin.token")).read().strip())
+        with open(os.path.join(work, "bench.img"), "rb") as f:
+            req = urllib.request.Request(api.base + "images", data=f.read(), method="POST",
+                                         headers={"Authorization": "Bearer " + api.token,
+                                                  "Content-Type": "application/octet-stream"})
+        image = json.loads(urllib.request.urlopen(req, timeout=60).read())
+        size = image["size"]
+        sim_log = open(os.path.join(work, "sim-%d.log" % n), "w")
+        sim = subprocess.Popen([MOTE, "ota", "simulate", "--devices", str(n), "-p", PROFILE, "--group", group,
+                                "--prefix", prefix, "--broker", "tcp://127.0.0.1:%d" % mqtt,
+                                "--trust", os.path.join(work, "bench.pub"), "--server", "http://127.0.0.1:%d" % http,
+                                "--token", api.token, "--json", "--every", "1s", "--connect-rate", "1000"],
+                               cwd=REPO, stdout=subprocess.PIPE, stderr=sim_log, text=True)
+        out = Lines(sim)
+        t0 = time.time()
+        out.wait_for(lambda l: (sim_json(l) or {}).get("online") == n, 600, "all %d devices online" % n)
+        t_online = time.time() - t0
+        time.sleep(hold)
+        held = out.wait_for(lambda l: sim_json(l), 10, "a status line")
+        held = s0 = sim_json(out.lines[-1]) or held
+        stats0, cpu0, sim_cpu0 = api.call("GET", "stats"), cpu_seconds(server.pid), cpu_seconds(sim.pid)
+        t1 = time.time()
+        if s0.get("firstOfferAt"):
+            sys.exit("bench/ota: a device was offered an update before the rollout: not a fresh server?")
+        r = api.call("POST", "rollouts", {"name": "bench-%d" % n, "image": image["sha256"], "group": group,
+                                          "phases": ["100%"], "maxInFlight": in_flight, "deadlineSeconds": 1800,
+                                          "successThreshold": 1.0, "failureThreshold": 0.0})
+        heap, state, polls = 0, r["state"], 0
+        while state not in ("completed", "paused", "cancelled"):
+            time.sleep(0.1)
+            state = api.call("GET", "rollouts/%d" % r["id"])["state"]
+            polls += 1
+            if polls % 10 == 0:
+                heap = max(heap, api.call("GET", "stats")["heapUsed"])
+            for p, what in ((server, "server"), (sim, "simulator")):
+                if p.poll() is not None:
+                    sys.exit("bench/ota: the %s exited (%s) during the rollout; see its log in %s (BENCH_KEEP=1)"
+                             % (what, p.returncode, work))
+            if time.time() - t1 > 3600:
+                sys.exit("bench/ota: the rollout of %d devices did not end within an hour" % n)
+        secs = time.time() - t1
+        cpu_rollout, sim_cpu = cpu_seconds(server.pid) - cpu0, cpu_seconds(sim.pid) - sim_cpu0
+        stats1 = api.call("GET", "stats")
+        heap = max(heap, stats1["heapUsed"])
+        info = api.call("GET", "rollouts/%d" % r["id"])
+        time.sleep(1.5)   # one more status line from the simulator, after the last confirm
+        s = sim_json(out.lines[-1])
+        stop(sim)
+        sim = None
+        # the broker alone, same bytes, same device accounts, same server account
+        cpu2, kids = cpu_seconds(server.pid), resource.getrusage(resource.RUSAGE_CHILDREN)
+        raw = subprocess.run(["java", "-Xmx2g", "-cp", cp, "OtaBench", "raw", data, "tcp://127.0.0.1:%d" % mqtt,
+                              prefix, str(n), str(size), str(CHUNK), str(LINK_IN_FLIGHT)],
+                             capture_output=True, text=True, timeout=1800)
+        if raw.returncode != 0:
+            sys.exit("bench/ota: the raw pub/sub run failed:\n" + raw.stderr[-3000:])
+        rawj = json.loads(raw.stdout.strip().splitlines()[-1])
+        cpu_raw, kids2 = cpu_seconds(server.pid) - cpu2, resource.getrusage(resource.RUSAGE_CHILDREN)
+        raw_client_cpu = kids2.ru_utime + kids2.ru_stime - kids.ru_utime - kids.ru_stime
+        return {"devices": n, "state": state, "counts": info["counts"], "seconds": secs, "online_seconds": t_online,
+                "hold_seconds": hold, "held": {"online": held["online"], "connects": held["connects"]},
+                "sim": s, "image": size, "server_cpu": cpu_rollout, "sim_cpu": sim_cpu, "server_heap_mib": heap / 2**20,
+                "server_rss_mib": vm_hwm_mib(server.pid), "link_bytes_out": stats1["bytesOut"] - stats0["bytesOut"],
+                "raw": rawj, "server_cpu_raw": cpu_raw, "raw_client_cpu": raw_client_cpu, "in_flight": in_flight}
+    finally:
+        if sim:
+            stop(sim)
+        stop(server)
+
+
+def report(results, facts, doc):
+    L = ["## OTA: fleet updates over MQTT (bench/ota)", "",
+         "Produced by `%s` on %s. Host: `nproc` = %s, %s; %s. Every number below comes from that one "
+         "run." % (facts["command"], facts["date"], facts["nproc"], facts["cpu"], facts["java"]), "",
+         "Each fleet: a real `mote ota serve` (embedded Moquette broker, SQLite in a fresh data directory) "
+         "in one process; `mote ota simulate --devices N` in another (the devices verify the signature "
+         "of what they download for real, \"reboot\", and confirm); a %s-byte signed image (a 1 MiB "
+         "payload) uploaded through the REST API; all devices connected, then held for %d s; then one "
+         "rollout of them all (`phases 100%%`, max in flight %d, chunks %d B × window %d) is timed from "
+         "its POST to the state `completed` (every device confirmed after its reboot). Then the "
+         "simulator stops and bench/OtaBench.java, in a third process, has the server's account publish "
+         "the same bytes (the image in the same chunk-sized messages, header included, QoS 1, %d MiB "
+         "unacknowledged as the server's link allows) to the same N device accounts through the same "
+         "broker: the broker's raw pub/sub rate." % (results[0]["image"], results[0]["hold_seconds"],
+                                                     results[0]["in_flight"], CHUNK, WINDOW, LINK_IN_FLIGHT >> 20),
+         "", "| devices | rollout: post → completed | confirmed | delivery rate (first offer → last byte) | "
+         "raw pub/sub rate | delivery / raw | wire in per device / image | server CPU (rollout) | "
+         "server heap (max used) | server RSS (peak) |", "|---|---|---|---|---|---|---|---|---|---|"]
+    rows = []
+    for r in results:
+        s, n, img = r["sim"], r["devices"], r["image"]
+        span = (s["lastDownloadedAt"] - s["firstOfferAt"]) / 1e3
+        r["delivery"] = n * img / span / 1e6
+        r["raw_rate"] = r["raw"]["bytes"] / r["raw"]["seconds"] / 1e6
+        r["wire"] = s["wireIn"] / n / img
+        L.append("| %d | %.1f s | %d of %d | %.1f MB/s (%.1f s) | %.1f MB/s (%.1f s) | %.0f%% | %.4f× | %.1f s "
+                 "(%.0f%% of a core) | %.0f MiB | %.0f MiB |" % (
+                     n, r["seconds"], s["statuses"].get("confirmed", 0), n, r["delivery"], span, r["raw_rate"],
+                     r["raw"]["seconds"], 100 * r["delivery"] / r["raw_rate"], r["wire"], r["server_cpu"],
+                     100 * r["server_cpu"] / r["seconds"], r["server_heap_mib"], r["server_rss_mib"]))
+    L += ["", "| devices | connected in | held | online after hold | connects (1 each = none lost) | restarts "
+          "(timeouts) | chunks dropped | confirm after offer, median / max | raw: bytes received / sent | "
+          "server CPU (raw run) |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        s, n = r["sim"], r["devices"]
+        L.append("| %d | %.1f s | %d s | %d | %d | %d | %d | %.1f s / %.1f s | %d / %d | %.1f s |" % (
+            n, r["online_seconds"], r["hold_seconds"], r["held"]["online"], r["held"]["connects"], s["restarts"],
+            s["droppedChunks"], s["medianConfirmMillis"] / 1e3, s["maxConfirmMillis"] / 1e3, r["raw"]["bytes"],
+            r["raw"]["expected"], r["server_cpu_raw"]))
+    pf = lambda ok: "PASS" if ok else "**MISS**"
+    k = {r["devices"]: r for r in results}
+    L += ["", "| target | measured | |", "|---|---|---|"]
+    if 1000 in k:
+        r = k[1000]
+        L.append("| 1,000 devices × 1 MiB complete | %s in %.1f s | %s |" % (
+            r["state"], r["seconds"], pf(r["state"] == "completed" and r["sim"]["statuses"].get("confirmed") == 1000)))
+        L.append("| ≤ 1.05× the image on the wire per device (1,000) | %.4f× | %s |" % (r["wire"], pf(r["wire"] <= 1.05)))
+        ratio = r["delivery"] / r["raw_rate"]
+        L.append("| delivery ≥ 50%% of the broker's raw throughput (1,000) | %.0f%% | %s |" % (100 * ratio,
+                                                                                               pf(ratio >= 0.5)))
+    if 10000 in k:
+        r = k[10000]
+        ok = r["held"]["online"] == 10000 and r["held"]["connects"] == 10000
+        L.append("| 10,000 connected devices held with no errors | %d online after %d s, %d connects | %s |" % (
+            r["held"]["online"], r["hold_seconds"], r["held"]["connects"], pf(ok)))
+    L += ["", "Definitions: *delivery rate* = devices × image bytes / (the last device's download end − the "
+          "first device's offer), from the simulator's clocks; *wire in per device* counts every MQTT "
+          "packet a device received (PUBLISH with its fixed header and topic, CONNACK, SUBACK, PUBACK), "
+          "not TCP/IP; *server CPU* is the `mote ota serve` process's utime + stime from /proc over the "
+          "rollout (the embedded broker runs in it); heap is `GET /api/stats`'s heapUsed sampled every "
+          "second; RSS is VmHWM. The simulator shares the 2 cores with the server during the rollout, "
+          "as the raw subscribers do during the raw run."]
+    write_section(doc, MARKS, "\n".join(L) + "\n")
+
+
+if __name__ == "__main__":
+    a = sys.argv[1:]
+    work, cp = a[0], a[1]
+    opt = dict(zip(a[2::2], a[3::2]))
+    res = []
+    for i, n in enumerate(int(x) for x in opt["--devices"].split(",")):
+        print("bench/ota: %d devices..." % n, file=sys.stderr, flush=True)
+        r = one(work, cp, n, int(opt["--in-flight"]), int(opt["--hold"]), int(opt["--port"]) + 10 * i)
+        print(json.dumps(r), file=sys.stderr, flush=True)
+        res.append(r)
+        json.dump(res, open(os.path.join(work, "results.json"), "w"), indent=1)
+    facts = json.loads(opt["--facts"])
+    report(res, facts, os.path.join(REPO, "docs", "BENCHMARKS.md"))
+    print(open(os.path.join(REPO, "docs", "BENCHMARKS.md")).read().split(MARKS[0])[1].split(MARKS[1])[0])
