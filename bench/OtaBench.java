@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *     the broker alone, for the same bytes as a rollout: N subscribers with the devices' ids and
  *     passwords (PREFIX-00000..) on their down/chunk topics at QoS 1, and one publisher with the
  *     server's account sending each of them IMAGE_BYTES in CHUNK-sized messages (plus the 12-byte
- *     chunk header) at QoS 1, at most IN_FLIGHT_BYTES unacknowledged, as the server's link does.
+ *     chunk header) at QoS 1, at most IN_FLIGHT_BYTES published but not yet received.
  *     Timed from the first publish to the last message received. Prints one JSON line.
  * </pre>
  */
@@ -55,6 +55,10 @@ public final class OtaBench {
         int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
         AtomicLong received = new AtomicLong();
         AtomicLong lastAt = new AtomicLong();
+        // end to end: a message's bytes count as in flight until its subscriber has it (a broker
+        // acknowledges a QoS 1 publish on receipt, so PUBACKs alone would not pace the delivery,
+        // and Mosquitto drops what overflows a subscriber's queue)
+        Semaphore window = new Semaphore(inFlight);
         List<Mqtt3AsyncClient> clients = new ArrayList<>();
         Semaphore connecting = new Semaphore(200);
         List<CompletableFuture<?>> ready = new ArrayList<>();
@@ -64,8 +68,10 @@ public final class OtaBench {
             Mqtt3AsyncClient c = MqttClient.builder().useMqttVersion3().identifier(id).serverHost(host)
                     .serverPort(port).buildAsync();
             c.publishes(MqttGlobalPublishFilter.ALL, p -> {
-                received.addAndGet(p.getPayload().map(b -> b.remaining()).orElse(0));
+                int len = p.getPayload().map(b -> b.remaining()).orElse(0);
+                received.addAndGet(len);
                 lastAt.set(System.nanoTime());
+                window.release(len);
             });
             clients.add(c);
             connecting.acquire();
@@ -82,15 +88,16 @@ public final class OtaBench {
         long total = (long) n * (image + (long) messages * Chunk.HEADER);
         byte[] full = new byte[chunk + Chunk.HEADER];
         byte[] tail = new byte[image - (messages - 1) * chunk + Chunk.HEADER];
-        Semaphore window = new Semaphore(inFlight);
         long t0 = System.nanoTime();
+        publishing:
         for (int k = 0; k < messages; k++) {
             byte[] msg = k == messages - 1 ? tail : full;
             for (int i = 0; i < n; i++) {
-                window.acquire(msg.length);
+                if (!window.tryAcquire(msg.length, 10, TimeUnit.SECONDS)) {
+                    break publishing; // messages were lost: report what came
+                }
                 server.publishWith().topic(Topics.of(String.format("%s-%05d", prefix, i), Topics.CHUNK))
-                        .qos(MqttQos.AT_LEAST_ONCE).payload(msg).send()
-                        .whenComplete((r, e) -> window.release(msg.length));
+                        .qos(MqttQos.AT_LEAST_ONCE).payload(msg).send();
             }
         }
         // stop when everything came, or when nothing more came for 10 s (a broker that drops)

@@ -60,7 +60,7 @@ final class ServeCommand implements Command {
                 .addOption(Option.builder().longOpt("chunk").hasArg().argName("BYTES")
                         .desc("image chunk size on the wire (default 16384; a device's max_chunk lowers it)").build())
                 .addOption(Option.builder().longOpt("window").hasArg().argName("N")
-                        .desc("chunks a device may ask for per request (default 8)").build());
+                        .desc("chunks a device may ask for per request (default 4: with two requests out, 8 chunks in flight, within Moquette's fixed 10)").build());
     }
 
     @Override

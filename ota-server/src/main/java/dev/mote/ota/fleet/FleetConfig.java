@@ -15,7 +15,7 @@ import dev.mote.ota.protocol.Chunk;
  *     {@link dev.mote.ota.store.Database}
  */
 public record FleetConfig(int chunkSize, int window, long tickMillis, int cachedImages, boolean fullSync) {
-    public static final FleetConfig DEFAULTS = new FleetConfig(16384, 8, 200, 4, false);
+    public static final FleetConfig DEFAULTS = new FleetConfig(16384, 4, 200, 4, false);
 
     public FleetConfig {
         if (chunkSize < Chunk.MIN_DATA || chunkSize > Chunk.MAX_DATA) {

@@ -66,7 +66,7 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
         }
 
         public static Options defaults() {
-            return new Options(16 * 1024, 8, 8 << 20, Duration.ofSeconds(10));
+            return new Options(16 * 1024, 4, 8 << 20, Duration.ofSeconds(10));
         }
     }
 
@@ -164,7 +164,7 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
         }
         Mqtt3Subscribe sub = Mqtt3Subscribe.builder().addSubscriptions(LEAVES.stream()
                 .map(leaf -> Mqtt3Subscription.builder().topicFilter(Topics.allDevices(leaf))
-                        .qos(leaf.equals(Topics.REQ) ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE).build()))
+                        .qos(MqttQos.AT_LEAST_ONCE).build()))
                 .build();
         client.subscribe(sub).whenComplete((ack, e) -> {
             if (e != null) {

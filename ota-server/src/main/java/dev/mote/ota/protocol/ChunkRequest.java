@@ -6,7 +6,7 @@ package dev.mote.ota.protocol;
  * into chunks, in order. A device keeps at most two requests outstanding and asks again from its
  * first missing byte when a chunk does not arrive in time.
  *
- * <pre>req job=7 off=131072 len=131072</pre>
+ * <pre>req job=7 off=65536 len=65536</pre>
  */
 public record ChunkRequest(long job, long offset, long length) {
     public static final String VERB = "req";

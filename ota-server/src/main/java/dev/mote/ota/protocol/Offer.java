@@ -8,7 +8,7 @@ package dev.mote.ota.protocol;
  * {@code deadline} is the seconds the server waits for {@code confirmed} before it counts the
  * job as failed.
  *
- * <pre>offer job=7 sha256=9f2c... size=1048952 version=1.1.0 counter=2 chunk=16384 window=8 deadline=600</pre>
+ * <pre>offer job=7 sha256=9f2c... size=1048952 version=1.1.0 counter=2 chunk=16384 window=4 deadline=600</pre>
  */
 public record Offer(long job, String sha256, long size, String version, long counter, int chunk, int window,
                     long deadlineSeconds) {

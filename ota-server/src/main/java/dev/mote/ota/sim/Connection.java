@@ -10,8 +10,6 @@ import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
 import dev.mote.ota.mqtt.BrokerUrl;
 import dev.mote.ota.mqtt.WireSize;
 import dev.mote.ota.protocol.Topics;
-import io.reactivex.disposables.Disposable;
-import io.reactivex.schedulers.Schedulers;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -23,9 +21,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * One MQTT connection of a simulated device, as the C agent makes it: clean session, last will
  * "offline" (QoS 1, retained) on up/status, "online" (QoS 0, retained) once connected, then
- * down/job and down/chunk subscribed (both QoS 1). Every callback runs on the simulator's
- * executor, never on the client's network threads. Counts the bytes of every MQTT packet it
- * sends and receives.
+ * down/job and down/chunk subscribed (both QoS 1). Chunks are handed to the device on the
+ * client's network thread (the device copies the data out and checks its CRC, so the client's
+ * buffer dies young instead of waiting in a queue); every other callback runs on the simulator's
+ * executor. Counts the bytes of every MQTT packet it sends and receives.
  */
 final class Connection {
     static final byte[] ONLINE = "online".getBytes(StandardCharsets.US_ASCII);
@@ -38,7 +37,10 @@ final class Connection {
         /** Connected and subscribed: time to say hello. */
         void ready(Connection c);
 
-        /** {@code payload} is the client's buffer: read it before returning. */
+        /**
+         * A message on one of its topics: chunks on the client's network thread (keep it short),
+         * the rest on the executor. {@code payload} may be the client's buffer: read it before returning.
+         */
         void received(Connection c, String leaf, ByteBuffer payload);
 
         /** The connection failed or was lost (not closed by the device). */
@@ -50,7 +52,7 @@ final class Connection {
     private final Executor executor;
     private final LongAdder wireIn;
     private final LongAdder wireOut;
-    private final Disposable inbox;
+    private final Listener listener;
     private volatile boolean closed;
 
     Connection(String id, BrokerUrl broker, Executor executor, LongAdder wireIn, LongAdder wireOut, Listener l) {
@@ -74,10 +76,8 @@ final class Connection {
                     }
                 })
                 .buildAsync();
-        // disposed by close(): until then the flow keeps the client's network threads
-        this.inbox = client.toRx().publishes(MqttGlobalPublishFilter.ALL)
-                .observeOn(Schedulers.from(this.executor), true)
-                .subscribe(p -> received(p, l), e -> { });
+        this.listener = l;
+        client.publishes(MqttGlobalPublishFilter.ALL, this::received); // on the client's network threads
     }
 
     void open(String password, Listener l) {
@@ -122,7 +122,7 @@ final class Connection {
                 }, executor);
     }
 
-    private void received(Mqtt3Publish p, Listener l) {
+    private void received(Mqtt3Publish p) {
         String topic = p.getTopic().toString();
         ByteBuffer payload = p.getPayload().orElse(EMPTY); // a view, not a copy: chunks are most of the bytes
         int qos = p.getQos().getCode();
@@ -130,8 +130,19 @@ final class Connection {
         if (qos > 0) {
             wireOut.add(WireSize.ACK); // the client sends the PUBACK itself
         }
-        if (!closed) {
-            l.received(this, Topics.leafOf(topic), payload);
+        if (closed) {
+            return;
+        }
+        String leaf = Topics.leafOf(topic);
+        if (Topics.CHUNK.equals(leaf)) {
+            listener.received(this, leaf, payload);
+        } else {
+            ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
+            executor.execute(() -> {
+                if (!closed) {
+                    listener.received(this, leaf, copy);
+                }
+            });
         }
     }
 
@@ -147,10 +158,9 @@ final class Connection {
     CompletableFuture<Void> close() {
         closed = true;
         if (!client.getState().isConnected()) {
-            inbox.dispose();
             return CompletableFuture.completedFuture(null);
         }
         wireOut.add(WireSize.EMPTY);
-        return client.disconnect().exceptionally(e -> null).thenRun(inbox::dispose);
+        return client.disconnect().exceptionally(e -> null).thenRun(() -> { });
     }
 }

@@ -208,7 +208,8 @@ public final class SimulatedDevice implements Connection.Listener {
         fruitless = 0;
         if (dl.complete()) {
             downloadedAtEpoch = System.currentTimeMillis();
-            install();
+            Download done = dl;
+            env.later(0, () -> install(done)); // not on the network thread: verifying takes milliseconds
             return;
         }
         if (spec.dropAtBytes() >= 0 && !dropped && dl.have() >= spec.dropAtBytes()) {
@@ -234,7 +235,10 @@ public final class SimulatedDevice implements Connection.Listener {
         }
     }
 
-    private void install() {
+    private synchronized void install(Download done) {
+        if (dl != done || phase != Phase.DOWNLOADING) {
+            return; // cancelled or replaced meanwhile
+        }
         Offer o = dl.offer;
         report(new StateReport(o.job(), JobStatus.VERIFYING, 0, null, null));
         String refused = installer.verify(dl);
@@ -308,7 +312,9 @@ public final class SimulatedDevice implements Connection.Listener {
 
     private void send(List<ChunkRequest> reqs) {
         for (ChunkRequest r : reqs) {
-            conn.publish(Topics.REQ, r.toControl().toBytes(), MqttQos.AT_MOST_ONCE, false);
+            // QoS 1: Moquette drops QoS 0 messages to a subscriber whose socket is momentarily full,
+            // and the server's socket is the busiest of all; a lost request costs a 5 s timeout
+            conn.publish(Topics.REQ, r.toControl().toBytes(), MqttQos.AT_LEAST_ONCE, false);
         }
     }
 

@@ -249,6 +249,7 @@ class RolloutTest {
         small.hello(fleet);
         fleet.createRollout(new RolloutSpec("x", v11.sha256(), null, null, List.of("100%"), 1, 321, 1, 0));
         fleet.tick();
-        assertEquals(new Offer(1, v11.sha256(), v11.size(), "1.1.0", 2, 1024, 8, 321), FakeDevice.last(link, "small"));
+        assertEquals(new Offer(1, v11.sha256(), v11.size(), "1.1.0", 2, 1024, FleetConfig.DEFAULTS.window(), 321),
+                FakeDevice.last(link, "small"));
     }
 }
