@@ -174,9 +174,12 @@ def one(work, cp, broker, n, in_flight, hold, port, chunk, window):
         raw = subprocess.run(["java", "-Xmx2g", "-cp", cp, "OtaBench", "raw", data, "tcp://127.0.0.1:%d" % mqtt,
                               prefix, str(n), str(size), str(chunk), str(LINK_IN_FLIGHT)],
                              capture_output=True, text=True, timeout=1800)
-        if raw.returncode != 0:
-            sys.exit("bench/ota: the raw pub/sub run failed:\n" + raw.stderr[-3000:])
-        rawj = json.loads(raw.stdout.strip().splitlines()[-1])
+        try:
+            rawj = json.loads(raw.stdout.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            rawj = {"error": "exit %d: %s" % (raw.returncode, raw.stderr.strip().splitlines()[-1:]), "bytes": 0,
+                    "expected": n * size, "seconds": 1, "connectSeconds": 0, "connectRetries": 0}
+            print("bench/ota: the raw pub/sub run failed:\n" + raw.stderr[-3000:], file=sys.stderr)
         cpu_raw, kids2 = cpu_seconds(broker_pid) - cpu2, resource.getrusage(resource.RUSAGE_CHILDREN)
         raw_client_cpu = kids2.ru_utime + kids2.ru_stime - kids.ru_utime - kids.ru_stime
         return {"broker": broker, "devices": n, "state": state, "broker_cpu": broker_cpu, "counts": info["counts"], "seconds": secs, "online_seconds": t_online,
@@ -217,11 +220,13 @@ def report(results, facts, doc):
         s, n, img = r["sim"], r["devices"], r["image"]
         span = (s["lastDownloadedAt"] - s["firstOfferAt"]) / 1e3
         r["delivery"] = n * img / span / 1e6
-        r["raw_rate"] = r["raw"]["bytes"] / r["raw"]["seconds"] / 1e6
+        failed = "error" in r["raw"]
+        r["raw_rate"] = None if failed else r["raw"]["bytes"] / r["raw"]["seconds"] / 1e6
         r["wire"] = s["wireIn"] / n / img
-        L.append("| %s | %d | %.1f s | %d of %d | %.1f MB/s (%.1f s) | %.1f MB/s (%.1f s) | %.0f%% | %.4f× |" % (
-            r["broker"], n, r["seconds"], s["statuses"].get("confirmed", 0), n, r["delivery"], span, r["raw_rate"],
-            r["raw"]["seconds"], 100 * r["delivery"] / r["raw_rate"], r["wire"]))
+        L.append("| %s | %d | %.1f s | %d of %d | %.1f MB/s (%.1f s) | %s | %s | %.4f× |" % (
+            r["broker"], n, r["seconds"], s["statuses"].get("confirmed", 0), n, r["delivery"], span,
+            "failed: %s" % r["raw"]["error"] if failed else "%.1f MB/s (%.1f s)" % (r["raw_rate"], r["raw"]["seconds"]),
+            "—" if failed else "%.0f%%" % (100 * r["delivery"] / r["raw_rate"]), r["wire"]))
     L += ["", "CPU (utime + stime from /proc, seconds over the rollout; the embedded broker runs inside the "
           "server), memory, and what the devices saw:", "",
           "| broker | devices | server CPU | broker CPU | simulator CPU | server heap (max used) | server RSS "
@@ -236,13 +241,14 @@ def report(results, facts, doc):
             s["medianConfirmMillis"] / 1e3, s["maxConfirmMillis"] / 1e3))
     L += ["", "Connections held, and the raw run:", "",
           "| broker | devices | all connected in | connects until all online | held | online after the hold | "
-          "connects during the hold | raw: bytes received / sent | broker CPU in the raw run |",
-          "|---|---|---|---|---|---|---|---|---|"]
+          "connects during the hold | raw: bytes received / sent | raw: subscribers connected in (retries) | "
+          "broker CPU in the raw run |", "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         h = r["held"]
-        L.append("| %s | %d | %.1f s | %d | %d s | %d | %d | %d / %d | %.1f s |" % (
+        L.append("| %s | %d | %.1f s | %d | %d s | %d | %d | %d / %d | %.1f s (%d) | %.1f s |" % (
             r["broker"], r["devices"], r["online_seconds"], h["connects_before"], r["hold_seconds"], h["online"],
-            h["connects"] - h["connects_before"], r["raw"]["bytes"], r["raw"]["expected"], r["server_cpu_raw"]))
+            h["connects"] - h["connects_before"], r["raw"]["bytes"], r["raw"]["expected"],
+            r["raw"]["connectSeconds"], r["raw"].get("connectRetries", 0), r["server_cpu_raw"]))
     pf = lambda ok: "PASS" if ok else "**MISS**"
     L += ["", "| target (issue 5) | broker | measured | |", "|---|---|---|---|"]
     for r in results:
@@ -251,7 +257,7 @@ def report(results, facts, doc):
             L.append("| 1,000 devices × 1 MiB complete | %s | %s in %.1f s | %s |" % (b, r["state"], r["seconds"], pf(
                 r["state"] == "completed" and r["sim"]["statuses"].get("confirmed") == 1000)))
             L.append("| ≤ 1.05× the image on the wire per device | %s | %.4f× | %s |" % (b, r["wire"], pf(r["wire"] <= 1.05)))
-            ratio = r["delivery"] / r["raw_rate"]
+            ratio = r["delivery"] / r["raw_rate"] if r["raw_rate"] else 0
             L.append("| delivery ≥ 50%% of the broker's raw throughput | %s | %.0f%% | %s |" % (b, 100 * ratio,
                                                                                               pf(ratio >= 0.5)))
         if n == 10000:
