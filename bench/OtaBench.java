@@ -63,6 +63,7 @@ public final class OtaBench {
         Semaphore window = new Semaphore(inFlight);
         List<Mqtt3AsyncClient> clients = new ArrayList<>();
         Semaphore connecting = new Semaphore(200);
+        boolean[] subscribed = new boolean[n];
         List<CompletableFuture<?>> ready = new ArrayList<>();
         long c0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
@@ -77,9 +78,18 @@ public final class OtaBench {
             });
             clients.add(c);
             connecting.acquire();
-            ready.add(subscribe(c, id, creds.devicePassword(id), 5).whenComplete((r, e) -> connecting.release()));
+            int device = i;
+            ready.add(subscribe(c, id, creds.devicePassword(id), 5).whenComplete((r, e) -> {
+                subscribed[device] = e == null; // one that never subscribed is left out, and counted
+                connecting.release();
+            }));
         }
-        CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+        CompletableFuture.allOf(ready.stream().map(f -> f.exceptionally(e -> null)).toArray(CompletableFuture[]::new))
+                .get(10, TimeUnit.MINUTES);
+        int unsubscribed = 0;
+        for (boolean b : subscribed) {
+            unsubscribed += b ? 0 : 1;
+        }
         double connectSecs = (System.nanoTime() - c0) / 1e9;
         Mqtt3AsyncClient server = MqttClient.builder().useMqttVersion3().identifier(Credentials.SERVER_USER + ":raw")
                 .serverHost(host).serverPort(port).buildAsync();
@@ -87,7 +97,7 @@ public final class OtaBench {
                 .password(creds.serverPassword().getBytes()).applySimpleAuth().send().get(30, TimeUnit.SECONDS);
         clients.add(server);
         int messages = (image + chunk - 1) / chunk;
-        long total = (long) n * (image + (long) messages * Chunk.HEADER);
+        long total = (long) (n - unsubscribed) * (image + (long) messages * Chunk.HEADER);
         byte[] full = new byte[chunk + Chunk.HEADER];
         byte[] tail = new byte[image - (messages - 1) * chunk + Chunk.HEADER];
         long t0 = System.nanoTime();
@@ -95,6 +105,9 @@ public final class OtaBench {
         for (int k = 0; k < messages; k++) {
             byte[] msg = k == messages - 1 ? tail : full;
             for (int i = 0; i < n; i++) {
+                if (!subscribed[i]) {
+                    continue;
+                }
                 if (!window.tryAcquire(msg.length, 10, TimeUnit.SECONDS)) {
                     break publishing; // messages were lost: report what came
                 }
@@ -108,7 +121,8 @@ public final class OtaBench {
         }
         double secs = (lastAt.get() - t0) / 1e9;
         System.out.printf("{\"devices\": %d, \"bytes\": %d, \"expected\": %d, \"seconds\": %.3f, \"connectSeconds\": %.3f, "
-                + "\"connectRetries\": %d}%n", n, received.get(), total, secs, connectSecs, RETRIES.get());
+                + "\"connectRetries\": %d, \"unsubscribed\": %d}%n", n, received.get(), total, secs, connectSecs,
+                RETRIES.get(), unsubscribed);
         try {
             CompletableFuture.allOf(clients.stream().filter(c -> c.getState().isConnected())
                     .map(c -> c.disconnect().exceptionally(e -> null)).toArray(CompletableFuture[]::new))
@@ -120,24 +134,26 @@ public final class OtaBench {
     }
 
     /**
-     * Connects and subscribes, again after a failure or 20 s without an answer: Moquette now and
-     * then drops a SUBSCRIBE that follows its CONNACK too closely, and never answers it.
+     * Connects (unless connected) and subscribes; again after a failure or 20 s without an answer,
+     * up to {@code attempts} times: Moquette now and then drops a SUBSCRIBE that follows its
+     * CONNACK too closely, and never answers it. Every step has a time limit, so this always ends.
      */
     private static CompletableFuture<?> subscribe(Mqtt3AsyncClient c, String id, String password, int attempts) {
-        CompletableFuture<?> f = (c.getState().isConnected() ? CompletableFuture.completedFuture(null)
+        CompletableFuture<?> connected = c.getState().isConnected() ? CompletableFuture.completedFuture(null)
                 : c.connectWith().simpleAuth().username(id).password(password.getBytes()).applySimpleAuth()
-                        .cleanSession(true).send())
-                .thenCompose(ack -> c.subscribeWith().topicFilter(Topics.of(id, Topics.CHUNK))
-                        .qos(MqttQos.AT_LEAST_ONCE).send())
-                .orTimeout(20, TimeUnit.SECONDS);
-        return attempts <= 1 ? f : f.handle((r, e) -> {
+                        .cleanSession(true).send().toCompletableFuture().orTimeout(20, TimeUnit.SECONDS);
+        CompletableFuture<?> f = connected.thenCompose(ack -> c.subscribeWith().topicFilter(Topics.of(id, Topics.CHUNK))
+                .qos(MqttQos.AT_LEAST_ONCE).send().toCompletableFuture().orTimeout(20, TimeUnit.SECONDS));
+        if (attempts <= 1) {
+            return f;
+        }
+        return f.handle((r, e) -> {
             if (e == null) {
                 return CompletableFuture.completedFuture(r);
             }
             RETRIES.incrementAndGet();
-            CompletableFuture<?> again = c.getState().isConnected()
-                    ? c.disconnect().exceptionally(x -> null).toCompletableFuture() : CompletableFuture.completedFuture(null);
-            return again.thenCompose(x -> subscribe(c, id, password, attempts - 1));
+            return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))
+                    .thenCompose(x -> subscribe(c, id, password, attempts - 1));
         }).thenCompose(x -> x);
     }
 }
