@@ -256,15 +256,24 @@ def report(boot_json, build_json, facts_path, doc):
     print(block)
 
 
-def write_section(doc, marks, block):
-    """Replace the text between the (begin, end) markers of `doc` with `block`; a missing doc or
-    missing markers are created (at the end)."""
+def write_section(doc, marks, block, after=None, before=None):
+    """Replace the text between the (begin, end) markers of `doc` with `block`. A missing doc is
+    created; missing markers are added after the marker `after` or before the marker `before` when
+    the doc has it, else at the end."""
     begin, end = marks
     text = open(doc).read() if os.path.exists(doc) else (
         "# Benchmarks\n\nMeasured numbers for Mote, each section written by the script named in it "
         "(rerun the script to refresh it; it replaces only the text between its markers).\n")
     if begin not in text or end not in text:
-        text = text.rstrip("\n") + "\n\n" + begin + "\n" + end + "\n"
+        empty = begin + "\n" + end + "\n"
+        if after and after in text:
+            head, rest = text.split(after, 1)
+            text = head + after + "\n\n" + empty + rest.lstrip("\n")
+        elif before and before in text:
+            at = text.index(before)
+            text = text[:at].rstrip("\n") + "\n\n" + empty + text[at:]
+        else:
+            text = text.rstrip("\n") + "\n\n" + empty
     head, rest = text.split(begin, 1)
     open(doc, "w").write(head + begin + "\n" + block + end + rest.split(end, 1)[1])
 

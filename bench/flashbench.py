@@ -20,7 +20,7 @@ import json, os, re, select, shlex, shutil, signal, socket, subprocess, sys, thr
 
 sys.dont_write_bytecode = True      # no bench/__pycache__ in the checkout
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bootbench import REPO, stats   # noqa: E402
+from bootbench import REPO, stats, write_section   # noqa: E402
 
 MARK_BEGIN, MARK_END = "<!-- bench/flash begin -->", "<!-- bench/flash end -->"
 MOTE = os.path.join(REPO, "mote")
@@ -485,13 +485,7 @@ def report_block(block_json, jvm1, jvm7, facts_path, doc):
     L.append("- `$WORK` is a temporary directory. Samples in which `./mote` rebuilt its jars (other work was "
              "editing the sources meanwhile) were redone: %d in this run." % b.get("rebuilds", 0))
     txt = "\n".join(L) + "\n"
-    text = open(doc).read()
-    if BLOCK_BEGIN not in text or BLOCK_END not in text:
-        at = text.index(MARK_BEGIN) if MARK_BEGIN in text else len(text.rstrip("\n")) + 2
-        text = text[:at].rstrip("\n") + "\n\n" + BLOCK_BEGIN + "\n" + BLOCK_END + "\n" + text[at:]
-    head, rest = text.split(BLOCK_BEGIN, 1)
-    text = head + BLOCK_BEGIN + "\n" + txt + BLOCK_END + rest.split(BLOCK_END, 1)[1]
-    open(doc, "w").write(text)
+    write_section(doc, (BLOCK_BEGIN, BLOCK_END), txt, before=MARK_BEGIN)
     print(txt)
 
 
@@ -602,12 +596,7 @@ def report(link_json, facts_path, doc, pty_json=None):
         L.append("- the image: %s" % f["link_build"])
     L.append("- `$WORK` is a temporary directory.")
     block_txt = "\n".join(L) + "\n"
-    text = open(doc).read()
-    if MARK_BEGIN not in text or MARK_END not in text:
-        text = text.rstrip("\n") + "\n\n" + MARK_BEGIN + "\n" + MARK_END + "\n"
-    head, rest = text.split(MARK_BEGIN, 1)
-    text = head + MARK_BEGIN + "\n" + block_txt + MARK_END + rest.split(MARK_END, 1)[1]
-    open(doc, "w").write(text)
+    write_section(doc, (MARK_BEGIN, MARK_END), block_txt)
     print(block_txt)
 
 

@@ -14,7 +14,7 @@ Every QEMU gets a timeout; no network device is ever configured."""
 import json, os, re, shlex, shutil, statistics, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bootbench import REPO, TIMEOUT, ok_exit, qemu_cmd, run, stats   # noqa: E402
+from bootbench import REPO, TIMEOUT, ok_exit, qemu_cmd, run, stats, write_section   # noqa: E402
 
 BIG_TIMEOUT = 120                 # seconds: QEMU runs that load an 8 MiB image
 MARK_BEGIN, MARK_END = "<!-- bench/verify begin -->", "<!-- bench/verify end -->"
@@ -376,16 +376,7 @@ def report(sizes_json, chain_json, host_json, facts_path, doc):
     L.append("- `$WORK` is a temporary directory (BENCH_KEEP=1 keeps it); `$WORK/classes` holds "
              "bench/VerifyBench.java compiled with `javac -cp sdk/target/mote-sdk.jar`.")
     block = "\n".join(l for l in L) + "\n"
-    text = open(doc).read()
-    if MARK_BEGIN not in text or MARK_END not in text:
-        if BOOT_END in text:
-            head, rest = text.split(BOOT_END, 1)
-            text = head + BOOT_END + "\n\n" + MARK_BEGIN + "\n" + MARK_END + "\n" + rest.lstrip("\n")
-        else:
-            text = text.rstrip("\n") + "\n\n" + MARK_BEGIN + "\n" + MARK_END + "\n"
-    head, rest = text.split(MARK_BEGIN, 1)
-    text = head + MARK_BEGIN + "\n" + block + MARK_END + rest.split(MARK_END, 1)[1]
-    open(doc, "w").write(text)
+    write_section(doc, (MARK_BEGIN, MARK_END), block, after=BOOT_END)
     print(block)
 
 
