@@ -16,27 +16,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ImageRepositoryTest {
-    @TempDir
-    Path dir;
-    private final FakeClock clock = new FakeClock();
-    private FleetService fleet;
-
-    @BeforeEach
-    void open() {
-        fleet = Fleets.open(dir, clock, new FakeDeviceLink());
-    }
-
-    @AfterEach
-    void close() {
-        fleet.close();
-    }
-
+class ImageRepositoryTest extends FleetFixture {
     @Test
     void aGoodImageIsStoredUnderItsHashWithItsHeader() throws IOException {
         byte[] bytes = TestImages.image("1.2.0", 3);

@@ -9,30 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mote.ota.fleet.Records.DeviceFilter;
 import dev.mote.ota.fleet.Records.DeviceInfo;
 import dev.mote.ota.fleet.Records.HistoryEntry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RegistryTest {
-    @TempDir
-    Path dir;
-    private final FakeClock clock = new FakeClock();
-    private FleetService fleet;
-
-    @BeforeEach
-    void open() {
-        fleet = Fleets.open(dir, clock, new FakeDeviceLink());
-    }
-
-    @AfterEach
-    void close() {
-        fleet.close();
-    }
-
+class RegistryTest extends FleetFixture {
     @Test
     void aDeviceAppearsOnItsFirstHello() {
         long t0 = clock.millis();

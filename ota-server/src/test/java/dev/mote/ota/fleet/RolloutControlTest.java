@@ -10,34 +10,20 @@ import dev.mote.ota.fleet.Records.RolloutInfo;
 import dev.mote.ota.fleet.Records.RolloutSpec;
 import dev.mote.ota.protocol.JobStatus;
 import dev.mote.ota.protocol.Offer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Pause, resume, cancel, deadlines, reports out of order, and specs that are refused. */
-class RolloutControlTest {
-    @TempDir
-    Path dir;
-    private final FakeClock clock = new FakeClock();
-    private final FakeDeviceLink link = new FakeDeviceLink();
-    private FleetService fleet;
+class RolloutControlTest extends FleetFixture {
     private ImageInfo v11;
     private List<FakeDevice> devices;
 
     @BeforeEach
-    void open() {
-        fleet = Fleets.open(dir, clock, link);
+    void uploadAndConnect() {
         v11 = fleet.upload(TestImages.image("1.1.0", 2));
         devices = Fleets.devices(fleet, 6);
-    }
-
-    @AfterEach
-    void close() {
-        fleet.close();
     }
 
     private Offer offerTo(int device) {

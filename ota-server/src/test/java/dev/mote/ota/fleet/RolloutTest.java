@@ -9,35 +9,21 @@ import dev.mote.ota.fleet.Records.RolloutInfo;
 import dev.mote.ota.fleet.Records.RolloutSpec;
 import dev.mote.ota.protocol.JobStatus;
 import dev.mote.ota.protocol.Offer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Rollouts end to end through the protocol, as devices would drive them (no broker: the fake link). */
-class RolloutTest {
-    @TempDir
-    Path dir;
-    private final FakeClock clock = new FakeClock();
-    private final FakeDeviceLink link = new FakeDeviceLink();
-    private FleetService fleet;
+class RolloutTest extends FleetFixture {
     private ImageInfo v11;
 
     @BeforeEach
-    void open() {
-        fleet = Fleets.open(dir, clock, link);
+    void upload() {
         v11 = fleet.upload(TestImages.image("1.1.0", 2));
-    }
-
-    @AfterEach
-    void close() {
-        fleet.close();
     }
 
     @Test
