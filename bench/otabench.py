@@ -133,12 +133,11 @@ def one(work, cp, broker, n, in_flight, hold, port, chunk, window):
                               "all %d devices online" % n)
         t_online = time.time() - t0
         time.sleep(hold)
-        held = out.wait_for(lambda l: sim_json(l), 10, "a status line")
-        held = s0 = sim_json(out.lines[-1]) or held
+        held = out.wait_for(sim_json, 10, "a status line")   # the newest one
         stats0, cpu0, sim_cpu0 = api.call("GET", "stats"), cpu_seconds(server.pid), cpu_seconds(sim.pid)
         bcpu0 = cpu_seconds(broker_pid)
         t1 = time.time()
-        if s0.get("firstOfferAt"):
+        if held.get("firstOfferAt"):
             sys.exit("bench/ota: a device was offered an update before the rollout: not a fresh server?")
         r = api.call("POST", "rollouts", {"name": "bench-%d" % n, "image": image["sha256"], "group": group,
                                           "phases": ["100%"], "maxInFlight": in_flight, "deadlineSeconds": 1800,

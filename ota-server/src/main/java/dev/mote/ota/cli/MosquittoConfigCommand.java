@@ -61,14 +61,14 @@ final class MosquittoConfigCommand implements Command {
             throw new IllegalArgumentException("--prefix and --count go together");
         }
         if (line.hasOption("count")) {
-            int n = RolloutCommand.positive("--count", line.getOptionValue("count"));
+            int n = Args.whole("--count", line.getOptionValue("count"), 1);
             for (int i = 0; i < n; i++) {
                 ids.add(String.format("%s-%05d", line.getOptionValue("prefix"), i));
             }
         }
         String data = line.getOptionValue("data", ServerArgs.DEFAULT_DATA);
         String host = line.getOptionValue("host", "127.0.0.1");
-        int port = ServeCommand.port("--port", line.getOptionValue("port", "1883"));
+        int port = Args.port("--port", line.getOptionValue("port", "1883"));
         return ctx -> {
             Path conf = MosquittoConfig.writeAll(ctx.path(out), host, port, Credentials.load(ctx.path(data)), ids);
             ctx.out().println("wrote " + conf + " (+ passwords, acl) for the server and " + ids.size()

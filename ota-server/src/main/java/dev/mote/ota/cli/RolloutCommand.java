@@ -72,57 +72,13 @@ final class RolloutCommand implements Command {
         }
         List<String> phases = Arrays.stream(line.getOptionValue("phases", DEFAULT_PHASES).split(","))
                 .map(String::trim).toList();
-        int inFlight = positive("--max-in-flight", line.getOptionValue("max-in-flight", "100"));
-        long deadline = seconds(line.getOptionValue("deadline", "30m"));
-        double success = fraction("--success", line.getOptionValue("success", "95%"));
-        double failure = fraction("--failure", line.getOptionValue("failure", "10%"));
+        int inFlight = Args.whole("--max-in-flight", line.getOptionValue("max-in-flight", "100"), 1);
+        long deadline = Args.seconds("--deadline", line.getOptionValue("deadline", "30m"));
+        double success = Args.fraction("--success", line.getOptionValue("success", "95%"));
+        double failure = Args.fraction("--failure", line.getOptionValue("failure", "10%"));
         var spec = new Records.RolloutSpec(line.getOptionValue("name"), image, line.getOptionValue("group"),
                 line.getOptionValue("tag"), phases, inFlight, deadline, success, failure);
         ServerArgs server = ServerArgs.from(line);
         return ctx -> Print.reply(ctx.out(), server, server.client(ctx).post("api/rollouts", spec), Print::rollout);
-    }
-
-    static int positive(String what, String v) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message
-        }
-        throw new IllegalArgumentException(what + ": '" + v + "' is not a whole number >= 1");
-    }
-
-    /** "90", "90s", "30m", "2h" to seconds. */
-    static long seconds(String v) {
-        String t = v.trim();
-        long unit = 1;
-        if (t.endsWith("s") || t.endsWith("m") || t.endsWith("h")) {
-            unit = t.endsWith("h") ? 3600 : t.endsWith("m") ? 60 : 1;
-            t = t.substring(0, t.length() - 1);
-        }
-        try {
-            long n = Long.parseLong(t);
-            if (n >= 1) {
-                return n * unit;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message
-        }
-        throw new IllegalArgumentException("--deadline: '" + v + "' is not a time like 90s, 30m or 2h");
-    }
-
-    /** "95%" or "0.95" to 0.95. */
-    static double fraction(String what, String v) {
-        try {
-            double f = v.endsWith("%") ? Double.parseDouble(v.substring(0, v.length() - 1)) / 100 : Double.parseDouble(v);
-            if (f >= 0 && f <= 1) {
-                return f;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message
-        }
-        throw new IllegalArgumentException(what + ": '" + v + "' is not a share like 95% or 0.95");
     }
 }

@@ -71,16 +71,16 @@ final class ServeCommand implements Command {
         String data = line.getOptionValue("data", ServerArgs.DEFAULT_DATA);
         String[] trust = line.getOptionValues("trust");
         String host = line.getOptionValue("host", "127.0.0.1");
-        int mqtt = port("--mqtt-port", line.getOptionValue("mqtt-port", "1883"));
-        int http = port("--http-port", line.getOptionValue("http-port", "8080"));
+        int mqtt = Args.port("--mqtt-port", line.getOptionValue("mqtt-port", "1883"));
+        int http = Args.port("--http-port", line.getOptionValue("http-port", "8080"));
         String broker = line.getOptionValue("broker");
         if (broker != null && !broker.matches("tcp://[^:/]+:\\d{1,5}")) {
             throw new IllegalArgumentException("--broker: '" + broker + "' is not tcp://HOST:PORT");
         }
         FleetConfig d = FleetConfig.DEFAULTS;
         FleetConfig fleet = new FleetConfig(
-                RolloutCommand.positive("--chunk", line.getOptionValue("chunk", Integer.toString(d.chunkSize()))),
-                RolloutCommand.positive("--window", line.getOptionValue("window", Integer.toString(d.window()))),
+                Args.whole("--chunk", line.getOptionValue("chunk", Integer.toString(d.chunkSize())), 1),
+                Args.whole("--window", line.getOptionValue("window", Integer.toString(d.window())), 1),
                 d.tickMillis(), d.cachedImages(), d.fullSync());
         return ctx -> serve(ctx, new OtaServer.Config(ctx.path(data), keys(ctx, trust), host, mqtt, http, broker, fleet));
     }
@@ -122,17 +122,5 @@ final class ServeCommand implements Command {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    static int port(String what, String v) {
-        try {
-            int p = Integer.parseInt(v);
-            if (p >= 0 && p <= 65535) {
-                return p;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message
-        }
-        throw new IllegalArgumentException(what + ": '" + v + "' is not a port (0-65535)");
     }
 }

@@ -85,15 +85,15 @@ final class SimulateCommand implements Command {
         if (profile == null) {
             throw new IllegalArgumentException("-p/--profile: missing (the board the devices are, e.g. qemu-virt-arm64)");
         }
-        int n = RolloutCommand.positive("--devices", line.getOptionValue("devices", "10"));
-        int crash = count("--crash", line.getOptionValue("crash", "0"));
-        int hang = count("--hang", line.getOptionValue("hang", "0"));
-        long dropAt = line.hasOption("drop-at") ? RolloutCommand.positive("--drop-at", line.getOptionValue("drop-at")) : -1;
-        long duration = line.hasOption("duration") ? RolloutCommand.seconds(line.getOptionValue("duration")) : 0;
-        long every = RolloutCommand.seconds(line.getOptionValue("every", "5s"));
-        int rate = RolloutCommand.positive("--connect-rate", line.getOptionValue("connect-rate", "500"));
+        int n = Args.whole("--devices", line.getOptionValue("devices", "10"), 1);
+        int crash = Args.whole("--crash", line.getOptionValue("crash", "0"), 0);
+        int hang = Args.whole("--hang", line.getOptionValue("hang", "0"), 0);
+        long dropAt = line.hasOption("drop-at") ? Args.whole("--drop-at", line.getOptionValue("drop-at"), 1) : -1;
+        long duration = line.hasOption("duration") ? Args.seconds("--duration", line.getOptionValue("duration")) : 0;
+        long every = Args.seconds("--every", line.getOptionValue("every", "5s"));
+        int rate = Args.whole("--connect-rate", line.getOptionValue("connect-rate", "500"), 1);
         String version = line.getOptionValue("version", "1.0.0");
-        long counter = count("--counter", line.getOptionValue("counter", "0"));
+        long counter = Args.whole("--counter", line.getOptionValue("counter", "0"), 0);
         String group = line.getOptionValue("group", "sim");
         String prefix = line.getOptionValue("prefix", "sim");
         String broker = line.getOptionValue("broker", "tcp://127.0.0.1:1883");
@@ -165,17 +165,5 @@ final class SimulateCommand implements Command {
             keys.add(Keys.readPublic(ctx.path(t)));
         }
         return keys;
-    }
-
-    private static int count(String what, String v) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message
-        }
-        throw new IllegalArgumentException(what + ": '" + v + "' is not a whole number >= 0");
     }
 }

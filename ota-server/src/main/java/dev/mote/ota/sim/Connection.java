@@ -161,6 +161,6 @@ final class Connection {
             return CompletableFuture.completedFuture(null);
         }
         wireOut.add(WireSize.EMPTY);
-        return client.disconnect().exceptionally(e -> null).thenRun(() -> { });
+        return client.disconnect().exceptionally(e -> null);
     }
 }
