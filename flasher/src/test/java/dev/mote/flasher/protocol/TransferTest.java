@@ -99,6 +99,13 @@ class TransferTest {
         assertEquals(0, dev.bytesNeverWritten((int) image.size()));
     }
 
+    /** A first session whose link breaks after {@code bytes} on the wire (the transfer fails with an IOException). */
+    private static void cutAfter(FakeDevice dev, TransferImage image, int bytes) {
+        Session first = new Session(dev);
+        OutputStream cutting = new FaultyOutputStream(first.toDevice.out, Set.of(), bytes, first::cut);
+        assertThrows(IOException.class, () -> first.run(image, FAST, null, cutting));
+    }
+
     @Test
     void cleanTransfer() throws Exception {
         FakeDevice dev = device();
@@ -124,9 +131,7 @@ class TransferTest {
     void aCutLinkResumesFromTheOffsetTheDeviceReports() throws Exception {
         FakeDevice dev = device();
         TransferImage image = TestImages.transfer(MIB / 2, 2, 2);
-        Session first = new Session(dev);
-        OutputStream cutting = new FaultyOutputStream(first.toDevice.out, Set.of(), 200_000, first::cut);
-        assertThrows(IOException.class, () -> first.run(image, FAST, null, cutting));
+        cutAfter(dev, image, 200_000);
         long held = dev.resumeOffset;
         assertTrue(held > 150_000 && held < 200_000, "resume offset " + held);
 
@@ -148,9 +153,7 @@ class TransferTest {
         FakeDevice dev = device();
         dev.durable = 4096;
         TransferImage image = TestImages.transfer(MIB / 2, 2, 3);
-        Session first = new Session(dev);
-        OutputStream cutting = new FaultyOutputStream(first.toDevice.out, Set.of(), 123_457, first::cut);
-        assertThrows(IOException.class, () -> first.run(image, FAST, null, cutting));
+        cutAfter(dev, image, 123_457);
         long held = dev.resumeOffset;
         assertTrue(held > 0 && held % 4096 == 0, "resume offset " + held);
         TransferResult result = new Session(dev).run(image, FAST, null);
@@ -163,9 +166,7 @@ class TransferTest {
     void anotherImageDoesNotResumeFromAForeignPartialImage() throws Exception {
         FakeDevice dev = device();
         TransferImage image = TestImages.transfer(MIB / 2, 2, 4);
-        Session first = new Session(dev);
-        OutputStream cutting = new FaultyOutputStream(first.toDevice.out, Set.of(), 100_000, first::cut);
-        assertThrows(IOException.class, () -> first.run(image, FAST, null, cutting));
+        cutAfter(dev, image, 100_000);
         assertTrue(dev.resumeOffset > 0);
 
         TransferImage other = TestImages.transfer(MIB / 2, 2, 5);
@@ -350,9 +351,7 @@ class TransferTest {
     void aCutCompressedTransferResumesInImageBytes() throws Exception {
         FakeDevice dev = device();
         TransferImage image = TestImages.compressible(MIB / 2, 2, 24);
-        Session first = new Session(dev);
-        OutputStream cutting = new FaultyOutputStream(first.toDevice.out, Set.of(), 100_000, first::cut);
-        assertThrows(IOException.class, () -> first.run(image, FAST, null, cutting));
+        cutAfter(dev, image, 100_000);
         long held = dev.resumeOffset;
         assertTrue(held > 100_000, "resume offset in image bytes, beyond the wire bytes sent: " + held);
         TransferResult result = new Session(dev).run(image, FAST, null);
