@@ -1,0 +1,51 @@
+/* inet.c - the Internet checksum (RFC 1071) over byte ranges of any length and alignment. */
+#include "inet.h"
+
+void inet_sum_init(struct inet_sum *s, uint32_t start)
+{
+    s->acc = start;
+    s->odd = 0;
+}
+
+/* Add n bytes that follow the ones already summed: a byte at an odd position is a low byte. */
+void inet_sum_add(struct inet_sum *s, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    uint64_t acc = s->acc;
+    if (n && s->odd) {
+        acc += *b++;
+        n--;
+        s->odd = 0;
+    }
+    while (n >= 2) {
+        acc += (uint32_t)(b[0] << 8 | b[1]);
+        b += 2;
+        n -= 2;
+    }
+    if (n) {
+        acc += (uint32_t)b[0] << 8;
+        s->odd = 1;
+    }
+    s->acc = acc;
+}
+
+uint16_t inet_sum_final(const struct inet_sum *s)
+{
+    uint64_t acc = s->acc;
+    while (acc >> 16)
+        acc = (acc & 0xffff) + (acc >> 16);
+    return (uint16_t)~acc;
+}
+
+uint16_t inet_cksum(const void *p, size_t n)
+{
+    struct inet_sum s;
+    inet_sum_init(&s, 0);
+    inet_sum_add(&s, p, n);
+    return inet_sum_final(&s);
+}
+
+uint32_t inet_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len)
+{
+    return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + proto + len;
+}
