@@ -7,23 +7,37 @@
  *   -DSTATE_WRITER          after confirming it rewrites the boot-state record
  *                           forever, so a test can cut the power mid-write.
  */
-#include <bootstate.h>
 #include <mote.h>
 
 #ifdef HANG_BEFORE_CONFIRM
 const uint32_t mote_confirm_timeout_ms = 1500;
 #endif
 
-__attribute__((unused)) static void rewrite_state_forever(void)
+#ifdef STATE_WRITER
+/*
+ * Below the app API on purpose: the kernel's own boot-state calls
+ * (kernel/update/bootstate.h), which no app header declares, so that the
+ * test can cut the power while the kernel writes the record. The record is
+ * 64 bytes; only its address is passed here.
+ */
+struct boot_state;
+struct flash_io;
+extern const struct flash_io bootstate_flash;
+int bootstate_load(const struct flash_io *io, struct boot_state *st);
+int bootstate_store(const struct flash_io *io, struct boot_state *st);
+
+static void rewrite_state_forever(void)
 {
     for (unsigned n = 1;; n++) {
-        struct boot_state st;
-        if (bootstate_load(&bootstate_flash, &st) || bootstate_store(&bootstate_flash, &st))
+        static uint64_t record[64 / sizeof(uint64_t)];
+        struct boot_state *st = (struct boot_state *)record;
+        if (bootstate_load(&bootstate_flash, st) || bootstate_store(&bootstate_flash, st))
             mote_panic("boot state rewrite %u failed", n);
         if (n % 50 == 0)
             printf("update: rewrote the boot state %u times\n", n);
     }
 }
+#endif
 
 int app_main(void)
 {
