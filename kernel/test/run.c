@@ -1,4 +1,4 @@
-/* Runs every host test of the portable kernel logic. */
+/* Runs every host test of the portable kernel logic: every test/<folder>/tests.def. */
 #include "check.h"
 
 int check_failures;

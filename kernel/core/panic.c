@@ -1,0 +1,173 @@
+/*
+ * When things go wrong: panic() / mote_panic() for broken invariants, and
+ * fault_report() for CPU exceptions. Both say what happened in words, show
+ * the registers (faults) and a backtrace with function names from the
+ * on-device symbol table, then power off with MOTE_EXIT_PANIC.
+ */
+#include <hal/context.h>
+#include <hal/cpu.h>
+#include <hal/mmu.h>
+#include <core/symtab.h>
+#include <core/core.h>
+
+#define MAX_FRAMES 32
+
+static int reporting;
+
+/* Name of the function containing addr, from the linked-in table. */
+const char *kernel_symbol(uintptr_t addr, uintptr_t *offset)
+{
+    if (__symtab_end - __symtab_start < (long)sizeof(struct symtab_header))
+        return 0;
+    return symtab_lookup(__symtab_start, addr, offset);
+}
+
+
+/* Begin a report; a fault while reporting powers off at once. */
+static void report_begin(void)
+{
+    arch_irq_save();
+    console_emergency();
+    if (reporting++) {
+        console_write("\n*** fault while reporting a fault; powering off\n", 50);
+        arch_power_off(MOTE_EXIT_PANIC);
+    }
+}
+
+static const char *thread_name(void)
+{
+    return current ? current->name : "boot";
+}
+
+static void print_location(const char *prefix, uintptr_t pc)
+{
+    uintptr_t off;
+    const char *name = kernel_symbol(pc, &off);
+    if (name)
+        printf("%s0x%016lx %s+0x%lx\n", prefix, (unsigned long)pc, name, (unsigned long)off);
+    else
+        printf("%s0x%016lx ?\n", prefix, (unsigned long)pc);
+}
+
+/* A frame record is readable if it is 8-byte aligned and mapped. */
+static int frame_ok(uintptr_t fp)
+{
+    unsigned prot;
+    if (fp < PAGE_SIZE || (fp & 7))
+        return 0;
+    if (!mmu_query(fp, &prot) || !(prot & PROT_R))
+        return 0;
+    return mmu_query(fp + 8, &prot) && (prot & PROT_R);
+}
+
+/*
+ * Walk the frame-pointer chain from `fp`, numbering frames from `n`. Both
+ * ports use the same record: [fp] = caller's fp, [fp + 8] = return address.
+ * Runs of the same return address (deep recursion) print once, with a count.
+ */
+void backtrace_print(uintptr_t fp, int n)
+{
+    uintptr_t last = 0;
+    int repeats = 0;
+    for (int depth = 0; depth < 4096 && n < MAX_FRAMES && frame_ok(fp); depth++) {
+        uintptr_t *rec = (uintptr_t *)fp;
+        uintptr_t ret = rec[1];
+        if (!ret)
+            break;
+        if (ret == last) {
+            repeats++;
+        } else {
+            if (repeats)
+                printf("      ... the same call %d more times\n", repeats);
+            repeats = 0;
+            last = ret;
+            /* ret - 1 lies inside the call instruction, so inside the caller */
+            uintptr_t off;
+            const char *name = kernel_symbol(ret - 1, &off);
+            if (name)
+                printf("  #%-2d 0x%016lx %s+0x%lx\n", n, (unsigned long)ret, name,
+                       (unsigned long)off + 1);
+            else
+                printf("  #%-2d 0x%016lx ?\n", n, (unsigned long)ret);
+            n++;
+        }
+        if (rec[0] <= fp)   /* frames grow upwards; anything else is corrupt */
+            break;
+        fp = rec[0];
+    }
+    if (repeats)
+        printf("      ... the same call %d more times\n", repeats);
+}
+
+__attribute__((noreturn)) static void vpanic(const char *fmt, va_list ap)
+{
+    uintptr_t fp = arch_frame_address();
+    report_begin();
+    printf("\n*** PANIC in thread '%s': ", thread_name());
+    vprintf(fmt, ap);
+    printf("\nbacktrace:\n");
+    backtrace_print(fp, 0);
+    arch_power_off(MOTE_EXIT_PANIC);
+}
+
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vpanic(fmt, ap);
+}
+
+void mote_panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vpanic(fmt, ap);
+}
+
+/* Say what a fault means in terms a C programmer uses. */
+static const char *fault_summary(const struct fault *f, struct mote_thread **overflowed)
+{
+    *overflowed = 0;
+    switch (f->kind) {
+    case FAULT_PAGE:
+        if (f->addr < PAGE_SIZE)
+            return "null pointer dereference";
+        if ((*overflowed = thread_of_guard(f->addr)))
+            return "stack overflow";
+        return f->write ? "invalid memory write" : "invalid memory read";
+    case FAULT_EXEC:
+        if (f->addr < PAGE_SIZE)
+            return "call through a null function pointer";
+        return "jump to non-executable memory";
+    case FAULT_UNDEF:
+        return "undefined instruction";
+    case FAULT_ALIGN:
+        return "misaligned access";
+    case FAULT_BREAK:
+        return "breakpoint / trap instruction";
+    default:
+        return "CPU exception";
+    }
+}
+
+void fault_report(const struct fault *f)
+{
+    report_begin();
+    struct mote_thread *ovf;
+    const char *what = fault_summary(f, &ovf);
+    printf("\n*** FAULT in thread '%s': %s", thread_name(), what);
+    if (f->kind == FAULT_PAGE || f->kind == FAULT_EXEC || f->kind == FAULT_ALIGN)
+        printf(" (%s address 0x%lx)", f->kind == FAULT_EXEC ? "fetch" : f->write ? "write to" : "read from",
+               (unsigned long)f->addr);
+    if (ovf)
+        printf(": thread '%s' ran past the bottom of its %lu-byte stack", ovf->name,
+               (unsigned long)((ovf->stack_pages - 1) * PAGE_SIZE));
+    printf("\n");
+    print_location("  at ", trap_pc(f->tf));
+    printf("  cpu: %s (syndrome 0x%lx)\n", f->arch_name ? f->arch_name : "?", (unsigned long)f->code);
+    trap_dump(f->tf);
+    printf("backtrace:\n");
+    print_location("  #0  ", trap_pc(f->tf));
+    backtrace_print(trap_fp(f->tf), 1);
+    arch_power_off(MOTE_EXIT_PANIC);
+}

@@ -1,0 +1,26 @@
+/* Symbol lookup in the table `mote build` links into the image (symtab.h). */
+#include <core/symtab.h>
+#include <core/core.h>
+
+const char *symtab_lookup(const void *tab, uintptr_t addr, uintptr_t *offset)
+{
+    const struct symtab_header *h = tab;
+    if (!h || h->magic != SYMTAB_MAGIC || h->count == 0)
+        return 0;
+    const struct symtab_entry *e = (const void *)(h + 1);
+    const char *strings = (const char *)tab + h->strings_off;
+    size_t lo = 0, hi = h->count;       /* find the last entry with e.addr <= addr */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e[mid].addr <= addr)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (addr < e[lo].addr || addr - e[lo].addr >= (e[lo].size ? e[lo].size : 1))
+        return 0;
+    if (e[lo].name_off >= h->strings_size)
+        return 0;
+    *offset = addr - (uintptr_t)e[lo].addr;
+    return strings + e[lo].name_off;
+}

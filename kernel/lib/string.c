@@ -1,0 +1,122 @@
+/*
+ * The C string and memory functions the compiler and apps expect.
+ * Plain byte loops, small and obviously correct, except that memcpy and
+ * memset move 8 bytes at a time where both ends allow it: the kernel is
+ * built without SIMD (and arm64 with strict alignment), so clang leaves the
+ * loops byte-wide, and under emulation every access costs a TLB lookup
+ * (the bootloader clears and copies tens of KiB). Their loops are not
+ * unrolled: under emulation every instruction is translated before it
+ * first runs, and this file is only ever built by clang.
+ */
+#include <core/core.h>
+
+typedef uint64_t __attribute__((may_alias)) word_t;
+
+/* Keep the loop that follows rolled (clang 14 honours it on counted loops). */
+#define NO_UNROLL _Pragma("clang loop unroll(disable)")
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+        size_t words = n / 8;
+        NO_UNROLL
+        for (size_t i = 0; i < words; i++)
+            ((word_t *)d)[i] = ((const word_t *)s)[i];
+        d += words * 8;
+        s += words * 8;
+        n %= 8;
+    }
+    NO_UNROLL
+    while (n--)
+        *d++ = *s++;
+    return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    if (d < s) {
+        while (n--)
+            *d++ = *s++;
+    } else {
+        while (n--)
+            d[n] = s[n];
+    }
+    return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+    unsigned char *d = dst;
+    if (((uintptr_t)d & 7) == 0) {
+        word_t w = 0x0101010101010101ull * (unsigned char)c;
+        size_t words = n / 8;
+        NO_UNROLL
+        for (size_t i = 0; i < words; i++)
+            ((word_t *)d)[i] = w;
+        d += words * 8;
+        n %= 8;
+    }
+    NO_UNROLL
+    while (n--)
+        *d++ = (unsigned char)c;
+    return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+    for (; n; n--, x++, y++)
+        if (*x != *y)
+            return *x - *y;
+    return 0;
+}
+
+size_t strlen(const char *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return (unsigned char)*a - (unsigned char)*b;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+    for (; n; n--, a++, b++) {
+        if (*a != *b)
+            return (unsigned char)*a - (unsigned char)*b;
+        if (!*a)
+            return 0;
+    }
+    return 0;
+}
+
+char *strncpy(char *dst, const char *src, size_t n)
+{
+    size_t i = 0;
+    for (; i < n && src[i]; i++)
+        dst[i] = src[i];
+    for (; i < n; i++)
+        dst[i] = 0;
+    return dst;
+}
+
+char *strchr(const char *s, int c)
+{
+    for (;; s++) {
+        if (*s == (char)c)
+            return (char *)s;
+        if (!*s)
+            return 0;
+    }
+}

@@ -1,0 +1,132 @@
+/*
+ * Page tables, portably: 4 levels of 512 entries. RAM is identity-mapped;
+ * thread stacks get their own addresses (thread.c). The port says how an
+ * entry is encoded (hal/mmu.h); this file decides what is mapped: the image
+ * W^X with 4 KiB pages (text RX, symbols + rodata R, data + bss RW), the
+ * rest of RAM RW and never executable in 2 MiB blocks where it can, MMIO as
+ * device memory, and nothing at page 0, so a null pointer faults.
+ */
+#include <hal/cpu.h>
+#include <hal/mmu.h>
+#include <core/core.h>
+
+#define ENTRIES 512
+#define LEVEL_SHIFT(l) (39 - 9 * (l))
+#define INDEX(va, l) (((va) >> LEVEL_SHIFT(l)) & (ENTRIES - 1))
+
+static uint64_t *root;
+static int mmu_on;
+
+static uint64_t *table_new(void)
+{
+    uint64_t *t = page_alloc(1);
+    if (!t)
+        panic("out of memory for page tables");
+    return t;
+}
+
+/*
+ * Return the entry for `va` at `level` (2: a 2 MiB block, 3: a 4 KiB page),
+ * creating tables on the way if `create`. If a larger block already maps
+ * `va`, return that entry instead and set *level to its level; NULL if
+ * nothing maps it and !create.
+ */
+static uint64_t *walk(uintptr_t va, int *level, int create)
+{
+    uint64_t *table = root;
+    for (int l = 0; l < *level; l++) {
+        uint64_t *e = &table[INDEX(va, l)];
+        enum pte_kind kind = mmu_pte_kind(*e, l);
+        if (kind == PTE_LEAF) {
+            *level = l;
+            return e;
+        }
+        if (kind == PTE_INVALID) {
+            if (!create)
+                return 0;
+            *e = mmu_pte_table((uintptr_t)table_new(), l);
+        }
+        table = (uint64_t *)mmu_pte_addr(*e);
+    }
+    return &table[INDEX(va, *level)];
+}
+
+/*
+ * Map [va, va + size) to pa. Uses 2 MiB blocks where both addresses are
+ * aligned and the rest of the range covers the block, 4 KiB pages
+ * elsewhere. Mapping over part of an existing block is an error.
+ */
+int mmu_map(uintptr_t va, uintptr_t pa, uint64_t size, unsigned prot)
+{
+    const uint64_t block = 1ull << LEVEL_SHIFT(2);
+    uintptr_t end = PAGE_ROUND_UP(va + size);
+    pa = PAGE_ROUND_DOWN(pa);
+    va = PAGE_ROUND_DOWN(va);
+    while (va < end) {
+        int want = (!(va & (block - 1)) && !(pa & (block - 1)) && end - va >= block) ? 2 : 3;
+        int level = want;
+        uint64_t *e = walk(va, &level, 1);
+        if (e && level == 2 && mmu_pte_kind(*e, 2) == PTE_TABLE) {
+            want = level = 3;           /* part of it is mapped in pages already */
+            e = walk(va, &level, 1);
+        }
+        if (!e || level != want)
+            return MOTE_EINVAL;
+        *e = mmu_pte_leaf(pa, level, prot);
+        if (mmu_on)
+            mmu_flush_page(va);
+        uint64_t step = level == 2 ? block : PAGE_SIZE;
+        va += step;
+        pa += step;
+    }
+    return 0;
+}
+
+int mmu_unmap_page(uintptr_t va)
+{
+    int level = 3;
+    uint64_t *e = walk(va, &level, 0);
+    if (!e || level != 3)
+        return MOTE_EINVAL;
+    *e = 0;
+    if (mmu_on)
+        mmu_flush_page(va);
+    return 0;
+}
+
+int mmu_query(uintptr_t va, unsigned *prot)
+{
+    if (!mmu_on)
+        return 1;
+    int level = 3;
+    uint64_t *e = walk(va, &level, 0);
+    if (!e || mmu_pte_kind(*e, level) != PTE_LEAF)
+        return 0;
+    if (prot)
+        *prot = mmu_pte_prot(*e);
+    return 1;
+}
+
+static void map_range(char *start, char *end, unsigned prot)
+{
+    if (end > start && mmu_map((uintptr_t)start, (uintptr_t)start, end - start, prot))
+        panic("cannot map [%p, %p)", start, end);
+}
+
+/* Build the kernel map and turn the MMU on. Runs once, after mem_init. */
+void mmu_init(void)
+{
+    root = table_new();
+    uintptr_t base;
+    uint64_t size;
+    arch_ram_range(&base, &size);
+    uintptr_t low = base < PAGE_SIZE ? PAGE_SIZE : base;   /* page 0 stays unmapped */
+    map_range((char *)low, __image_start, PROT_R | PROT_W);
+    map_range(__text_start, __text_end, PROT_R | PROT_X);
+    map_range(__symtab_start, __rodata_end, PROT_R);
+    map_range(__data_start, __image_end, PROT_R | PROT_W);
+    map_range(__image_end, (char *)(uintptr_t)(base + mem_total()), PROT_R | PROT_W);
+    arch_map_mmio();
+    mmu_enable((uintptr_t)root);
+    mmu_on = 1;
+}

@@ -1,0 +1,28 @@
+#include <stdint.h>
+#include "check.h"
+#include <core/symtab.h>
+
+void test_symtab_lookup(void)
+{
+    struct {
+        struct symtab_header h;
+        struct symtab_entry e[3];
+        char strings[32];
+    } tab = {
+        { SYMTAB_MAGIC, 3, sizeof(struct symtab_header) + 3 * sizeof(struct symtab_entry), 32 },
+        { { 0x1000, 0x40, 0 }, { 0x1040, 0x20, 9 }, { 0x1100, 0x10, 19 } },
+        "app_main\0sensor_io\0kmain",
+    };
+    uintptr_t off = 99;
+    CHECK_STR(symtab_lookup(&tab, 0x1000, &off), "app_main");
+    CHECK(off == 0);
+    CHECK_STR(symtab_lookup(&tab, 0x105f, &off), "sensor_io");
+    CHECK(off == 0x1f);
+    CHECK_STR(symtab_lookup(&tab, 0x1108, &off), "kmain");
+    CHECK(symtab_lookup(&tab, 0x1060, &off) == NULL);   /* gap between functions */
+    CHECK(symtab_lookup(&tab, 0xfff, &off) == NULL);
+    CHECK(symtab_lookup(&tab, 0x2000, &off) == NULL);
+    CHECK(symtab_lookup(NULL, 0x1000, &off) == NULL);
+    tab.h.magic = 0;
+    CHECK(symtab_lookup(&tab, 0x1000, &off) == NULL);   /* no table linked in */
+}

@@ -1,0 +1,37 @@
+/*
+ * The bootloader's checks of a signed image in a slot (docs/image-format.md),
+ * shared by booting (bootmain.c) and the recovery mode's BEGIN and END
+ * (recovery.c). Every refusal comes back as an RPROTO_S* code plus the one
+ * console line that says why, so both paths word it the same.
+ */
+#ifndef SLOT_CHECK_H
+#define SLOT_CHECK_H
+
+#include <update/image.h>
+#include <stdint.h>
+
+/* Hash the trusted keys into their key ids. Call once before any check. */
+void slot_check_init(void);
+
+/*
+ * Check a 256-byte header for this board: it parses, its profile and arch
+ * are the board's, its security counter is >= min_counter and the whole
+ * image (header, payload, signature block) fits in `room` bytes. Fills
+ * *in. Returns RPROTO_SOK, or RPROTO_SBAD_HEADER / SPROFILE / SDOWNGRADE /
+ * STOO_BIG with the reason in *why.
+ */
+int slot_check_header(const uint8_t hdr[IMAGE_HEADER_SIZE], uint32_t min_counter, uint64_t room,
+                      struct image_info *in, const char **why);
+
+/*
+ * Check the image in `slot` as the bootloader boots it: the header (above),
+ * the key id and Ed25519 signature, then the payload's SHA-256. With `load`
+ * the payload is placed at its load address while it is hashed (it must fit
+ * RAM and miss the bootloader); without, it is hashed straight from flash
+ * through a small buffer and RAM is left alone. Returns RPROTO_SOK with *in
+ * filled, or the RPROTO_S* code of the first failed check (SFLASH, SPROFILE
+ * for a misplaced image, SSIGNATURE, SHASH, ...) with the reason in *why.
+ */
+int slot_check(int slot, uint32_t min_counter, int load, struct image_info *in, const char **why);
+
+#endif
