@@ -22,16 +22,16 @@
  * printf engine, a second DTB walk in the app) and the first flash read
  * goes out before the keys are hashed.
  */
-#include <update/bootstate.h>
-#include <update/image.h>
 #include <hal/board.h>
 #include <hal/console.h>
 #include <hal/cpu.h>
 #include <hal/intc.h>
 #include <hal/timer.h>
 #include <core/core.h>
-#include "boot.h"
+#include <drivers/drivers.h>
+#include <mm/mm.h>
 #include <update/update.h>
+#include "boot.h"
 
 #define ARENA_SIZE (192u * 1024)   /* pages for the virtio ring, the flash window and the heap */
 #define FLASH_WINDOW (128u * 1024) /* one read: the boot state and (usual layout) slot A's head */

@@ -6,15 +6,16 @@
  * DATA lands in the target slot as it arrives; END checks the whole slot
  * the way booting does (slot_check.c) before marking it pending.
  */
-#include <crypto/crypto.h>
 #include <hal/board.h>
 #include <hal/console.h>
 #include <hal/timer.h>
-#include "recovery_proto.h"
 #include <core/core.h>
-#include "boot.h"
-#include "recovery_record.h"
+#include <crypto/crypto.h>
+#include <drivers/drivers.h>
 #include <update/update.h>
+#include "boot.h"
+#include "recovery_proto.h"
+#include "recovery_record.h"
 
 #define MAX_PAYLOAD RPROTO_MAX_PAYLOAD   /* fewer frames and ACKs per byte: the link's round trip is what limits it */
 #define WINDOW RPROTO_DEFAULT_WINDOW  /* the console link backpressures (QEMU, CDC-ACM) */

@@ -5,10 +5,10 @@
  * CRC is bootstate.c's crc32 (IEEE 802.3), the same one java.util.zip.CRC32
  * computes on the host.
  */
+#include <mote.h>
+#include <lib/lib.h>
 #include <update/bootstate.h>
 #include "recovery_proto.h"
-#include <core/core.h>
-#include <lib/lib.h>
 
 #define HUNT 1      /* decoder skip state: dropping bytes until the first delimiter */
 #define OVERFLOW 2  /* decoder skip state: the frame outgrew the buffer */

@@ -1,6 +1,6 @@
 /* The resume record and the target-slot rule (recovery_record.h). Pure logic. */
+#include <mote.h>
 #include <update/bootstate.h>
-#include <core/core.h>
 #include "recovery_record.h"
 
 static void put32(uint8_t *p, uint32_t v)

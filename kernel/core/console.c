@@ -6,7 +6,8 @@
  */
 #include <hal/console.h>
 #include <hal/cpu.h>
-#include <core/core.h>
+#include <lib/lib.h>
+#include "core.h"
 
 static struct mote_mutex console_lock = MOTE_MUTEX_INIT;
 static int emergency;

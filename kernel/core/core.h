@@ -1,17 +1,16 @@
 /*
- * Internal interfaces of the portable kernel (kernel/src). Apps see only
- * mote.h; ports see only the headers in include/hal/.
+ * core/: what the rest of the kernel uses of the core: panic, the console,
+ * symbols and backtraces, interrupts, threads and the scheduler, software
+ * timers. One section per file, as xv6's defs.h. Apps see only mote.h;
+ * ports see only include/hal/.
  */
-#ifndef KERNEL_H
-#define KERNEL_H
+#ifndef CORE_CORE_H
+#define CORE_CORE_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <mote.h>
 
-#define PAGE_SIZE 4096u
-#define PAGE_ROUND_UP(x) (((x) + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1))
-#define PAGE_ROUND_DOWN(x) ((x) & ~(uintptr_t)(PAGE_SIZE - 1))
 #define NS_PER_MS 1000000ull
 #define TIME_NEVER UINT64_MAX
 
@@ -20,11 +19,11 @@ extern char __image_start[], __text_start[], __text_end[], __symtab_start[], __s
     __rodata_start[], __rodata_end[], __data_start[], __data_end[], __bss_start[], __bss_end[],
     __image_end[];
 
+/* ---- panic.c ---- */
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
-
-/* ---- fmt.c: the one printf engine ---- */
-typedef void (*fmt_put_fn)(char c, void *ctx);
-int fmt_format(fmt_put_fn put, void *ctx, const char *fmt, va_list ap);
+/* The function holding `addr` in this image's symbol table (symtab.h), or NULL. */
+const char *kernel_symbol(uintptr_t addr, uintptr_t *offset);
+void backtrace_print(uintptr_t fp, int first_frame);
 
 /* ---- console.c ---- */
 /* Write raw bytes to the console with "\n" -> "\r\n", bypassing any lock. */
@@ -32,54 +31,9 @@ void console_write(const char *s, size_t n);
 /* From now on printf never blocks or locks (fault and panic paths). */
 void console_emergency(void);
 
-/* ---- pagepool.c: a bitmap of 4 KiB pages (pure logic, host-tested) ---- */
-struct page_pool {
-    uintptr_t base;      /* address of page 0 */
-    size_t npages;
-    size_t nfree;
-    size_t hint;         /* where the next search starts */
-    uint64_t *bitmap;    /* bit set = page in use */
-};
-void page_pool_init(struct page_pool *pp, uintptr_t base, size_t npages, uint64_t *bitmap);
-/* First fit of n contiguous free pages; returns the address or 0. */
-uintptr_t page_pool_alloc(struct page_pool *pp, size_t n);
-/* Returns 0, or MOTE_EINVAL if any of the pages was not allocated. */
-int page_pool_free(struct page_pool *pp, uintptr_t addr, size_t n);
-void page_pool_reserve(struct page_pool *pp, uintptr_t addr, size_t n);
-
-/* ---- mem.c: the machine's page allocator ---- */
-void mem_init(void);
-void mem_init_window(uintptr_t start, uintptr_t end);
-uint64_t mem_total(void);
-size_t mem_pages_free(void);
-/* n contiguous zeroed pages, or NULL. Any context. */
-void *page_alloc(size_t n);
-void page_free(void *p, size_t n);
-/* 1 if [p, p + n) is identity-mapped RAM (image or pages), so a device may DMA to it; 0 for a thread stack. */
-int mem_dma_ok(const void *p, size_t n);
-
-/* ---- heap.c: first-fit allocator with coalescing (pure logic, host-tested) ---- */
-struct heap_block;
-struct heap {
-    struct heap_block *free_list;  /* sorted by address */
-    size_t used, peak, free_bytes;
-    /* Returns `*bytes` (rounded up by the callee) of fresh memory, or NULL. */
-    void *(*grow)(size_t *bytes);
-};
-void heap_setup(struct heap *h, void *(*grow)(size_t *bytes));
-void *heap_alloc(struct heap *h, size_t size);
-/* Returns 0, or MOTE_EINVAL for a pointer that is not a live block. */
-int heap_release(struct heap *h, void *p);
-size_t heap_block_size(void *p);
-
-/* ---- malloc.c ---- */
-void heap_init(void);
-
-/* ---- mmu.c ---- */
-void mmu_init(void);
-int mmu_unmap_page(uintptr_t va);
-/* 1 and *prot if `va` is mapped, else 0. */
-int mmu_query(uintptr_t va, unsigned *prot);
+/* ---- irq.c ---- */
+int irq_attach(unsigned irq, void (*fn)(void *), void *arg);
+void irq_quiesce(void);
 
 /* ---- threads and scheduling (sched.c, thread.c, tqueue.c) ---- */
 #define PRIO_IDLE 0
@@ -141,33 +95,16 @@ int sched_running(void);
 struct mote_thread *sched_threads(void);
 void sched_forget(struct mote_thread *t);
 void sched_yield(void);
+void sched_irq_enter(void);
+void sched_irq_leave(void);
 
 /* thread.c */
 /* Any priority (kernel threads use PRIO_IDLE and PRIO_KERNEL). */
 struct mote_thread *thread_spawn(const char *name, void (*fn)(void *), void *arg, int prio,
                                  size_t stack_size);
 struct mote_thread *thread_of_guard(uintptr_t addr);
-void sched_irq_enter(void);
-void sched_irq_leave(void);
 
-/* flash.c: mote_flash_write with the flush left to the caller (sync 0), and the flush */
-int flash_write(uint64_t offset, const void *buf, size_t len, int sync);
-int flash_sync(void);
-void flash_set_window(size_t bytes);   /* before first use: the driver's window (virtio.h) */
-int flash_prefetch(uint64_t offset);   /* start reading there; before the scheduler only */
-
-/* bootctl.c */
-void bootctl_watchdog_start(void);
-
-/* swtimer.c */
+/* ---- swtimer.c ---- */
 void swtimer_init(void);
-
-/* irq.c */
-int irq_attach(unsigned irq, void (*fn)(void *), void *arg);
-void irq_quiesce(void);
-
-/* symtab.c / panic.c */
-const char *kernel_symbol(uintptr_t addr, uintptr_t *offset);
-void backtrace_print(uintptr_t fp, int first_frame);
 
 #endif

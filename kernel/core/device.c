@@ -4,7 +4,7 @@
  */
 #include <hal/board.h>
 #include <hal/cpu.h>
-#include <core/core.h>
+#include "core.h"
 
 const char *mote_board_name(void)
 {

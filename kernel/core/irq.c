@@ -1,7 +1,7 @@
 /* The device interrupt table: ports acknowledge, we dispatch. */
 #include <hal/cpu.h>
 #include <hal/intc.h>
-#include <core/core.h>
+#include "core.h"
 
 static struct {
     void (*fn)(void *);

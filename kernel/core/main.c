@@ -3,13 +3,14 @@
  * clears .bss, and on x86_64 enters long mode with a temporary identity map;
  * then it calls kmain() with IRQs disabled.
  */
-#include <mote.h>
 #include <hal/board.h>
 #include <hal/console.h>
 #include <hal/cpu.h>
 #include <hal/intc.h>
 #include <hal/timer.h>
-#include <core/core.h>
+#include <mm/mm.h>
+#include <update/update.h>
+#include "core.h"
 
 static void main_thread(void *arg)
 {

@@ -7,8 +7,9 @@
 #include <hal/context.h>
 #include <hal/cpu.h>
 #include <hal/mmu.h>
-#include <core/symtab.h>
-#include <core/core.h>
+#include <mm/mm.h>
+#include "core.h"
+#include "symtab.h"
 
 #define MAX_FRAMES 32
 

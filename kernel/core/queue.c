@@ -4,7 +4,7 @@
  * time out the same way semaphores do.
  */
 #include <hal/cpu.h>
-#include <core/core.h>
+#include "core.h"
 
 int mote_queue_init(struct mote_queue *q, size_t item_size, size_t capacity)
 {

@@ -12,7 +12,7 @@
 #include <hal/context.h>
 #include <hal/cpu.h>
 #include <hal/timer.h>
-#include <core/core.h>
+#include "core.h"
 
 #define SLICE_NS (10 * NS_PER_MS)
 

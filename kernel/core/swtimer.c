@@ -4,7 +4,7 @@
  */
 #include <hal/cpu.h>
 #include <hal/timer.h>
-#include <core/core.h>
+#include "core.h"
 
 static struct mote_timer *timers;        /* armed, by deadline */
 static struct mote_thread *timer_waitq;  /* only the timer thread waits here */

@@ -1,6 +1,6 @@
 /* Symbol lookup in the table `mote build` links into the image (symtab.h). */
-#include <core/symtab.h>
-#include <core/core.h>
+#include "core.h"
+#include "symtab.h"
 
 const char *symtab_lookup(const void *tab, uintptr_t addr, uintptr_t *offset)
 {

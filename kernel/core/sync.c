@@ -4,7 +4,7 @@
  */
 #include <hal/cpu.h>
 #include <hal/timer.h>
-#include <core/core.h>
+#include "core.h"
 
 static uint64_t deadline_after(uint32_t timeout_ms)
 {

@@ -12,7 +12,8 @@
 #include <hal/context.h>
 #include <hal/cpu.h>
 #include <hal/mmu.h>
-#include <core/core.h>
+#include <mm/mm.h>
+#include "core.h"
 
 #define STACK_AREA 0x10000000000ull   /* 1 TiB: above any RAM, canonical on x86_64 */
 #define FREE_SLOTS 16

@@ -1,7 +1,7 @@
 /* Uptime and sleeping, on top of the port's monotonic clock. */
 #include <hal/cpu.h>
 #include <hal/timer.h>
-#include <core/core.h>
+#include "core.h"
 
 uint64_t mote_uptime_ns(void)
 {

@@ -2,7 +2,7 @@
  * Thread queues: singly linked lists of threads, used for run queues, wait
  * queues and the sleep list. Pure list logic; callers hold IRQs off.
  */
-#include <core/core.h>
+#include "core.h"
 
 void tq_insert_prio(struct mote_thread **q, struct mote_thread *t)
 {

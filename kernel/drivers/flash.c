@@ -4,7 +4,8 @@
  * alignment (partial sectors are read, patched and written back).
  */
 #include <core/core.h>
-#include <drivers/virtio/virtio.h>
+#include "drivers.h"
+#include "virtio/virtio.h"
 
 #define SECTOR VIRTIO_BLK_SECTOR
 

@@ -6,7 +6,8 @@
  */
 #include <stdarg.h>
 #include <stdint.h>
-#include <core/core.h>
+#include <mote.h>
+#include "lib.h"
 
 struct spec {
     int left, zero, plus, space;

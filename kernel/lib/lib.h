@@ -1,15 +1,26 @@
 /*
- * A decoder for the LZ4 block format (the format lz4's LZ4_compress_* and
- * lz4-java's LZ4Compressor write; docs/flasher-protocol.md, section 2):
- * what the recovery protocol's compressed DATA frames carry. Pure logic,
- * no allocation, host-tested (kernel/test/test_lz4.c).
+ * lib/: pure helpers, with no kernel state and no calls into the kernel:
+ * the printf engine (fmt.c), the C string functions (string.c, declared in
+ * mote.h) and the LZ4 block decoder (lz4.c). Host-tested.
  */
-#ifndef LZ4_H
-#define LZ4_H
+#ifndef LIB_LIB_H
+#define LIB_LIB_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
+/* ---- fmt.c: the one printf engine (printf, snprintf) ---- */
+typedef void (*fmt_put_fn)(char c, void *ctx);
+/* Format into put(c, ctx), one character at a time. Returns the count written. */
+int fmt_format(fmt_put_fn put, void *ctx, const char *fmt, va_list ap);
+
+/*
+ * ---- lz4.c: a decoder for the LZ4 block format ----
+ * The format lz4's LZ4_compress_* and lz4-java's LZ4Compressor write
+ * (docs/flasher-protocol.md, section 2): what the recovery protocol's
+ * compressed DATA frames carry. No allocation.
+ */
 /* Errors (negative, distinct from MOTE_E* and RPROTO_E*). */
 #define LZ4_ETRUNC (-150)    /* the block ends inside a sequence (length, literals or offset) */
 #define LZ4_EOFFSET (-151)   /* a match offset of 0, or reaching back before the output's start */

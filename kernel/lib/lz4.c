@@ -13,8 +13,8 @@
  * length is checked against what is left of the input and the output
  * before a byte moves, and matches are copied a byte at a time.
  */
-#include <core/core.h>
-#include <lib/lib.h>
+#include <mote.h>
+#include "lib.h"
 
 #define MIN_MATCH 4
 

@@ -8,7 +8,7 @@
  * unrolled: under emulation every instruction is translated before it
  * first runs, and this file is only ever built by clang.
  */
-#include <core/core.h>
+#include <mote.h>
 
 typedef uint64_t __attribute__((may_alias)) word_t;
 

@@ -5,7 +5,8 @@
  *
  * Every block starts with a 16-byte header; payloads are 16-byte aligned.
  */
-#include <core/core.h>
+#include <mote.h>
+#include "mm.h"
 
 #define HDR 16u
 #define MIN_BLOCK 32u

@@ -4,6 +4,7 @@
  */
 #include <hal/cpu.h>
 #include <core/core.h>
+#include "mm.h"
 
 static struct heap heap;
 

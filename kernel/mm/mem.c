@@ -4,6 +4,7 @@
  */
 #include <hal/cpu.h>
 #include <core/core.h>
+#include "mm.h"
 
 /* Kept small for IoT boards: page tables map managed RAM with 4 KiB pages. */
 #define MEM_MAX (256ull << 20)

@@ -9,6 +9,7 @@
 #include <hal/cpu.h>
 #include <hal/mmu.h>
 #include <core/core.h>
+#include "mm.h"
 
 #define ENTRIES 512
 #define LEVEL_SHIFT(l) (39 - 9 * (l))

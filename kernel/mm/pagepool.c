@@ -2,7 +2,8 @@
  * A bitmap over a run of 4 KiB pages: first-fit allocation of contiguous
  * runs, starting from a rotating hint. Pure logic, no locking (mem.c locks).
  */
-#include <core/core.h>
+#include <mote.h>
+#include "mm.h"
 
 static int test_bit(const struct page_pool *pp, size_t i)
 {

@@ -4,11 +4,10 @@
  * image that never confirms. The bootloader records the slot it started in
  * the boot state; the image's header in that slot gives its version.
  */
-#include <update/bootstate.h>
-#include <update/image.h>
 #include <hal/board.h>
 #include <hal/cpu.h>
 #include <core/core.h>
+#include "update.h"
 
 static int part_read(void *ctx, uint64_t off, void *buf, size_t len)
 {

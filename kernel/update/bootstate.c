@@ -4,8 +4,8 @@
  * make with it. Pure logic over a flash_io; compiled into the bootloader,
  * the kernel and the host tests.
  */
-#include <update/bootstate.h>
-#include <core/core.h>
+#include <mote.h>
+#include "bootstate.h"
 
 /*
  * CRC-32 (IEEE 802.3, reflected, as zlib and java.util.zip.CRC32). Table

@@ -45,9 +45,6 @@ struct flash_io {
     void *ctx;
 };
 
-/* This board's boot_state partition, over mote_flash_read/write (kernel/src/bootctl.c). */
-extern const struct flash_io bootstate_flash;
-
 uint32_t crc32(const void *buf, size_t len);
 
 /* A state with no confirmed image and nothing pending (a blank device). */

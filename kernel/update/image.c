@@ -1,7 +1,7 @@
 /* Reading signed images on the device: header fields and the signature block. */
+#include <mote.h>
 #include <crypto/crypto.h>
-#include <update/image.h>
-#include <core/core.h>
+#include "image.h"
 
 static uint16_t le16(const uint8_t *p)
 {

@@ -3,11 +3,11 @@
  * hash, with the payload streamed from flash either to its load address
  * (booting) or through a small buffer (the recovery mode's END).
  */
-#include <crypto/crypto.h>
 #include <hal/board.h>
 #include <hal/cpu.h>
 #include <boot/recovery_proto.h>
 #include <core/core.h>
+#include <crypto/crypto.h>
 #include "update.h"
 
 #define LOAD_CHUNK (64u * 1024)   /* read size when loading into RAM */

@@ -8,6 +8,7 @@
  * signature block and the payload in small pieces that sit close together.
  */
 #include <core/core.h>
+#include <mm/mm.h>
 #include "virtio.h"
 
 #define VIRTIO_BLK_F_RO       5   /* read-only device */

@@ -7,8 +7,9 @@
 #include <hal/board.h>
 #include <hal/cpu.h>
 #include <core/core.h>
-#include "virtio.h"
+#include <mm/mm.h>
 #include "mmio.h"
+#include "virtio.h"
 
 /* Window `n` of the board's virtio-mmio range; 0 if the board has none. */
 static uintptr_t window_base(unsigned n)

@@ -11,8 +11,9 @@
 #include <hal/cpu.h>
 #include <hal/timer.h>
 #include <core/core.h>
-#include "virtio.h"
+#include <mm/mm.h>
 #include "mmio.h"
+#include "virtio.h"
 
 #define VIRTQ_MAX_SIZE 128            /* 16*128 + 6 + 2*128 bytes fit in page 0 */
 #define VIRTIO_TIMEOUT_MS 10000       /* a request the device never returns */

@@ -10,7 +10,7 @@
 #include <update/bootstate.h>
 #include "hex.h"
 #include <boot/recovery_proto.h>
-#include <core/core.h>
+#include <mote.h>
 
 #define GOLD_HELLO "0002010204064d5243560101010514206a6900"
 #define GOLD_INFO \

@@ -3,7 +3,7 @@
 #include "check.h"
 #include <update/bootstate.h>
 #include <boot/recovery_record.h>
-#include <core/core.h>
+#include <mote.h>
 
 static void fill_hash(uint8_t h[32], uint8_t seed)
 {

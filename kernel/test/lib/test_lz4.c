@@ -12,7 +12,7 @@
 #include "hex.h"
 #include <lib/lib.h>
 #include <boot/recovery_proto.h>
-#include <core/core.h>
+#include <mote.h>
 
 #define MAX_VECTORS 32
 #define MAX_BAD 32

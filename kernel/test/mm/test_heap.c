@@ -1,7 +1,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "check.h"
-#include <core/core.h>
+#include <mote.h>
+#include <mm/mm.h>
 
 static size_t grown;
 static void *arenas[64];

@@ -1,7 +1,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "check.h"
-#include <core/core.h>
+#include <mote.h>
+#include <mm/mm.h>
 
 #define BASE 0x40000000u
 

@@ -7,7 +7,7 @@
 #include "check.h"
 #include <update/bootstate.h>
 #include "hex.h"
-#include <core/core.h>
+#include <mote.h>
 
 #define PART_SIZE (2 * BOOTSTATE_COPY_STRIDE)
 

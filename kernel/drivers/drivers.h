@@ -1,0 +1,21 @@
+/*
+ * drivers/: device drivers. What the rest of the kernel uses: the board's
+ * flash (flash.c, which also implements mote_flash_* for apps). The
+ * drivers share the virtio transport, virtio/virtio.h.
+ */
+#ifndef DRIVERS_DRIVERS_H
+#define DRIVERS_DRIVERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- flash.c ---- */
+/* mote_flash_write with the flush left to the caller (sync 0), and the flush. */
+int flash_write(uint64_t offset, const void *buf, size_t len, int sync);
+int flash_sync(void);
+/* Before first use: the driver's window (virtio/virtio.h, virtio_blk_read). */
+void flash_set_window(size_t bytes);
+/* Start reading there; before the scheduler only. */
+int flash_prefetch(uint64_t offset);
+
+#endif
