@@ -2,12 +2,11 @@
  * The recovery protocol's codec (recovery_proto.h, docs/flasher-protocol.md):
  * frame encoding, a byte-at-a-time decoder for a polled UART, and the
  * payloads of the messages the device reads or writes. Pure logic; the
- * CRC is bootstate.c's crc32 (IEEE 802.3), the same one java.util.zip.CRC32
+ * CRC is lib/crc32.c's crc32 (IEEE 802.3), the same one java.util.zip.CRC32
  * computes on the host.
  */
 #include <mote.h>
 #include <lib/lib.h>
-#include <update/bootstate.h>
 #include "recovery_proto.h"
 
 #define HUNT 1      /* decoder skip state: dropping bytes until the first delimiter */

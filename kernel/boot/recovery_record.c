@@ -1,5 +1,6 @@
 /* The resume record and the target-slot rule (recovery_record.h). Pure logic. */
 #include <mote.h>
+#include <lib/lib.h>
 #include <update/bootstate.h>
 #include "recovery_record.h"
 

@@ -1,7 +1,7 @@
 /*
  * lib/: pure helpers, with no kernel state and no calls into the kernel:
  * the printf engine (fmt.c), the C string functions (string.c, declared in
- * mote.h) and the LZ4 block decoder (lz4.c). Host-tested.
+ * mote.h), CRC-32 (crc32.c) and the LZ4 block decoder (lz4.c). Host-tested.
  */
 #ifndef LIB_LIB_H
 #define LIB_LIB_H
@@ -14,6 +14,16 @@
 typedef void (*fmt_put_fn)(char c, void *ctx);
 /* Format into put(c, ctx), one character at a time. Returns the count written. */
 int fmt_format(fmt_put_fn put, void *ctx, const char *fmt, va_list ap);
+
+/* ---- crc32.c: CRC-32 (IEEE 802.3, reflected; zlib's and java.util.zip.CRC32's) ---- */
+/* The CRC of buf[0..len). */
+uint32_t crc32(const void *buf, size_t len);
+/*
+ * zlib's crc32(crc, buf, len): the CRC of everything so far, continued over
+ * buf[0..len). Start from 0; crc32_update(crc32(a, n), b, m) is the CRC of
+ * a followed by b, so a message may be checked in pieces as it arrives.
+ */
+uint32_t crc32_update(uint32_t crc, const void *buf, size_t len);
 
 /*
  * ---- lz4.c: a decoder for the LZ4 block format ----

@@ -45,8 +45,6 @@ struct flash_io {
     void *ctx;
 };
 
-uint32_t crc32(const void *buf, size_t len);
-
 /* A state with no confirmed image and nothing pending (a blank device). */
 void bootstate_init(struct boot_state *st);
 /*

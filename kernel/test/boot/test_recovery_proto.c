@@ -7,10 +7,11 @@
  */
 #include <stdint.h>
 #include "check.h"
-#include <update/bootstate.h>
 #include "hex.h"
-#include <boot/recovery_proto.h>
 #include <mote.h>
+#include <boot/recovery_proto.h>
+#include <lib/lib.h>
+#include <update/bootstate.h>
 
 #define GOLD_HELLO "0002010204064d5243560101010514206a6900"
 #define GOLD_INFO \

@@ -1,9 +1,9 @@
 /* The recovery mode's resume record and target-slot rule (boot/recovery_record.c). */
 #include <stdint.h>
 #include "check.h"
-#include <update/bootstate.h>
-#include <boot/recovery_record.h>
 #include <mote.h>
+#include <boot/recovery_record.h>
+#include <update/bootstate.h>
 
 static void fill_hash(uint8_t h[32], uint8_t seed)
 {

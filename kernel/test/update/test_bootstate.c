@@ -5,9 +5,10 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include "check.h"
-#include <update/bootstate.h>
 #include "hex.h"
 #include <mote.h>
+#include <lib/lib.h>
+#include <update/bootstate.h>
 
 #define PART_SIZE (2 * BOOTSTATE_COPY_STRIDE)
 
@@ -40,29 +41,6 @@ static struct flash_io io_for(struct sim_flash *f)
 {
     struct flash_io io = { sim_read, sim_write, f };
     return io;
-}
-
-/* CRC-32 a bit at a time: what every entry of bootstate.c's table must agree with. */
-static uint32_t crc32_bitwise(const uint8_t *p, size_t len)
-{
-    uint32_t c = 0xffffffffu;
-    while (len--) {
-        c ^= *p++;
-        for (int k = 0; k < 8; k++)
-            c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
-    }
-    return ~c;
-}
-
-void test_bootstate_crc32(void)
-{
-    CHECK(crc32("123456789", 9) == 0xcbf43926u);   /* the standard check value */
-    CHECK(crc32("", 0) == 0);
-    /* One byte each: together they use every table entry once. */
-    for (unsigned b = 0; b < 256; b++) {
-        uint8_t byte = (uint8_t)b;
-        CHECK(crc32(&byte, 1) == crc32_bitwise(&byte, 1));
-    }
 }
 
 void test_bootstate_round_trip_and_alternating_copies(void)
