@@ -1,11 +1,14 @@
 /*
  * CPU control for ARM64 (hal/cpu.h): vectors, IRQ masking, idle, power-off,
- * and the little we read from the device tree (RAM size, PSCI conduit).
+ * and the little we read from the device tree (RAM size, PSCI conduit),
+ * through the kernel's reader (lib/fdt.c).
  */
 #include <stddef.h>
+#include <mote.h>
 #include <hal/board.h>
 #include <hal/cpu.h>
 #include <hal/mmu.h>
+#include <lib/lib.h>
 #include "cpu.h"
 
 #define PAGE 4096u
@@ -198,52 +201,9 @@ void arch_ram_range(uintptr_t *base, uint64_t *size)
     }
 }
 
-/* ---- a minimal flattened-device-tree reader (big-endian, 4-byte aligned) ---- */
+/* ---- what we read from the device tree (lib/fdt.c walks it) ---- */
 
-#define FDT_MAGIC 0xd00dfeedu
-#define FDT_BEGIN_NODE 1
-#define FDT_END_NODE 2
-#define FDT_PROP 3
-#define FDT_NOP 4
 #define FDT_MAX_SIZE (1u << 20)
-
-static uint32_t be32(const void *p)
-{
-    return __builtin_bswap32(*(const uint32_t *)p);
-}
-
-/* Read `cells` 32-bit cells (1 or 2) as one number, advancing *p. */
-static uint64_t read_cells(const uint8_t **p, uint32_t cells)
-{
-    uint64_t v = 0;
-    for (uint32_t i = 0; i < cells; i++, *p += 4)
-        v = (v << 32) | be32(*p);
-    return v;
-}
-
-/*
- * 1 if `name` is `want` or `want@unit`. This and str_eq are out of line:
- * fdt_scan calls them eight times, and under emulation (the bootloader and
- * the app each scan the tree once) every inlined copy is translated anew.
- */
-static __attribute__((noinline)) int node_is(const char *name, const char *want)
-{
-    while (*want && *name == *want)
-        name++, want++;
-    return !*want && (!*name || *name == '@');
-}
-
-static __attribute__((noinline)) int str_eq(const char *a, const char *b)
-{
-    while (*a && *a == *b)
-        a++, b++;
-    return *a == *b;
-}
-
-static size_t align4(size_t n)
-{
-    return (n + 3) & ~(size_t)3;
-}
 
 /* A DTB at boot_dtb (passed in x0) or at the start of RAM (QEMU, bare ELF), or NULL. */
 static const uint8_t *fdt_find(void)
@@ -251,18 +211,19 @@ static const uint8_t *fdt_find(void)
     uintptr_t cand[2] = { boot_dtb, board.ram_base };
     for (int i = 0; i < 2; i++) {
         const uint8_t *f = (const uint8_t *)cand[i];
-        if (f && !(cand[i] & 7) && be32(f) == FDT_MAGIC && be32(f + 4) <= FDT_MAX_SIZE)
+        uint32_t size = f && !(cand[i] & 7) ? fdt_size(f) : 0;
+        if (size && size <= FDT_MAX_SIZE)
             return f;
     }
     return NULL;
 }
 
 /* Record a /memory "reg" property: the first bank, or the one holding the image. */
-static void fdt_memory(const uint8_t *p, uint32_t len, uint32_t ac, uint32_t sc)
+static void dt_memory(const uint8_t *p, uint32_t len, uint32_t ac, uint32_t sc)
 {
     uint32_t entry = 4 * (ac + sc);
     for (; entry && len >= entry && ac <= 2 && sc <= 2; len -= entry) {
-        uint64_t base = read_cells(&p, ac), size = read_cells(&p, sc);
+        uint64_t base = fdt_cells(&p, ac), size = fdt_cells(&p, sc);
         uintptr_t here = (uintptr_t)exception_vectors;
         if (!dt.ram_size || (here >= base && here - base < size)) {
             dt.ram_base = base;
@@ -271,50 +232,37 @@ static void fdt_memory(const uint8_t *p, uint32_t len, uint32_t ac, uint32_t sc)
     }
 }
 
+/* The root's cell sizes, which /memory's "reg" is written in. */
+struct dt_cells {
+    uint32_t ac, sc;
+};
+
 /*
- * Walk the structure block once. Root properties come before its child
- * nodes, so #address-cells / #size-cells are known by the time /memory is.
+ * fdt_walk's callback. Root properties come before its child nodes, so
+ * #address-cells / #size-cells are known by the time /memory's "reg" is.
  */
+static int dt_prop(void *ctx, const struct fdt_prop *p)
+{
+    struct dt_cells *c = ctx;
+    if (p->depth == 1 && p->len == 4 && !strcmp(p->name, "#address-cells"))
+        c->ac = fdt_be32(p->value);
+    else if (p->depth == 1 && p->len == 4 && !strcmp(p->name, "#size-cells"))
+        c->sc = fdt_be32(p->value);
+    else if (p->depth == 2 && fdt_node_is(p->node, "memory") && !strcmp(p->name, "reg"))
+        dt_memory(p->value, p->len, c->ac, c->sc);
+    else if (p->depth == 2 && fdt_node_is(p->node, "psci") && !strcmp(p->name, "method"))
+        dt.psci = p->len == 4 && !memcmp(p->value, "smc", 4) ? CONDUIT_SMC
+                : p->len == 4 && !memcmp(p->value, "hvc", 4) ? CONDUIT_HVC : CONDUIT_NONE;
+    return 0;
+}
+
+/* Walk the tree once for the RAM bank and the PSCI conduit. */
 static void fdt_scan(void)
 {
     const uint8_t *f = fdt_find();
+    struct dt_cells cells = { 2, 1 };
     if (!f)
         return;
     dt.psci = CONDUIT_NONE;     /* a DTB without /psci: the board has none */
-    uint32_t total = be32(f + 4);
-    const uint8_t *p = f + be32(f + 8), *end = f + total;
-    const char *strings = (const char *)f + be32(f + 12);
-    uint32_t ac = 2, sc = 1, depth = 0;
-    enum { OTHER, MEMORY, PSCI } node = OTHER;
-
-    while (p + 4 <= end) {
-        uint32_t tok = be32(p);
-        p += 4;
-        if (tok == FDT_BEGIN_NODE) {
-            const char *name = (const char *)p;
-            p += align4(__builtin_strlen(name) + 1);
-            depth++;
-            node = depth != 2 ? OTHER : node_is(name, "memory") ? MEMORY
-                 : node_is(name, "psci") ? PSCI : OTHER;
-        } else if (tok == FDT_END_NODE) {
-            depth--;
-            node = OTHER;
-        } else if (tok == FDT_PROP) {
-            uint32_t len = be32(p), nameoff = be32(p + 4);
-            const uint8_t *val = p + 8;
-            const char *pname = strings + nameoff;
-            p = val + align4(len);
-            if (depth == 1 && str_eq(pname, "#address-cells"))
-                ac = be32(val);
-            else if (depth == 1 && str_eq(pname, "#size-cells"))
-                sc = be32(val);
-            else if (node == MEMORY && str_eq(pname, "reg"))
-                fdt_memory(val, len, ac, sc);
-            else if (node == PSCI && str_eq(pname, "method"))
-                dt.psci = str_eq((const char *)val, "smc") ? CONDUIT_SMC
-                        : str_eq((const char *)val, "hvc") ? CONDUIT_HVC : CONDUIT_NONE;
-        } else if (tok != FDT_NOP) {
-            break;              /* FDT_END or garbage */
-        }
-    }
+    (void)fdt_walk(f, fdt_size(f), dt_prop, &cells);  /* a damaged tree: keep what was read */
 }

@@ -1,7 +1,8 @@
 /*
  * lib/: pure helpers, with no kernel state and no calls into the kernel:
  * the printf engine (fmt.c), the C string functions (string.c, declared in
- * mote.h), CRC-32 (crc32.c) and the LZ4 block decoder (lz4.c). Host-tested.
+ * mote.h), CRC-32 (crc32.c), the LZ4 block decoder (lz4.c) and a device-tree
+ * reader (fdt.c). Host-tested. Ports may use them too.
  */
 #ifndef LIB_LIB_H
 #define LIB_LIB_H
@@ -45,5 +46,40 @@ uint32_t crc32_update(uint32_t crc, const void *buf, size_t len);
  * literals-only sequence, as the format requires.
  */
 int lz4_decode(const uint8_t *src, size_t n, uint8_t *dst, size_t cap);
+
+/*
+ * ---- fdt.c: a flattened device tree (DTB) reader ----
+ * What a port needs to learn its board from the tree firmware or QEMU
+ * hands it (RAM banks, the PSCI conduit), bounds-checked, no allocation.
+ */
+#define FDT_MAGIC 0xd00dfeedu
+
+/* A property, as fdt_walk() hands it over. Pointers point into the tree. */
+struct fdt_prop {
+    unsigned depth;        /* of its node: 1 for the root, 2 for the root's children */
+    const char *node;      /* its node's name, e.g. "memory@40000000" ("" for the root) */
+    const char *name;      /* e.g. "reg" */
+    const uint8_t *value;  /* `len` bytes: big-endian cells, or a NUL-terminated string */
+    uint32_t len;
+};
+typedef int (*fdt_prop_fn)(void *ctx, const struct fdt_prop *prop);
+
+/* The tree's total size from its header (8 bytes at blob), or 0 if the magic is wrong. */
+uint32_t fdt_size(const void *blob);
+/*
+ * Call fn(ctx, prop) for every property, in the tree's order (a node's
+ * properties before its children's). `size` is how many bytes at blob may
+ * be read; the tree's own sizes and offsets must fit in it. Returns 0 at
+ * the end of the tree, fn's value as soon as that is nonzero, or
+ * MOTE_EINVAL for a malformed tree (a token, name or value running out of
+ * its block, nodes that do not nest), possibly after some calls.
+ */
+int fdt_walk(const void *blob, uint32_t size, fdt_prop_fn fn, void *ctx);
+/* 1 if the node name `name` is `want` or `want@<unit>`. */
+int fdt_node_is(const char *name, const char *want);
+/* The big-endian cell at p (any alignment). */
+uint32_t fdt_be32(const void *p);
+/* `cells` cells (1 or 2) at *p as one number; advances *p past them. */
+uint64_t fdt_cells(const uint8_t **p, uint32_t cells);
 
 #endif
