@@ -37,12 +37,13 @@
 #define FLASH_WINDOW (128u * 1024) /* one read: the boot state and (usual layout) slot A's head */
 
 static uint8_t arena[ARENA_SIZE] __attribute__((aligned(4096)));
+struct slot_keys boot_trust;
 static struct boot_state state;
 static struct image_info chosen;
 static uint64_t verify_ns;
 
 /*
- * boot_env.verify: is `slot` a good image for this board (slot_check.h)?
+ * boot_env.verify: is `slot` a good image for this board (update.h)?
  * On success the payload is already in RAM and `chosen` describes it;
  * boot_choose returns right after a successful verify, so what is in RAM
  * is the slot it picks.
@@ -53,7 +54,7 @@ static const char *verify_slot(void *ctx, int slot)
     uint64_t start = timer_now_ns();
     struct image_info in;
     const char *bad;
-    if (slot_check(slot, state.security_counter, 1, &in, &bad))
+    if (slot_check(&boot_trust, slot, state.security_counter, 1, &in, &bad))
         return bad;
     chosen = in;
     verify_ns = timer_now_ns() - start;
@@ -121,7 +122,7 @@ void kmain(void)
     heap_init();                // DMA pages and malloc come from the arena, never from app RAM
     flash_set_window(FLASH_WINDOW);
     (void)flash_prefetch(board.part_offset[PART_BOOT_STATE]);   // the device reads meanwhile
-    slot_check_init();          // the trusted keys' ids
+    slot_keys_init(&boot_trust, boot_keys, boot_key_count);   // the trusted keys' ids
 
     int err = bootstate_load(&bootstate_flash, &state);
     if (err && err != MOTE_ENOENT) {

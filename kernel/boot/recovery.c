@@ -17,6 +17,12 @@
 #include "recovery_proto.h"
 #include "recovery_record.h"
 
+/* The slot checks' verdicts go out as STATUS codes as they are (update.h). */
+_Static_assert(VERDICT_BAD_HEADER == RPROTO_SBAD_HEADER && VERDICT_PROFILE == RPROTO_SPROFILE &&
+               VERDICT_DOWNGRADE == RPROTO_SDOWNGRADE && VERDICT_TOO_BIG == RPROTO_STOO_BIG &&
+               VERDICT_FLASH == RPROTO_SFLASH && VERDICT_SIGNATURE == RPROTO_SSIGNATURE &&
+               VERDICT_HASH == RPROTO_SHASH && VERDICT_OK == RPROTO_SOK, "verdicts are STATUS codes");
+
 #define MAX_PAYLOAD RPROTO_MAX_PAYLOAD   /* fewer frames and ACKs per byte: the link's round trip is what limits it */
 #define WINDOW RPROTO_DEFAULT_WINDOW  /* the console link backpressures (QEMU, CDC-ACM) */
 #define QUIET_NS (10ull * 1000 * 1000 * 1000)   /* receiving, nothing heard: give up */
@@ -125,7 +131,7 @@ static void on_hello(const struct rproto_frame *f)
     }
     record_read(&r);
     in.version = RPROTO_VERSION;
-    in.arch = BOOT_IMAGE_ARCH;
+    in.arch = KERNEL_IMAGE_ARCH;
     in.max_payload = MAX_PAYLOAD;
     in.window = WINDOW;
     in.flags = RPROTO_INFO_COMPRESSION;
@@ -156,7 +162,7 @@ static void on_begin(const struct rproto_frame *f)
         return;
     }
     int code = slot_check_header(hdr, rc.st->security_counter,
-                                 board.part_size[PART_SLOT_A + rc.target], &in, &why);
+                                 board.part_size[PART_SLOT_A + rc.target], &in, &why);   /* RPROTO_S* */
     if (code) {
         send_status(code, "%s", why);
         return;
@@ -247,7 +253,7 @@ static void on_end(const struct rproto_frame *f)
         return;
     }
     rc.receiving = 0;
-    int code = slot_check(rc.target, rc.st->security_counter, 0, &in, &why);
+    int code = slot_check(&boot_trust, rc.target, rc.st->security_counter, 0, &in, &why);
     if (code != RPROTO_SFLASH)
         record_write(0, zero);                /* done, or bytes not worth resuming */
     if (!code && (bootstate_set_pending(rc.st, rc.target) ||

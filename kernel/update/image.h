@@ -18,6 +18,7 @@
 #define IMAGE_ALG_ED25519 1
 #define IMAGE_ARCH_ARM64 1
 #define IMAGE_ARCH_X86_64 2
+/* KERNEL_IMAGE_ARCH, defined by kernel/Makefile: the IMAGE_ARCH_* this kernel is built for. */
 
 struct image_info {
     uint16_t arch;
