@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <mote.h>
 #include <hal/board.h>
+#include <hal/boot.h>
 #include <hal/cpu.h>
 #include <hal/mmu.h>
 #include <lib/lib.h>
@@ -169,9 +170,12 @@ uintptr_t arch_boot_info(void)
 }
 
 /*
- * The loaded code was written with the MMU and caches off: drop stale
- * instructions. x3 = BOOT_DT_MAGIC says x4-x6 carry what the DTB said
- * (boot.S); a RAM size of 0 (no /memory node) has the image walk the tree.
+ * The image starts at EL1 with the MMU off: x0 = info (the DTB), x1 =
+ * flags, x2 = BOOT_HANDOFF_MAGIC (so x1 is known to hold flags), x3 =
+ * BOOT_DT_MAGIC saying x4-x6 carry what the DTB said (RAM base and size,
+ * PSCI conduit; boot.S); a RAM size of 0 (no /memory node) has the image
+ * walk the tree. The loaded code was written with the MMU and caches off:
+ * drop stale instructions first.
  */
 void arch_boot_jump(uintptr_t entry, uintptr_t info, uint32_t flags)
 {
@@ -183,6 +187,11 @@ void arch_boot_jump(uintptr_t entry, uintptr_t info, uint32_t flags)
     const uintptr_t x[7] = { info, flags, BOOT_HANDOFF_MAGIC, BOOT_DT_MAGIC,
                              dt.ram_base, dt.ram_size, dt.psci };
     br_x0_x6(entry, x);
+}
+
+/* Nothing to start early: CNTFRQ gives the clock's rate, and cpu.c read the DTB already. */
+void arch_boot_prepare(void)
+{
 }
 
 uint32_t arch_boot_flags(void)

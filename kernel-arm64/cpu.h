@@ -27,6 +27,8 @@
 
 #define DAIF_I     (1u << 7)
 #define TIMER_PPI  27   /* EL1 virtual timer: architectural, the same on every GIC */
+/* In x2 from a Mote bootloader (arch_boot_jump): x1 really holds BOOT_F_* flags. */
+#define BOOT_HANDOFF_MAGIC 0x45544f4du  /* "MOTE" */
 /* In x3 from a Mote bootloader: x4-x6 hold what it read from the DTB (cpu.c, boot.S). */
 #define BOOT_DT_MAGIC 0x4b4f5444       /* "DTOK" (no suffix: boot.S uses it too) */
 

@@ -26,11 +26,6 @@ static uint64_t ns_to_ticks(uint64_t ns)
     return ns / NS_PER_SEC * freq + (ns % NS_PER_SEC * freq + NS_PER_SEC - 1) / NS_PER_SEC;
 }
 
-/* Nothing to measure: CNTFRQ says the rate (hal/timer.h). */
-void timer_calibrate_start(void)
-{
-}
-
 /* Read the counter frequency firmware programmed, start the clock, enable PPI 27. */
 void timer_init(void)
 {

@@ -3,6 +3,7 @@
  * IDT, IRQ flags, idle, power-off, and the RAM range from the boot info.
  */
 #include <hal/board.h>
+#include <hal/boot.h>
 #include <hal/cpu.h>
 #include <hal/mmu.h>
 #include "cpu.h"
@@ -175,7 +176,6 @@ void arch_power_off(int code)
     }
 }
 
-/* The frame pointer of our caller: its rbp, which our own frame saved. */
 uint32_t arch_boot_flags(void)
 {
     return (uint32_t)boot_flags;
@@ -187,8 +187,21 @@ uintptr_t arch_boot_info(void)
 }
 
 /*
- * Paging stays on: boot.S's identity map of the low 1 GiB carries the jump.
- * The clock calibration goes along (rdx, rcx), so the image skips its own.
+ * A bootloader measures the TSC and LAPIC timer (timer.c, 2.5 ms against
+ * the PIT) while it works instead of first: timer_init() then returns at
+ * once, the clock reads the PIT until the measurement is done, and
+ * timer_set_deadline() refuses meanwhile. Needs intc_init() first.
+ */
+void arch_boot_prepare(void)
+{
+    timer_calibrate_start();
+}
+
+/*
+ * The image starts at boot_handoff (boot.S) in long mode, paging on (boot.S's
+ * identity map of the low 1 GiB carries the jump), IRQs off: edi = the boot
+ * protocol, esi = info, r8 = flags, and the clock calibration in rdx, rcx,
+ * so the image skips its own.
  */
 void arch_boot_jump(uintptr_t entry, uintptr_t info, uint32_t flags)
 {
@@ -198,6 +211,7 @@ void arch_boot_jump(uintptr_t entry, uintptr_t info, uint32_t flags)
     jmp_handoff(entry, boot_proto, info, cal_tsc, cal_apic, flags);
 }
 
+/* The frame pointer of our caller: its rbp, which our own frame saved. */
 uintptr_t arch_frame_address(void)
 {
     return *(const uintptr_t *)__builtin_frame_address(0);

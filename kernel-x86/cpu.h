@@ -2,7 +2,7 @@
  * x86_64 port: every inline-assembly helper (one line each, named after the
  * instruction or register), the architectural constants the port uses, and
  * the few declarations the port's files share with each other.
- * Nothing here is seen by kernel/src: it includes <hal/...> only.
+ * Included by the port only; the portable kernel sees only the HAL headers.
  */
 #ifndef X86_CPU_H
 #define X86_CPU_H
@@ -24,6 +24,20 @@
 #define VEC_PIC_BASE   0xe0 /* the legacy 8259s, remapped out of the way and masked */
 #define VEC_TIMER      0xf0
 #define VEC_SPURIOUS   0xff
+
+/*
+ * struct trap_frame, as vectors.S builds it: the 15 GPRs it pushes (r15
+ * lowest), the vector and error code (stubs push 0 when the CPU pushes
+ * none), then the frame the CPU pushed. Offsets in bytes.
+ */
+#define TF_R15     0      /* r15 r14 ... rbx rax, in SAVE_GPRS's reverse order */
+#define TF_RBP     64
+#define TF_RAX     112
+#define TF_VECTOR  120    /* the GPRs end here */
+#define TF_ERROR   128
+#define TF_RIP     136    /* the CPU's frame: rip cs rflags rsp ss */
+#define TF_RSP     160
+#define TF_SIZE    176    /* from a 16-aligned rsp: the C call is ABI-aligned */
 
 /* ---- boot protocol ids (boot.S) ---- */
 #define BOOT_PROTO_NONE      0
@@ -71,19 +85,21 @@ static inline void mmio_write32(uintptr_t a, uint32_t v) { *(volatile uint32_t *
 
 /* ---- shared between the port's files ---- */
 
-/*
- * What vectors.S saves on an exception or interrupt: the GPRs it pushes
- * (r15 at the lowest address), the vector and error code (0 when the CPU
- * pushes none), then the frame the CPU pushed. vectors.S depends on this
- * order; trap.c checks the size.
- */
+/* What vectors.S saves on an exception or interrupt (TF_* above). */
 struct trap_frame {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
     uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
     uint64_t vector, error;
     uint64_t rip, cs, rflags, rsp, ss;
 };
-#define TRAP_FRAME_SIZE 176
+_Static_assert(__builtin_offsetof(struct trap_frame, r15) == TF_R15, "TF_R15");
+_Static_assert(__builtin_offsetof(struct trap_frame, rbp) == TF_RBP, "TF_RBP");
+_Static_assert(__builtin_offsetof(struct trap_frame, rax) == TF_RAX, "TF_RAX");
+_Static_assert(__builtin_offsetof(struct trap_frame, vector) == TF_VECTOR, "TF_VECTOR");
+_Static_assert(__builtin_offsetof(struct trap_frame, error) == TF_ERROR, "TF_ERROR");
+_Static_assert(__builtin_offsetof(struct trap_frame, rip) == TF_RIP, "TF_RIP");
+_Static_assert(__builtin_offsetof(struct trap_frame, rsp) == TF_RSP, "TF_RSP");
+_Static_assert(sizeof(struct trap_frame) == TF_SIZE, "TF_SIZE");
 
 /* boot.S: TSC at the first instruction; boot protocol and its info pointer. */
 extern uint64_t boot_tsc;
@@ -106,6 +122,8 @@ void trap_irq(struct trap_frame *tf);
 void intc_eoi(void);
 uintptr_t lapic_base(void);
 void timer_irq(void);
+/* Start measuring the clock without waiting for it (arch_boot_prepare, timer.c). */
+void timer_calibrate_start(void);
 /* The clock calibration, to hand on to the next image (0, 0 before timer_init). */
 void timer_calibration(uint64_t *ns_per_tick32, uint64_t *apic_per_ns32);
 extern uint64_t boot_cal_tsc, boot_cal_apic;   /* handed on by a bootloader (boot.S), or 0 */

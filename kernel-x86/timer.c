@@ -2,9 +2,9 @@
  * Time (hal/timer.h): the TSC is the monotonic clock and the LAPIC timer,
  * one-shot, the deadline interrupt. Neither has a frequency we can trust
  * (QEMU's TCG reports none), so both are measured against the PIT over
- * 2.5 ms: by timer_init, waiting, or (after timer_calibrate_start) while
- * the caller works, the clock reading the PIT itself until the measurement
- * is done.
+ * 2.5 ms: by timer_init, waiting, or in a bootloader (timer_calibrate_start,
+ * from arch_boot_prepare) while the caller works, the clock reading the PIT
+ * itself until the measurement is done.
  */
 #include <hal/timer.h>
 #include "cpu.h"

@@ -7,8 +7,6 @@
 #include <hal/intc.h>
 #include "cpu.h"
 
-_Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "vectors.S pushes 176 bytes");
-
 #define PF_PRESENT 0x1   /* #PF error code bits */
 #define PF_WRITE   0x2
 #define PF_RSVD    0x8

@@ -10,7 +10,8 @@
  * switch threads before this frame is restored.
  *
  * The CPU aligns RSP to 16 before pushing its frame; that frame, the two
- * words here and the 15 GPRs make 176 bytes, so the C call is ABI-aligned.
+ * words here and the 15 GPRs make TF_SIZE (176) bytes, so the C call is
+ * ABI-aligned. cpu.h checks the offsets against struct trap_frame.
  */
 #include "cpu.h"
 
@@ -83,7 +84,7 @@ irq_common:
     call trap_irq
 trap_return:
     RESTORE_GPRS
-    add $16, %rsp               /* vector + error code */
+    add $(TF_RIP - TF_VECTOR), %rsp     /* vector + error code */
     iretq
 
     .globl vector_timer

@@ -23,6 +23,7 @@
  * goes out before the keys are hashed.
  */
 #include <hal/board.h>
+#include <hal/boot.h>
 #include <hal/console.h>
 #include <hal/cpu.h>
 #include <hal/intc.h>
@@ -116,7 +117,7 @@ void kmain(void)
     arch_early_init();          // vectors and exception stack: faults are reported
     console_init();
     intc_init();                // flash I/O idles until the device's interrupt
-    timer_calibrate_start();    // x86_64: the clock is measured while we work, not before
+    arch_boot_prepare();        // the port starts on what it hands on (x86_64: its clock)
     timer_init();               // the clock: flash timeouts, the verification time
     mem_init_window((uintptr_t)arena, (uintptr_t)arena + ARENA_SIZE);
     heap_init();                // DMA pages and malloc come from the arena, never from app RAM

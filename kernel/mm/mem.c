@@ -2,6 +2,7 @@
  * The machine's page allocator: every page of RAM above the kernel image,
  * tracked by one bitmap kept in the first pages of that RAM.
  */
+#include <hal/boot.h>
 #include <hal/cpu.h>
 #include <core/core.h>
 #include "mm.h"

@@ -6,6 +6,7 @@
  * rest of RAM RW and never executable in 2 MiB blocks where it can, MMIO as
  * device memory, and nothing at page 0, so a null pointer faults.
  */
+#include <hal/boot.h>
 #include <hal/cpu.h>
 #include <hal/mmu.h>
 #include <core/core.h>

@@ -5,6 +5,7 @@
  * the boot state; the image's header in that slot gives its version.
  */
 #include <hal/board.h>
+#include <hal/boot.h>
 #include <hal/cpu.h>
 #include <core/core.h>
 #include "update.h"

@@ -4,6 +4,7 @@
  * or through a small buffer (the recovery mode's END, the OTA agent).
  */
 #include <hal/board.h>
+#include <hal/boot.h>
 #include <hal/cpu.h>
 #include <core/core.h>
 #include <crypto/crypto.h>
@@ -74,7 +75,8 @@ static const char *check_placement(const struct image_info *in)
  * its load address with `load`, else through hash_buf. Returns
  * VERDICT_OK, VERDICT_FLASH or VERDICT_HASH.
  */
-static enum slot_verdict hash_payload(uint64_t off, const struct image_info *in, int load, const char **reason)
+static enum slot_verdict hash_payload(uint64_t off, const struct image_info *in, int load,
+                                      const char **reason)
 {
     struct sha256_ctx sha;
     uint8_t digest[32];
@@ -107,7 +109,8 @@ enum slot_verdict slot_check(const struct slot_keys *keys, int slot, uint32_t mi
     *reason = "flash read error";
     if (mote_flash_read(off, hdr, sizeof(hdr)))
         return VERDICT_FLASH;
-    enum slot_verdict v = slot_check_header(hdr, min_counter, board.part_size[PART_SLOT_A + slot], in, reason);
+    uint64_t room = board.part_size[PART_SLOT_A + slot];
+    enum slot_verdict v = slot_check_header(hdr, min_counter, room, in, reason);
     if (v)
         return v;
     if (mote_flash_read(off + IMAGE_HEADER_SIZE + in->payload_size, sig, sizeof(sig))) {

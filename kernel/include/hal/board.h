@@ -12,8 +12,8 @@ struct board {
     const char *name;          /* profile name, e.g. "qemu-virt-arm64" */
     uintptr_t ram_base;        /* used if the firmware does not describe RAM */
     uint64_t ram_size;
-    uintptr_t console_base;    /* PL011 MMIO base, or 16550 I/O port */
-    uintptr_t intc_base[2];    /* GICD, GICC; or IOAPIC, LAPIC */
+    uintptr_t console_base;    /* the UART (MMIO or I/O port: the port's uart.c) */
+    uintptr_t intc_base[2];    /* the interrupt controller's windows (intc.c) */
     uintptr_t virtio_base;     /* first virtio-mmio window (0: none) */
     uint32_t virtio_stride;    /* bytes between windows */
     uint32_t virtio_count;     /* number of windows */
@@ -27,8 +27,9 @@ struct board {
 
 enum { PART_BOOT_STATE, PART_SLOT_A, PART_SLOT_B, PART_PERSIST };
 
-#define BOARD_F_SEMIHOST   0x1u /* ARM64: power off through semihosting SYS_EXIT (carries the code) */
-#define BOARD_F_DEBUG_EXIT 0x2u /* x86: power off through isa-debug-exit at port 0xf4, writing code+1 */
+/* How arch_power_off() makes the exit code reach the host (the profile's exit method). */
+#define BOARD_F_SEMIHOST   0x1u /* semihosting SYS_EXIT, which carries the code */
+#define BOARD_F_DEBUG_EXIT 0x2u /* QEMU's isa-debug-exit device (the port's cpu.c says how) */
 
 extern const struct board board;
 

@@ -1,5 +1,5 @@
 /*
- * HAL: the boot console (PL011 on ARM64, 16550 on x86_64), polled.
+ * HAL: the boot console (the board's UART, at board.console_base), polled.
  * Works before the MMU is on and from any context, including faults.
  */
 #ifndef HAL_CONSOLE_H

@@ -43,13 +43,13 @@ struct fault {
     enum fault_kind kind;
     uintptr_t addr;      /* faulting data address (FAULT_PAGE/EXEC/ALIGN), else pc */
     int write;           /* 1 if the access was a write */
-    uint64_t code;       /* the architectural syndrome (ESR_EL1 / vector + error code) */
+    uint64_t code;       /* the port's raw description of it, printed in hex */
     const char *arch_name; /* the port's name for it, e.g. "data abort", "#PF" */
     struct trap_frame *tf;
 };
 
 /*
- * Implemented by the core (kernel/src/panic.c). The port's synchronous
+ * Implemented by the core (core/panic.c). The port's synchronous
  * exception handler fills a struct fault and calls this, on the exception
  * stack. It prints the report and backtrace and powers off; never returns.
  */

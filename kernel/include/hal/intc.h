@@ -1,9 +1,9 @@
 /*
- * HAL: the interrupt controller (GICv2 on ARM64; LAPIC + IOAPIC on x86_64).
+ * HAL: the interrupt controller.
  *
- * IRQ numbers are the controller's own (GIC INTID; IOAPIC pin + 32 on x86),
- * as a device profile names them. The core keeps the handler table
- * (kernel/src/irq.c); the port only routes, masks and acknowledges.
+ * IRQ numbers are the controller's own, as a device profile names them
+ * (docs/kernel.md says how each port numbers them). The core keeps the
+ * handler table (core/irq.c); the port only routes, masks and acknowledges.
  */
 #ifndef HAL_INTC_H
 #define HAL_INTC_H

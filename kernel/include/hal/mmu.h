@@ -3,7 +3,7 @@
  *
  * Both ports use the same shape: 4 KiB pages, 4 levels of 512-entry tables
  * (level 0 = top, VA bits 47:39; level 3 maps 4 KiB pages), blocks allowed
- * at levels 1 (1 GiB) and 2 (2 MiB). The portable kernel/src/mmu.c walks and
+ * at levels 1 (1 GiB) and 2 (2 MiB). The portable mm/mmu.c walks and
  * builds the tables; the port only says how an entry is encoded and how to
  * turn the MMU on. The kernel is identity-mapped (VA == PA).
  */
@@ -34,7 +34,7 @@ void mmu_enable(uintptr_t root);
 /* Drop any cached translation for `va` after its entry changed. */
 void mmu_flush_page(uintptr_t va);
 
-/* Implemented by the core (kernel/src/mmu.c); ports call it from arch_map_mmio(). */
+/* Implemented by the core (mm/mmu.c); ports call it from arch_map_mmio(). */
 int mmu_map(uintptr_t va, uintptr_t pa, uint64_t size, unsigned prot);
 
 #endif
