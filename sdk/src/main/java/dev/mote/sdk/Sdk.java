@@ -26,9 +26,9 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * The packaged SDK: per-arch kernel libraries, linker scripts and compiler flags, the kernel
- * headers and the device profiles. Layout: {@code <arch>/{libmote.a,link.ld,cflags}},
- * {@code include/}, {@code profiles/}. Compilers need real files, so when the SDK runs from its
+ * The packaged SDK: per-arch kernel libraries, linker scripts and compiler flags, the app API's
+ * headers (not the kernel's own) and the device profiles. Layout:
+ * {@code <arch>/{libmote.a,bootmain.o,link.ld,cflags}}, {@code include/}, {@code profiles/}. Compilers need real files, so when the SDK runs from its
  * jar the tree is extracted once into a cache directory named after a hash of its content.
  */
 public final class Sdk {

@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Compiles C (and assembly) sources with clang, in parallel. Each compiler's diagnostics are
@@ -18,6 +20,9 @@ import java.util.concurrent.Future;
  * file:line:col), so parallel compiles never interleave their messages.
  */
 final class Compiler {
+    /** clang's words for an #include it cannot find. */
+    private static final Pattern MISSING_HEADER = Pattern.compile("fatal error: '([^']+)' file not found");
+
     private final Path clang;
     private final List<String> flags;
     private final PrintStream diagnostics;
@@ -52,6 +57,7 @@ final class Compiler {
                 results.add(pool.submit(() -> Tools.run(cmd)));
             }
             List<String> failed = new ArrayList<>();
+            String missingHeader = null;
             int errors = 0;
             for (int i = 0; i < units.size(); i++) {
                 Tools.Result r = get(results.get(i));
@@ -60,12 +66,19 @@ final class Compiler {
                 if (r.exit() != 0) {
                     failed.add(units.get(i).source().getFileName().toString());
                     errors += Math.max(1, count(r.output(), ": error: ") + count(r.output(), ": fatal error: "));
+                    Matcher m = MISSING_HEADER.matcher(r.output());
+                    if (missingHeader == null && m.find()) {
+                        missingHeader = m.group(1);
+                    }
                 }
             }
             if (!failed.isEmpty()) {
                 throw new MoteException("build failed: " + String.join(", ", failed) + " did not compile ("
-                        + errors + " error" + (errors == 1 ? "" : "s") + ")",
-                        "fix the errors above (each starts with file:line:col)");
+                        + errors + " error" + (errors == 1 ? "" : "s") + ")", missingHeader == null
+                        ? "fix the errors above (each starts with file:line:col)"
+                        : "'" + missingHeader + "' is neither the app's own nor part of the app API: an app"
+                        + " includes <mote.h> (docs/device-api.md) and its own headers; the kernel's"
+                        + " internal headers are not in the SDK");
             }
         } finally {
             pool.shutdownNow();

@@ -139,6 +139,23 @@ class BuildDriverTest {
         assertEquals("build failed: main.c did not compile (1 error)", e.getMessage());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"update/bootstate.h", "core/core.h", "hal/cpu.h", "bootstate.h"})
+    void anAppCannotIncludeTheKernelsOwnHeaders(String header) throws IOException {
+        Path app = Files.createDirectories(tmp.resolve("peeks"));
+        Files.writeString(app.resolve("main.c"), "#include <mote.h>\n#include <" + header + ">\n\n"
+                + "int app_main(void)\n{\n    return 0;\n}\n");
+        MoteException e = assertThrows(MoteException.class,
+                () -> build(app, "qemu-virt-arm64", tmp.resolve("out/peeks.elf")));
+        String text = diagnostics.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("main.c:2:"), text);
+        assertTrue(text.contains("fatal error: '" + header + "' file not found"), text);
+        assertEquals("build failed: main.c did not compile (1 error)", e.getMessage());
+        assertTrue(e.hint().startsWith("'" + header + "' is neither the app's own nor part of the app API"),
+                e.hint());
+        assertTrue(e.hint().contains("<mote.h>"), e.hint());
+    }
+
     @Test
     void aMissingAppDirectoryIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
