@@ -12,7 +12,7 @@
  *
  * Built from the same kernel library as apps, with its own kmain and no
  * threads or MMU. Flash I/O waits with the CPU asleep until the device's
- * interrupt, or the timer armed for its timeout (virtq.c), so that under
+ * interrupt, or the timer armed for its timeout (drivers/virtio/ring.c), so that under
  * emulation QEMU's I/O thread gets the host CPU; both are quiet again before
  * the jump. `mote build` links it per profile with a generated keys.c
  * (boot_keys, boot_key_count) and board.c.

@@ -8,7 +8,7 @@
  * caller owns every buffer, so the bootloader can poll a UART with one
  * fixed receive buffer before anything else runs. The host's twin is
  * dev.mote.flasher.protocol (Java); both are held to the same golden
- * vectors (kernel/test/test_recovery_proto.c, FrameEncoderTest).
+ * vectors (kernel/test/boot/test_recovery_proto.c, FrameEncoderTest).
  */
 #ifndef RECOVERY_PROTO_H
 #define RECOVERY_PROTO_H
@@ -50,7 +50,7 @@ enum {
 /*
  * DATA flags. COMPRESSED: the payload is the count of image bytes the frame
  * stands for (u16, 1..the device's max_payload) and then one LZ4 block
- * (kernel/src/lz4.h) that decodes to exactly that many bytes. A host sets
+ * (lz4_decode, lib/lib.h) that decodes to exactly that many bytes. A host sets
  * it only when INFO has RPROTO_INFO_COMPRESSION.
  */
 #define RPROTO_DATA_COMPRESSED 0x01

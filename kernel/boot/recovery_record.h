@@ -2,7 +2,7 @@
  * The recovery mode's pure logic (docs/flasher-protocol.md, section 7):
  * the resume record it keeps in the persist partition, and which slot a
  * transfer writes. Compiled into the bootloader and host-tested
- * (kernel/test/test_recovery_record.c).
+ * (kernel/test/boot/test_recovery_record.c).
  */
 #ifndef RECOVERY_RECORD_H
 #define RECOVERY_RECORD_H

@@ -1,6 +1,7 @@
 /*
  * The signed firmware image, device side (docs/image-format.md). The one C
- * reading of the format: the bootloader and the OTA agent use it; the host
+ * reading of the format: the bootloader checks slots with it and the
+ * running kernel reads its own header (mote_boot_status); the host
  * tools have their own in Java (dev.mote.sdk.image), kept in step by tests
  * that verify Java-signed images here.
  */

@@ -1,7 +1,7 @@
 /*
  * Checking a slot's image (update.h): header, signature and payload hash,
  * with the payload streamed from flash either to its load address (booting)
- * or through a small buffer (the recovery mode's END, the OTA agent).
+ * or through a small buffer (the recovery mode's END; the OTA agent to come).
  */
 #include <hal/board.h>
 #include <hal/boot.h>

@@ -1,6 +1,6 @@
 /*
  * update/: verified boot and updates, shared by the bootloader, the running
- * app and the OTA agent: the boot-state record (bootstate.h), the signed
+ * app and (to come, kernel/ota/) the OTA agent: the boot-state record (bootstate.h), the signed
  * image format (image.h), the checks of an image in a slot (slot_check.c)
  * and the running app's side of test / confirm / revert (bootctl.c).
  */
@@ -15,7 +15,7 @@
  * ---- slot_check.c: is the image in a slot one this device may boot? ----
  * The bootloader's checks (docs/image-format.md), shared by booting
  * (boot/bootmain.c), the recovery mode's BEGIN and END (boot/recovery.c)
- * and whatever else writes a slot (the OTA agent), so an image is judged
+ * and whatever else writes a slot (the OTA agent, to come), so an image is judged
  * the same way by every path, and refused with the same words. Checks run
  * one at a time: the reason may point into a static buffer.
  */

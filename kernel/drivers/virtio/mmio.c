@@ -2,7 +2,7 @@
  * The virtio-mmio transport (virtio 1.x, 4.2.2 modern and 4.2.4 legacy
  * register layouts): finding devices in the board's windows, status and
  * feature negotiation, and the device config space. Virtqueues are in
- * virtq.c.
+ * ring.c.
  */
 #include <hal/board.h>
 #include <hal/cpu.h>

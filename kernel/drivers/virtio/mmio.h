@@ -1,6 +1,6 @@
 /*
  * virtio-mmio registers (virtio 1.x spec 4.2.2; legacy-only ones 4.2.4) and
- * what virtio.c and virtq.c share. Private to those two files.
+ * what mmio.c and ring.c share. Private to those two files.
  */
 #ifndef VIRTIO_MMIO_H
 #define VIRTIO_MMIO_H
@@ -62,7 +62,7 @@ static inline void mmio_wr(uintptr_t base, unsigned reg, uint32_t v)
     *(volatile uint32_t *)(base + reg) = v;
 }
 
-/* virtq.c: free a queue's ring pages and the struct itself. */
+/* ring.c: free a queue's ring pages and the struct itself. */
 void virtq_free(struct virtq *q);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * virtio over virtio-mmio (virtio 1.x spec, section 4.2), legacy (version 1)
- * and modern (version 2) windows (virtio.c), split virtqueues (virtq.c), and
- * the virtio-blk driver on top (virtio_blk.c). Internal to the kernel and
+ * and modern (version 2) windows (mmio.c), split virtqueues (ring.c), and
+ * the virtio-blk driver on top (blk.c). Internal to the kernel and
  * the bootloader; apps use mote_flash_* (flash.c).
  *
  * A struct virtio_dev must stay where it is once a request was made: its
@@ -136,7 +136,7 @@ int virtio_start(struct virtio_dev *dev, unsigned qi, const struct virtio_buf *b
                  uint16_t *head);
 int virtio_wait(struct virtio_dev *dev, unsigned qi, uint16_t head, uint32_t *written);
 
-/* ---- virtio_blk.c ---- */
+/* ---- blk.c: virtio-blk ---- */
 #define VIRTIO_BLK_SECTOR 512u
 
 struct virtio_blk {

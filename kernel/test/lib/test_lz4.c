@@ -1,5 +1,5 @@
 /*
- * The LZ4 block decoder (src/lz4.c) and compressed DATA frames: the golden
+ * The LZ4 block decoder (lib/lz4.c) and compressed DATA frames: the golden
  * vectors in vectors/lz4-blocks.txt, which the flasher's tests
  * (Lz4VectorsTest) hold lz4-java's compressor to, so what the flasher sends
  * is what the bootloader decodes; the malformed blocks listed there; and
