@@ -6,7 +6,7 @@
  *   mkdir -p build/host-test
  *   cc -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
  *      -fno-sanitize-recover=undefined -Ikernel/include -Ikernel/mqtt -Ikernel/test \
- *      kernel/test/mqtt/run_mqtt.c kernel/test/mqtt/test_mqtt_*.c \
+ *      kernel/test/mqtt/run_mqtt.c kernel/test/mqtt/mqtt_fake.c kernel/test/mqtt/test_mqtt_*.c \
  *      kernel/mqtt/mqtt_codec.c kernel/mqtt/mqtt_client.c -o build/host-test/mqtt-tests
  *   build/host-test/mqtt-tests            # MQTT_FUZZ_ITERS=200000 for a longer fuzz
  *
