@@ -27,7 +27,7 @@ static size_t ent_len(const uint8_t *e)
 }
 
 /* The entry with these bytes (p != NULL), else the one with this id; NULL if none. */
-static uint8_t *store_find(const struct mqtt_store *s, uint16_t id, const void *p, size_t n)
+static __attribute__((noinline)) uint8_t *store_find(const struct mqtt_store *s, uint16_t id, const void *p, size_t n)
 {
     for (size_t o = 0; o < s->used; o += ENT_HDR + ent_len(s->buf + o)) {
         uint8_t *e = s->buf + o;
@@ -61,7 +61,7 @@ static void store_remove(struct mqtt_store *s, uint8_t *e)
 }
 
 /* A packet id no stored message or subscription uses; 0 if all are taken. */
-static uint16_t new_id(struct mqtt_client *c)
+static __attribute__((noinline)) uint16_t new_id(struct mqtt_client *c)
 {
     for (uint32_t tries = 0; tries < 0xffff; tries++) {
         if (++c->next_id == 0)
@@ -73,7 +73,7 @@ static uint16_t new_id(struct mqtt_client *c)
     return 0;
 }
 
-static void emit(struct mqtt_client *c, struct mqtt_event ev)
+static __attribute__((noinline)) void emit(struct mqtt_client *c, struct mqtt_event ev)
 {
     if (c->env.on_event)
         c->env.on_event(c->env.ctx, &ev);
@@ -94,7 +94,7 @@ static uint32_t backoff(struct mqtt_client *c)
  * The current attempt or connection is over (its transport already closed
  * or never opened): stay stopped, or wait for the next attempt; tell the app.
  */
-static void settle(struct mqtt_client *c, uint64_t now, int reason, int stop)
+static __attribute__((noinline)) void settle(struct mqtt_client *c, uint64_t now, int reason, int stop)
 {
     uint32_t delay = 0;
     if (c->state >= MQ_SUBSCRIBING && reason != MOTE_MQTT_CLOSED)
@@ -112,7 +112,7 @@ static void settle(struct mqtt_client *c, uint64_t now, int reason, int stop)
 }
 
 /* Close an opened transport and settle. */
-static void leave(struct mqtt_client *c, uint64_t now, int reason, int stop)
+static __attribute__((noinline)) void leave(struct mqtt_client *c, uint64_t now, int reason, int stop)
 {
     c->gen++;
     c->env.close(c->env.ctx);
@@ -120,7 +120,7 @@ static void leave(struct mqtt_client *c, uint64_t now, int reason, int stop)
 }
 
 /* Send one piece of a packet (more: the rest follows). 0, or MOTE_ENOTCONN after dropping the link. */
-static int out(struct mqtt_client *c, const void *buf, size_t len, int more, uint64_t now)
+static __attribute__((noinline)) int out(struct mqtt_client *c, const void *buf, size_t len, int more, uint64_t now)
 {
     int r = c->env.send(c->env.ctx, buf, len, more);
     if (r < 0 || (size_t)r != len) {
@@ -141,7 +141,7 @@ static void do_open(struct mqtt_client *c, uint64_t now)
 }
 
 /* Send SUBSCRIBE for entry e (its size was checked against tx when it was added). */
-static void send_subscribe(struct mqtt_client *c, uint8_t *e, uint64_t now)
+static __attribute__((noinline)) void send_subscribe(struct mqtt_client *c, uint8_t *e, uint64_t now)
 {
     uint16_t id = new_id(c);
     struct mqtt_filter f = { (const char *)e + ENT_HDR, (uint16_t)ent_len(e), e[3] };
@@ -155,7 +155,7 @@ static void send_subscribe(struct mqtt_client *c, uint8_t *e, uint64_t now)
 }
 
 /* After CONNACK: up once no SUBACK is awaited. */
-static void check_ready(struct mqtt_client *c, uint8_t session_present)
+static __attribute__((noinline)) void check_ready(struct mqtt_client *c, uint8_t session_present)
 {
     if (c->state != MQ_SUBSCRIBING)
         return;

@@ -41,7 +41,7 @@ int mqtt_length_size(uint32_t n)
  * to be written now) fits the spec and out[0..cap); write the fixed header.
  * Returns the header size, MOTE_EINVAL or MOTE_ENOMEM.
  */
-static int begin(uint8_t *out, size_t cap, uint8_t first, uint64_t rem, uint64_t head_rem)
+static __attribute__((noinline)) int begin(uint8_t *out, size_t cap, uint8_t first, uint64_t rem, uint64_t head_rem)
 {
     if (rem > MQTT_MAX_REMAINING)
         return MOTE_EINVAL;
@@ -62,7 +62,7 @@ static int begin(uint8_t *out, size_t cap, uint8_t first, uint64_t rem, uint64_t
  * only as the whole last one [MQTT-4.7.1-2/3]. One function for both, so
  * the code exists once.
  */
-static int name_valid(const char *str, size_t n, int filter)
+static __attribute__((noinline)) int name_valid(const char *str, size_t n, int filter)
 {
     const uint8_t *s = (const uint8_t *)str;
     if (n == 0 || n > 0xffff)
