@@ -60,7 +60,7 @@ struct mqtt_event {
     uint32_t retry_ms;      /* DOWN: delay before the next attempt (0 when stopped) */
     uint16_t id;            /* PUBACK */
     int granted;            /* SUBACK: granted QoS, or -1 if refused */
-    const char *topic;      /* SUBACK, TOO_BIG */
+    const char *topic;      /* SUBACK (valid until subscriptions change), TOO_BIG (NULL: did not fit) */
     size_t topic_len;
     size_t len;             /* TOO_BIG: the packet's remaining length */
     uint8_t session_present;/* UP */
@@ -77,7 +77,7 @@ struct mqtt_env {
     /* Release the transport: called exactly once for each open() that did not fail. */
     void (*close)(void *ctx);
     uint32_t (*random32)(void *ctx);                                /* backoff jitter */
-    void (*on_message)(void *ctx, const struct mqtt_message *m);
+    void (*on_message)(void *ctx, const struct mqtt_message *m);   /* required */
     void (*on_event)(void *ctx, const struct mqtt_event *ev);       /* may be NULL */
     void *ctx;
 };
