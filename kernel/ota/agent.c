@@ -26,9 +26,7 @@ void agent_end(struct ota_agent *a, uint32_t job, enum ota_status st, const char
                const char *reason)
 {
     struct progress *r = &a->rec;
-    uint32_t seq = r->seq;
-    memset(r, 0, sizeof(*r));
-    r->seq = seq;
+    progress_clear(r);
     r->phase = PROGRESS_ENDED;
     r->job = job;
     r->status = (uint8_t)st;
@@ -84,9 +82,7 @@ static void resume(struct ota_agent *a, uint64_t now)
     case PROGRESS_DOWNLOADING:
         if (r->slot != (a->slot ^ 1) || r->size > a->slot_size || r->chunk < DL_CHUNK_MIN ||
             r->chunk > DL_CHUNK_MAX || r->window < 1 || r->window > DL_WINDOW_MAX) {
-            uint32_t seq = r->seq;   /* not for this slot (any more): forget it */
-            memset(r, 0, sizeof(*r));
-            r->seq = seq;
+            progress_clear(r);   /* not for this slot (any more): forget it */
             agent_save(a);
             break;
         }

@@ -3,9 +3,9 @@
  * messages"): `verb key=value key=value ...`, printable ASCII, at most
  * CTL_MAX bytes, values without spaces except `reason`, which runs to the
  * end of the line. Parsing accepts and refuses exactly what the server's
- * dev.mote.ota.protocol.Control.parse does; building writes what its
- * toString writes. Pure logic, no allocation: a parsed line points into the
- * caller's buffer.
+ * dev.mote.ota.protocol.Control.parse does. Pure logic, no allocation: a
+ * parsed line points into the caller's buffer. (The device writes its own
+ * lines with snprintf: report.c.)
  */
 #ifndef OTA_CONTROL_H
 #define OTA_CONTROL_H
@@ -44,18 +44,5 @@ int ctl_get(const struct ctl *c, const char *key, const char **val, size_t *vlen
  * MOTE_EINVAL when it is missing, not 1..18 digits, or above `max`.
  */
 int ctl_number(const struct ctl *c, const char *key, uint64_t max, uint64_t *out);
-
-/* A line being built; never longer than CTL_MAX (what does not fit is cut). */
-struct ctl_line {
-    char buf[CTL_MAX + 1];   /* NUL-terminated */
-    size_t len;
-};
-
-void ctl_begin(struct ctl_line *l, const char *verb);
-/* ` key=value`; `value` must be a token (no spaces). */
-void ctl_put_str(struct ctl_line *l, const char *key, const char *value);
-void ctl_put_num(struct ctl_line *l, const char *key, uint64_t value);
-/* ` reason=...`, the last field: any byte outside 0x20..0x7e becomes '?'. */
-void ctl_put_reason(struct ctl_line *l, const char *reason);
 
 #endif

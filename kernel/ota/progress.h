@@ -15,6 +15,7 @@
 #define OTA_PROGRESS_H
 
 #include <bootstate.h>   /* struct flash_io, crc32 */
+#include <stdbool.h>
 #include <stdint.h>
 
 #define PROGRESS_MAGIC 0x50544f4du   /* "MOTP" */
@@ -45,11 +46,19 @@ enum ota_status {
     OTA_CANCELLED,
 };
 
+/*
+ * The record as it is in flash (little-endian, like every Mote CPU): the
+ * layout of docs/ota-protocol.md, checked by the static asserts below.
+ */
 struct progress {
+    uint32_t magic;          /* PROGRESS_MAGIC */
+    uint16_t format;         /* PROGRESS_VERSION */
+    uint16_t length;         /* PROGRESS_SIZE */
     uint32_t seq;            /* higher is newer */
     uint8_t phase;           /* enum progress_phase */
     uint8_t slot;            /* the slot being written: SLOT_A or SLOT_B */
     uint8_t status;          /* PROGRESS_ENDED: OTA_CONFIRMED .. OTA_CANCELLED */
+    uint8_t pad;             /* zero */
     uint32_t job;
     uint32_t size;           /* image bytes */
     uint32_t have;           /* bytes durably in the slot from its start */
@@ -58,12 +67,22 @@ struct progress {
     uint8_t sha256[32];      /* of the whole image, from the offer */
     char version[PROGRESS_VERSION_MAX]; /* the offer's; when ended, the report's (may be "") */
     char reason[PROGRESS_REASON_MAX];   /* when ended: the report's reason (may be "") */
+    uint8_t reserved[20];    /* zero */
+    uint32_t crc;            /* CRC-32 (IEEE) of the 252 bytes before it */
 };
 
-/* Serialize (seq and CRC as they are in *p) / check and read one copy. */
-void progress_encode(const struct progress *p, uint8_t out[PROGRESS_SIZE]);
-/* 0, or MOTE_ENOENT (and *p cleared) when the copy is blank, torn or invalid. */
-int progress_decode(const uint8_t in[PROGRESS_SIZE], struct progress *p);
+_Static_assert(sizeof(struct progress) == PROGRESS_SIZE, "progress layout");
+_Static_assert(__builtin_offsetof(struct progress, job) == 16, "progress layout");
+_Static_assert(__builtin_offsetof(struct progress, sha256) == 40, "progress layout");
+_Static_assert(__builtin_offsetof(struct progress, version) == 72, "progress layout");
+_Static_assert(__builtin_offsetof(struct progress, reason) == 104, "progress layout");
+_Static_assert(__builtin_offsetof(struct progress, crc) == 252, "progress layout");
+
+/* Clear *p to an empty record (phase NONE) that keeps its sequence number. */
+void progress_clear(struct progress *p);
+
+/* Is this copy whole (magic, format, length, CRC) and sensible? */
+bool progress_valid(const struct progress *p);
 
 /*
  * Read both copies (offsets 0 and PROGRESS_COPY_STRIDE of `io`) into *p:
@@ -73,8 +92,9 @@ int progress_decode(const uint8_t in[PROGRESS_SIZE], struct progress *p);
 int progress_load(const struct flash_io *io, struct progress *p);
 
 /*
- * Write *p as the next record (seq + 1) over the older copy. On a write
- * error p->seq is left as it was, so a retry goes over the same copy.
+ * Write *p as the next record (seq + 1) over the older copy, with its
+ * magic, format, length and CRC filled in. On a write error p->seq is left
+ * as it was, so a retry goes over the same copy.
  */
 int progress_store(const struct flash_io *io, struct progress *p);
 

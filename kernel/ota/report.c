@@ -14,42 +14,35 @@ static const char *const status_wire[] = {
     [OTA_ROLLEDBACK] = "rolledback",   [OTA_CANCELLED] = "cancelled",
 };
 
-static void say(struct ota_agent *a, const char *leaf, const struct ctl_line *l)
+/* Publish a line of `len` bytes (snprintf's count, cut at the buffer's end) on up/<leaf>. */
+static void say(struct ota_agent *a, const char *leaf, const char *line, int len)
 {
-    if (a->connected)
-        a->env->publish(a->env->ctx, leaf, l->buf, l->len, 1);
+    if (a->connected && len > 0)
+        a->env->publish(a->env->ctx, leaf, line, len < CTL_MAX ? (size_t)len : CTL_MAX, 1);
 }
 
 void agent_hello(struct ota_agent *a)
 {
-    struct ctl_line l;
-    ctl_begin(&l, "hello");
-    ctl_put_str(&l, "profile", a->profile);
-    ctl_put_str(&l, "version", a->version);
-    ctl_put_num(&l, "counter", a->counter);
-    ctl_put_str(&l, "slot", a->slot == SLOT_A ? "a" : "b");
-    ctl_put_num(&l, "max_chunk", a->max_chunk);
-    if (a->phase == OTA_FETCHING) {
-        ctl_put_num(&l, "job", a->rec.job);
-        ctl_put_num(&l, "have", dl_have(&a->dl));
-    }
-    say(a, "hello", &l);
+    char line[CTL_MAX + 1], held[32] = "";
+    if (a->phase == OTA_FETCHING)
+        snprintf(held, sizeof(held), " job=%u have=%u", a->rec.job, dl_have(&a->dl));
+    say(a, "hello", line,
+        snprintf(line, sizeof(line), "hello profile=%s version=%s counter=%u slot=%c max_chunk=%u%s",
+                 a->profile, a->version, a->counter, a->slot == SLOT_A ? 'a' : 'b', a->max_chunk,
+                 held));
 }
 
+/* Reasons and versions are printable ASCII (agent_end makes them so); "" or NULL: left out. */
 void agent_state(struct ota_agent *a, uint32_t job, enum ota_status st, uint32_t off,
                  const char *version, const char *reason)
 {
-    struct ctl_line l;
-    ctl_begin(&l, "state");
-    ctl_put_num(&l, "job", job);
-    ctl_put_str(&l, "status", status_wire[st]);
+    char line[CTL_MAX + 1], at[16] = "";
+    bool v = version && *version, r = reason && *reason;
     if (st == OTA_DOWNLOADING)
-        ctl_put_num(&l, "off", off);
-    if (version && *version)
-        ctl_put_str(&l, "version", version);
-    if (reason && *reason)
-        ctl_put_reason(&l, reason);
-    say(a, "state", &l);
+        snprintf(at, sizeof(at), " off=%u", off);
+    say(a, "state", line,
+        snprintf(line, sizeof(line), "state job=%u status=%s%s%s%s%s%s", job, status_wire[st], at,
+                 v ? " version=" : "", v ? version : "", r ? " reason=" : "", r ? reason : ""));
 }
 
 void agent_ended(struct ota_agent *a)
@@ -62,12 +55,8 @@ void agent_ended(struct ota_agent *a)
 void agent_req(void *arg, uint32_t off, uint32_t len)
 {
     struct ota_agent *a = arg;
-    struct ctl_line l;
-    ctl_begin(&l, "req");
-    ctl_put_num(&l, "job", a->dl.job);
-    ctl_put_num(&l, "off", off);
-    ctl_put_num(&l, "len", len);
-    say(a, "req", &l);
+    char line[64];
+    say(a, "req", line, snprintf(line, sizeof(line), "req job=%u off=%u len=%u", a->dl.job, off, len));
 }
 
 /*

@@ -1,6 +1,6 @@
 /*
  * Control lines: what parses and what does not, each case as the server's
- * Control.parse decides it, and the lines the device builds.
+ * Control.parse decides it.
  */
 #include <stdint.h>
 #include "check.h"
@@ -125,23 +125,4 @@ void test_ctl_refuses_what_java_refuses(void)
     tok[3 + CTL_TOKEN_MAX] = '=';
     tok[4 + CTL_TOKEN_MAX] = '1';
     CHECK(ctl_parse(&c, tok, 5 + CTL_TOKEN_MAX) == MOTE_EINVAL); /* 129 bytes */
-}
-
-void test_ctl_builds_lines(void)
-{
-    struct ctl_line l;
-    ctl_begin(&l, "state");
-    ctl_put_num(&l, "job", 7);
-    ctl_put_str(&l, "status", "failed");
-    ctl_put_num(&l, "off", 0);
-    ctl_put_num(&l, "big", UINT64_MAX);
-    ctl_put_reason(&l, "bad\tthing\x80 here");
-    CHECK_STR(l.buf, "state job=7 status=failed off=0 big=18446744073709551615 "
-                     "reason=bad?thing? here");
-    CHECK(l.len == strlen(l.buf));
-    char big[700];
-    memset(big, 'x', sizeof(big) - 1);
-    big[sizeof(big) - 1] = 0;
-    ctl_put_reason(&l, big);
-    CHECK(l.len == CTL_MAX && strlen(l.buf) == CTL_MAX);          /* cut, never overrun */
 }

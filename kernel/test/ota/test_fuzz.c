@@ -200,7 +200,7 @@ static void check_invariants(const struct fake *f)
 
 void test_fuzz_parser_matches_the_java_model(void)
 {
-    seed = env_number("OTA_FUZZ_SEED", 0x9e3779b97f4a7c15ull) | 1;
+    seed = env_number("OTA_FUZZ_SEED", 1) * 0x9e3779b97f4a7c15ull | 1;
     unsigned long iters = env_number("OTA_FUZZ_ITERS", 20000) * 5;
     static char buf[700];
     for (unsigned long i = 0; i < iters; i++) {
@@ -220,7 +220,7 @@ void test_fuzz_parser_matches_the_java_model(void)
 
 void test_fuzz_agent_survives_anything(void)
 {
-    seed = env_number("OTA_FUZZ_SEED", 0x2545f4914f6cdd1dull) | 1;
+    seed = env_number("OTA_FUZZ_SEED", 2) * 0x2545f4914f6cdd1dull | 1;
     unsigned long iters = env_number("OTA_FUZZ_ITERS", 20000);
     struct fake_image imgs[3];
     fake_image_make(&imgs[0], 3000, NULL, 1, "1.1.0", 0xa7, 1);
