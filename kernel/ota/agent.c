@@ -6,7 +6,7 @@
 #include <mote.h>
 #include "agent.h"
 
-static void copy_str(char *dst, const char *src, size_t size)
+__attribute__((noinline)) static void copy_str(char *dst, const char *src, size_t size)
 {
     size_t n = src ? strlen(src) : 0;
     n = n < size ? n : size - 1;

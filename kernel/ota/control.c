@@ -13,7 +13,7 @@ static bool printable(char ch, bool space)
  * a key that is empty, too long or holds a space, or an empty value.
  * `reason` takes the rest of the line, spaces and all.
  */
-static int field_next(const char *s, size_t len, size_t *at, size_t *k, size_t *kl, size_t *v,
+__attribute__((noinline)) static int field_next(const char *s, size_t len, size_t *at, size_t *k, size_t *kl, size_t *v,
                       size_t *vl)
 {
     size_t p = *at, eq = p;
