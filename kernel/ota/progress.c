@@ -14,7 +14,7 @@ void progress_clear(struct progress *p)
     p->seq = seq;
 }
 
-bool progress_valid(const struct progress *p)
+__attribute__((noinline)) bool progress_valid(const struct progress *p)
 {
     return p->magic == PROGRESS_MAGIC && p->format == PROGRESS_VERSION &&
            p->length == PROGRESS_SIZE && p->crc == crc32(p, CRC_LEN) &&
@@ -25,20 +25,21 @@ bool progress_valid(const struct progress *p)
 
 int progress_load(const struct flash_io *io, struct progress *p)
 {
-    struct progress copy[2];
-    int best = -1;
+    struct progress copy;
+    int found = MOTE_ENOENT;
     memset(p, 0, sizeof(*p));
     for (int i = 0; i < 2; i++) {
-        int err = io->read(io->ctx, (uint64_t)i * PROGRESS_COPY_STRIDE, &copy[i], sizeof(copy[i]));
-        if (err)
+        int err = io->read(io->ctx, (uint64_t)i * PROGRESS_COPY_STRIDE, &copy, sizeof(copy));
+        if (err) {
+            memset(p, 0, sizeof(*p));
             return err;
-        if (progress_valid(&copy[i]) && (best < 0 || copy[i].seq > copy[best].seq))
-            best = i;
+        }
+        if (progress_valid(&copy) && (found || copy.seq > p->seq)) {
+            *p = copy;
+            found = 0;
+        }
     }
-    if (best < 0)
-        return MOTE_ENOENT;
-    *p = copy[best];
-    return 0;
+    return found;
 }
 
 int progress_store(const struct flash_io *io, struct progress *p)

@@ -88,6 +88,29 @@ void test_agent_reconnects_after_three_silent_timeouts(void)
     fake_free(f);
 }
 
+/* A lost connection changes nothing but the link: the hello says what is held, the offer resumes it. */
+void test_agent_reconnect_resumes_from_what_it_holds(void)
+{
+    struct fake_image img;
+    struct fake *f = downloading(&img, 1000000);
+    fake_run(f, 5);
+    fake_deliver(f, 1);                    /* chunk 6 too, beyond the prefix: asked for again */
+    fake_disconnect(f);
+    fake_drop_queue(f);
+    fake_skip(f);
+    fake_connect(f);
+    expect(f, "hello profile=qemu-virt-arm64 version=1.0.0 counter=1 slot=a max_chunk=16384 "
+              "job=7 have=81920", NULL);
+    fake_offer(f, 7, &img, 16384, 4);
+    expect(f, "req job=7 off=81920 len=65536", "req job=7 off=147456 len=65536",
+           "state job=7 status=downloading off=81920", NULL);
+    fake_run(f, ~0u);
+    CHECK(f->pending && !memcmp(f->slot, img.bytes, img.size));
+    CHECK(f->delivered == img.size + 16384);
+    fake_image_free(&img);
+    fake_free(f);
+}
+
 void test_agent_cancel(void)
 {
     struct fake_image img;
