@@ -398,3 +398,93 @@ void test_agent_drops_and_counts_malformed_control_lines(void)
 #undef SHA
 #undef REST
 }
+
+/* verify_slot hooks: the power goes during the check; a reason with bytes a line cannot hold. */
+static int verify_power_cut(void *ctx, uint32_t size, const uint8_t sha[32], char *why)
+{
+    (void)size, (void)sha;
+    ((struct fake *)ctx)->budget = 0;
+    snprintf(why, OTA_REASON_MAX, "power gone");
+    return MOTE_EIO;
+}
+
+static int verify_odd_reason(void *ctx, uint32_t size, const uint8_t sha[32], char *why)
+{
+    (void)ctx, (void)size, (void)sha;
+    snprintf(why, OTA_REASON_MAX, "bad\nthing\x80 here");
+    return MOTE_EIO;
+}
+
+static int sync_fails(void *ctx)
+{
+    (void)ctx;
+    return MOTE_EIO;
+}
+
+static int read_fails(void *ctx, uint64_t off, void *buf, size_t len)
+{
+    (void)ctx, (void)off, (void)buf, (void)len;
+    return MOTE_EIO;
+}
+
+void test_agent_reboot_during_verify_and_odd_failures(void)
+{
+    /* the power goes while verifying: every byte is saved, so it verifies again on power-up */
+    struct fake_image img;
+    struct fake *f = downloading(&img, 50000);
+    f->env.verify_slot = verify_power_cut;
+    fake_run(f, ~0u);
+    struct fake *g = fake_new("1.0.0", 1);     /* for its real verify_slot */
+    f->env.verify_slot = g->env.verify_slot;
+    fake_free(g);
+    uint64_t before = f->delivered;
+    CHECK(fake_boot(f, SLOT_A, false, "1.0.0") == 0);
+    CHECK(f->a.phase == OTA_FETCHING && f->a.rec.have == img.size);
+    CHECK(ota_agent_next_deadline(&f->a) == 0);
+    fake_wait(f, 0);                           /* not even connected: it goes on */
+    CHECK(f->pending && f->a.phase == OTA_RESTARTING && f->delivered == before);
+    fake_free(f);
+
+    /* the same, but the server's offer comes first after the power-up */
+    fake_image_free(&img);
+    f = downloading(&img, 50000);
+    f->env.verify_slot = verify_power_cut;
+    fake_run(f, ~0u);
+    g = fake_new("1.0.0", 1);
+    f->env.verify_slot = g->env.verify_slot;
+    fake_free(g);
+    CHECK(fake_boot(f, SLOT_A, false, "1.0.0") == 0);
+    fake_connect(f);
+    fake_skip(f);
+    fake_offer(f, 7, &img, 16384, 4);
+    expect(f, "state job=7 status=downloading off=50360", "state job=7 status=verifying",
+           "state job=7 status=installed", "state job=7 status=rebooting", NULL);
+    fake_free(f);
+
+    /* a reason is printable ASCII on the wire and in the record */
+    fake_image_free(&img);
+    f = downloading(&img, 50000);
+    f->env.verify_slot = verify_odd_reason;
+    fake_run(f, ~0u);
+    f->read = f->nlog - 1;
+    expect(f, "state job=7 status=failed reason=bad?thing? here", NULL);
+    CHECK_STR(f->a.rec.reason, "bad?thing? here");
+    fake_free(f);
+
+    /* the slot cannot be made durable */
+    fake_image_free(&img);
+    f = downloading(&img, 50000);
+    f->env.slot_sync = sync_fails;
+    fake_run(f, ~0u);
+    f->read = f->nlog - 1;
+    expect(f, "state job=7 status=failed reason=flash: could not sync the slot", NULL);
+    CHECK(!f->pending);
+    fake_free(f);
+    fake_image_free(&img);
+
+    /* the progress record cannot be read: no job, and the error is returned */
+    f = fake_new("1.0.0", 1);
+    f->pio.read = read_fails;
+    CHECK(fake_boot(f, SLOT_A, false, "1.0.0") == MOTE_EIO && f->a.phase == OTA_IDLE);
+    fake_free(f);
+}
