@@ -12,9 +12,13 @@
 
 static const uint8_t zero_mac[6];
 
-/* Send one ARP packet to the Ethernet address `to`, asking for or telling about tpa. */
-static void arp_send(struct net_stack *ns, uint16_t op, const uint8_t *to, const uint8_t *tha,
-                     uint32_t tpa)
+/*
+ * Send one ARP packet to the Ethernet address `to`, asking for or telling
+ * about tpa. (noinline here and on arp_find: called from several places, and
+ * -O2 would put a copy, with its table walk unrolled, into each: 800 bytes.)
+ */
+static __attribute__((noinline)) void arp_send(struct net_stack *ns, uint16_t op,
+                                               const uint8_t *to, const uint8_t *tha, uint32_t tpa)
 {
     uint8_t a[ARP_LEN];
     put_be16(a, 1);                 /* Ethernet */
@@ -36,7 +40,8 @@ static void arp_request(struct net_stack *ns, uint32_t ip)
     arp_send(ns, ARP_REQUEST, net_bcast_mac, zero_mac, ip);
 }
 
-static struct arp_entry *arp_find(struct net_stack *ns, uint32_t ip)
+static __attribute__((noinline)) struct arp_entry *arp_find(struct net_stack *ns,
+                                                             uint32_t ip)
 {
     for (int i = 0; i < NET_ARP_ENTRIES; i++)
         if (ns->arp[i].state != ARP_FREE && ns->arp[i].ip == ip)

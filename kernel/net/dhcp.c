@@ -99,7 +99,7 @@ static void dhcp_lose(struct net_stack *ns)
         net_configure(ns, 0, 0, 0, 0);
 }
 
-/* Parse a reply to our current exchange: its fixed fields and the options we use. -1 if it is not one. */
+/* Parse a reply to our current exchange: fixed fields, the options we use. -1: not one. */
 static int dhcp_parse(const struct net_stack *ns, const uint8_t *m, size_t len, struct dhcp_opts *o)
 {
     memset(o, 0, sizeof *o);

@@ -20,7 +20,7 @@ static char dns_lower(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 }
 
-/* name lowercased, without a trailing dot, into out; its length, or -1 unless it is a valid name. */
+/* name lowercased, without a trailing dot, into out: its length, or -1 if it is not valid. */
 static int dns_normalize(const char *name, char *out)
 {
     size_t n = 0, label = 0;
@@ -180,7 +180,9 @@ static void dns_cache_put(struct net_stack *ns, const char *name, uint32_t ip, u
     c->expires_ms = ns->now_ms + (uint64_t)(ttl < DNS_TTL_MAX ? ttl : DNS_TTL_MAX) * 1000;
 }
 
-static void dns_finish(struct net_stack *ns, struct dns_query *q, int status, uint32_t ip)
+/* noinline: two callers, and inlined into both it costs more than the call. */
+static __attribute__((noinline)) void dns_finish(struct net_stack *ns, struct dns_query *q,
+                                                 int status, uint32_t ip)
 {
     q->state = SLOT_DONE;
     q->status = status;

@@ -9,17 +9,6 @@
 #define ICMP_UNREACH 3
 #define ICMP_ECHO 8
 
-/* Echo data: byte i of a request is (uint8_t)i, sent as pieces of this table. */
-static const uint8_t ramp[256] = {
-#define R4(i) (i), (i) + 1, (i) + 2, (i) + 3
-#define R16(i) R4(i), R4((i) + 4), R4((i) + 8), R4((i) + 12)
-#define R64(i) R16(i), R16((i) + 16), R16((i) + 32), R16((i) + 48)
-    R64(0), R64(64), R64(128), R64(192)
-#undef R4
-#undef R16
-#undef R64
-};
-
 /* Send type/code with header word `rest` and the data pieces; the checksum covers all. */
 static int icmp_send(struct net_stack *ns, uint32_t src, uint32_t dst, uint8_t type, uint8_t code,
                      uint32_t rest, struct net_iov *v, int niov)
@@ -121,6 +110,7 @@ int icmp_ping_send(struct net_stack *ns, uint32_t dst, size_t len, uint32_t time
                    uint64_t now_ms)
 {
     struct net_iov v[1 + (NET_PING_MAX + 255) / 256];
+    uint8_t ramp[256];      /* echo data: byte i is (uint8_t)i, sent as pieces of this */
     struct ping_slot *s = 0;
     int h;
     if (now_ms > ns->now_ms)
@@ -133,6 +123,8 @@ int icmp_ping_send(struct net_stack *ns, uint32_t dst, size_t len, uint32_t time
     if (!s)
         return MOTE_ENOMEM;
     h--;
+    for (int i = 0; i < 256; i++)
+        ramp[i] = (uint8_t)i;
     int n = 1;
     for (size_t off = 0; off < len; off += 256, n++) {
         v[n].base = ramp;

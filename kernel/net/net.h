@@ -82,7 +82,7 @@
 #define NET_DNS_NAME_MAX 253         /* dotted, without the trailing dot (RFC 1035 2.3.4) */
 #define NET_DNS_TIMEOUT_MS 1000      /* first try; doubled for each retry */
 #define NET_DNS_TRIES 3
-#define NET_DHCP_RTO_MS 4000         /* first retransmission (RFC 2131 4.1), doubled to 64 s, +-1 s */
+#define NET_DHCP_RTO_MS 4000         /* first retransmission (RFC 2131 4.1), doubled to 64 s */
 #define NET_DHCP_REQUEST_TRIES 4     /* REQUESTs without an answer before starting over */
 #define NET_DHCP_NAK_DELAY_MS 1000   /* after a NAK, before the next DISCOVER */
 #define NET_ICMP_ERR_PER_S 10        /* rate limit of the errors we send */
@@ -199,7 +199,7 @@ struct dns_query {
     uint8_t state;          /* enum net_slot_state */
     uint8_t tries;
     uint16_t id, port;      /* random per query (RFC 5452) */
-    int status;             /* SLOT_DONE: 0, MOTE_ENOENT (NXDOMAIN/no A), MOTE_ETIMEDOUT, MOTE_EIO */
+    int status;             /* SLOT_DONE: 0, MOTE_ENOENT, MOTE_ETIMEDOUT, MOTE_EIO */
     uint32_t server, ip;
     uint64_t next_ms;
     char name[NET_DNS_NAME_MAX + 1];  /* lowercase, no trailing dot */
@@ -332,7 +332,7 @@ struct ip_rx {
     uint32_t src, dst;
     const uint8_t *pkt;     /* the IPv4 header, for ICMP errors */
     size_t hdr_len, len;    /* header and total length */
-    int unicast;            /* sent to our address (not broadcast, not accepted while unconfigured) */
+    int unicast;            /* to our address (not broadcast, nor taken while unconfigured) */
 };
 
 int eth_output(struct net_stack *ns, const uint8_t *dst, uint16_t type,

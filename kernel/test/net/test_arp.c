@@ -135,7 +135,8 @@ void test_arp_queue_is_bounded(void)
     CHECK(udp_sendto(&a.ns, 0, IP4(10, 0, 2, 50), 9, big, NET_UDP_MAX + 1) == MOTE_EMSGSIZE);
     while (sim_take(&a, f) > 0)
         ;
-    net_input(&a.ns, f, build_arp(f, 2, dev_mac, peer_mac, IP4(10, 0, 2, 51), dev_mac, DEV_IP), 1010);
+    net_input(&a.ns, f, build_arp(f, 2, dev_mac, peer_mac, IP4(10, 0, 2, 51), dev_mac, DEV_IP),
+              1010);
     CHECK(sim_take(&a, f) > 0 && !memcmp(f + 42, "m1", 2));
     CHECK(sim_take(&a, f) > 0 && !memcmp(f + 42, "m3", 2));
     CHECK(sim_take(&a, f) < 0);

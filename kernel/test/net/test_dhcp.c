@@ -141,12 +141,15 @@ static void bind_100s(uint64_t t0)
     dhcp_start(&a.ns, t0);
     const uint8_t *m = next_dhcp(&len);
     uint32_t xid = m ? get_be32(m + 4) : 0;
-    net_input(&a.ns, f, server_reply(f, xid, DEV_IP, "350102 " SERVER_OPTS " 3304 00000064", 0), t0);
+    net_input(&a.ns, f, server_reply(f, xid, DEV_IP, "350102 " SERVER_OPTS " 3304 00000064", 0),
+              t0);
     CHECK(next_type(&len) == 3);
-    net_input(&a.ns, f, server_reply(f, xid, DEV_IP, "350105 " SERVER_OPTS " 3304 00000064", 0), t0);
+    net_input(&a.ns, f, server_reply(f, xid, DEV_IP, "350105 " SERVER_OPTS " 3304 00000064", 0),
+              t0);
     CHECK(a.ns.ip == DEV_IP);
     /* The gateway/server introduces itself, as it would when it next talks to us. */
-    net_input(&a.ns, f, build_arp(f, 1, net_bcast_mac, gw_mac, GW_IP, (uint8_t[6]){ 0 }, DEV_IP), t0);
+    net_input(&a.ns, f, build_arp(f, 1, net_bcast_mac, gw_mac, GW_IP, (uint8_t[6]){ 0 }, DEV_IP),
+              t0);
     sim_clear(&a);
 }
 
@@ -308,12 +311,12 @@ void test_dhcp_ignores_bad_replies(void)
         net_input(&a.ns, f, n, 10);
     }
     net_input(&a.ns, f, server_reply(f, xid, DEV_IP, "3505 01", 0), 10);       /* cut option */
-    net_input(&a.ns, f, server_reply(f, xid, DEV_IP, "35020102 3608 0a000202", 0), 10);  /* past end */
+    net_input(&a.ns, f, server_reply(f, xid, DEV_IP, "35020102 3608 0a000202", 0), 10); /* end */
     net_input(&a.ns, f, server_reply(f, xid, DEV_IP, SERVER_OPTS, 0), 10);      /* no type */
     net_input(&a.ns, f, server_reply(f, xid, 0, offer, 0), 10);                 /* no address */
     net_input(&a.ns, f, server_reply(f, xid, IP4(127, 0, 0, 1), offer, 0), 10);
     net_input(&a.ns, f, server_reply(f, xid, IP4(224, 1, 2, 3), offer, 0), 10);
-    net_input(&a.ns, f, server_reply(f, xid, DEV_IP, "350102 0104 ffffff00", 0), 10);  /* no server */
+    net_input(&a.ns, f, server_reply(f, xid, DEV_IP, "350102 0104 ffffff00", 0), 10); /* no id */
     uint8_t short_msg[239];
     server_reply(f, xid, DEV_IP, offer, 0);
     memcpy(short_msg, f + 42, sizeof short_msg);    /* shorter than the fixed part */
@@ -356,7 +359,8 @@ void test_dhcp_option_defaults(void)
           IP4(255, 0, 0, 0), 100000, 200000, 1000000 },
         { "350105 3604 0a000202 0104 ffffff80 3304 000003e8 3a04 00000bb8 3b04 00000064",
           IP4(255, 255, 255, 128), 500000, 875000, 1000000 },
-        { "350105 3604 0a000202 3304 ffffffff", IP4(255, 0, 0, 0), NET_NEVER, NET_NEVER, NET_NEVER },
+        { "350105 3604 0a000202 3304 ffffffff", IP4(255, 0, 0, 0), NET_NEVER, NET_NEVER,
+          NET_NEVER },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int len;

@@ -117,8 +117,8 @@ void test_dns_errors_reported(void)
     answer(id, port, "8380 0001 0000 0000 0000 " Q_EXAMPLE, 1000);     /* truncated, empty */
     CHECK(dns_result(&a.ns, h, &ip) == MOTE_EIO);
     h = ask("example.com", &id, &port, 1000);
-    answer(id, port, H_OK("01") Q_EXAMPLE " c00c 001c 0001 00000e10 0010 20010db8000000000000000000000001",
-           1000);  /* only AAAA */
+    answer(id, port, H_OK("01") Q_EXAMPLE " c00c 001c 0001 00000e10 0010"
+           " 20010db8000000000000000000000001", 1000);  /* only AAAA */
     CHECK(dns_result(&a.ns, h, &ip) == MOTE_ENOENT);
     /* TTL 0: answered, not cached. */
     h = ask("example.com", &id, &port, 1000);
@@ -198,19 +198,19 @@ void test_dns_malicious_messages(void)
     const char *bad[] = {
         H_OK("01") Q_EXAMPLE " c01d 0001 0001 00000e10 0004 01010101",      /* points at itself */
         H_OK("01") Q_EXAMPLE " c01f c01d 0001 0001 00000e10 0004 01010101",  /* two-step loop */
-        H_OK("01") Q_EXAMPLE " 01 61 c01d 0001 0001 00000e10 0004 01010101",  /* loop through a label */
+        H_OK("01") Q_EXAMPLE " 01 61 c01d 0001 0001 00000e10 0004 01010101",  /* loop, a label */
         H_OK("01") Q_EXAMPLE " c0ff 0001 0001 00000e10 0004 01010101",      /* past the end */
         H_OK("01") Q_EXAMPLE " c0",                                         /* pointer cut */
         H_OK("01") Q_EXAMPLE " 3f 6161",                                    /* label past the end */
-        H_OK("01") Q_EXAMPLE " 80 00 0001 0001 00000e10 0004 01010101",     /* reserved label type */
+        H_OK("01") Q_EXAMPLE " 80 00 0001 0001 00000e10 0004 01010101",     /* reserved type */
         H_OK("01") Q_EXAMPLE " c00c 0001 0001 00000e10 00ff 01010101",      /* rdlength past end */
         H_OK("01") Q_EXAMPLE " c00c 0001 0001 0000",                        /* record cut */
         H_OK("02") Q_EXAMPLE " c00c 0005 0001 00000e10 0002 c00c",          /* claims two records */
         H_OK("01") "07 6578616d706c65 03 636f6d 00 0001",                   /* question cut */
         H_OK("01") "07 6578616d706c65 03 6f7267 00 0001 0001 c00c 0001 0001 00000e10 0004 01010101",
         H_OK("01") "07 6578616d706c65 03 636f6d 00 001c 0001 c00c 0001 0001 00000e10 0004 01010101",
-        "0180 0001 0001 0000 0000 " Q_EXAMPLE " c00c 0001 0001 00000e10 0004 01010101",  /* a query */
-        "8980 0001 0001 0000 0000 " Q_EXAMPLE " c00c 0001 0001 00000e10 0004 01010101",  /* opcode 1 */
+        "0180 0001 0001 0000 0000 " Q_EXAMPLE " c00c 0001 0001 00000e10 0004 01010101", /* query */
+        "8980 0001 0001 0000 0000 " Q_EXAMPLE " c00c 0001 0001 00000e10 0004 01010101", /* opcode */
         "8180 0002 0001 0000 0000 " Q_EXAMPLE " " Q_EXAMPLE,                  /* two questions */
         "8180 00",                                                          /* header cut */
         "",
@@ -231,7 +231,8 @@ void test_dns_malicious_messages(void)
            1000);
     CHECK(a.ns.cnt[NET_C_dns_bad] == (uint64_t)nbad + 1);
     static uint8_t m[64];
-    size_t n = 2 + unhex(m + 2, sizeof m - 2, H_OK("01") Q_EXAMPLE " c00c 0001 0001 00000e10 0004 06060606");
+    size_t n = 2 + unhex(m + 2, sizeof m - 2,
+                         H_OK("01") Q_EXAMPLE " c00c 0001 0001 00000e10 0004 06060606");
     put_be16(m, id);
     net_input(&a.ns, f, build_udp(f, dev_mac, gw_mac, GW_IP, DEV_IP, 53, port, m, n), 1000);
     net_input(&a.ns, f, build_udp(f, dev_mac, gw_mac, DNS_IP, DEV_IP, 5353, port, m, n), 1000);
@@ -243,7 +244,8 @@ void test_dns_malicious_messages(void)
      * and a pointer to it: 255 chars.
      */
     static char hex[2048];
-    char *p = hex + sprintf(hex, "8180 0001 0002 0000 0000 " Q_EXAMPLE " c00c 0010 0001 00000e10 0081 ");
+    char *p = hex + sprintf(hex, "8180 0001 0002 0000 0000 " Q_EXAMPLE
+                                 " c00c 0010 0001 00000e10 0081 ");
     p = label63(label63(p, 'a'), 'b');
     p += sprintf(p, "00 ");
     p = label63(label63(p, 'c'), 'd');

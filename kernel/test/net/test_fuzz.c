@@ -90,7 +90,8 @@ static void build_corpus(uint16_t dns_port, uint16_t eph_port)
     add(build_udp(frame, dev_mac, gw_mac, GW_IP, DEV_IP, 1234, eph_port, data, 3));
     add(build_udp(frame, dev_mac, gw_mac, GW_IP, DEV_IP, 1234, 999, data, 10));
     add(build_udp(frame, net_bcast_mac, gw_mac, GW_IP, IP_BROADCAST, 1, 7, data, 8));
-    add(dhcp_frame("350102 3604 0a000202 0104 ffffff00 0304 0a000202 0604 0a000203 3304 00000064 ff"));
+    add(dhcp_frame("350102 3604 0a000202 0104 ffffff00 0304 0a000202 0604 0a000203"
+                   " 3304 00000064 ff"));
     add(dhcp_frame("350105 3604 0a000202 0104 ffffff00 0304 0a000202 0604 0a000203 3304 0000003c"
                    " 3a04 0000000a 3b04 00000014 ff"));
     add(dhcp_frame("350106 3604 0a000202 ff"));

@@ -52,6 +52,8 @@ static uint64_t run_until(uint64_t now, uint64_t until)
     }
 }
 
+static const char *const words[] = { "one", "two", "six" };
+
 static void pair(void)
 {
     sim_init(&a, dev_mac, 1, 0, 0);
@@ -118,12 +120,12 @@ void test_pair_lossy_wire(void)
     pair();
     int server = udp_bind(&b.ns, 7), client = udp_bind(&a.ns, 0);
     for (int i = 0; i < 3; i++)
-        CHECK(udp_sendto(&a.ns, client, B_IP, 7, (const char *[]){ "one", "two", "six" }[i], 3) == 0);
+        CHECK(udp_sendto(&a.ns, client, B_IP, 7, words[i], 3) == 0);
     to_drop = 2;
     CHECK(run_until(5000, 20000) == 20000);
     for (int i = 0; i < 3; i++) {
         CHECK(udp_recvfrom(&b.ns, server, got, sizeof got, 0, 0) == 3);
-        CHECK(!memcmp(got, (const char *[]){ "one", "two", "six" }[i], 3));
+        CHECK(!memcmp(got, words[i], 3));
     }
     CHECK(a.ns.cnt[NET_C_arp_tx] == 2 + NET_ARP_TRIES && a.ns.cnt[NET_C_arp_unresolved] == 0);
     for (int i = 0; i < NET_ARP_QUEUE; i++)
