@@ -115,7 +115,9 @@ int ip_output(struct net_stack *ns, uint32_t src, uint32_t dst, uint8_t proto,
         return MOTE_EMSGSIZE;
     }
     uint32_t hop;
-    if (ip_is_broadcast(ns, dst))
+    if (src && src != ns->ip)   /* an address we no longer hold (DHCP moved us): never sent */
+        hop = 0;
+    else if (ip_is_broadcast(ns, dst))
         hop = IP_BROADCAST;
     else if (!ns->ip || !dst || dst >= 0xe0000000u || dst == ns->ip)
         hop = 0;

@@ -15,6 +15,13 @@
  * thread, return); the tcp_input hook may call ip_output.
  *
  * Addresses and ports are in host byte order (IP4(10, 0, 2, 15)).
+ *
+ * Wiring, by whoever owns the interface: net_init once; net_input for every
+ * received frame; net_timer whenever net_next_deadline() has passed (and
+ * after any call, which may move it earlier); dhcp_start or net_set_static.
+ * TCP (tcp.h): set ns->tcp_input to a three-line adapter calling tcp_input
+ * and ns->tcp to its state; TCP's output callback calls
+ * ip_output(ns, src, dst, IPPROTO_TCP, iov, niov).
  */
 #ifndef NET_NET_H
 #define NET_NET_H
@@ -40,18 +47,17 @@
 
 /*
  * ---- budget: what struct net_stack holds (each overridable with -D) ----
- * x86_64/aarch64 sizes; sizeof(struct net_stack) is about 22 KiB with these.
- *   ARP cache      NET_ARP_ENTRIES x 32 B
- *   ARP queue      NET_ARP_QUEUE x 1.5 KiB  packets waiting for their next hop's MAC
- *   UDP endpoints  NET_UDP_ENDPOINTS x 8 B
- *   UDP receive    NET_UDP_BUFS x 1.5 KiB  one datagram each, shared by all endpoints,
- *                  at most NET_UDP_QUEUE_MAX queued per endpoint
- *   ping           NET_PING_SLOTS x 32 B
- *   DNS            NET_DNS_QUERIES x 280 B (name, id, port, retries) +
- *                  NET_DNS_CACHE x 80 B (names up to NET_DNS_CACHE_NAME - 1 chars)
- *   counters       NET_C_COUNT x 8 B
- * Code and stack: no recursion; the deepest frame holds a DHCP message (300 B)
- * or two DNS names (2 x 256 B).
+ * With these defaults sizeof(struct net_stack) is 20,840 bytes on aarch64 and
+ * x86_64, all of the stack's RAM:
+ *   UDP receive    NET_UDP_BUFS x 1484 B = 11.6 KiB: one datagram each, shared by all
+ *                  endpoints, at most NET_UDP_QUEUE_MAX queued per endpoint
+ *   ARP queue      NET_ARP_QUEUE x 1512 B = 5.9 KiB: packets waiting for a next hop's MAC
+ *   DNS            NET_DNS_QUERIES x 288 B (name, id, port, retries) +
+ *                  NET_DNS_CACHE x 80 B (names up to NET_DNS_CACHE_NAME - 1 chars) = 1.75 KiB
+ *   ARP cache      NET_ARP_ENTRIES x 32 B; UDP endpoints NET_UDP_ENDPOINTS x 6 B;
+ *   ping           NET_PING_SLOTS x 40 B; counters NET_C_COUNT x 8 B
+ * Thread stack: no recursion; the deepest frames hold a DHCP message (300 B),
+ * a DNS query (271 B) or two DNS names (2 x 254 B).
  */
 #define NET_MTU 1500                 /* largest IPv4 packet sent or queued; no fragmentation */
 #define NET_UDP_MAX (NET_MTU - 28)   /* largest UDP payload: 1472 */
@@ -259,10 +265,10 @@ const char *net_counter_name(int i);
 
 /*
  * Send an IPv4 packet: the 20-byte header is ours, the pieces are the payload
- * (at most NET_IP_IOV_MAX, NET_MTU - 20 bytes). src 0 means our address (0.0.0.0
- * while unconfigured, as DHCP needs). 0 when sent or queued for ARP;
- * MOTE_EMSGSIZE, MOTE_ENETUNREACH (no address/route), MOTE_ENOMEM (ARP queue or
- * cache full), MOTE_EINVAL, or the link's error.
+ * (at most NET_IP_IOV_MAX, NET_MTU - 20 bytes). src is our address or 0 for
+ * it (0.0.0.0 while unconfigured, as DHCP needs). 0 when sent or queued for
+ * ARP; MOTE_EMSGSIZE, MOTE_ENETUNREACH (no address, no route, or src not ours),
+ * MOTE_ENOMEM (ARP queue or cache full), MOTE_EINVAL, or the link's error.
  */
 int ip_output(struct net_stack *ns, uint32_t src, uint32_t dst, uint8_t proto,
               const struct net_iov *iov, int niov);

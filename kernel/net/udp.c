@@ -8,6 +8,9 @@
 
 #define UDP_HDR 8
 
+_Static_assert(NET_UDP_ENDPOINTS < 255 && NET_UDP_BUFS <= 256 && NET_UDP_QUEUE_MAX < 256,
+               "endpoint and buffer indices are bytes");
+
 static struct udp_endpoint *udp_get(struct net_stack *ns, int h)
 {
     if (h < 0 || h >= NET_UDP_ENDPOINTS || !ns->udp[h].port)

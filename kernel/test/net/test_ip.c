@@ -237,6 +237,8 @@ void test_ip_output_routes(void)
     CHECK(sim_take(&a, f) > 0 && !memcmp(f, gw_mac, 6) && get_be32(f + 30) == DNS_IP);
     CHECK(ip_output(&a.ns, 0, IP4(224, 0, 0, 251), 17, &v, 1) == MOTE_ENETUNREACH);
     CHECK(ip_output(&a.ns, 0, DEV_IP, 17, &v, 1) == MOTE_ENETUNREACH);
+    CHECK(ip_output(&a.ns, DEV_IP, GW_IP, 17, &v, 1) == 0 && sim_take(&a, f) > 0);
+    CHECK(ip_output(&a.ns, IP4(10, 0, 2, 14), GW_IP, 17, &v, 1) == MOTE_ENETUNREACH);
     CHECK(ip_output(&a.ns, 0, GW_IP, 17, &v, NET_IP_IOV_MAX + 1) == MOTE_EINVAL);
     static uint8_t big[NET_MTU];
     struct net_iov b = { big, NET_MTU - 20 };
@@ -244,7 +246,7 @@ void test_ip_output_routes(void)
     CHECK(sim_take(&a, f) == 14 + NET_MTU);
     b.len++;
     CHECK(ip_output(&a.ns, 0, GW_IP, 17, &b, 1) == MOTE_EMSGSIZE);
-    CHECK(a.ns.cnt[NET_C_ip_too_big] == 1 && a.ns.cnt[NET_C_ip_no_route] == 3);
+    CHECK(a.ns.cnt[NET_C_ip_too_big] == 1 && a.ns.cnt[NET_C_ip_no_route] == 4);
     /* No gateway: off-link is unreachable. */
     net_set_static(&a.ns, DEV_IP, IP4(255, 255, 255, 0), 0, 0, 1000);
     CHECK(ip_output(&a.ns, 0, IP4(8, 8, 8, 8), 17, &v, 1) == MOTE_ENETUNREACH);
