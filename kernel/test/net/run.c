@@ -1,7 +1,15 @@
 /*
  * Runs the host tests of the network stack (kernel/net): every test in
- * ip_tests.def, or only those whose names contain an argument.
- *   NET_FUZZ_FRAMES=10000000 build/net-tests test_fuzz   (the long fuzz run)
+ * ip_tests.def, or only those whose names contain an argument. From the
+ * repository root:
+ *
+ *   mkdir -p build && cc -std=c11 -g -O1 -Wall -Wextra -Werror \
+ *     -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+ *     -Ikernel/net -Ikernel/include -Ikernel/test \
+ *     kernel/net/[a-z]*.c kernel/test/net/[a-z]*.c -o build/net-tests && build/net-tests
+ *
+ *   build/net-tests dhcp dns                              (only those tests)
+ *   NET_FUZZ_FRAMES=10000000 build/net-tests test_fuzz    (the long fuzz run)
  */
 #include "check.h"
 
