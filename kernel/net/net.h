@@ -269,6 +269,7 @@ const char *net_counter_name(int i);
  * it (0.0.0.0 while unconfigured, as DHCP needs). 0 when sent or queued for
  * ARP; MOTE_EMSGSIZE, MOTE_ENETUNREACH (no address, no route, or src not ours),
  * MOTE_ENOMEM (ARP queue or cache full), MOTE_EINVAL, or the link's error.
+ * It takes no time: ARP timing uses the latest now_ms any call passed in.
  */
 int ip_output(struct net_stack *ns, uint32_t src, uint32_t dst, uint8_t proto,
               const struct net_iov *iov, int niov);
