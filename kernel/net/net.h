@@ -41,9 +41,6 @@
 #ifndef MOTE_ENETUNREACH
 #define MOTE_ENETUNREACH (-101)   /* no address yet, or no route/gateway/DNS server */
 #endif
-#ifndef MOTE_EHOSTUNREACH
-#define MOTE_EHOSTUNREACH (-113)  /* ARP found nobody at the next hop */
-#endif
 
 /*
  * ---- budget: what struct net_stack holds (each overridable with -D) ----
