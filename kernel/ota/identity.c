@@ -2,7 +2,7 @@
  * The device identity record (identity.h): little-endian fields and
  * NUL-padded text fields at fixed offsets, CRC-32 last. Pure logic.
  */
-#include <bootstate.h>   /* crc32 */
+#include <lib/lib.h>
 #include <mote.h>
 #include "identity.h"
 

@@ -14,7 +14,8 @@
 #ifndef OTA_PROGRESS_H
 #define OTA_PROGRESS_H
 
-#include <bootstate.h>   /* struct flash_io, crc32 */
+#include <lib/lib.h>          /* crc32 */
+#include <update/bootstate.h>  /* struct flash_io */
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -6,7 +6,7 @@
 
 static int f_open(void *ctx)
 {
-    struct fake *f = ctx;
+    struct mfake *f = ctx;
     if (f->open_fail)
         return -1;
     f->opens++;
@@ -15,7 +15,7 @@ static int f_open(void *ctx)
 
 static int f_send(void *ctx, const void *buf, size_t len, int more)
 {
-    struct fake *f = ctx;
+    struct mfake *f = ctx;
     CHECK(f->opens == f->closes + 1);           /* only on an open transport */
     if (f->send_fail)
         return -1;
@@ -29,14 +29,14 @@ static int f_send(void *ctx, const void *buf, size_t len, int more)
 
 static void f_close(void *ctx)
 {
-    struct fake *f = ctx;
+    struct mfake *f = ctx;
     f->closes++;
     CHECK(f->closes == f->opens);               /* exactly one close per open */
 }
 
 static uint32_t f_random(void *ctx)
 {
-    struct fake *f = ctx;
+    struct mfake *f = ctx;
     if (f->rnd_max)
         return UINT32_MAX;
     f->rnd ^= f->rnd << 13;
@@ -47,7 +47,7 @@ static uint32_t f_random(void *ctx)
 
 static void f_message(void *ctx, const struct mqtt_message *m)
 {
-    struct fake *f = ctx;
+    struct mfake *f = ctx;
     f->msgs++;
     snprintf(f->last_msg, sizeof(f->last_msg), "%.*s=%.*s", (int)m->topic_len, m->topic,
              (int)m->len, (const char *)m->payload);
@@ -57,7 +57,7 @@ static void f_message(void *ctx, const struct mqtt_message *m)
 
 static void f_event(void *ctx, const struct mqtt_event *ev)
 {
-    struct fake *f = ctx;
+    struct mfake *f = ctx;
     switch (ev->kind) {
     case MQTT_EV_UP:
         f->ups++;
@@ -83,7 +83,7 @@ static void f_event(void *ctx, const struct mqtt_event *ev)
         f->on_ev(f, ev);
 }
 
-void fake_init(struct fake *f, uint16_t ka_s)
+void mfake_init(struct mfake *f, uint16_t ka_s)
 {
     memset(f, 0, sizeof(*f));
     f->rnd = 0x12345678;
@@ -99,12 +99,12 @@ void fake_init(struct fake *f, uint16_t ka_s)
     CHECK(mqtt_client_init(&f->c, &cfg, &env, &b) == 0);
 }
 
-void fake_srv(struct fake *f, const void *bytes, size_t n)
+void mfake_srv(struct mfake *f, const void *bytes, size_t n)
 {
     mqtt_client_input(&f->c, bytes, n, f->now);
 }
 
-int fake_next_sent(struct fake *f, uint8_t *first, const uint8_t **body, size_t *len)
+int mfake_next_sent(struct mfake *f, uint8_t *first, const uint8_t **body, size_t *len)
 {
     size_t o = f->sent_read, rem = 0;
     if (o + 2 > f->sent_len)
@@ -123,12 +123,12 @@ int fake_next_sent(struct fake *f, uint8_t *first, const uint8_t **body, size_t 
     return 1;
 }
 
-void fake_drain(struct fake *f)
+void mfake_drain(struct mfake *f)
 {
     f->sent_read = f->sent_len;
 }
 
-uint16_t fake_id(uint8_t first, const uint8_t *body)
+uint16_t mfake_id(uint8_t first, const uint8_t *body)
 {
     if (first >> 4 == MQTT_PUBLISH) {
         size_t tl = (size_t)(body[0] << 8 | body[1]);
@@ -137,7 +137,7 @@ uint16_t fake_id(uint8_t first, const uint8_t *body)
     return (uint16_t)(body[0] << 8 | body[1]);
 }
 
-void fake_connect(struct fake *f)
+void mfake_connect(struct mfake *f)
 {
     if (mqtt_client_state(&f->c) == MOTE_MQTT_STOPPED)
         mqtt_client_start(&f->c, f->now);
@@ -149,18 +149,18 @@ void fake_connect(struct fake *f)
     uint8_t first;
     const uint8_t *body;
     size_t len;
-    CHECK(fake_next_sent(f, &first, &body, &len) && first == 0x10);
+    CHECK(mfake_next_sent(f, &first, &body, &len) && first == 0x10);
     SRV(f, "\x20\x02\x00\x00");
-    while (fake_next_sent(f, &first, &body, &len)) {
+    while (mfake_next_sent(f, &first, &body, &len)) {
         if (first == 0x82) {
             uint8_t ack[5] = { 0x90, 3, body[0], body[1], body[len - 1] };
-            fake_srv(f, ack, sizeof(ack));
+            mfake_srv(f, ack, sizeof(ack));
         }
     }
     CHECK(mqtt_client_state(&f->c) == MOTE_MQTT_CONNECTED);
 }
 
-void fake_run_until(struct fake *f, uint64_t until)
+void mfake_run_until(struct mfake *f, uint64_t until)
 {
     for (int guard = 0; guard < 100000; guard++) {
         uint64_t t = mqtt_client_next_deadline(&f->c);

@@ -7,9 +7,9 @@
 #define MQTT_FAKE_H
 
 #include <stdint.h>
-#include "mqtt.h"
+#include <mqtt/mqtt.h>
 
-struct fake {
+struct mfake {
     struct mqtt_client c;
     uint8_t rx[256], tx[256], inflight[512], subs[128];
     uint64_t now;
@@ -23,27 +23,27 @@ struct fake {
     uint32_t last_retry;
     uint16_t last_puback;
     char last_msg[128];             /* "topic=payload" of the last message */
-    void (*on_msg)(struct fake *f, const struct mqtt_message *m);   /* test hook */
-    void (*on_ev)(struct fake *f, const struct mqtt_event *ev);     /* test hook */
+    void (*on_msg)(struct mfake *f, const struct mqtt_message *m);   /* test hook */
+    void (*on_ev)(struct mfake *f, const struct mqtt_event *ev);     /* test hook */
 };
 
 /* A client "d1" with keep-alive ka_s, a will and credentials, in a stopped state. */
-void fake_init(struct fake *f, uint16_t ka_s);
+void mfake_init(struct mfake *f, uint16_t ka_s);
 /* The broker sends these bytes at f->now. */
-void fake_srv(struct fake *f, const void *bytes, size_t n);
-#define SRV(f, lit) fake_srv(f, lit, sizeof(lit) - 1)
+void mfake_srv(struct mfake *f, const void *bytes, size_t n);
+#define SRV(f, lit) mfake_srv(f, lit, sizeof(lit) - 1)
 /*
  * The next packet the client sent: 1 with its first byte and body, 0 if
  * none is left.
  */
-int fake_next_sent(struct fake *f, uint8_t *first, const uint8_t **body, size_t *len);
+int mfake_next_sent(struct mfake *f, uint8_t *first, const uint8_t **body, size_t *len);
 /* Skip everything sent so far. */
-void fake_drain(struct fake *f);
+void mfake_drain(struct mfake *f);
 /* The packet id of a SUBSCRIBE/UNSUBSCRIBE/PUBLISH-QoS-1 body. */
-uint16_t fake_id(uint8_t first, const uint8_t *body);
+uint16_t mfake_id(uint8_t first, const uint8_t *body);
 /* Start (or wait out the backoff), open, CONNACK, answer every SUBSCRIBE: ends CONNECTED. */
-void fake_connect(struct fake *f);
+void mfake_connect(struct mfake *f);
 /* Run mqtt_client_timer at each deadline up to `until` (answering nothing). */
-void fake_run_until(struct fake *f, uint64_t until);
+void mfake_run_until(struct mfake *f, uint64_t until);
 
 #endif

@@ -12,24 +12,24 @@
 #define SUB_DOWN "mote/dev/d1/down/#"
 
 /* Run the timer at the next deadline only. */
-static void step(struct fake *f)
+static void step(struct mfake *f)
 {
     f->now = mqtt_client_next_deadline(&f->c);
     mqtt_client_timer(&f->c, f->now);
 }
 
-static uint8_t next_type(struct fake *f)
+static uint8_t next_type(struct mfake *f)
 {
     uint8_t first;
     const uint8_t *body;
     size_t len;
-    return fake_next_sent(f, &first, &body, &len) ? first : 0;
+    return mfake_next_sent(f, &first, &body, &len) ? first : 0;
 }
 
 void test_mqtt_session_connect_and_subscribe(void)
 {
-    static struct fake f;
-    fake_init(&f, 30);
+    static struct mfake f;
+    mfake_init(&f, 30);
     CHECK(mqtt_client_state(&f.c) == MOTE_MQTT_STOPPED);
     CHECK(mqtt_client_next_deadline(&f.c) == UINT64_MAX);
     CHECK(mqtt_client_subscribe(&f.c, SUB_DOWN, strlen(SUB_DOWN), 1, 0) == 0);
@@ -49,24 +49,24 @@ void test_mqtt_session_connect_and_subscribe(void)
     int n = mqtt_encode_connect(want, sizeof(want), &f.c.cfg.connect);
     CHECK(n > 0 && f.sent_len == (size_t)n && !memcmp(f.sent, want, (size_t)n));
     CHECK(want[9] == 0xee);                          /* user, password, will retain, QoS 1, will, clean */
-    fake_drain(&f);
+    mfake_drain(&f);
 
     SRV(&f, "\x20\x02\x00\x00");
     CHECK(mqtt_client_state(&f.c) == MOTE_MQTT_CONNECTING);   /* SUBACKs still to come */
     CHECK(f.ups == 0);
     uint16_t ids[2];
     for (int i = 0; i < 2; i++) {
-        CHECK(fake_next_sent(&f, &first, &body, &len) && first == 0x82);
-        ids[i] = fake_id(first, body);
+        CHECK(mfake_next_sent(&f, &first, &body, &len) && first == 0x82);
+        ids[i] = mfake_id(first, body);
     }
     CHECK(ids[0] != ids[1] && ids[0] && ids[1]);
     CHECK(len == 2 + 2 + 3 + 1 && !memcmp(body + 4, "x/+", 3) && body[7] == 0);
 
     uint8_t ack1[] = { 0x90, 3, (uint8_t)(ids[0] >> 8), (uint8_t)ids[0], 1 };
-    fake_srv(&f, ack1, sizeof(ack1));
+    mfake_srv(&f, ack1, sizeof(ack1));
     CHECK(f.subacks == 1 && f.last_granted == 1 && f.ups == 0);
     uint8_t ack2[] = { 0x90, 3, (uint8_t)(ids[1] >> 8), (uint8_t)ids[1], 0x80 };
-    fake_srv(&f, ack2, sizeof(ack2));
+    mfake_srv(&f, ack2, sizeof(ack2));
     CHECK(f.subacks == 2 && f.last_granted == -1 && f.c.stats.subs_refused == 1);
     CHECK(f.ups == 1 && mqtt_client_state(&f.c) == MOTE_MQTT_CONNECTED);
     CHECK(f.c.stats.connects == 1 && f.downs == 0);
@@ -81,15 +81,15 @@ void test_mqtt_session_connect_and_subscribe(void)
 /* PINGREQ whenever nothing was sent or heard for keep-alive; answered, the link stays up for hours. */
 void test_mqtt_session_keepalive_schedule(void)
 {
-    static struct fake f;
-    fake_init(&f, 10);
-    fake_connect(&f);
-    fake_drain(&f);
+    static struct mfake f;
+    mfake_init(&f, 10);
+    mfake_connect(&f);
+    mfake_drain(&f);
     uint64_t start = f.now, last_send = f.now;
     int pings = 0;
     while (f.now < start + 3600 * 1000) {
         size_t before = f.sent_len;
-        fake_run_until(&f, mqtt_client_next_deadline(&f.c));
+        mfake_run_until(&f, mqtt_client_next_deadline(&f.c));
         if (f.sent_len != before) {
             CHECK(next_type(&f) == 0xc0);
             CHECK(f.now - last_send <= 10000);
@@ -108,12 +108,12 @@ void test_mqtt_session_keepalive_schedule(void)
     start = f.now;
     while (f.now < start + 600 * 1000) {
         f.now += 1000;
-        fake_run_until(&f, f.now);
+        mfake_run_until(&f, f.now);
         CHECK(mqtt_client_publish(&f.c, "t", 1, "v", 1, 0, 0, f.now) == 0);
         uint8_t first;
         const uint8_t *body;
         size_t len;
-        while (fake_next_sent(&f, &first, &body, &len)) {
+        while (mfake_next_sent(&f, &first, &body, &len)) {
             if (first == 0xc0) {
                 pings++;
                 SRV(&f, "\xd0\x00");
@@ -126,53 +126,53 @@ void test_mqtt_session_keepalive_schedule(void)
 /* No PINGRESP: the link is dead 1.5 x keep-alive after the broker was last heard. */
 void test_mqtt_session_dead_link(void)
 {
-    static struct fake f;
-    fake_init(&f, 10);
+    static struct mfake f;
+    mfake_init(&f, 10);
     f.now = 5000;
-    fake_connect(&f);
+    mfake_connect(&f);
     uint64_t heard = f.now;
-    fake_drain(&f);
+    mfake_drain(&f);
     CHECK(mqtt_client_next_deadline(&f.c) == heard + 10000);
-    fake_run_until(&f, heard + 10000);
+    mfake_run_until(&f, heard + 10000);
     CHECK(next_type(&f) == 0xc0 && f.downs == 0);
     CHECK(mqtt_client_next_deadline(&f.c) == heard + 15000);
-    fake_run_until(&f, heard + 14999);
+    mfake_run_until(&f, heard + 14999);
     CHECK(f.downs == 0);
-    fake_run_until(&f, heard + 15000);
+    mfake_run_until(&f, heard + 15000);
     CHECK(f.downs == 1 && f.last_reason == MOTE_MQTT_DEAD_LINK && f.closes == 1);
     CHECK(mqtt_client_state(&f.c) == MOTE_MQTT_WAITING && f.last_retry <= 1000);
     CHECK(f.c.stats.drops == 1);
     CHECK(!strcmp(mqtt_reason_str(MOTE_MQTT_DEAD_LINK), "dead link: nothing heard for 1.5x keep-alive"));
 
     /* bytes of a packet still arriving count as life: a slow 16 KiB chunk does not kill the link */
-    fake_connect(&f);
+    mfake_connect(&f);
     heard = f.now;
-    fake_drain(&f);
+    mfake_drain(&f);
     SRV(&f, "\x30\x80\x01\x00\x01" "t");                 /* 128-byte PUBLISH, 4 bytes of it */
     for (int i = 1; i <= 10; i++) {
-        fake_run_until(&f, heard + (uint64_t)i * 12000);
+        mfake_run_until(&f, heard + (uint64_t)i * 12000);
         SRV(&f, "xxxxxxxxxxxx");
     }
     CHECK(f.downs == 1);
-    fake_run_until(&f, f.now + 15000);
+    mfake_run_until(&f, f.now + 15000);
     CHECK(f.downs == 2 && f.last_reason == MOTE_MQTT_DEAD_LINK);
 }
 
 void test_mqtt_session_connect_timeouts(void)
 {
-    static struct fake f;
-    fake_init(&f, 10);
+    static struct mfake f;
+    mfake_init(&f, 10);
     mqtt_client_start(&f.c, 0);
-    fake_run_until(&f, 9999);
+    mfake_run_until(&f, 9999);
     CHECK(f.downs == 0);
-    fake_run_until(&f, 10000);                       /* TCP never came up */
+    mfake_run_until(&f, 10000);                       /* TCP never came up */
     CHECK(f.downs == 1 && f.last_reason == MOTE_MQTT_TIMEOUT && f.closes == 1);
 
     f.now = mqtt_client_next_deadline(&f.c);
     mqtt_client_timer(&f.c, f.now);
     CHECK(f.opens == 2);
     mqtt_client_transport_up(&f.c, f.now);           /* up, but no CONNACK */
-    fake_run_until(&f, f.now + 10000);
+    mfake_run_until(&f, f.now + 10000);
     CHECK(f.downs == 2 && f.last_reason == MOTE_MQTT_TIMEOUT && f.closes == 2);
 
     f.open_fail = 1;                                 /* open fails at once: nothing to close */
@@ -200,9 +200,9 @@ void test_mqtt_session_backoff_sequence(void)
     uint32_t lo[N], hi[N];
     for (int i = 0; i < N; i++)
         lo[i] = UINT32_MAX, hi[i] = 0;
-    static struct fake f;
+    static struct mfake f;
     for (int run = 0; run < RUNS; run++) {
-        fake_init(&f, 10);
+        mfake_init(&f, 10);
         f.rnd = 0x9e3779b9u * (uint32_t)(run + 1);
         f.open_fail = 1;
         mqtt_client_start(&f.c, 0);
@@ -221,7 +221,7 @@ void test_mqtt_session_backoff_sequence(void)
         CHECK(lo[i] <= ceiling[i] / 20 && hi[i] >= ceiling[i] - ceiling[i] / 20);
 
     /* the ceilings exactly: random32 = UINT32_MAX gives UINT32_MAX % (ceiling + 1) */
-    fake_init(&f, 10);
+    mfake_init(&f, 10);
     f.rnd_max = 1;
     f.open_fail = 1;
     mqtt_client_start(&f.c, 0);
@@ -232,11 +232,11 @@ void test_mqtt_session_backoff_sequence(void)
     }
     /* a connection that lasts 5 s does not reset the delay; one that lasts 10 s does */
     f.open_fail = 0;
-    fake_connect(&f);
+    mfake_connect(&f);
     f.now += 5000;
     mqtt_client_transport_down(&f.c, f.now, 0);
     CHECK(f.last_retry == UINT32_MAX % 60001 && f.last_reason == MOTE_MQTT_TRANSPORT);
-    fake_connect(&f);
+    mfake_connect(&f);
     f.now += 10000;
     mqtt_client_transport_down(&f.c, f.now, 0);
     CHECK(f.last_retry == UINT32_MAX % 1001);
@@ -253,8 +253,8 @@ void test_mqtt_session_connack_refusals(void)
     static const char *text[] = { "", "broker refused the protocol version",
                                   "broker refused the client id", "broker unavailable",
                                   "bad user name or password", "not authorised" };
-    static struct fake f;
-    fake_init(&f, 10);
+    static struct mfake f;
+    mfake_init(&f, 10);
     f.rnd_max = 1;
     uint32_t ceiling = 1000;
     for (uint8_t rc = 1; rc <= 5; rc++) {
@@ -264,7 +264,7 @@ void test_mqtt_session_connack_refusals(void)
             step(&f);
         mqtt_client_transport_up(&f.c, f.now);
         uint8_t connack[4] = { 0x20, 2, 0, rc };
-        fake_srv(&f, connack, 4);
+        mfake_srv(&f, connack, 4);
         CHECK(f.downs == rc && f.last_reason == rc && f.closes == rc);
         CHECK(!strcmp(mqtt_reason_str(f.last_reason), text[rc]));
         CHECK(f.last_retry == UINT32_MAX % (ceiling + 1));
@@ -274,7 +274,7 @@ void test_mqtt_session_connack_refusals(void)
     CHECK(f.c.stats.refusals == 5 && f.c.stats.connects == 0 && f.ups == 0);
 }
 
-static int has_dup(const struct fake *f, size_t at)
+static int has_dup(const struct mfake *f, size_t at)
 {
     return (f->sent[at] & 0x08) != 0;
 }
@@ -282,20 +282,20 @@ static int has_dup(const struct fake *f, size_t at)
 /* QoS 1 out: kept until PUBACK, re-sent in order after a reconnect with DUP on those sent before. */
 void test_mqtt_session_qos1_resend_with_dup(void)
 {
-    static struct fake f;
+    static struct mfake f;
     uint8_t first;
     const uint8_t *body;
     size_t len;
-    fake_init(&f, 10);
+    mfake_init(&f, 10);
     CHECK(mqtt_client_subscribe(&f.c, SUB_DOWN, strlen(SUB_DOWN), 1, 0) == 0);
-    fake_connect(&f);
-    fake_drain(&f);
+    mfake_connect(&f);
+    mfake_drain(&f);
     int a = mqtt_client_publish(&f.c, "up/a", 4, "AAA", 3, 1, 0, f.now);
     int b = mqtt_client_publish(&f.c, "up/b", 4, "BBB", 3, 1, 1, f.now);
     CHECK(a > 0 && b > 0 && a != b);
     size_t at_a = f.sent_read;
-    CHECK(fake_next_sent(&f, &first, &body, &len) && first == 0x32 && fake_id(first, body) == a);
-    CHECK(fake_next_sent(&f, &first, &body, &len) && first == 0x33 && fake_id(first, body) == b);
+    CHECK(mfake_next_sent(&f, &first, &body, &len) && first == 0x32 && mfake_id(first, body) == a);
+    CHECK(mfake_next_sent(&f, &first, &body, &len) && first == 0x33 && mfake_id(first, body) == b);
     uint8_t orig_a[32];
     memcpy(orig_a, f.sent + at_a, 13);
     CHECK(mqtt_client_queued(&f.c) == 2);
@@ -314,32 +314,32 @@ void test_mqtt_session_qos1_resend_with_dup(void)
     SRV(&f, "\x20\x02\x00\x00");
     CHECK(next_type(&f) == 0x82);
     size_t at = f.sent_read;
-    CHECK(fake_next_sent(&f, &first, &body, &len) && fake_id(first, body) == a && first == 0x3a);
+    CHECK(mfake_next_sent(&f, &first, &body, &len) && mfake_id(first, body) == a && first == 0x3a);
     CHECK(has_dup(&f, at) && !memcmp(f.sent + at + 1, orig_a + 1, 12));      /* same but DUP */
-    CHECK(fake_next_sent(&f, &first, &body, &len) && fake_id(first, body) == b && first == 0x3b);
-    CHECK(fake_next_sent(&f, &first, &body, &len) && fake_id(first, body) == c && first == 0x32);
+    CHECK(mfake_next_sent(&f, &first, &body, &len) && mfake_id(first, body) == b && first == 0x3b);
+    CHECK(mfake_next_sent(&f, &first, &body, &len) && mfake_id(first, body) == c && first == 0x32);
     CHECK(len == 2 + 4 + 2 + 3 && !memcmp(body + 8, "CCC", 3));
 
     /* PUBACKs in any order; unknown ids ignored */
     uint8_t ack[4] = { 0x40, 2, (uint8_t)(b >> 8), (uint8_t)b };
-    fake_srv(&f, ack, 4);
+    mfake_srv(&f, ack, 4);
     CHECK(f.pubacks == 1 && f.last_puback == b && mqtt_client_queued(&f.c) == 2);
-    fake_srv(&f, ack, 4);
+    mfake_srv(&f, ack, 4);
     CHECK(f.pubacks == 1);
     ack[2] = (uint8_t)(a >> 8), ack[3] = (uint8_t)a;
-    fake_srv(&f, ack, 4);
+    mfake_srv(&f, ack, 4);
     ack[2] = (uint8_t)(c >> 8), ack[3] = (uint8_t)c;
-    fake_srv(&f, ack, 4);
+    mfake_srv(&f, ack, 4);
     CHECK(f.pubacks == 3 && mqtt_client_queued(&f.c) == 0);
 
     /* after another reconnect nothing is re-sent */
     mqtt_client_transport_down(&f.c, f.now, 0);
-    fake_connect(&f);
+    mfake_connect(&f);
     CHECK(f.sent_read == f.sent_len);
 }
 
 static uint32_t sent_at_callback;
-static void note_sent(struct fake *f, const struct mqtt_message *m)
+static void note_sent(struct mfake *f, const struct mqtt_message *m)
 {
     (void)m;
     sent_at_callback = (uint32_t)f->sent_len;
@@ -348,23 +348,23 @@ static void note_sent(struct fake *f, const struct mqtt_message *m)
 /* QoS 1 in: PUBACK only after on_message returned; a DUP re-send of one delivered is acknowledged, not delivered. */
 void test_mqtt_session_qos1_in(void)
 {
-    static struct fake f;
+    static struct mfake f;
     uint8_t first;
     const uint8_t *body;
     size_t len;
-    fake_init(&f, 10);
-    fake_connect(&f);
-    fake_drain(&f);
+    mfake_init(&f, 10);
+    mfake_connect(&f);
+    mfake_drain(&f);
     f.on_msg = note_sent;
     size_t before = f.sent_len;
     SRV(&f, "\x32\x09\x00\x03" "a/b\x00\x07" "hi");
     CHECK(f.msgs == 1 && !strcmp(f.last_msg, "a/b=hi"));
     CHECK(sent_at_callback == before);                   /* nothing acknowledged during the call */
-    CHECK(fake_next_sent(&f, &first, &body, &len) && first == 0x40 && len == 2 && fake_id(first, body) == 7);
+    CHECK(mfake_next_sent(&f, &first, &body, &len) && first == 0x40 && len == 2 && mfake_id(first, body) == 7);
 
     SRV(&f, "\x3a\x09\x00\x03" "a/b\x00\x07" "hi");      /* DUP, same id: a re-send */
     CHECK(f.msgs == 1 && f.c.stats.dups_dropped == 1);
-    CHECK(fake_next_sent(&f, &first, &body, &len) && first == 0x40 && fake_id(first, body) == 7);
+    CHECK(mfake_next_sent(&f, &first, &body, &len) && first == 0x40 && mfake_id(first, body) == 7);
     SRV(&f, "\x3a\x09\x00\x03" "a/b\x00\x08" "ho");      /* DUP of one never seen: delivered */
     CHECK(f.msgs == 2 && !strcmp(f.last_msg, "a/b=ho"));
     CHECK(next_type(&f) == 0x40);
@@ -376,8 +376,8 @@ void test_mqtt_session_qos1_in(void)
 
     /* a new connection forgets: the broker's re-send after a reconnect is delivered */
     mqtt_client_transport_down(&f.c, f.now, 0);
-    fake_connect(&f);
-    fake_drain(&f);
+    mfake_connect(&f);
+    mfake_drain(&f);
     SRV(&f, "\x3a\x09\x00\x03" "a/b\x00\x07" "h2");
     CHECK(f.msgs == 5 && next_type(&f) == 0x40);
     CHECK(f.c.stats.received == 6);          /* the dropped DUP counts as received */
@@ -386,28 +386,28 @@ void test_mqtt_session_qos1_in(void)
 /* A PUBLISH larger than rx is refused whole and reported; QoS 1 is acknowledged; the link stays. */
 void test_mqtt_session_too_big(void)
 {
-    static struct fake f;
+    static struct mfake f;
     uint8_t first;
     const uint8_t *body;
     size_t len;
     static uint8_t pkt[600], payload[300];
-    fake_init(&f, 10);
-    fake_connect(&f);
-    fake_drain(&f);
+    mfake_init(&f, 10);
+    mfake_connect(&f);
+    mfake_drain(&f);
     struct mqtt_publish p = { .topic = "big", .topic_len = 3, .payload = payload, .len = 300,
                               .qos = 1, .id = 99 };
     int n = mqtt_encode_publish(pkt, sizeof(pkt), &p);
     for (int i = 0; i < n; i++)                          /* a byte at a time */
-        fake_srv(&f, pkt + i, 1);
+        mfake_srv(&f, pkt + i, 1);
     CHECK(f.too_bigs == 1 && f.msgs == 0 && f.c.stats.too_big == 1);
-    CHECK(fake_next_sent(&f, &first, &body, &len) && first == 0x40 && fake_id(first, body) == 99);
+    CHECK(mfake_next_sent(&f, &first, &body, &len) && first == 0x40 && mfake_id(first, body) == 99);
     SRV(&f, "\x30\x05\x00\x01" "aok");
     CHECK(f.msgs == 1 && !strcmp(f.last_msg, "a=ok") && f.downs == 0);
 
     /* QoS 0: just reported */
     p.qos = 0;
     n = mqtt_encode_publish(pkt, sizeof(pkt), &p);
-    fake_srv(&f, pkt, (size_t)n);
+    mfake_srv(&f, pkt, (size_t)n);
     CHECK(f.too_bigs == 2 && f.sent_read == f.sent_len && f.downs == 0);
 
     /* QoS 1 whose topic does not even fit: it cannot be acknowledged, so the link goes */
@@ -415,13 +415,13 @@ void test_mqtt_session_too_big(void)
     memset(topic, 't', sizeof(topic));
     p.topic = topic, p.topic_len = 300, p.qos = 1, p.len = 0;
     n = mqtt_encode_publish(pkt, sizeof(pkt), &p);
-    fake_srv(&f, pkt, (size_t)n);
+    mfake_srv(&f, pkt, (size_t)n);
     CHECK(f.downs == 1 && f.last_reason == MOTE_MQTT_PROTOCOL);
 
     /* any other packet too long for rx is a protocol error */
-    fake_connect(&f);
+    mfake_connect(&f);
     static uint8_t suback[300] = { 0x90, 0xa0, 0x02, 0x00, 0x01 };
-    fake_srv(&f, suback, 3 + 0x120);
+    mfake_srv(&f, suback, 3 + 0x120);
     CHECK(f.downs == 2 && f.last_reason == MOTE_MQTT_PROTOCOL);
 }
 
@@ -436,8 +436,8 @@ void test_mqtt_session_protocol_errors(void)
         B("\x30\x04\x00\x00" "hi", 0), B("\xff", 0), B("\xff", 1),
 #undef B
     };
-    static struct fake f;
-    fake_init(&f, 10);
+    static struct mfake f;
+    mfake_init(&f, 10);
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         int downs = f.downs, msgs = f.msgs;
         if (bad[i].before_connack) {
@@ -447,12 +447,12 @@ void test_mqtt_session_protocol_errors(void)
                 step(&f);
             mqtt_client_transport_up(&f.c, f.now);
         } else {
-            fake_connect(&f);
+            mfake_connect(&f);
         }
         uint8_t in[64];
         memcpy(in, bad[i].bytes, bad[i].n);
         memcpy(in + bad[i].n, "\x30\x05\x00\x01" "aok", 7);     /* must not be delivered */
-        fake_srv(&f, in, bad[i].n + 7);
+        mfake_srv(&f, in, bad[i].n + 7);
         if (f.downs != downs + 1 || f.last_reason != MOTE_MQTT_PROTOCOL || f.msgs != msgs) {
             check_failures++;
             fprintf(stderr, "bad packet %zu: downs %d reason %d msgs %d\n", i, f.downs - downs,
@@ -462,20 +462,20 @@ void test_mqtt_session_protocol_errors(void)
     }
 }
 
-static void publish_from_callback(struct fake *f, const struct mqtt_message *m)
+static void publish_from_callback(struct mfake *f, const struct mqtt_message *m)
 {
     (void)m;
     CHECK(mqtt_client_publish(&f->c, "r/1", 3, "one", 3, 1, 0, f->now) > 0);
     CHECK(mqtt_client_publish(&f->c, "r/0", 3, "zero", 4, 0, 0, f->now) == 0);
 }
 
-static void stop_from_callback(struct fake *f, const struct mqtt_message *m)
+static void stop_from_callback(struct mfake *f, const struct mqtt_message *m)
 {
     (void)m;
     mqtt_client_stop(&f->c, f->now);
 }
 
-static void stop_on_down(struct fake *f, const struct mqtt_event *ev)
+static void stop_on_down(struct mfake *f, const struct mqtt_event *ev)
 {
     if (ev->kind == MQTT_EV_DOWN && ev->reason != MOTE_MQTT_CLOSED)
         mqtt_client_stop(&f->c, f->now);
@@ -483,10 +483,10 @@ static void stop_on_down(struct fake *f, const struct mqtt_event *ev)
 
 void test_mqtt_session_reentrant_callbacks(void)
 {
-    static struct fake f;
-    fake_init(&f, 10);
-    fake_connect(&f);
-    fake_drain(&f);
+    static struct mfake f;
+    mfake_init(&f, 10);
+    mfake_connect(&f);
+    mfake_drain(&f);
     f.on_msg = publish_from_callback;                    /* answer a message with messages */
     SRV(&f, "\x32\x07\x00\x01" "q\x00\x05" "xy");
     CHECK(next_type(&f) == 0x32 && next_type(&f) == 0x30 && next_type(&f) == 0x40);
@@ -500,7 +500,7 @@ void test_mqtt_session_reentrant_callbacks(void)
 
     f.on_msg = NULL;                                     /* stop when the link drops */
     f.on_ev = stop_on_down;
-    fake_connect(&f);
+    mfake_connect(&f);
     mqtt_client_transport_down(&f.c, f.now, 0);
     CHECK(mqtt_client_state(&f.c) == MOTE_MQTT_STOPPED && f.closes == f.opens);
     CHECK(mqtt_client_next_deadline(&f.c) == UINT64_MAX);
@@ -508,22 +508,22 @@ void test_mqtt_session_reentrant_callbacks(void)
 
 void test_mqtt_session_send_failure(void)
 {
-    static struct fake f;
+    static struct mfake f;
     uint8_t first;
     const uint8_t *body;
     size_t len;
-    fake_init(&f, 10);
-    fake_connect(&f);
-    fake_drain(&f);
+    mfake_init(&f, 10);
+    mfake_connect(&f);
+    mfake_drain(&f);
     f.send_fail = 1;
     int id = mqtt_client_publish(&f.c, "t", 1, "p", 1, 1, 0, f.now);
     CHECK(id > 0 && f.downs == 1 && f.last_reason == MOTE_MQTT_SEND_FAILED && f.closes == 1);
     f.send_fail = 0;
     size_t mark = f.sent_len;
-    fake_connect(&f);                                    /* re-sent with DUP after the reconnect */
+    mfake_connect(&f);                                    /* re-sent with DUP after the reconnect */
     f.sent_read = mark;
-    CHECK(fake_next_sent(&f, &first, &body, &len) && first == 0x10);
-    CHECK(fake_next_sent(&f, &first, &body, &len) && first == 0x3a && fake_id(first, body) == id);
+    CHECK(mfake_next_sent(&f, &first, &body, &len) && first == 0x10);
+    CHECK(mfake_next_sent(&f, &first, &body, &len) && first == 0x3a && mfake_id(first, body) == id);
     f.send_fail = 1;
     CHECK(mqtt_client_publish(&f.c, "t", 1, "p", 1, 0, 0, f.now) == MOTE_ENOTCONN);
     CHECK(f.downs == 2 && f.last_reason == MOTE_MQTT_SEND_FAILED);
@@ -537,10 +537,10 @@ void test_mqtt_session_send_failure(void)
 
 void test_mqtt_session_stop_and_reconnect(void)
 {
-    static struct fake f;
-    fake_init(&f, 10);
-    fake_connect(&f);
-    fake_drain(&f);
+    static struct mfake f;
+    mfake_init(&f, 10);
+    mfake_connect(&f);
+    mfake_drain(&f);
     mqtt_client_stop(&f.c, f.now);
     CHECK(next_type(&f) == 0xe0 && f.closes == 1 && f.last_reason == MOTE_MQTT_CLOSED);
     CHECK(mqtt_client_state(&f.c) == MOTE_MQTT_STOPPED && f.c.stats.drops == 0);
@@ -553,28 +553,28 @@ void test_mqtt_session_stop_and_reconnect(void)
     mqtt_client_stop(&f.c, f.now);                       /* stop while opening: close, no DISCONNECT */
     CHECK(f.closes == 2 && next_type(&f) == 0);
 
-    fake_connect(&f);
-    fake_drain(&f);
+    mfake_connect(&f);
+    mfake_drain(&f);
     mqtt_client_reconnect(&f.c, f.now);                  /* DISCONNECT, then a new connection */
     CHECK(next_type(&f) == 0xe0 && mqtt_client_state(&f.c) == MOTE_MQTT_WAITING);
     CHECK(f.last_reason == MOTE_MQTT_CLOSED && f.last_retry <= 1000);
-    fake_connect(&f);
+    mfake_connect(&f);
     CHECK(f.opens == 4);
     /* stop while waiting: no more attempts */
     mqtt_client_transport_down(&f.c, f.now, 0);
     mqtt_client_stop(&f.c, f.now);
-    fake_run_until(&f, f.now + 3600000);
+    mfake_run_until(&f, f.now + 3600000);
     CHECK(f.opens == 4 && mqtt_client_state(&f.c) == MOTE_MQTT_STOPPED);
 }
 
 void test_mqtt_session_limits(void)
 {
-    static struct fake f;
+    static struct mfake f;
     static uint8_t big[600];
     uint8_t first;
     const uint8_t *body;
     size_t len;
-    fake_init(&f, 10);
+    mfake_init(&f, 10);
     CHECK(mqtt_client_publish(&f.c, "a/+", 3, "x", 1, 1, 0, 0) == MOTE_EINVAL);
     CHECK(mqtt_client_publish(&f.c, "a", 1, "x", 1, 2, 0, 0) == MOTE_EINVAL);
     CHECK(mqtt_client_publish(&f.c, "a", 1, big, 600, 1, 0, 0) == MOTE_ENOMEM);  /* never fits 512 */
@@ -585,22 +585,22 @@ void test_mqtt_session_limits(void)
         CHECK((ids[i] = mqtt_client_publish(&f.c, "a", 1, big, 100, 1, 0, 0)) > 0);
     CHECK(mqtt_client_publish(&f.c, "a", 1, big, 100, 1, 0, 0) == MOTE_EAGAIN);
     CHECK(mqtt_client_queued(&f.c) == 4);
-    fake_connect(&f);
+    mfake_connect(&f);
     uint8_t ack[4] = { 0x40, 2, (uint8_t)(ids[1] >> 8), (uint8_t)ids[1] };
-    fake_srv(&f, ack, 4);
+    mfake_srv(&f, ack, 4);
     CHECK((ids[4] = mqtt_client_publish(&f.c, "a", 1, big, 100, 1, 0, f.now)) > 0);
     for (int i = 0; i < 5; i++)
         for (int j = 0; j < i; j++)
             CHECK(i == 1 || j == 1 || ids[i] != ids[j]);
 
     /* a QoS 0 payload larger than tx goes in two pieces of one packet */
-    fake_drain(&f);
+    mfake_drain(&f);
     int more = f.sends_with_more;
     for (int i = 0; i < 600; i++)
         big[i] = (uint8_t)i;
     CHECK(mqtt_client_publish(&f.c, "big", 3, big, 600, 0, 1, f.now) == 0);
     CHECK(f.sends_with_more == more + 1);
-    CHECK(fake_next_sent(&f, &first, &body, &len) && first == 0x31 && len == 605);
+    CHECK(mfake_next_sent(&f, &first, &body, &len) && first == 0x31 && len == 605);
     CHECK(!memcmp(body + 5, big, 600));
 
     /* subscriptions: bad ones, the store (128 bytes) filling up, changing a QoS, unsubscribing */
@@ -617,11 +617,11 @@ void test_mqtt_session_limits(void)
             added++;
     }
     CHECK(added == 128 / 12);
-    fake_drain(&f);
+    mfake_drain(&f);
     CHECK(mqtt_client_subscribe(&f.c, "s/00", 4, 1, f.now) == 0);              /* QoS change */
-    CHECK(fake_next_sent(&f, &first, &body, &len) && first == 0x82 && body[len - 1] == 1);
+    CHECK(mfake_next_sent(&f, &first, &body, &len) && first == 0x82 && body[len - 1] == 1);
     CHECK(mqtt_client_unsubscribe(&f.c, "s/00", 4, f.now) == 0);
-    CHECK(fake_next_sent(&f, &first, &body, &len) && first == 0xa2 && len == 8);
+    CHECK(mfake_next_sent(&f, &first, &body, &len) && first == 0xa2 && len == 8);
     CHECK(mqtt_client_unsubscribe(&f.c, "s/00", 4, f.now) == MOTE_ENOENT);
     SRV(&f, "\xb0\x02\x00\x01");                                                /* UNSUBACK */
     CHECK(f.downs == 0 && mqtt_client_state(&f.c) == MOTE_MQTT_CONNECTED);

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "check.h"
-#include "mqtt_codec.h"
+#include <mqtt/mqtt_codec.h>
 #include <mote.h>
 
 /* A byte string literal and its length (literals are split where a hex escape would run on). */

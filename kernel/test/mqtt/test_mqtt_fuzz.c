@@ -152,7 +152,7 @@ void test_mqtt_fuzz_decoder(void)
  * A server packet for the fuzzed session: mostly one that fits its state
  * (f->c.state: 3 waits for CONNACK, 4 for SUBACKs), sometimes junk.
  */
-static size_t server_packet(struct fake *f, uint8_t *s, size_t cap)
+static size_t server_packet(struct mfake *f, uint8_t *s, size_t cap)
 {
     uint16_t id = (uint16_t)(below(3) ? f->c.next_id - below(4) : rnd());
     uint32_t kind = below(10);
@@ -188,12 +188,12 @@ void test_mqtt_fuzz_session(void)
 {
     long iters = env_num("MQTT_FUZZ_ITERS", 3000);
     rng = (uint64_t)env_num("MQTT_FUZZ_SEED", 1) * 0x2545f4914f6cdd1dull + 7;
-    static struct fake f;
+    static struct mfake f;
     static uint8_t s[1024];
     static const char *filters[] = { "a/#", "a/b", "+/x", "mote/dev/d1/down/#" };
     long seen[4] = { 0 }, msgs = 0, pubacks = 0, too_big = 0;
     for (long run = 0; run < iters / 30 + 1; run++) {
-        fake_init(&f, (uint16_t)below(20));
+        mfake_init(&f, (uint16_t)below(20));
         mqtt_client_start(&f.c, 0);
         for (int op = 0; op < 300; op++) {
             uint32_t what = below(100);
@@ -205,7 +205,7 @@ void test_mqtt_fuzz_session(void)
                 size_t off = 0;
                 while (off < n) {                       /* in random pieces */
                     size_t len = 1 + below((uint32_t)(n - off));
-                    fake_srv(&f, s + off, len);
+                    mfake_srv(&f, s + off, len);
                     off += len;
                 }
             } else if (what < 55) {         /* time passes */

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "net.h"
+#include <net/net.h>
 
 #define SIM_FRAMES 64
 #define SIM_EVENTS 64

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
-#include "control.h"
-#include "crypto.h"
+#include <ota/control.h>
+#include <crypto/crypto.h>
 #include "fake.h"
-#include "mote.h"
+#include <mote.h>
 
 /* ---- images ---- */
 

@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "ota.h"
+#include <ota/ota.h>
 
 #define FAKE_SLOT_SIZE (2u << 20)
 #define FAKE_LOG 4096          /* lines kept (a ring) */

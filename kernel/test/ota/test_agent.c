@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include "check.h"
 #include "fake.h"
-#include "mote.h"
+#include <mote.h>
 
 #define IMG_1MB 1048592   /* payload: a 1048952-byte image, as in the document */
 

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include "check.h"
 #include "fake.h"
-#include "mote.h"
+#include <mote.h>
 
 static void expect(struct fake *f, ...)
 {

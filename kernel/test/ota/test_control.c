@@ -4,8 +4,8 @@
  */
 #include <stdint.h>
 #include "check.h"
-#include "control.h"
-#include "mote.h"
+#include <ota/control.h>
+#include <mote.h>
 
 static int parse(const char *s)
 {

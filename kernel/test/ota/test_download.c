@@ -1,8 +1,8 @@
 /* The request window (download.c), as dev.mote.ota.sim.Download behaves. */
 #include <stdint.h>
 #include "check.h"
-#include "download.h"
-#include "mote.h"
+#include <ota/download.h>
+#include <mote.h>
 
 struct reqs {
     char text[512];

@@ -13,9 +13,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "check.h"
-#include "control.h"
+#include <ota/control.h>
 #include "fake.h"
-#include "mote.h"
+#include <mote.h>
 
 static uint64_t seed;
 

@@ -5,11 +5,12 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include "bootstate.h"
+#include <lib/lib.h>
+#include <update/bootstate.h>
 #include "check.h"
 #include "hex.h"
-#include "identity.h"
-#include "mote.h"
+#include <ota/identity.h>
+#include <mote.h>
 
 static FILE *open_vectors(void)
 {

@@ -3,11 +3,11 @@
  * lose power after any byte of a write, like test_bootstate.c.
  */
 #include <stdint.h>
-#include "bootstate.h"
+#include <update/bootstate.h>
 #include "check.h"
 #include "hex.h"
-#include "mote.h"
-#include "progress.h"
+#include <mote.h>
+#include <ota/progress.h>
 
 struct sim_flash {
     uint8_t bytes[PROGRESS_REGION];

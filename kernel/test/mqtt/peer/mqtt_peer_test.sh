@@ -6,11 +6,11 @@
 # device's will when its connection was cut, and that a wrong password is
 # refused with the broker's reason. Every step has a timeout.
 #
-#   bash kernel/test/mqtt/mqtt_peer_test.sh      (exit 0: passed; 1: failed)
+#   bash kernel/test/mqtt/peer/mqtt_peer_test.sh      (exit 0: passed; 1: failed)
 #
 # Needs mosquitto + mosquitto-clients (apt-get install mosquitto mosquitto-clients).
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../../../.." && pwd)
 OUT=${OUT:-$ROOT/build/host-test}
 MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 for tool in "$MOSQUITTO" mosquitto_sub mosquitto_passwd; do
@@ -30,7 +30,7 @@ trap cleanup EXIT
 
 mkdir -p "$OUT"
 cc -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-   -I"$ROOT/kernel/include" -I"$ROOT/kernel/mqtt" "$ROOT/kernel/test/mqtt/mqtt_peer.c" \
+   -I"$ROOT/kernel/include" -I"$ROOT/kernel" "$ROOT/kernel/test/mqtt/peer/mqtt_peer.c" \
    "$ROOT/kernel/mqtt/mqtt_codec.c" "$ROOT/kernel/mqtt/mqtt_client.c" -o "$OUT/mqtt-peer"
 
 # A free loopback port: bind to 0 and take what the kernel gives.

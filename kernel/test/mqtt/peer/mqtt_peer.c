@@ -26,7 +26,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include "mqtt.h"
+#include <mqtt/mqtt.h>
 
 static struct peer {
     int port, fd, want_up;
