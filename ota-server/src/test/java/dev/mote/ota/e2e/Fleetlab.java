@@ -1,7 +1,7 @@
 package dev.mote.ota.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mote.ota.api.OtaClient;
+import dev.mote.ota.rest.OtaClient;
 import dev.mote.ota.fleet.Records;
 import dev.mote.ota.sim.Behaviour;
 import dev.mote.ota.sim.DeviceSpec;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mote.ota.api.OtaClient;
+import dev.mote.ota.rest.OtaClient;
 import dev.mote.ota.fleet.FleetConfig;
 import dev.mote.ota.server.OtaServer;
 import dev.mote.ota.sim.Behaviour;

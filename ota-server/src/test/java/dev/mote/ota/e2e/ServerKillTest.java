@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mote.ota.api.OtaClient;
+import dev.mote.ota.rest.OtaClient;
 import dev.mote.ota.sim.DeviceStats;
 import dev.mote.ota.sim.SimulatedDevice;
 import dev.mote.ota.sim.Simulator;

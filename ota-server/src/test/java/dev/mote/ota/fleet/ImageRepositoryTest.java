@@ -1,5 +1,8 @@
 package dev.mote.ota.fleet;
 
+import static dev.mote.ota.fleet.FleetException.Reason.BAD_REQUEST;
+import static dev.mote.ota.fleet.FleetException.Reason.NOT_FOUND;
+import static dev.mote.ota.fleet.FleetException.Reason.REFUSED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -86,9 +89,9 @@ class ImageRepositoryTest extends FleetFixture {
 
     @Test
     void lookupsSayWhatIsWrong() {
-        assertEquals(400, assertThrows(FleetException.class, () -> fleet.image("abc")).status());
-        assertEquals(400, assertThrows(FleetException.class, () -> fleet.image("not-hex-at-all")).status());
-        assertEquals(404, assertThrows(FleetException.class, () -> fleet.image("0123456789abcdef")).status());
+        assertEquals(BAD_REQUEST, assertThrows(FleetException.class, () -> fleet.image("abc")).reason());
+        assertEquals(BAD_REQUEST, assertThrows(FleetException.class, () -> fleet.image("not-hex-at-all")).reason());
+        assertEquals(NOT_FOUND, assertThrows(FleetException.class, () -> fleet.image("0123456789abcdef")).reason());
     }
 
     @Test
@@ -112,7 +115,7 @@ class ImageRepositoryTest extends FleetFixture {
 
     private void assertRefused(byte[] bytes, String reason) {
         FleetException e = assertThrows(FleetException.class, () -> fleet.upload(bytes));
-        assertEquals(422, e.status());
+        assertEquals(REFUSED, e.reason());
         assertTrue(e.getMessage().startsWith(reason), e.getMessage());
         assertEquals(0, fleet.images().size());
         try (Stream<Path> files = Files.list(dir.resolve("images"))) {

@@ -1,5 +1,7 @@
 package dev.mote.ota.fleet;
 
+import static dev.mote.ota.fleet.FleetException.Reason.BAD_REQUEST;
+import static dev.mote.ota.fleet.FleetException.Reason.NOT_FOUND;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -79,11 +81,13 @@ class RegistryTest extends FleetFixture {
 
     @Test
     void refusalsSayWhat() {
-        assertEquals(404, assertThrows(FleetException.class, () -> fleet.device("nope")).status());
-        assertEquals(404, assertThrows(FleetException.class, () -> fleet.history("nope")).status());
-        assertEquals(404, assertThrows(FleetException.class, () -> fleet.label("nope", "g", null)).status());
-        assertEquals(400, assertThrows(FleetException.class, () -> fleet.provision("bad id", null, null)).status());
-        assertEquals(400, assertThrows(FleetException.class, () -> fleet.provision("ok", "a group", null)).status());
+        assertEquals(NOT_FOUND, assertThrows(FleetException.class, () -> fleet.device("nope")).reason());
+        assertEquals(NOT_FOUND, assertThrows(FleetException.class, () -> fleet.history("nope")).reason());
+        assertEquals(NOT_FOUND, assertThrows(FleetException.class, () -> fleet.label("nope", "g", null)).reason());
+        assertEquals(BAD_REQUEST,
+                assertThrows(FleetException.class, () -> fleet.provision("bad id", null, null)).reason());
+        assertEquals(BAD_REQUEST,
+                assertThrows(FleetException.class, () -> fleet.provision("ok", "a group", null)).reason());
         FleetException e = assertThrows(FleetException.class, () -> fleet.provision("ok", null, List.of("x,y")));
         assertTrue(e.getMessage().startsWith("tag 'x,y': "), e.getMessage());
     }

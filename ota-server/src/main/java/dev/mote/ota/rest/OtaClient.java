@@ -1,4 +1,4 @@
-package dev.mote.ota.api;
+package dev.mote.ota.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mote.sdk.MoteException;

@@ -1,4 +1,4 @@
-package dev.mote.ota.api;
+package dev.mote.ota.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -22,7 +22,7 @@ import org.tinylog.Logger;
  * The OTA server's REST API (docs/ota-server.md, "REST API"): JSON over HTTP on the JDK's
  * built-in server, every route under /api/ behind a bearer token except /api/health. Routing is
  * {@link Routes}; this class owns the socket, the token check and the error mapping
- * (FleetException's status, 400 for bad JSON, 413 for oversized bodies).
+ * (ErrorStatus for FleetExceptions, 400 for bad JSON, 413 for oversized bodies).
  */
 public final class RestServer implements AutoCloseable {
     /** Larger than any slot of any profile (the biggest images go to 15 MiB bench slots). */
@@ -78,7 +78,7 @@ public final class RestServer implements AutoCloseable {
                 body = r.body();
             }
         } catch (FleetException e) {
-            status = e.status();
+            status = ErrorStatus.of(e);
             body = Map.of("error", e.getMessage());
         } catch (BodyException e) {
             status = e.status;

@@ -1,4 +1,4 @@
-package dev.mote.ota.api;
+package dev.mote.ota.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.mote.ota.fleet.Fleet;
@@ -110,7 +110,7 @@ final class Routes {
 
     private Reply provision(ProvisionRequest r) {
         if (provisioner == null) {
-            throw new FleetException(501, "this server cannot issue credentials");
+            throw FleetException.unsupported("this server cannot issue credentials");
         }
         if (r.ids() == null || r.ids().isEmpty()) {
             throw FleetException.badRequest("provision: 'ids' must list at least one device id");
