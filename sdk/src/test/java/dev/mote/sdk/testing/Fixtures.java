@@ -1,5 +1,7 @@
-package dev.mote.sdk;
+package dev.mote.sdk.testing;
 
+import dev.mote.sdk.Sdk;
+import dev.mote.sdk.Tools;
 import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.profile.ProfileRegistry;
 import java.io.IOException;
@@ -8,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Shared test fixtures: the repository, the SDK built into target/classes, its profiles. */
+/**
+ * Where tests find the product: the repository, the SDK built into target/classes, its profiles.
+ * Part of the SDK's test fixtures (this package), which every module's tests use.
+ */
 public final class Fixtures {
     private Fixtures() {
     }
