@@ -1,6 +1,6 @@
-import dev.mote.flasher.BlockTarget;
-import dev.mote.flasher.FlashListener;
-import dev.mote.flasher.FlashResult;
+import dev.mote.flasher.disk.BlockTarget;
+import dev.mote.flasher.disk.FlashListener;
+import dev.mote.flasher.disk.FlashResult;
 import dev.mote.sdk.image.Keys;
 import dev.mote.sdk.image.VerifyKey;
 import dev.mote.sdk.profile.Profile;

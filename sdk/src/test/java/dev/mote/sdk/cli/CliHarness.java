@@ -33,7 +33,7 @@ final class CliHarness {
                 new PrintStream(err, true, StandardCharsets.UTF_8), env, dir, false);
     }
 
-    Main parse(String... args) {
+    Dispatcher.Parsed parse(String... args) {
         return Main.fromArgs(args, context());
     }
 

@@ -22,7 +22,7 @@ class MainTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    private Main parse(String... args) {
+    private Dispatcher.Parsed parse(String... args) {
         Context ctx = new Context(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("PATH", System.getenv("PATH")),
                 Fixtures.repo(), false);

@@ -20,7 +20,7 @@ import java.util.Random;
  * byte[] bytes = TestImage.of("qemu-virt-arm64").version("1.1.0").totalSize(64 << 10, 1).bytes();
  * </pre>
  * Defaults: ARM64, loaded and entered at 0x40180000 (qemu-virt-arm64's load.address), version
- * 1.0.0, security counter 0, app "test", 1000 pseudo-random payload bytes, signed with
+ * 1.0.0, security counter 0, app "hello", 1000 pseudo-random payload bytes, signed with
  * {@link TestKeys#KEY}.
  */
 public final class TestImage {
@@ -35,7 +35,7 @@ public final class TestImage {
     private Long entry;
     private Version version = new Version(1, 0, 0);
     private long counter;
-    private String app = "test";
+    private String app = "hello";
     private byte[] payload = random(1000, 0);
 
     private TestImage(String profile) {

@@ -1,4 +1,4 @@
-package dev.mote.flasher;
+package dev.mote.flasher.disk;
 
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.mote.flasher;
+package dev.mote.flasher.disk;
 
 /**
  * A whole disk as /sys/block describes it.

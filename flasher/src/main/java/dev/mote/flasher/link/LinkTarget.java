@@ -1,4 +1,4 @@
-package dev.mote.flasher;
+package dev.mote.flasher.link;
 
 import dev.mote.flasher.protocol.Transfer;
 import dev.mote.flasher.protocol.TransferImage;

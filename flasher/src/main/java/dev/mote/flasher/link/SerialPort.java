@@ -1,4 +1,4 @@
-package dev.mote.flasher;
+package dev.mote.flasher.link;
 
 /**
  * A serial port as /sys/class/tty describes it; the USB fields are null for a port that is not

@@ -1,4 +1,4 @@
-package dev.mote.flasher;
+package dev.mote.flasher.disk;
 
 import dev.mote.sdk.MoteException;
 import java.io.IOException;

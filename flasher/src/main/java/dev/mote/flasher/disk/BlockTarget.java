@@ -1,6 +1,6 @@
-package dev.mote.flasher;
+package dev.mote.flasher.disk;
 
-import dev.mote.flasher.FlashListener.Phase;
+import dev.mote.flasher.disk.FlashListener.Phase;
 import dev.mote.sdk.MoteException;
 import dev.mote.sdk.flash.BootState;
 import dev.mote.sdk.flash.FlashImage;
@@ -205,27 +205,27 @@ public final class BlockTarget {
      * What the target is and holds, read without writing: its kind, its layout, which chunks of
      * the image the slot to write does not hold yet, and the buffer that compare used.
      */
-    private record Survey(String kind, TargetLayout layout, boolean[] differs, ByteBuffer buffer) {
+    private record Survey(TargetKind kind, TargetLayout layout, boolean[] differs, ByteBuffer buffer) {
         boolean isNew() {
-            return kind.equals("new flash file");
+            return kind == TargetKind.NEW_FLASH_FILE;
         }
 
         boolean isDevice() {
-            return kind.equals("block device");
+            return kind == TargetKind.BLOCK_DEVICE;
         }
     }
 
     /** Checks the target (size, disk guard), reads its layout and compares the slot to write; no write. */
     private Survey survey(byte[] bytes) throws IOException {
-        String kind = checkTarget();
+        TargetKind kind = checkTarget();
         ByteBuffer buffer = ChunkWriter.buffer();
-        if (kind.equals("new flash file")) {
+        if (kind == TargetKind.NEW_FLASH_FILE) {
             TargetLayout blank = new TargetLayout(null, new byte[BootState.PARTITION_MIN], Map.of(), Map.of(), true);
             Partition part = profile.partition(Slot.A.partition());
             return new Survey(kind, blank, ChunkWriter.compare(null, part.offset(), bytes, part.size(), buffer),
                     buffer);
         }
-        try (TargetIo io = opener.open(path, false, 0, kind.equals("block device"))) {
+        try (TargetIo io = opener.open(path, false, 0, kind == TargetKind.BLOCK_DEVICE)) {
             TargetLayout layout = TargetLayout.read(io, profile);
             Partition part = profile.partition(slotFor(layout).partition());
             boolean[] differs;
@@ -249,14 +249,14 @@ public final class BlockTarget {
         return null;
     }
 
-    /** "new flash file", "flash file" or "block device", after the size and guard checks. */
-    private String checkTarget() throws IOException {
+    /** What the target is, after the size and guard checks. */
+    private TargetKind checkTarget() throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.exists(path)) {
             Path parent = path.toAbsolutePath().getParent();
             if (parent == null || !Files.isDirectory(parent)) {
                 throw new IOException("cannot create flash file " + path + ": " + parent + " is not a directory");
             }
-            return "new flash file";
+            return TargetKind.NEW_FLASH_FILE;
         }
         if (Files.isRegularFile(path)) {
             long size = Files.size(path);
@@ -265,7 +265,7 @@ public final class BlockTarget {
                         + "'s flash is " + profile.flashSize() + " bytes", "is it a flash file for another profile?"
                         + " Give the right -p, or a new file name (the flasher creates it at the right size)");
             }
-            return "flash file";
+            return TargetKind.FLASH_FILE;
         }
         if (!isBlockDevice(path)) {
             throw new MoteException("refused " + path + ": it is neither a block device nor a flash file",
@@ -281,7 +281,7 @@ public final class BlockTarget {
             throw new MoteException("refused " + path + ": it holds " + Numbers.human(size) + ", less than "
                     + profile.name() + "'s " + Numbers.human(profile.flashSize()) + " flash", "use a bigger card");
         }
-        return "block device";
+        return TargetKind.BLOCK_DEVICE;
     }
 
     private void checkLayout(TargetLayout layout) {
@@ -309,7 +309,7 @@ public final class BlockTarget {
     }
 
     /** Which slot to write and the record to write after it. */
-    private FlashPlan plan(TargetLayout layout, Image image, String kind) {
+    private FlashPlan plan(TargetLayout layout, Image image, TargetKind kind) {
         BootState cur = layout.bootState();
         Slot active = layout.active();
         long floor = layout.securityCounter();

@@ -1,4 +1,4 @@
-package dev.mote.flasher;
+package dev.mote.flasher.disk;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,28 +6,31 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.flasher.FlashListener.Phase;
+import dev.mote.flasher.disk.FlashListener.Phase;
 import dev.mote.sdk.MoteException;
 import dev.mote.sdk.flash.BootState;
 import dev.mote.sdk.flash.FlashContents;
 import dev.mote.sdk.flash.Slot;
 import dev.mote.sdk.image.Image;
 import dev.mote.sdk.image.ImageException;
-import dev.mote.sdk.image.SigningKey;
 import dev.mote.sdk.profile.Profile;
+import dev.mote.sdk.testing.Fixtures;
+import dev.mote.sdk.testing.TestImage;
+import dev.mote.sdk.testing.TestKeys;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 class BlockTargetTest {
-    static final Profile ARM = Samples.profile(Samples.ARM);
+    static final Profile ARM = Fixtures.profile(TestImage.ARM);
 
     @TempDir
     Path tmp;
@@ -61,7 +64,7 @@ class BlockTargetTest {
     }
 
     private FlashResult flash(Path image, Path target, FlashListener l) throws IOException {
-        return new BlockTarget(target, ARM).flash(image, Samples.keys(), l);
+        return new BlockTarget(target, ARM).flash(image, TestKeys.trusted(), l);
     }
 
     private static BootState state(Path flash) throws IOException {
@@ -70,15 +73,15 @@ class BlockTargetTest {
 
     private static void assertRefusedUnchanged(Path target, Class<? extends Throwable> type, String message,
             Executable flash) throws IOException {
-        String before = Samples.digest(target);
+        String before = digest(target);
         Throwable t = assertThrows(type, flash);
         assertTrue(t.getMessage().contains(message), t.getMessage());
-        assertEquals(before, Samples.digest(target), "the target must be byte-identical after a refusal");
+        assertEquals(before, digest(target), "the target must be byte-identical after a refusal");
     }
 
     @Test
     void aNewFlashFileGetsAFactoryFlashInSlotA() throws IOException {
-        Path img = Samples.image(tmp.resolve("v1.img"), 2, 1);
+        Path img = image("v1.img", 2, 1);
         Path target = tmp.resolve("flash.bin");
         Counter c = new Counter();
         FlashResult r = flash(img, target, c);
@@ -99,8 +102,8 @@ class BlockTargetTest {
     @Test
     void theNextFlashGoesToTheOtherSlotPendingItsTestBoot() throws IOException {
         Path target = tmp.resolve("flash.bin");
-        flash(Samples.image(tmp.resolve("v1.img"), 1, 1), target, FlashListener.NONE);
-        Path v2 = Samples.image(tmp.resolve("v2.img"), 2, 2);
+        flash(image("v1.img", 1, 1), target, FlashListener.NONE);
+        Path v2 = image("v2.img", 2, 2);
         FlashResult r = flash(v2, target, FlashListener.NONE);
 
         assertEquals(Slot.B, r.plan().slot());
@@ -115,8 +118,8 @@ class BlockTargetTest {
     @Test
     void afterBConfirmsTheNextFlashGoesToA() throws IOException {
         Path target = tmp.resolve("flash.bin");
-        flash(Samples.image(tmp.resolve("v1.img"), 1, 1), target, FlashListener.NONE);
-        flash(Samples.image(tmp.resolve("v2.img"), 2, 2), target, FlashListener.NONE);
+        flash(image("v1.img", 1, 1), target, FlashListener.NONE);
+        flash(image("v2.img", 2, 2), target, FlashListener.NONE);
         // what the device writes when B confirms: B active, floor raised to its counter
         byte[] bs = new byte[BootState.PARTITION_MIN];
         new BootState(2, Slot.B, Slot.NONE, 0, Slot.B, 2).writeNext(bs);
@@ -124,7 +127,7 @@ class BlockTargetTest {
             f.seek(BootState.COPY_STRIDE);
             f.write(bs, BootState.COPY_STRIDE, BootState.SIZE);
         }
-        FlashResult r = flash(Samples.image(tmp.resolve("v3.img"), 3, 3), target, FlashListener.NONE);
+        FlashResult r = flash(image("v3.img", 3, 3), target, FlashListener.NONE);
         assertEquals(Slot.A, r.plan().slot());
         assertEquals(new BootState(4, Slot.B, Slot.A, 0, Slot.B, 2), state(target));
     }
@@ -132,8 +135,8 @@ class BlockTargetTest {
     @Test
     void chunksThatAlreadyMatchAreNotWrittenAgain() throws IOException {
         Path target = tmp.resolve("flash.bin");
-        flash(Samples.image(tmp.resolve("v1.img"), 1, 1), target, FlashListener.NONE);
-        Path v2 = Samples.image(tmp.resolve("v2.img"), 1, 2);
+        flash(image("v1.img", 1, 1), target, FlashListener.NONE);
+        Path v2 = image("v2.img", 1, 2);
         flash(v2, target, FlashListener.NONE);
         Counter c = new Counter();
         FlashResult again = flash(v2, target, c);
@@ -149,8 +152,8 @@ class BlockTargetTest {
     @Test
     void aHalfWrittenSlotIsFinishedWithoutRewritingTheFirstHalf() throws IOException {
         Path target = tmp.resolve("flash.bin");
-        flash(Samples.image(tmp.resolve("v1.img"), 1, 1), target, FlashListener.NONE);
-        Path v2 = Samples.image(tmp.resolve("v2.img"), 1, 2);
+        flash(image("v1.img", 1, 1), target, FlashListener.NONE);
+        Path v2 = image("v2.img", 1, 2);
         byte[] bytes = Files.readAllBytes(v2);
         try (RandomAccessFile f = new RandomAccessFile(target.toFile(), "rw")) {
             f.seek(ARM.partition("slot_b").offset());
@@ -164,8 +167,8 @@ class BlockTargetTest {
     @Test
     void aTamperedImageIsRefusedAndNothingIsWritten() throws IOException {
         Path target = tmp.resolve("flash.bin");
-        flash(Samples.image(tmp.resolve("v1.img"), 1, 1), target, FlashListener.NONE);
-        Path bad = Samples.image(tmp.resolve("bad.img"), 1, 2);
+        flash(image("v1.img", 1, 1), target, FlashListener.NONE);
+        Path bad = image("bad.img", 1, 2);
         byte[] b = Files.readAllBytes(bad);
         b[1000] ^= 1;
         Files.write(bad, b);
@@ -180,8 +183,9 @@ class BlockTargetTest {
     @Test
     void anImageForAnotherProfileIsRefused() throws IOException {
         Path target = tmp.resolve("flash.bin");
-        flash(Samples.image(tmp.resolve("v1.img"), 1, 1), target, FlashListener.NONE);
-        Path x86 = Samples.image(tmp.resolve("x86.img"), "qemu-microvm-x86_64", 1, 1000, 2, Samples.KEY);
+        flash(image("v1.img", 1, 1), target, FlashListener.NONE);
+        Path x86 = TestImage.of("qemu-microvm-x86_64").counter(1).randomPayload(1000, 2)
+                .write(tmp.resolve("x86.img"));
         assertRefusedUnchanged(target, ImageException.class,
                 "profile mismatch: image is for qemu-microvm-x86_64, device is qemu-virt-arm64",
                 () -> flash(x86, target, FlashListener.NONE));
@@ -190,8 +194,8 @@ class BlockTargetTest {
     @Test
     void aDowngradeBelowTheRecordedCounterIsRefused() throws IOException {
         Path target = tmp.resolve("flash.bin");
-        flash(Samples.image(tmp.resolve("v5.img"), 5, 1), target, FlashListener.NONE);
-        Path old = Samples.image(tmp.resolve("v3.img"), 3, 2);
+        flash(image("v5.img", 5, 1), target, FlashListener.NONE);
+        Path old = image("v3.img", 3, 2);
         assertRefusedUnchanged(target, ImageException.class, "downgrade: security counter 3 < 5",
                 () -> flash(old, target, FlashListener.NONE));
     }
@@ -199,8 +203,9 @@ class BlockTargetTest {
     @Test
     void anImageSignedByAnUntrustedKeyIsRefused() throws IOException {
         Path target = tmp.resolve("flash.bin");
-        flash(Samples.image(tmp.resolve("v1.img"), 1, 1), target, FlashListener.NONE);
-        Path other = Samples.image(tmp.resolve("other.img"), Samples.ARM, 1, 1000, 2, SigningKey.generate());
+        flash(image("v1.img", 1, 1), target, FlashListener.NONE);
+        Path other = TestImage.arm().counter(1).randomPayload(1000, 2)
+                .write(tmp.resolve("other.img"), TestKeys.stranger());
         assertRefusedUnchanged(target, ImageException.class, "unknown key id",
                 () -> flash(other, target, FlashListener.NONE));
     }
@@ -209,7 +214,7 @@ class BlockTargetTest {
     void aFileOfTheWrongSizeIsRefused() throws IOException {
         Path target = tmp.resolve("small.bin");
         Files.write(target, new byte[1 << 20]);
-        Path img = Samples.image(tmp.resolve("v1.img"), 1, 1);
+        Path img = image("v1.img", 1, 1);
         assertRefusedUnchanged(target, MoteException.class, "it is 1048576 bytes, but qemu-virt-arm64's flash is "
                 + ARM.flashSize(), () -> flash(img, target, FlashListener.NONE));
     }
@@ -221,23 +226,23 @@ class BlockTargetTest {
             f.setLength(ARM.flashSize());
             f.write("some file system".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
-        Path img = Samples.image(tmp.resolve("v1.img"), 1, 1);
+        Path img = image("v1.img", 1, 1);
         assertRefusedUnchanged(target, MoteException.class, "holds no Mote flash",
                 () -> flash(img, target, FlashListener.NONE));
-        new BlockTarget(target, ARM).withForce(true).flash(img, Samples.keys(), FlashListener.NONE);
+        new BlockTarget(target, ARM).withForce(true).flash(img, TestKeys.trusted(), FlashListener.NONE);
         assertEquals(Slot.A, state(target).active());
     }
 
     @Test
     void aReadBackMismatchNamesTheRangeAndLeavesTheRecordAlone() throws IOException {
         Path target = tmp.resolve("flash.bin");
-        flash(Samples.image(tmp.resolve("v1.img"), 1, 1), target, FlashListener.NONE);
+        flash(image("v1.img", 1, 1), target, FlashListener.NONE);
         BootState before = state(target);
         long flipAt = ARM.partition("slot_b").offset() + BlockTarget.CHUNK + 5;
         TargetIo.Opener flipping = (p, w, size, dev) -> new FlippingIo(ChannelIo.open(p, w, size, dev), flipAt);
-        Path v2 = Samples.image(tmp.resolve("v2.img"), 1, 2);
+        Path v2 = image("v2.img", 1, 2);
         IOException e = assertThrows(IOException.class, () -> new BlockTarget(target, ARM).withOpener(flipping)
-                .flash(v2, Samples.keys(), FlashListener.NONE));
+                .flash(v2, TestKeys.trusted(), FlashListener.NONE));
         long chunk = ARM.partition("slot_b").offset() + BlockTarget.CHUNK;
         assertTrue(e.getMessage().startsWith(String.format("read-back mismatch in slot_b at target bytes 0x%x-0x%x:"
                 + " byte 0x%x", chunk, chunk + BlockTarget.CHUNK - 1, flipAt)), e.getMessage());
@@ -248,8 +253,8 @@ class BlockTargetTest {
     @Test
     void onlyTheChunksThatDifferAreWrittenInOrder() throws IOException {
         Path target = tmp.resolve("flash.bin");
-        flash(Samples.image(tmp.resolve("v1.img"), 1, 1), target, FlashListener.NONE);
-        Path v2 = Samples.image(tmp.resolve("v2.img"), Samples.ARM, 2, 700_000, 2, Samples.KEY); // > 2 slices
+        flash(image("v1.img", 1, 1), target, FlashListener.NONE);
+        Path v2 = TestImage.arm().counter(2).randomPayload(700_000, 2).write(tmp.resolve("v2.img")); // > 2 slices
         flash(v2, target, FlashListener.NONE);
         long slotB = ARM.partition("slot_b").offset();
         try (RandomAccessFile f = new RandomAccessFile(target.toFile(), "rw")) {
@@ -285,14 +290,14 @@ class BlockTargetTest {
     @Test
     void aMismatchPastTheFirstSliceNamesItsChunk() throws IOException {
         Path target = tmp.resolve("flash.bin");
-        flash(Samples.image(tmp.resolve("v1.img"), 1, 1), target, FlashListener.NONE);
+        flash(image("v1.img", 1, 1), target, FlashListener.NONE);
         BootState before = state(target);
         long chunk = ARM.partition("slot_b").offset() + 9L * BlockTarget.CHUNK;
         long flipAt = chunk + 3;
         TargetIo.Opener flipping = (p, w, size, dev) -> new FlippingIo(ChannelIo.open(p, w, size, dev), flipAt);
-        Path v2 = Samples.image(tmp.resolve("v2.img"), Samples.ARM, 2, 700_000, 2, Samples.KEY);
+        Path v2 = TestImage.arm().counter(2).randomPayload(700_000, 2).write(tmp.resolve("v2.img"));
         IOException e = assertThrows(IOException.class, () -> new BlockTarget(target, ARM).withOpener(flipping)
-                .flash(v2, Samples.keys(), FlashListener.NONE));
+                .flash(v2, TestKeys.trusted(), FlashListener.NONE));
         assertTrue(e.getMessage().startsWith(String.format("read-back mismatch in slot_b at target bytes 0x%x-0x%x:"
                 + " byte 0x%x", chunk, chunk + BlockTarget.CHUNK - 1, flipAt)), e.getMessage());
         assertEquals(before, state(target), "the old image stays the one that boots");
@@ -301,7 +306,7 @@ class BlockTargetTest {
     @Test
     void aFailedSyncLeavesTheRecordAlone() throws IOException {
         Path target = tmp.resolve("flash.bin");
-        flash(Samples.image(tmp.resolve("v1.img"), 1, 1), target, FlashListener.NONE);
+        flash(image("v1.img", 1, 1), target, FlashListener.NONE);
         BootState before = state(target);
         TargetIo.Opener failing = (p, w, size, dev) -> new FlippingIo(ChannelIo.open(p, w, size, dev), -1) {
             @Override
@@ -310,7 +315,7 @@ class BlockTargetTest {
             }
         };
         IOException e = assertThrows(IOException.class, () -> new BlockTarget(target, ARM).withOpener(failing)
-                .flash(Samples.image(tmp.resolve("v2.img"), 1, 2), Samples.keys(), FlashListener.NONE));
+                .flash(image("v2.img", 1, 2), TestKeys.trusted(), FlashListener.NONE));
         assertTrue(e.getMessage().startsWith("syncing slot_b failed: Input/output error"), e.getMessage());
         assertEquals(before, state(target));
     }
@@ -353,5 +358,18 @@ class BlockTargetTest {
         public void close() throws IOException {
             inner.close();
         }
+    }
+
+    /** A signed image (the suite's key, qemu-virt-arm64) of 200,000 pseudo-random bytes, in tmp. */
+    private Path image(String name, long counter, long seed) throws IOException {
+        return TestImage.arm().counter(counter).randomPayload(200_000, seed).write(tmp.resolve(name));
+    }
+
+    /** SHA-256 of a file's bytes, or "absent". */
+    private static String digest(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return "absent";
+        }
+        return HexFormat.of().formatHex(TestImage.sha256(Files.readAllBytes(file)));
     }
 }

@@ -1,4 +1,4 @@
-package dev.mote.flasher;
+package dev.mote.flasher.disk;
 
 import dev.mote.sdk.flash.BootState;
 import dev.mote.sdk.flash.Slot;
@@ -12,13 +12,13 @@ import java.nio.file.Path;
  * (its partition {@code partition}), then {@code next} is written as the boot-state record.
  *
  * @param target      the flash file or block device
- * @param kind        "new flash file", "flash file" or "block device"
+ * @param kind        a new flash file, a flash file or a block device
  * @param image       the verified image's header
  * @param imageBytes  the image's size: the bytes written into the slot
  * @param current     the record the target holds now, or null (blank, or no valid copy)
  * @param next        the record written last
  */
-public record FlashPlan(Path target, String kind, Profile profile, ImageHeader image, long imageBytes, Slot slot,
+public record FlashPlan(Path target, TargetKind kind, Profile profile, ImageHeader image, long imageBytes, Slot slot,
         Partition partition, BootState current, BootState next) {
 
     /** True for a first (factory) flash: the new image becomes the active one at once. */

@@ -1,4 +1,4 @@
-package dev.mote.flasher;
+package dev.mote.flasher.disk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mote.sdk.MoteException;
 import dev.mote.sdk.profile.Profile;
+import dev.mote.sdk.testing.Fixtures;
+import dev.mote.sdk.testing.TestImage;
+import dev.mote.sdk.testing.TestKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -133,7 +136,7 @@ class DiskGuardTest {
 
         assumeTrue(BlockTarget.isBlockDevice(dev), dev + " is not a block device here");
         byte[] before = head(dev); // null where even reading it is not allowed (a container)
-        Profile p = Samples.profile(Samples.ARM);
+        Profile p = Fixtures.profile(TestImage.ARM);
         // belt and braces: even if the guard let it through, this opener cannot write
         TargetIo.Opener readOnly = (path, writable, size, blockDev) -> {
             if (writable || size > 0) {
@@ -141,9 +144,9 @@ class DiskGuardTest {
             }
             return ChannelIo.open(path, false, 0, blockDev);
         };
-        Path img = Samples.image(tmp.resolve("v1.img"), 1, 1);
+        Path img = TestImage.arm().counter(1).randomPayload(200_000, 1).write(tmp.resolve("v1.img"));
         MoteException f = assertThrows(MoteException.class, () -> new BlockTarget(dev, p).withForce(true)
-                .withOpener(readOnly).flash(img, Samples.keys(), FlashListener.NONE));
+                .withOpener(readOnly).flash(img, TestKeys.trusted(), FlashListener.NONE));
         assertTrue(f.getMessage().startsWith("refused " + dev + ": it is the disk this computer runs from"),
                 f.getMessage());
         if (before != null) {

@@ -1,7 +1,8 @@
-package dev.mote.flasher;
+package dev.mote.flasher.disk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.mote.flasher.link.SerialPort;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

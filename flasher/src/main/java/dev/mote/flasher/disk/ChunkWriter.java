@@ -1,6 +1,6 @@
-package dev.mote.flasher;
+package dev.mote.flasher.disk;
 
-import dev.mote.flasher.FlashListener.Phase;
+import dev.mote.flasher.disk.FlashListener.Phase;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

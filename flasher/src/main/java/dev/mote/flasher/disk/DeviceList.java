@@ -1,5 +1,6 @@
-package dev.mote.flasher;
+package dev.mote.flasher.disk;
 
+import dev.mote.flasher.link.SerialPort;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

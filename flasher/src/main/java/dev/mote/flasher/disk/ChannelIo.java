@@ -1,4 +1,4 @@
-package dev.mote.flasher;
+package dev.mote.flasher.disk;
 
 import com.sun.nio.file.ExtendedOpenOption;
 import java.io.EOFException;

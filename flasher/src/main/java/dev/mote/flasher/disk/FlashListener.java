@@ -1,4 +1,4 @@
-package dev.mote.flasher;
+package dev.mote.flasher.disk;
 
 /**
  * What a flash run reports as it goes, so a CLI can draw a progress bar or print JSON events.
