@@ -26,7 +26,7 @@ class RolloutControlTest extends FleetFixture {
 
     @BeforeEach
     void uploadAndConnect() {
-        v11 = fleet.upload(TestImages.image("1.1.0", 2));
+        v11 = fleet.upload(Fleets.image("1.1.0", 2));
         devices = Fleets.devices(fleet, 6);
     }
 
