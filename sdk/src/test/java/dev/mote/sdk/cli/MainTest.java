@@ -166,4 +166,16 @@ class MainTest {
                 out());
         assertFalse(out().contains("\n{"));
     }
+
+    @Test
+    void profilesJsonGivesWhatScriptsNeedForTheNamedProfiles() {
+        assertEquals(0, run("profiles", "--json", "-p", "qemu-microvm-x86_64", "-p", "qemu-virt-arm64"));
+        String json = out();
+        assertTrue(json.startsWith("[{\"name\":\"qemu-microvm-x86_64\",\"arch\":\"x86_64\""), json);
+        assertTrue(json.contains("\"exit\":\"debug-exit\",\"qemu_ok_status\":3,"), json);
+        assertTrue(json.contains("\"exit\":\"semihosting\",\"qemu_ok_status\":0,"), json);
+        assertTrue(json.contains("{\"name\":\"slot_a\",\"offset\":65536,\"size\":7340032}"), json);
+        assertTrue(json.contains("\"load_address\":\"0x40180000\""), json);
+        assertEquals(2, json.split("\"name\":\"qemu-").length - 1, json);
+    }
 }
