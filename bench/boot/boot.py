@@ -2,97 +2,32 @@
 """bench/boot's measuring half: ELF sizes, the RAM probe, interleaved boot timings, build
 timings, and the report (docs/BENCHMARKS.md between the bench/boot markers, and stdout).
 
-    bootbench.py loadaddr ARGV
-    bootbench.py measure OUT.json --runs N --target PROFILE HELLO EMPTY VMLINUZ INITRD ARGV ...
-    bootbench.py buildtime OUT.json PROFILE N
-    bootbench.py report BOOT.json BUILD.json FACTS DOC
+    boot.py measure OUT.json --runs N [--mems "64M 2M ..."] --target PROFILE HELLO EMPTY VMLINUZ INITRD ARGV ...
+    boot.py buildtime OUT.json PROFILE N
+    boot.py report BOOT.json BUILD.json FACTS DOC
 
-ARGV: the QEMU command `mote run` used, one argument a line (see bench/boot).
+ARGV: the QEMU command `mote run` used, one argument a line (bench/lib/bench.sh, bench_shim).
 
 Every QEMU gets a timeout; no network device is ever configured."""
-import json, os, re, shlex, statistics, struct, subprocess, sys, threading, time
+import json, os, re, shlex, sys
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TIMEOUT = 30                      # seconds before any QEMU is killed
+from benchlib import MOTE, REPO, facts, inspect, ok_exit, profile, qemu_cmd, run, stats, write_section
+
 MEMS = "64M 16M 8M 4M 3M 2M 1536K 1M 768K 512K".split()
 DEBIAN_MEM = "256M"               # the Debian kernel needs more RAM than Mote's 128M default
 MARK_BEGIN, MARK_END = "<!-- bench/boot begin -->", "<!-- bench/boot end -->"
 
 
-def profile(name):
-    kv = {}
-    for line in open(os.path.join(REPO, "device-profiles", name + ".profile")):
-        if "=" in line and not line.lstrip().startswith("#"):
-            k, v = line.split("=", 1)
-            kv[k.strip()] = v.strip()
-    return kv
-
-
-def qemu_cmd(argv_file, kernel, mem=None, extra=()):
-    """The QEMU command `mote run --accel tcg` used (captured in argv_file by bench/boot's PATH
-    shim: binary, then one argument a line), with another -kernel and, if given, -m."""
-    cmd = open(argv_file).read().splitlines()
-    assert cmd[cmd.index("-accel") + 1] == "tcg", argv_file + ": not TCG"
-    cmd[cmd.index("-kernel") + 1] = kernel
-    if mem:
-        cmd[cmd.index("-m") + 1] = mem
-    return cmd + list(extra)
-
-
-def ok_exit(name):
-    """QEMU's status after the guest exits with 0: semihosting passes 0, isa-debug-exit gives 3."""
-    return 3 if profile(name)["exit"] == "debug-exit" else 0
-
-
-def elf_loads(path):
-    """[(p_paddr, p_filesz)] of the PT_LOAD segments of a 64-bit little-endian ELF."""
-    data = open(path, "rb").read()
-    assert data[:4] == b"\x7fELF" and data[4] == 2, path + ": not a 64-bit ELF"
-    phoff, = struct.unpack_from("<Q", data, 0x20)
-    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
-    loads = []
-    for i in range(phnum):
-        p_type, _, _, _, paddr, p_filesz = struct.unpack_from("<IIQQQQ", data, phoff + i * phentsize)
-        if p_type == 1:
-            loads.append((paddr, p_filesz))
-    return loads
-
-
-def run(cmd, until=None, kill_at_line=False, timeout=TIMEOUT):
-    """Spawn cmd; return (seconds to the first output line containing `until`, seconds to exit,
-    exit status, output). The clock starts just before the spawn."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
-    timer = threading.Timer(timeout, p.kill)
-    timer.start()
-    t_line, out = None, []
-    for line in p.stdout:
-        if t_line is None and until and until in line.decode(errors="replace"):
-            t_line = time.perf_counter() - t0
-            if kill_at_line:
-                p.kill()
-        out.append(line.decode(errors="replace"))
-    rc = p.wait()
-    t_exit = time.perf_counter() - t0
-    timer.cancel()
-    return t_line, t_exit, rc, "".join(out)
-
-
-def stats(xs):
-    return {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "n": len(xs)}
-
-
-def probe_mem(name, elf, argv):
+def probe_mem(name, elf, argv, mems):
     """Smallest size of MEMS (descending, stopping at the first failure) that prints the
     greeting and exits 0: through `mote run --mem`, and with QEMU's -m given the exact size."""
     hello = "Hello from Mote on %s!" % name
     res = {}
     for how in ("mote", "qemu"):
         best, failed = None, None
-        for m in MEMS:
+        for m in mems:
             if how == "mote":
-                cmd = [os.path.join(REPO, "mote"), "run", elf, "--mem", m, "--accel", "tcg",
+                cmd = [MOTE, "run", elf, "--mem", m, "--accel", "tcg",
                        "--timeout", "10"]
                 _, _, rc, out = run(cmd, timeout=600)   # 600: room for an SDK rebuild
                 good = rc == 0 and hello in out
@@ -111,14 +46,14 @@ def probe_mem(name, elf, argv):
     return res
 
 
-def measure(out_path, runs, targets):
-    res = {"runs": runs, "targets": {}}
+def measure(out_path, runs, targets, mems=MEMS):
+    res = {"runs": runs, "mems": mems, "targets": {}}
     for name, hello, empty, vmlinuz, initrd, argv in targets:
-        console = "ttyAMA0" if profile(name)["arch"] == "arm64" else "ttyS0"
-        file_size, loadable = os.path.getsize(hello), sum(n for _, n in elf_loads(hello))
+        console = "ttyAMA0" if profile(name)["console_type"] == "pl011" else "ttyS0"   # Linux's name for it
+        file_size, loadable = os.path.getsize(hello), inspect(hello)["loadable_size"]
         img = os.path.splitext(hello)[0] + ".img"      # the signed image, where `mote build` makes one
         t = res["targets"][name] = {
-            "elf": file_size, "loadable": loadable, "mem": probe_mem(name, hello, argv),
+            "elf": file_size, "loadable": loadable, "mem": probe_mem(name, hello, argv, mems),
             "img": os.path.getsize(img) if os.path.exists(img) else None,
             "cmd": {"mote": qemu_cmd(argv, hello), "floor": qemu_cmd(argv, empty),
                     "debian": qemu_cmd(argv, vmlinuz, mem=DEBIAN_MEM, extra=[
@@ -160,7 +95,7 @@ def buildtime(out_path, name, n):
     """A warm `./mote build examples/hello`: one warm-up run, then n timed ones. A run that
     rebuilt the SDK jar (someone edited the sources meanwhile) is not warm: it is run again."""
     elf = os.path.join(os.path.dirname(out_path), "build-%s.elf" % name)
-    cmd = [os.path.join(REPO, "mote"), "build", os.path.join(REPO, "examples/hello"),
+    cmd = [MOTE, "build", os.path.join(REPO, "examples/hello"),
            "-p", name, "-o", elf]
     times, tries = [], 0
     while len(times) < n + 1:
@@ -178,7 +113,7 @@ def buildtime(out_path, name, n):
 def report(boot_json, build_json, facts_path, doc):
     """Write the results between the markers of `doc` (created if missing); print them."""
     boot, build = json.load(open(boot_json)), json.load(open(build_json))
-    f = dict(l.rstrip("\n").split("=", 1) for l in open(facts_path) if "=" in l)
+    f = facts(facts_path)
     names = list(boot["targets"])
     kib = lambda b: "%.1f KiB" % (b / 1024)
     sec = lambda s: "%.1f ms" % (s * 1e3) if s < 1 else "%.2f s" % s
@@ -216,7 +151,7 @@ def report(boot_json, build_json, facts_path, doc):
     L += ["", "### 2. Guest RAM: the smallest size that prints the greeting and exits 0", "",
           "Tried in this order, stopping at the first failure: %s. First through `mote run "
           "--mem SIZE --accel tcg`, then with QEMU's `-m SIZE` given directly (same arguments). "
-          "Where the two differ, `mote run` did not hand QEMU the exact size." % " ".join(MEMS), "",
+          "Where the two differ, `mote run` did not hand QEMU the exact size." % " ".join(boot.get("mems", MEMS)), "",
           "| profile | `mote run --mem` | first failure | QEMU `-m` | first failure |", "|---|---|---|---|---|"]
     L += ["| %s | %s | %s | %s | %s |" % (n, t["mem"]["mote"]["smallest"], t["mem"]["mote"]["first_failure"],
                                           t["mem"]["qemu"]["smallest"], t["mem"]["qemu"]["first_failure"])
@@ -225,8 +160,8 @@ def report(boot_json, build_json, facts_path, doc):
           "Median (min–max) of %d runs of each, interleaved run by run. QEMU is started directly "
           "with the arguments `mote run` uses (no JVM); the clock starts just before the spawn and "
           "stops when the line is read from QEMU's stdout. The floor is an empty kernel that powers "
-          "off at its first instruction (bench/empty-*.S), timed to QEMU's exit. The reference is "
-          "Debian's stock kernel (%s) with a one-line static init (bench/ref-init.c) as initramfs, "
+          "off at its first instruction (bench/boot/empty-*.S), timed to QEMU's exit. The reference is "
+          "Debian's stock kernel (%s) with a one-line static init (bench/boot/ref-init.c) as initramfs, "
           "given %s of RAM because it needs more than Mote's default 128M; x86_64 microvm ends in "
           "\"System halted\" without powering off, so it is killed at the hello line."
           % (boot["runs"], f["debian"], DEBIAN_MEM), "",
@@ -256,40 +191,16 @@ def report(boot_json, build_json, facts_path, doc):
     print(block)
 
 
-def write_section(doc, marks, block, after=None, before=None):
-    """Replace the text between the (begin, end) markers of `doc` with `block`. A missing doc is
-    created; missing markers are added after the marker `after` or before the marker `before` when
-    the doc has it, else at the end."""
-    begin, end = marks
-    text = open(doc).read() if os.path.exists(doc) else (
-        "# Benchmarks\n\nMeasured numbers for Mote, each section written by the script named in it "
-        "(rerun the script to refresh it; it replaces only the text between its markers).\n")
-    if begin not in text or end not in text:
-        empty = begin + "\n" + end + "\n"
-        if after and after in text:
-            head, rest = text.split(after, 1)
-            text = head + after + "\n\n" + empty + rest.lstrip("\n")
-        elif before and before in text:
-            at = text.index(before)
-            text = text[:at].rstrip("\n") + "\n\n" + empty + text[at:]
-        else:
-            text = text.rstrip("\n") + "\n\n" + empty
-    head, rest = text.split(begin, 1)
-    open(doc, "w").write(head + begin + "\n" + block + end + rest.split(end, 1)[1])
-
-
 if __name__ == "__main__":
     a = sys.argv[1:]
-    if a[0] == "measure":
+    if a and a[0] == "measure":
         runs = int(a[a.index("--runs") + 1])
+        mems = a[a.index("--mems") + 1].split() if "--mems" in a else MEMS
         targets = [a[i + 1:i + 7] for i, x in enumerate(a) if x == "--target"]
-        measure(a[1], runs, targets)
-    elif a[0] == "loadaddr":        # the lowest load address of the ELF an argv file boots
-        cmd = open(a[1]).read().splitlines()
-        print(hex(min(p for p, _ in elf_loads(cmd[cmd.index("-kernel") + 1]))))
-    elif a[0] == "buildtime":
+        measure(a[1], runs, targets, mems)
+    elif a and a[0] == "buildtime":
         buildtime(a[1], a[2], int(a[3]))
-    elif a[0] == "report":
+    elif a and a[0] == "report":
         report(*a[1:])
     else:
         sys.exit(__doc__)

@@ -4,28 +4,25 @@ TCP into an emulated board in recovery mode beside a raw byte copy through the s
 socket, and the reports (docs/BENCHMARKS.md: the block/file path between the bench/flash-block markers,
 the links between the bench/flash ones; and stdout).
 
-    flashbench.py block OUT.json --runs N --hello HELLO.jar --case LABEL IMG BLANK [--case ...]
-    flashbench.py link OUT.json --runs N --port P IMG BLANK SINK_IMG SINK_BYTES
-    flashbench.py link-pty OUT.json --runs N ARGV IMG BLANK SINK_FLASH SINK_BYTES
-    flashbench.py report-block BLOCK.json JVM-1M.json JVM-7M.json FACTS DOC
-    flashbench.py report LINK.json FACTS DOC [PTY.json]
-    flashbench.py codepad ELF N OUT.inc    (bench/apps/codepad's pad: ELF's .text repeated to N bytes)
+    flash.py block OUT.json --runs N --floor-cp CLASSPATH --case LABEL IMG BLANK [--case ...]
+    flash.py link OUT.json --runs N --port P IMG BLANK SINK_IMG SINK_BYTES
+    flash.py link-pty OUT.json --runs N ARGV IMG BLANK SINK_FLASH SINK_BYTES
+    flash.py report-block BLOCK.json JVM-1M.json JVM-7M.json FACTS DOC
+    flash.py report LINK.json FACTS DOC [PTY.json]
+    flash.py codepad ELF N OUT.inc    (bench/apps/codepad's pad: ELF's .text repeated to N bytes)
 
 BLANK: a blank flash file (mote mkflash) copied, untimed, to a fresh target before every timed
 command. SINK_IMG: bench/apps/uartsink built with -D SINK_BYTES=SINK_BYTES; SINK_FLASH: a flash holding it.
-ARGV: the QEMU command `mote run --serial-tcp` used, one argument a line (bench/flash's PATH shim,
-as bench/boot's); only -serial (-> pty) and the -drive file= are replaced.
+ARGV: the QEMU command `mote run --serial-tcp` used, one argument a line (bench/lib/bench.sh,
+bench_shim); only -serial (-> pty) and the -drive file= are replaced. CLASSPATH: where
+dev.mote.bench.flash.Hello is, the JVM's floor.
 Only 127.0.0.1; every QEMU (`mote run`) gets --timeout and is killed by its process group."""
 import json, os, re, select, shlex, shutil, signal, socket, subprocess, sys, threading, time, tty
 
-sys.dont_write_bytecode = True      # no bench/__pycache__ in the checkout
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bootbench import REPO, stats, write_section   # noqa: E402
+from benchlib import MOTE, REPO, facts, inspect, partition, stats, with_flash, write_section
 
 MARK_BEGIN, MARK_END = "<!-- bench/flash begin -->", "<!-- bench/flash end -->"
-MOTE = os.path.join(REPO, "mote")
 QEMU_TIMEOUT = 120
-SLOT_A = 64 << 10                 # qemu-virt-arm64's slot_a offset: where a blank target's image goes
 PROFILE = "qemu-virt-arm64"
 
 
@@ -46,11 +43,13 @@ def events(out):
 BLOCK_VARIANTS = ["mote", "mote_nocds", "dd"]     # dd: dd then cmp
 
 
-def block(out_path, runs, cases, hello_jar):
+def block(out_path, runs, cases, floor_cp):
     """Per run and case, in an order rotated run by run: `mote flash` (as ./mote runs it, with its
     class-data archive), the same with MOTE_NO_CDS=1, and dd then cmp; and once per run the JVM
-    floor, a hello-world jar (`java -Xshare:auto -jar HELLO`)."""
-    res = {"runs": runs, "cases": {}, "floor": [], "floor_cmd": ["java", "-Xshare:auto", "-jar", hello_jar]}
+    floor, a hello-world main (`java -Xshare:auto -cp ... dev.mote.bench.flash.Hello`)."""
+    res = {"runs": runs, "cases": {}, "floor": [],
+           "floor_cmd": ["java", "-Xshare:auto", "-cp", floor_cp, "dev.mote.bench.flash.Hello"]}
+    slot_a = partition(PROFILE, "slot_a")["offset"]     # where a blank target's image goes
     work = os.path.dirname(os.path.abspath(out_path))
     nocds = dict(os.environ, MOTE_NO_CDS="1")
     for label, img, blank in cases:
@@ -61,7 +60,7 @@ def block(out_path, runs, cases, hello_jar):
                                                        "dd", "cmp", "ddcmp")},
             "cmd": {"mote": [MOTE, "flash", img, "--target", tgt, "--json"],
                     "dd": ["dd", "if=" + img, "of=" + tgt2, "bs=64K", "seek=1", "conv=notrunc,fsync"],
-                    "cmp": ["cmp", "-n", str(size), img, tgt2, "0", str(SLOT_A)]}}
+                    "cmp": ["cmp", "-n", str(size), img, tgt2, "0", str(slot_a)]}}
     for i in range(runs):
         for label, c in res["cases"].items():
             k = i % len(BLOCK_VARIANTS)
@@ -280,8 +279,7 @@ def pty_board(argv, flash, log, timeout=QEMU_TIMEOUT):
     killed after timeout. Returns (process, /dev/pts/N), once QEMU has said which pty it made."""
     cmd = open(argv).read().splitlines()
     cmd[cmd.index("-serial") + 1] = "pty"
-    i = cmd.index("-drive") + 1
-    cmd[i] = re.sub(r"^file=[^,]*", "file=" + flash, cmd[i])
+    cmd = with_flash(cmd, flash)
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          start_new_session=True)
     def kill():
@@ -409,10 +407,10 @@ def report_block(block_json, jvm1, jvm7, facts_path, doc):
     """The block/file path's section (bench/flash-block begin/end, placed before the links' one)."""
     b = json.load(open(block_json))
     jvm = {}
-    for label, path in zip(b["cases"], [jvm1, jvm7]):   # bench/FlashBench.java: BlockTarget.flash() in one JVM
+    for label, path in zip(b["cases"], [jvm1, jvm7]):   # FlashBench: BlockTarget.flash() in one JVM
         j = json.load(open(path))
         jvm[label] = {"cold": j["cold"], "warm": stats(j["warm"])}
-    f = dict(x.rstrip("\n").split("=", 1) for x in open(facts_path) if "=" in x)
+    f = facts(facts_path)
     ms = lambda v: "%.1f s" % v if v >= 1 else "%.0f ms" % (v * 1e3) if v >= 0.1 else "%.1f ms" % (v * 1e3)
     rng = lambda st: "%s (%s–%s)" % (ms(st["median"]), ms(st["min"]), ms(st["max"]))
     mib = lambda n: "%.2f MiB" % (n / 1048576)
@@ -437,7 +435,7 @@ def report_block(block_json, jvm1, jvm7, facts_path, doc):
     d1 = min(c["stats"]["ddcmp"]["median"] for c in b["cases"].values())
     d7 = max(c["stats"]["ddcmp"]["median"] for c in b["cases"].values())
     L += ["", "The whole command cannot meet the target while it is a JVM: starting one that runs a hello-world "
-          "jar (`java -Xshare:auto -jar hello.jar`) takes %s here, by itself %.1f× to %.1f× dd + cmp for these "
+          "main (`java -Xshare:auto -cp ... dev.mote.bench.flash.Hello`) takes %s here, by itself %.1f× to %.1f× dd + cmp for these "
           "images; the in-process cold figure is the flasher's classes being loaded and JIT-compiled on first "
           "use, SHA-256 included (the JDK hashes with the CPU's SHA instructions only once C2 has compiled it)."
           % (rng(b["floor_stats"]), fl / d7, fl / d1), "",
@@ -463,7 +461,8 @@ def report_block(block_json, jvm1, jvm7, facts_path, doc):
     L += ["", "JVM floor, once per run, interleaved with the above: `%s` %s." % (short(b["floor_cmd"]),
                                                                              rng(b["floor_stats"])),
           "", "### In one warm JVM", "",
-          "bench/FlashBench.java (`java -cp flasher/target/mote-flasher.jar:...`): `new BlockTarget(target, "
+          "FlashBench (bench/src; `java -cp flasher/target/mote-flasher.jar:bench/target/mote-bench.jar:...`): "
+          "`new BlockTarget(target, "
           "profile).flash(image, keys, FlashListener.NONE)` into a fresh copy of the blank flash (copied and "
           "synced untimed, as above), 20 warm-up calls (a 7 MiB flash is not at its steady speed after 5: the "
           "JIT and the heap's first pass over fresh memory) then %d timed, after the runs above (so not "
@@ -527,7 +526,7 @@ def report(link_json, facts_path, doc, pty_json=None):
     """The links' section (bench/flash begin/end); the block/file path has its own (report_block)."""
     l = json.load(open(link_json))
     pt = json.load(open(pty_json)) if pty_json and os.path.exists(pty_json) else None
-    f = dict(x.rstrip("\n").split("=", 1) for x in open(facts_path) if "=" in x)
+    f = facts(facts_path)
     ms = lambda v: "%.1f s" % v if v >= 1 else "%.0f ms" % (v * 1e3) if v >= 0.1 else "%.1f ms" % (v * 1e3)
     rng = lambda st, fmt=ms: "%s (%s–%s)" % (fmt(st["median"]), fmt(st["min"]), fmt(st["max"]))
     mib = lambda n: "%.2f MiB" % (n / 1048576)
@@ -601,21 +600,14 @@ def report(link_json, facts_path, doc, pty_json=None):
 
 
 def codepad(elf, n, out):
-    """pad.inc for bench/apps/codepad: the .text of ELF (64-bit little-endian) repeated to N bytes, as
-    comma-separated bytes; prints the .text size."""
-    import struct
-    b = open(elf, "rb").read()
-    shoff, = struct.unpack_from("<Q", b, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", b, 0x3a)
-    sec = lambda i: struct.unpack_from("<IIQQQQ", b, shoff + i * shentsize)
-    names_at = sec(shstrndx)[4]
-    text = None
-    for i in range(shnum):
-        name, _, _, _, off, size = sec(i)
-        if b[names_at + name:b.index(b"\0", names_at + name)] == b".text":
-            text = b[off:off + size]
-    if not text:
+    """pad.inc for bench/apps/codepad: the .text of ELF (where `mote inspect --json` says it is in
+    the file) repeated to N bytes, as comma-separated bytes; prints the .text size."""
+    sec = next((c for c in inspect(elf)["sections"] if c["name"] == ".text"), None)
+    if not sec or not sec["size"]:
         sys.exit("bench/flash: no .text in " + elf)
+    with open(elf, "rb") as f:
+        f.seek(sec["offset"])
+        text = f.read(sec["size"])
     data = (text * (n // len(text) + 1))[:n]
     with open(out, "w") as o:
         for i in range(0, n, 32):
@@ -627,7 +619,7 @@ if __name__ == "__main__":
     a = sys.argv[1:]
     if a and a[0] == "block":
         cases = [a[i + 1:i + 4] for i, x in enumerate(a) if x == "--case"]
-        block(a[1], int(a[a.index("--runs") + 1]), cases, a[a.index("--hello") + 1])
+        block(a[1], int(a[a.index("--runs") + 1]), cases, a[a.index("--floor-cp") + 1])
     elif a and a[0] == "link":
         r = a[a.index("--runs") + 1]
         p = a[a.index("--port") + 1]

@@ -1,20 +1,20 @@
 #!/usr/bin/env python3
 """bench/ota's driver: fleet updates through a real `mote ota serve`, devices from a real
 `mote ota simulate` in another process, and the broker's raw pub/sub rate for the same bytes
-(bench/OtaBench.java raw), measured in the same run; the report goes to docs/BENCHMARKS.md between
-the bench/ota markers, and stdout. Usage (bench/ota calls it):
+(OtaBench raw, bench/src), measured in the same run; the report goes to DOC (docs/BENCHMARKS.md)
+between the bench/ota markers, and stdout. Usage (bench/ota/run calls it):
 
-    otabench.py WORK CLASSPATH --devices 100,1000,10000 --size BYTES --in-flight N --hold S --port P
+    ota.py WORK CLASSPATH --devices 100,1000,10000 --brokers embedded,mosquitto --mosquitto-max N
+           --in-flight N --hold S --chunk BYTES --window N --port P --facts FACTS --doc DOC
+    ota.py report WORK FACTS DOC      (the report again, from WORK/results.json)
 """
 import json, os, resource, shutil, signal, subprocess, sys, threading, time, urllib.request
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bootbench import REPO, write_section   # noqa: E402
+from benchlib import MOTE, REPO, facts, write_section
 
 MARKS = ("<!-- bench/ota begin -->", "<!-- bench/ota end -->")
 PROFILE = "qemu-virt-arm64"
 LINK_IN_FLIGHT = 8 << 20   # the server link's limit of unacknowledged chunk bytes (MqttLink.Options)
-MOTE = os.path.join(REPO, "mote")
 
 
 def cpu_seconds(pid):
@@ -170,7 +170,7 @@ def one(work, cp, broker, n, in_flight, hold, port, chunk, window):
             stop(server)   # Mosquitto names clients by user name: the raw publisher would take over its session
         # the broker alone, same bytes, same device accounts, same server account
         cpu2, kids = cpu_seconds(broker_pid), resource.getrusage(resource.RUSAGE_CHILDREN)
-        raw = subprocess.run(["java", "-Xmx2g", "-cp", cp, "OtaBench", "raw", data, "tcp://127.0.0.1:%d" % mqtt,
+        raw = subprocess.run(["java", "-Xmx2g", "-cp", cp, "dev.mote.bench.ota.OtaBench", "raw", data, "tcp://127.0.0.1:%d" % mqtt,
                               prefix, str(n), str(size), str(chunk), str(LINK_IN_FLIGHT)],
                              capture_output=True, text=True, timeout=1800)
         try:
@@ -207,7 +207,7 @@ def report(results, facts, doc):
          "1 MiB payload) uploaded through the REST API. All devices connect and are held for %d s; then "
          "one rollout to them all (`phases 100%%`, max in flight %d, chunks of %d B, window %d) is timed "
          "from its POST to the state `completed`, which needs every device confirmed after its reboot. "
-         "Then the simulator stops and bench/OtaBench.java, in a third process, has the server's account "
+         "Then the simulator stops and OtaBench (bench/src), in a third process, has the server's account "
          "publish the same bytes (the image in the same chunk-sized messages, header included, QoS 1, at "
          "most %d MiB published but not yet received, as the server's link allows unacknowledged) to the "
          "same N device accounts through the same broker: the broker's raw pub/sub rate." % (r0["image"], r0["hold_seconds"], r0["in_flight"],
@@ -282,9 +282,8 @@ def report(results, facts, doc):
 
 if __name__ == "__main__":
     a = sys.argv[1:]
-    if a[0] == "report":   # otabench.py report WORK FACTS_JSON: the report again from WORK/results.json
-        report(json.load(open(os.path.join(a[1], "results.json"))), json.loads(a[2]),
-               os.path.join(REPO, "docs", "BENCHMARKS.md"))
+    if a and a[0] == "report":
+        report(json.load(open(os.path.join(a[1], "results.json"))), facts(a[2]), a[3])
         sys.exit(0)
     work, cp = a[0], a[1]
     opt = dict(zip(a[2::2], a[3::2]))
@@ -299,6 +298,6 @@ if __name__ == "__main__":
         print(json.dumps(r), file=sys.stderr, flush=True)
         res.append(r)
         json.dump(res, open(os.path.join(work, "results.json"), "w"), indent=1)
-    facts = json.loads(opt["--facts"])
-    report(res, facts, os.path.join(REPO, "docs", "BENCHMARKS.md"))
-    print(open(os.path.join(REPO, "docs", "BENCHMARKS.md")).read().split(MARKS[0])[1].split(MARKS[1])[0])
+    doc = opt["--doc"]
+    report(res, facts(opt["--facts"]), doc)
+    print(open(doc).read().split(MARKS[0])[1].split(MARKS[1])[0])

@@ -3,59 +3,27 @@
 verify throughput beside openssl, launch->hello with and without the verified chain, and the
 report (docs/BENCHMARKS.md between the bench/verify markers, and stdout).
 
-    verifybench.py sizes OUT.json --runs N --target PROFILE ARGV FLASH... [--target ...]
-    verifybench.py chain OUT.json --runs N --target PROFILE ELF_ARGV IMG_ARGV FACTORY CONFIRMED BLANK RUNFLASH ...
-    verifybench.py host OUT.json --runs N --case NAME IMAGE PUB KEY PAYLOAD ... --jvm CLASSES
-    verifybench.py report SIZES.json CHAIN.json HOST.json FACTS DOC
+    verify.py sizes OUT.json --runs N --target PROFILE ARGV FLASH... [--target ...]
+    verify.py chain OUT.json --runs N --target PROFILE ELF_ARGV IMG_ARGV FACTORY CONFIRMED BLANK RUNFLASH ...
+    verify.py host OUT.json --runs N --case NAME IMAGE PUB KEY PAYLOAD ... --cp CLASSPATH
+    verify.py report SIZES.json CHAIN.json HOST.json FACTS DOC
 
-ARGV: the QEMU command `mote run` used, one argument a line (captured by bench/verify's PATH shim
-exactly as bench/boot does); only -kernel and the -drive file= are ever replaced.
+ARGV: the QEMU command `mote run` used, one argument a line (bench/lib/bench.sh, bench_shim); only
+-kernel and the -drive file= are ever replaced. CLASSPATH: the SDK jar and the harnesses
+(VerifyBench).
 Every QEMU gets a timeout; no network device is ever configured."""
-import json, os, re, shlex, shutil, statistics, subprocess, sys, threading, time
+import json, os, re, shlex, shutil, sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bootbench import REPO, TIMEOUT, ok_exit, qemu_cmd, run, stats, write_section   # noqa: E402
+from benchlib import (MOTE, REPO, TIMEOUT, facts, ok_exit, payload_size, qemu_cmd, run, run_marks, stats,
+                      with_flash, write_section)
 
 BIG_TIMEOUT = 120                 # seconds: QEMU runs that load an 8 MiB image
 MARK_BEGIN, MARK_END = "<!-- bench/verify begin -->", "<!-- bench/verify end -->"
 BOOT_END = "<!-- bench/boot end -->"
-MOTE = os.path.join(REPO, "mote")
 JVM_FLAGS = {"c1": ["-XX:TieredStopAtLevel=1", "-Xshare:auto"], "c2": ["-Xshare:auto"]}   # c2: what ./mote runs
 VERIFIED = re.compile(r"\[boot\] slot A: \S+ \S+ \(security counter \d+\), verified in (\d+) us")
 BOOTED = re.compile(r"booted in (\d+) us")
 NOBOOT = "[boot] no bootable image"
-
-
-def with_flash(cmd, flash):
-    """cmd with its -drive's file= replaced by flash (cache= and the rest kept)."""
-    cmd = list(cmd)
-    i = cmd.index("-drive") + 1
-    cmd[i] = re.sub(r"^file=[^,]*", "file=" + flash, cmd[i])
-    return cmd
-
-
-def run_marks(cmd, marks, timeout, kill_on=None):
-    """Like bootbench.run, for several lines: spawn cmd; return ({mark: seconds to the first output
-    line containing it}, seconds to exit, exit status, output). The clock starts just before the spawn.
-    With kill_on, the process is killed once that mark is seen (a board that waits for ever)."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    timer = threading.Timer(timeout, p.kill)
-    timer.start()
-    seen, out = {}, []
-    for line in p.stdout:
-        now = time.perf_counter() - t0
-        s = line.decode(errors="replace")
-        for m in marks:
-            if m not in seen and m in s:
-                seen[m] = now
-        out.append(s)
-        if kill_on and kill_on in seen:
-            p.kill()
-    rc = p.wait()
-    t_exit = time.perf_counter() - t0
-    timer.cancel()
-    return seen, t_exit, rc, "".join(out)
 
 
 def base(name):
@@ -71,7 +39,7 @@ def sizes(out_path, runs, targets):
         assert cmd[cmd.index("-accel") + 1] == "tcg", argv + ": not TCG"
         res["targets"][name] = {"cases": [{
             "flash": f, "image": f[:-len(".flash")] + ".img", "cmd": with_flash(cmd, f),
-            "payload": os.path.getsize(f[:-len(".flash")] + ".img") - 256 - 104,
+            "payload": payload_size(f[:-len(".flash")] + ".img"),
             "verify_us": [], "wall": []} for f in flashes]}
     for i in range(runs):             # interleaved: run i of every size on every board, then i+1
         for name, t in res["targets"].items():
@@ -101,7 +69,7 @@ def chain(out_path, runs, targets):
             "cmd": {"elf": qemu_cmd(elf_argv, elf), "chain": with_flash(img_cmd, runflash),
                     "confirmed": with_flash(img_cmd, runflash), "blank": with_flash(img_cmd, runflash)},
             "source": {"chain": factory, "confirmed": confirmed, "blank": blank},
-            "payload": os.path.getsize(os.path.splitext(factory)[0] + ".img") - 256 - 104,
+            "payload": payload_size(os.path.splitext(factory)[0] + ".img"),
             "samples": {k: [] for k in ("elf", "chain", "confirmed", "elf_booted_us", "chain_booted_us",
                                          "chain_verify_us", "chain_bootline", "confirmed_verify_us", "blank")}}
     variants = ["elf", "chain", "confirmed", "blank"]
@@ -139,7 +107,7 @@ def chain(out_path, runs, targets):
 
 
 # --- 2. Host sign / verify beside openssl -----------------------------------------------------
-def host(out_path, runs, cases, classes):
+def host(out_path, runs, cases, cp):
     res = {"runs": runs, "cases": {}}
     for name, image, pub, key, payload in cases:
         out = os.path.join(os.path.dirname(out_path), "resigned-%s.img" % name)
@@ -157,19 +125,18 @@ def host(out_path, runs, cases, classes):
                     _, te, rc, out = run(c["cmd"][v], timeout=600)
                     if rc != 0:
                         sys.exit("bench/verify: %s failed (status %d):\n%s" % (shlex.join(c["cmd"][v]), rc, out))
-                    if "building the SDK" not in out:   # a run that rebuilt the jar is not timed
+                    if "mote: building" not in out:   # a run that rebuilt the jar is not timed
                         break
                 else:
                     sys.exit("bench/verify: the SDK jar keeps being rebuilt; cannot time `mote`")
                 c["samples"][v].append(te)
         print("bench/verify: host: run %d/%d done" % (i + 1, runs), file=sys.stderr)
-    jar = os.path.join(REPO, "sdk/target/mote-sdk.jar")
     for name, image, pub, key, payload in cases:
         c = res["cases"][name]
         out = os.path.join(os.path.dirname(out_path), "jvm-%s.img" % name)
         for jit, flags in JVM_FLAGS.items():
-            cmd = ["java"] + flags + ["-cp", jar + ":" + classes, "VerifyBench", "time", image, pub, key, out,
-                                      "5", str(runs)]
+            cmd = ["java"] + flags + ["-cp", cp, "dev.mote.bench.verify.VerifyBench", "time", image, pub, key,
+                                      out, "5", str(runs)]
             _, te, rc, o = run(cmd, timeout=600)
             if rc != 0:
                 sys.exit("bench/verify: %s failed (status %d):\n%s" % (shlex.join(cmd), rc, o))
@@ -183,7 +150,7 @@ def host(out_path, runs, cases, classes):
 # --- Report -----------------------------------------------------------------------------------
 def report(sizes_json, chain_json, host_json, facts_path, doc):
     S, C, H = (json.load(open(p)) for p in (sizes_json, chain_json, host_json))
-    f = dict(l.rstrip("\n").split("=", 1) for l in open(facts_path) if "=" in l)
+    f = facts(facts_path)
     home = os.path.expanduser("~")
     def short(cmd):
         s = shlex.join(cmd).replace(REPO + "/", "").replace(f["work"], "$WORK")
@@ -222,9 +189,9 @@ def report(sizes_json, chain_json, host_json, facts_path, doc):
           "The bootloader's own `[boot] slot A: ... verified in N us` (guest clock: header read, signature "
           "check, payload streamed from flash to its load address and hashed), median (min–max) of %d boots "
           "each, interleaved run by run. Images: bench/apps/pad built with `./mote build bench/apps/pad -p "
-          "bench/profiles/bench-PROFILE.profile -D PAD_BYTES=N` (N chosen so the payload comes out at the "
-          "target size); the bench profiles are the standard ones with a 32M flash and 15M slots (the "
-          "standard 7M slots cannot hold 8 MiB). Flash from `./mote mkflash -p bench/profiles/bench-PROFILE.profile "
+          "bench/verify/profiles/bench-PROFILE.profile -D PAD_BYTES=N` (N chosen so the payload comes out at the "
+          "target size); the bench profiles (bench/verify/profiles) are the standard ones with a 32M flash and 15M slots (the "
+          "standard 7M slots cannot hold 8 MiB). Flash from `./mote mkflash -p bench/verify/profiles/bench-PROFILE.profile "
           "--slot-a IMG --active a` (the image confirmed, so the bootloader writes nothing); QEMU started "
           "directly with the arguments `mote run --flash F -p ... --accel tcg` used. MB/s = payload / "
           "verify time; *marginal* = (8 MiB − 1 MiB payload) / (difference of their verify times), the "
@@ -251,7 +218,7 @@ def report(sizes_json, chain_json, host_json, facts_path, doc):
           "104-byte signature block) from a file. `mote verify` reads the image, checks the Ed25519 signature "
           "and hashes the payload; `mote sign IMAGE -o OUT` (re-sign) reads it, checks the hash, hashes it "
           "again while signing, and writes OUT. Both include the JVM start-up and the `mote` script's "
-          "staleness check. In one JVM: bench/VerifyBench.java does exactly the commands' work (Image.read + "
+          "staleness check. In one JVM: VerifyBench (bench/src, built by Maven) does exactly the commands' work (Image.read + "
           "Verifier.verify; Image.read + hashMatches + Image.sign + write) %d times after 5 warm-up rounds, "
           "once with the JVM's default tiered JIT (C2, which `./mote` uses) and once with "
           "`-XX:TieredStopAtLevel=1` (C1 only, which `./mote` used before this benchmark showed its cost); *JDK SHA-256* is MessageDigest over the payload already in memory. "
@@ -373,8 +340,8 @@ def report(sizes_json, chain_json, host_json, facts_path, doc):
             L.append("- %s, %s: `%s`" % (size(c["payload"]), v, short(c["cmd"][v])))
         for jit in ("c1", "c2"):
             L.append("- %s, one JVM, %s: `%s`" % (size(c["payload"]), jit, short(c["jvm"][jit]["cmd"])))
-    L.append("- `$WORK` is a temporary directory (BENCH_KEEP=1 keeps it); `$WORK/classes` holds "
-             "bench/VerifyBench.java compiled with `javac -cp sdk/target/mote-sdk.jar`.")
+    L.append("- `$WORK` is a temporary directory (BENCH_KEEP=1 keeps it); the one-JVM class path is "
+             "sdk/target/mote-sdk.jar, bench/target/mote-bench.jar (VerifyBench) and the SDK's test-jar.")
     block = "\n".join(l for l in L) + "\n"
     write_section(doc, (MARK_BEGIN, MARK_END), block, after=BOOT_END)
     print(block)
@@ -403,7 +370,7 @@ if __name__ == "__main__":
     elif a[0] == "chain":
         chain(a[1], runs, groups(a, "--target"))
     elif a[0] == "host":
-        host(a[1], runs, groups(a, "--case"), a[a.index("--jvm") + 1])
+        host(a[1], runs, groups(a, "--case"), a[a.index("--cp") + 1])
     elif a[0] == "report":
         report(*a[1:])
     else:

@@ -1,3 +1,5 @@
+package dev.mote.bench.flash;
+
 import dev.mote.flasher.disk.BlockTarget;
 import dev.mote.flasher.disk.FlashListener;
 import dev.mote.flasher.disk.FlashResult;
@@ -49,7 +51,7 @@ public final class FlashBench {
     }
 
     /**
-     * As flashbench.py does before every timed command (dd's too): the fresh copy's 16 MiB on the
+     * As bench/flash/flash.py does before every timed command (dd's too): the fresh copy's 16 MiB on the
      * disk (fsync) and everything else written meanwhile (sync), so the flash's own fsync does not
      * also flush the copy.
      */

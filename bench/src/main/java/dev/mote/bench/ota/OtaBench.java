@@ -1,3 +1,5 @@
+package dev.mote.bench.ota;
+
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -5,10 +7,9 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import dev.mote.ota.auth.Credentials;
 import dev.mote.ota.protocol.Chunk;
 import dev.mote.ota.protocol.Topics;
-import dev.mote.ota.sim.SignedImages;
-import dev.mote.sdk.image.Keys;
 import dev.mote.sdk.image.SigningKey;
-import java.nio.file.Files;
+import dev.mote.sdk.testing.TestImage;
+import dev.mote.sdk.testing.TestKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +19,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * bench/ota's Java half (compiled against mote-ota.jar and the ota-server test classes).
+ * bench/ota's Java half, run against mote-ota.jar and the SDK's test fixtures:
+ * {@code java -cp ota-server/target/mote-ota.jar:sdk/target/mote-sdk-0.1.0-tests.jar:bench/target/mote-bench.jar
+ * dev.mote.bench.ota.OtaBench ...}.
  *
  * <pre>
- * java OtaBench image DIR PROFILE VERSION PAYLOAD_BYTES
- *     a new key pair DIR/bench.key|.pub and DIR/bench.img: a real signed image (the SDK's code)
- * java OtaBench raw DATA_DIR tcp://HOST:PORT PREFIX N IMAGE_BYTES CHUNK IN_FLIGHT_BYTES
+ * OtaBench image DIR PROFILE VERSION PAYLOAD_BYTES
+ *     a new key pair DIR/bench.key|.pub and DIR/bench.img: a real signed image (TestImage, the SDK's code)
+ * OtaBench raw DATA_DIR tcp://HOST:PORT PREFIX N IMAGE_BYTES CHUNK IN_FLIGHT_BYTES
  *     the broker alone, for the same bytes as a rollout: N subscribers with the devices' ids and
  *     passwords (PREFIX-00000..) on their down/chunk topics at QoS 1, and one publisher with the
  *     server's account sending each of them IMAGE_BYTES in CHUNK-sized messages (plus the 12-byte
@@ -37,10 +40,10 @@ public final class OtaBench {
     public static void main(String[] a) throws Exception {
         if (a.length == 5 && a[0].equals("image")) {
             Path dir = Path.of(a[1]);
-            SigningKey key = SigningKey.generate();
-            Keys.writePrivate(dir.resolve("bench.key"), key, null);
-            Keys.writePublic(dir.resolve("bench.pub"), key.publicKey());
-            Files.write(dir.resolve("bench.img"), SignedImages.image(key, a[2], a[3], 1, Integer.parseInt(a[4])));
+            SigningKey key = TestKeys.stranger();
+            TestKeys.write(key, dir.resolve("bench"));
+            TestImage.of(a[2]).version(a[3]).counter(1).randomPayload(Integer.parseInt(a[4]), 1)
+                    .write(dir.resolve("bench.img"), key);
         } else if (a.length == 8 && a[0].equals("raw")) {
             raw(Credentials.load(Path.of(a[1])), a[2].replaceFirst("^tcp://", ""), a[3], Integer.parseInt(a[4]),
                     Integer.parseInt(a[5]), Integer.parseInt(a[6]), Integer.parseInt(a[7]));

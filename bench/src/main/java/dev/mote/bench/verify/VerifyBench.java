@@ -1,10 +1,10 @@
+package dev.mote.bench.verify;
+
 import dev.mote.sdk.image.Image;
 import dev.mote.sdk.image.ImageHeader;
 import dev.mote.sdk.image.Keys;
 import dev.mote.sdk.image.SigningKey;
 import dev.mote.sdk.image.Verifier;
-import dev.mote.sdk.image.VerifyKey;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -14,8 +14,9 @@ import java.util.List;
  * bench/verify's in-JVM half: what `mote verify` and `mote sign IMAGE` do, timed inside one JVM
  * after a warm-up, so JVM start-up and class loading are not in the figure.
  *
- *   java -cp sdk/target/mote-sdk.jar:CLASSES VerifyBench time IMAGE PUB KEY OUT WARMUP REPS
- *   java -cp sdk/target/mote-sdk.jar:CLASSES VerifyBench grow IMAGE KEY OUT MIB
+ *   java -cp sdk/target/mote-sdk.jar:bench/target/mote-bench.jar dev.mote.bench.verify.VerifyBench \
+ *       time IMAGE PUB KEY OUT WARMUP REPS
+ *   java -cp ... dev.mote.bench.verify.VerifyBench grow IMAGE KEY OUT MIB
  *
  * time: per rep, in seconds, one line of JSON:
  *   verify  Image.read(file) + Verifier.verify(image)       (VerifyCommand's work)
