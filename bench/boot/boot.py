@@ -103,7 +103,7 @@ def buildtime(out_path, name, n):
         _, te, rc, out = run(cmd, timeout=600)
         if rc != 0 or tries > 3 * n:
             sys.exit("bench/boot: %s failed or never warm (status %d):\n%s" % (" ".join(cmd), rc, out))
-        if "building the SDK" not in out:
+        if "mote: building" not in out:
             times.append(te)
     res = json.load(open(out_path)) if os.path.exists(out_path) else {}
     res[name] = stats(times[1:])
