@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mote.sdk.profile.Arch;
+import dev.mote.sdk.testing.Fixtures;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mote.sdk.testing.Fixtures;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

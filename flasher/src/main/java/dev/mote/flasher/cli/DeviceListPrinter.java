@@ -1,9 +1,9 @@
 package dev.mote.flasher.cli;
 
-import dev.mote.flasher.BlockDisk;
-import dev.mote.flasher.DeviceList;
-import dev.mote.flasher.DiskGuard;
-import dev.mote.flasher.SerialPort;
+import dev.mote.flasher.disk.BlockDisk;
+import dev.mote.flasher.disk.DeviceList;
+import dev.mote.flasher.disk.DiskGuard;
+import dev.mote.flasher.link.SerialPort;
 import dev.mote.sdk.cli.Json;
 import dev.mote.sdk.profile.Numbers;
 import java.io.PrintStream;

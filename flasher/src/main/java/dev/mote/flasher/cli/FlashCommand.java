@@ -1,26 +1,24 @@
 package dev.mote.flasher.cli;
 
-import dev.mote.flasher.BlockTarget;
-import dev.mote.flasher.DeviceList;
-import dev.mote.flasher.DiskGuard;
-import dev.mote.flasher.FlashListener;
-import dev.mote.flasher.FlashResult;
-import dev.mote.flasher.LinkTarget;
+import dev.mote.flasher.disk.BlockTarget;
+import dev.mote.flasher.disk.DeviceList;
+import dev.mote.flasher.disk.DiskGuard;
+import dev.mote.flasher.disk.FlashListener;
+import dev.mote.flasher.disk.FlashResult;
+import dev.mote.flasher.link.LinkTarget;
 import dev.mote.sdk.MoteException;
 import dev.mote.sdk.cli.Command;
 import dev.mote.sdk.cli.Context;
+import dev.mote.sdk.cli.SigningArgs;
 import dev.mote.sdk.image.Image;
 import dev.mote.sdk.image.ImageHeader;
-import dev.mote.sdk.image.Keys;
 import dev.mote.sdk.image.VerifyKey;
 import dev.mote.sdk.profile.Numbers;
 import dev.mote.sdk.profile.Profile;
-import dev.mote.sdk.run.BootChain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -119,8 +117,9 @@ public final class FlashCommand implements Command {
         @Override
         public int execute(Context ctx) throws IOException {
             Path img = ctx.path(image);
+            List<VerifyKey> keys = SigningArgs.trustedKeys(ctx, pubs, img);
             if (LinkTarget.isLink(target)) {
-                return LinkFlash.run(ctx, new LinkTarget(target), img, keys(ctx, img), json, compress);
+                return LinkFlash.run(ctx, new LinkTarget(target), img, keys, json, compress);
             }
             Path tgt = ctx.path(target);
             JsonEvents events = json ? new JsonEvents(ctx.out(), System::currentTimeMillis) : null;
@@ -133,7 +132,7 @@ public final class FlashCommand implements Command {
                 Profile p = ctx.profiles().resolve(profile != null ? profile : imageProfile(img));
                 FlashListener listener = json ? events : new ProgressText(ctx.out(), ctx.interactive(),
                         System::currentTimeMillis);
-                FlashResult r = new BlockTarget(tgt, p).withForce(force).flash(img, keys(ctx, img), listener);
+                FlashResult r = new BlockTarget(tgt, p).withForce(force).flash(img, keys, listener);
                 if (json) {
                     events.done(r);
                 } else {
@@ -163,16 +162,6 @@ public final class FlashCommand implements Command {
             }
         }
 
-        private List<VerifyKey> keys(Context ctx, Path near) throws IOException {
-            if (pubs.isEmpty()) {
-                return BootChain.defaultKeys(near, ctx.cwd(), Path.of(System.getProperty("user.home")));
-            }
-            List<VerifyKey> keys = new ArrayList<>();
-            for (String pub : pubs) {
-                keys.add(Keys.readPublic(ctx.path(pub)));
-            }
-            return keys;
-        }
 
         private void summary(Context ctx, FlashResult r) {
             ctx.out().println("done in " + String.format("%.1f", r.took().toMillis() / 1000.0) + " s: wrote "
@@ -180,7 +169,7 @@ public final class FlashCommand implements Command {
                     + " already there" : "") + "; read back and compared" + (r.directReadBack()
                     ? " (from the medium, past the page cache)" : "") + "; synced");
             ctx.out().println("boot state: " + r.plan().next().describe());
-            if (r.plan().kind().endsWith("flash file")) {
+            if (r.plan().kind().isFile()) {
                 ctx.out().println("boot it: mote run --flash " + target + " -p " + r.plan().profile().name());
             } else {
                 ctx.out().println("now move the card to the board and power it on");

@@ -1,8 +1,8 @@
 package dev.mote.flasher.cli;
 
-import dev.mote.flasher.FlashListener;
-import dev.mote.flasher.FlashPlan;
-import dev.mote.flasher.FlashResult;
+import dev.mote.flasher.disk.FlashListener;
+import dev.mote.flasher.disk.FlashPlan;
+import dev.mote.flasher.disk.FlashResult;
 import dev.mote.sdk.cli.Json;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -31,7 +31,7 @@ final class JsonEvents implements FlashListener {
     public void planned(FlashPlan p) {
         Map<String, Object> m = event("plan");
         m.put("target", p.target().toString());
-        m.put("kind", p.kind());
+        m.put("kind", p.kind().text());
         m.put("profile", p.profile().name());
         m.put("app", p.image().appName());
         m.put("version", p.image().version().toString());

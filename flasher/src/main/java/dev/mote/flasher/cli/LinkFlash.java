@@ -1,8 +1,8 @@
 package dev.mote.flasher.cli;
 
-import dev.mote.flasher.LinkTarget;
-import dev.mote.flasher.protocol.ProtocolMessages;
+import dev.mote.flasher.link.LinkTarget;
 import dev.mote.flasher.protocol.ProtocolMessages.Info;
+import dev.mote.flasher.protocol.ProtocolMessages;
 import dev.mote.flasher.protocol.TransferListener;
 import dev.mote.flasher.protocol.TransferOptions;
 import dev.mote.flasher.protocol.TransferResult;

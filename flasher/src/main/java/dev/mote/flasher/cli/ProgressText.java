@@ -1,7 +1,7 @@
 package dev.mote.flasher.cli;
 
-import dev.mote.flasher.FlashListener;
-import dev.mote.flasher.FlashPlan;
+import dev.mote.flasher.disk.FlashListener;
+import dev.mote.flasher.disk.FlashPlan;
 import dev.mote.sdk.profile.Numbers;
 import java.io.PrintStream;
 import java.util.function.LongSupplier;

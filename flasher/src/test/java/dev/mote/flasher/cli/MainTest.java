@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.flasher.Samples;
 import dev.mote.sdk.cli.Context;
 import dev.mote.sdk.flash.FlashContents;
 import dev.mote.sdk.flash.Slot;
 import dev.mote.sdk.image.Keys;
+import dev.mote.sdk.testing.Fixtures;
+import dev.mote.sdk.testing.TestImage;
+import dev.mote.sdk.testing.TestKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,12 +34,12 @@ class MainTest {
     @BeforeEach
     void key() throws IOException {
         pub = tmp.resolve("fleet.pub");
-        Keys.writePublic(pub, Samples.KEY.publicKey());
+        Keys.writePublic(pub, TestKeys.KEY.publicKey());
     }
 
     private int run(String... args) {
         Context ctx = new Context(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), Samples.repo(), false);
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), Fixtures.repo(), false);
         return Main.fromArgs(args, ctx).run();
     }
 
@@ -87,23 +89,24 @@ class MainTest {
 
     @Test
     void flashesAFileAndSaysWhatItDid() throws IOException {
-        Path img = Samples.image(tmp.resolve("v1.img"), 1, 1);
+        Path img = TestImage.arm().app("sample").version("1.1.1").counter(1).randomPayload(200_000, 1)
+                .write(tmp.resolve("v1.img"));
         Path flash = tmp.resolve("flash.bin");
         assertEquals(0, run(img.toString(), "--target", flash.toString(), "--pub", pub.toString()), err());
         assertTrue(out().contains("flashing slot A (slot_a) of " + flash + ": sample 1.1.1"), out());
         assertTrue(out().contains("write: 196 KiB in "), out());
         assertTrue(out().contains("boot state: seq 1: active A, security counter 1"), out());
         assertTrue(out().contains("boot it: mote run --flash " + flash + " -p qemu-virt-arm64"), out());
-        assertEquals(Slot.A, FlashContents.read(flash, Samples.profile(Samples.ARM)).bootState().active());
+        assertEquals(Slot.A, FlashContents.read(flash, Fixtures.profile(TestImage.ARM)).bootState().active());
     }
 
     @Test
     void jsonPrintsOneEventPerLine() throws IOException {
         Path flash = tmp.resolve("flash.bin");
-        run(Samples.image(tmp.resolve("v1.img"), 1, 1).toString(), "--target", flash.toString(), "--pub",
+        run(TestImage.arm().counter(1).randomPayload(200_000, 1).write(tmp.resolve("v1.img")).toString(), "--target", flash.toString(), "--pub",
                 pub.toString());
         out.reset();
-        assertEquals(0, run(Samples.image(tmp.resolve("v2.img"), 2, 2).toString(), "--target", flash.toString(),
+        assertEquals(0, run(TestImage.arm().counter(2).randomPayload(200_000, 2).write(tmp.resolve("v2.img")).toString(), "--target", flash.toString(),
                 "--pub", pub.toString(), "--json"), err());
         List<String> lines = out().lines().toList();
         assertTrue(lines.stream().allMatch(l -> l.startsWith("{\"event\":\"") && l.endsWith("}")), out());
@@ -121,7 +124,7 @@ class MainTest {
     void aRefusalExits1WithTheReasonAndAJsonErrorEvent() throws IOException {
         Path flash = tmp.resolve("flash.bin");
         Files.write(flash, new byte[4096]);
-        Path img = Samples.image(tmp.resolve("v1.img"), 1, 1);
+        Path img = TestImage.arm().counter(1).randomPayload(200_000, 1).write(tmp.resolve("v1.img"));
         assertEquals(1, run(img.toString(), "--target", flash.toString(), "--pub", pub.toString(), "--json"));
         assertTrue(err().contains("mote: error: refused " + flash + ": it is 4096 bytes"), err());
         assertTrue(err().contains("hint: "), err());

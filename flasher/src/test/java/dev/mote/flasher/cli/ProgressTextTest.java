@@ -3,7 +3,7 @@ package dev.mote.flasher.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.flasher.FlashListener.Phase;
+import dev.mote.flasher.disk.FlashListener.Phase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

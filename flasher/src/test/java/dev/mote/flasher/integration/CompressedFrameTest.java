@@ -1,26 +1,28 @@
 package dev.mote.flasher.integration;
 
+import dev.mote.sdk.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.flasher.Samples;
 import dev.mote.flasher.protocol.DataCompression;
 import dev.mote.flasher.protocol.Frame;
 import dev.mote.flasher.protocol.FrameEncoder;
 import dev.mote.flasher.protocol.FrameLink;
 import dev.mote.flasher.protocol.FrameType;
-import dev.mote.flasher.protocol.ProtocolMessages;
 import dev.mote.flasher.protocol.ProtocolMessages.Ack;
 import dev.mote.flasher.protocol.ProtocolMessages.Begin;
 import dev.mote.flasher.protocol.ProtocolMessages.Hello;
 import dev.mote.flasher.protocol.ProtocolMessages.Info;
 import dev.mote.flasher.protocol.ProtocolMessages.Nak;
 import dev.mote.flasher.protocol.ProtocolMessages.Status;
+import dev.mote.flasher.protocol.ProtocolMessages;
 import dev.mote.sdk.flash.FlashImage;
 import dev.mote.sdk.profile.Partition;
 import dev.mote.sdk.profile.Profile;
+import dev.mote.sdk.testing.Fixtures;
+import dev.mote.sdk.testing.TestKeys;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.ConnectException;
@@ -53,17 +55,9 @@ class CompressedFrameTest {
         }
     }
 
-    private static Socket connect(int port) throws IOException, InterruptedException {
-        for (int i = 0;; i++) {
-            try {
-                return new Socket("127.0.0.1", port);
-            } catch (ConnectException e) {
-                if (i >= 100) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+    /** QEMU takes a moment to open its socket. */
+    private static Socket connect(int port) throws Exception {
+        return Await.retrying(() -> new Socket("127.0.0.1", port), ConnectException.class, Duration.ofSeconds(10));
     }
 
     /** The next ACK, NAK or STATUS (INFO and the rest are not answers here). */
@@ -83,10 +77,10 @@ class CompressedFrameTest {
 
     @Test
     void anUndecodableCompressedFrameIsNakedAndWritesNothing() throws Exception {
-        Profile p = Samples.profile(PROFILE);
+        Profile p = Fixtures.profile(PROFILE);
         Path flash = tmp.resolve("blank.bin");
         FlashImage.forProfile(p).write(flash);
-        byte[] image = Files.readAllBytes(EmulatedBoard.build(tmp, p, "1.0.0", 1, Samples.KEY));
+        byte[] image = Files.readAllBytes(EmulatedBoard.build(tmp, p, "1.0.0", 1, TestKeys.KEY));
         int port = freePort();
         try (EmulatedBoard board = EmulatedBoard.powerOn(flash, p, EmulatedBoard.options(Duration.ofSeconds(90))
                 .withSerialPort(port)); Socket s = connect(port);

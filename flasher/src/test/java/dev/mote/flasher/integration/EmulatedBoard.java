@@ -1,6 +1,5 @@
 package dev.mote.flasher.integration;
 
-import dev.mote.flasher.Samples;
 import dev.mote.sdk.Sdk;
 import dev.mote.sdk.Tools;
 import dev.mote.sdk.build.BuildDriver;
@@ -10,6 +9,8 @@ import dev.mote.sdk.image.Version;
 import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.run.BootChain;
 import dev.mote.sdk.run.RunOptions;
+import dev.mote.sdk.testing.Fixtures;
+import dev.mote.sdk.testing.TestKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,12 +22,12 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A board under QEMU, booted by the SDK's BootChain from a flash file and trusting
- * {@link Samples#keys()}; {@link #powerOff()} kills this board's QEMU (found by its flash file
+ * {@link TestKeys#trusted()}; {@link #powerOff()} kills this board's QEMU (found by its flash file
  * among this JVM's child processes), so a board left waiting in recovery does not outlive a test.
  */
 final class EmulatedBoard implements AutoCloseable {
-    static final Path UPDATE_APP = Samples.repo().resolve("sdk/src/test/resources/apps/update");
-    static final Path CACHE = Samples.repo().resolve("flasher/target/test-bootloaders");
+    static final Path UPDATE_APP = Fixtures.repo().resolve("sdk/src/test/resources/apps/update");
+    static final Path CACHE = Fixtures.repo().resolve("flasher/target/test-bootloaders");
 
     private final Path flash;
     final CompletableFuture<Integer> exit;
@@ -41,7 +42,7 @@ final class EmulatedBoard implements AutoCloseable {
         return new EmulatedBoard(flash, CompletableFuture.supplyAsync(() -> {
             try {
                 return new BootChain(Sdk.locate(System.getenv()), new Tools(System.getenv()), quiet(), CACHE)
-                        .run(flash, p, Samples.keys(), o.withAccel(RunOptions.Accel.TCG), new ByteArrayOutputStream())
+                        .run(flash, p, TestKeys.trusted(), o.withAccel(RunOptions.Accel.TCG), new ByteArrayOutputStream())
                         .guestExitCode();
             } catch (IOException e) {
                 throw new IllegalStateException(e);

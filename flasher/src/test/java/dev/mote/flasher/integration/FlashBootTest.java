@@ -3,9 +3,8 @@ package dev.mote.flasher.integration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.flasher.BlockTarget;
-import dev.mote.flasher.FlashListener;
-import dev.mote.flasher.Samples;
+import dev.mote.flasher.disk.BlockTarget;
+import dev.mote.flasher.disk.FlashListener;
 import dev.mote.sdk.Sdk;
 import dev.mote.sdk.Tools;
 import dev.mote.sdk.build.BuildDriver;
@@ -17,6 +16,8 @@ import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.run.BootChain;
 import dev.mote.sdk.run.RunOptions;
 import dev.mote.sdk.run.RunResult;
+import dev.mote.sdk.testing.Fixtures;
+import dev.mote.sdk.testing.TestKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,9 +25,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The flasher's output boots: a flash file written by {@link BlockTarget} is powered on under
@@ -34,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * update in the other slot that boots in TEST and confirms.
  */
 class FlashBootTest {
-    static final Path UPDATE_APP = Samples.repo().resolve("sdk/src/test/resources/apps/update");
-    static final Path CACHE = Samples.repo().resolve("flasher/target/test-bootloaders");
+    static final Path UPDATE_APP = Fixtures.repo().resolve("sdk/src/test/resources/apps/update");
+    static final Path CACHE = Fixtures.repo().resolve("flasher/target/test-bootloaders");
 
     @TempDir
     Path tmp;
@@ -46,7 +47,7 @@ class FlashBootTest {
 
     private Path build(Profile p, String version, long counter) throws IOException {
         Path out = tmp.resolve("update-" + version + ".img");
-        BuildOptions o = new BuildOptions(List.of(), 0, false, Samples.KEY, Version.parse("version", version), counter);
+        BuildOptions o = new BuildOptions(List.of(), 0, false, TestKeys.KEY, Version.parse("version", version), counter);
         new BuildDriver(sdk(), new Tools(System.getenv()), new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8)).build(UPDATE_APP, p, out, o);
         return out;
@@ -55,7 +56,7 @@ class FlashBootTest {
     private static String boot(Path flash, Profile p) throws IOException {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         RunResult r = new BootChain(sdk(), new Tools(System.getenv()), new PrintStream(new ByteArrayOutputStream(),
-                true, StandardCharsets.UTF_8), CACHE).run(flash, p, Samples.keys(), RunOptions.defaults()
+                true, StandardCharsets.UTF_8), CACHE).run(flash, p, TestKeys.trusted(), RunOptions.defaults()
                 .withTimeout(Duration.ofSeconds(60)).withAccel(RunOptions.Accel.TCG), console);
         String text = console.toString(StandardCharsets.UTF_8).replace("\r\n", "\n");
         assertEquals(0, r.guestExitCode(), text);
@@ -65,13 +66,13 @@ class FlashBootTest {
     @ParameterizedTest
     @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
     void aFlashedBoardBootsItsFactoryImageThenTheUpdate(String profile) throws IOException {
-        Profile p = Samples.profile(profile);
+        Profile p = Fixtures.profile(profile);
         Path flash = tmp.resolve("flash.bin");
-        new BlockTarget(flash, p).flash(build(p, "1.0.0", 1), Samples.keys(), FlashListener.NONE);
+        new BlockTarget(flash, p).flash(build(p, "1.0.0", 1), TestKeys.trusted(), FlashListener.NONE);
         String first = boot(flash, p);
         assertTrue(first.contains("update: running slot A version 1.0.0\n"), first);
 
-        new BlockTarget(flash, p).flash(build(p, "2.0.0", 2), Samples.keys(), FlashListener.NONE);
+        new BlockTarget(flash, p).flash(build(p, "2.0.0", 2), TestKeys.trusted(), FlashListener.NONE);
         String second = boot(flash, p);
         assertTrue(second.contains("[boot] slot B: new image, starting it in TEST"), second);
         assertTrue(second.contains("update: running slot B version 2.0.0 (TEST)"), second);

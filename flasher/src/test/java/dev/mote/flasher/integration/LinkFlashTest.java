@@ -1,10 +1,10 @@
 package dev.mote.flasher.integration;
 
+import dev.mote.sdk.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.flasher.Samples;
 import dev.mote.flasher.protocol.ProtocolException;
 import dev.mote.flasher.protocol.Transfer;
 import dev.mote.flasher.protocol.TransferImage;
@@ -24,6 +24,8 @@ import dev.mote.sdk.image.Version;
 import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.run.BootChain;
 import dev.mote.sdk.run.RunOptions;
+import dev.mote.sdk.testing.Fixtures;
+import dev.mote.sdk.testing.TestKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -47,15 +49,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * it for a TEST boot, and on REBOOT starts it.
  */
 class LinkFlashTest {
-    static final Path UPDATE_APP = Samples.repo().resolve("sdk/src/test/resources/apps/update");
-    static final Path CACHE = Samples.repo().resolve("flasher/target/test-bootloaders");
+    static final Path UPDATE_APP = Fixtures.repo().resolve("sdk/src/test/resources/apps/update");
+    static final Path CACHE = Fixtures.repo().resolve("flasher/target/test-bootloaders");
 
     @TempDir
     Path tmp;
 
     private Path build(Profile p, String version, long counter) throws IOException {
         Path out = tmp.resolve("update-" + version + "-" + p.name() + ".img");
-        BuildOptions o = new BuildOptions(List.of(), 0, false, Samples.KEY, Version.parse("version", version), counter);
+        BuildOptions o = new BuildOptions(List.of(), 0, false, TestKeys.KEY, Version.parse("version", version), counter);
         new BuildDriver(Sdk.locate(System.getenv()), new Tools(System.getenv()), new PrintStream(
                 new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).build(UPDATE_APP, p, out, o);
         return out;
@@ -73,7 +75,7 @@ class LinkFlashTest {
             try {
                 return new BootChain(Sdk.locate(System.getenv()), new Tools(System.getenv()), new PrintStream(
                         new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), CACHE)
-                        .run(flash, p, Samples.keys(), RunOptions.defaults().withAccel(RunOptions.Accel.TCG)
+                        .run(flash, p, TestKeys.trusted(), RunOptions.defaults().withAccel(RunOptions.Accel.TCG)
                                 .withTimeout(Duration.ofSeconds(90)).withSerialPort(port), new ByteArrayOutputStream())
                         .guestExitCode();
             } catch (IOException e) {
@@ -83,19 +85,10 @@ class LinkFlashTest {
     }
 
     /** QEMU takes a moment to open its socket. */
-    private static Socket connect(int port) throws IOException, InterruptedException {
-        for (int i = 0;; i++) {
-            try {
-                Socket s = new Socket("127.0.0.1", port);
-                s.setTcpNoDelay(true);
-                return s;
-            } catch (ConnectException e) {
-                if (i >= 100) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+    private static Socket connect(int port) throws Exception {
+        Socket s = Await.retrying(() -> new Socket("127.0.0.1", port), ConnectException.class, Duration.ofSeconds(10));
+        s.setTcpNoDelay(true);
+        return s;
     }
 
     private static TransferResult send(Socket s, Path image, TransferOptions o, TransferListener l)
@@ -106,7 +99,7 @@ class LinkFlashTest {
     @ParameterizedTest
     @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
     void aBlankBoardIsFlashedOverItsSerialLinkAndBootsTheImage(String profile) throws Exception {
-        Profile p = Samples.profile(profile);
+        Profile p = Fixtures.profile(profile);
         Path flash = tmp.resolve("blank.bin");
         FlashImage.forProfile(p).write(flash);
         Path image = build(p, "1.0.0", 1);
@@ -129,7 +122,7 @@ class LinkFlashTest {
     @ParameterizedTest
     @ValueSource(strings = {"qemu-virt-arm64"})
     void aCutLinkResumesWhereTheDeviceSaysItStopped(String profile) throws Exception {
-        Profile p = Samples.profile(profile);
+        Profile p = Fixtures.profile(profile);
         Path flash = tmp.resolve("blank.bin");
         FlashImage.forProfile(p).write(flash);
         Path image = build(p, "1.0.0", 1);
@@ -162,7 +155,7 @@ class LinkFlashTest {
     @ParameterizedTest
     @ValueSource(strings = {"qemu-microvm-x86_64"})
     void aDowngradeIsRefusedBeforeAnyDataIsSent(String profile) throws Exception {
-        Profile p = Samples.profile(profile);
+        Profile p = Fixtures.profile(profile);
         Path flash = tmp.resolve("flash.bin");
         // a board that once ran an image with security counter 5, and now has nothing bootable
         FlashImage.forProfile(p).withBootState(new BootState(1, Slot.NONE, Slot.NONE, 0, Slot.NONE, 5)).write(flash);

@@ -1,13 +1,13 @@
 package dev.mote.flasher.integration;
 
+import dev.mote.sdk.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.flasher.LinkTarget;
-import dev.mote.flasher.Samples;
 import dev.mote.flasher.cli.Main;
+import dev.mote.flasher.link.LinkTarget;
 import dev.mote.flasher.protocol.ProtocolException;
 import dev.mote.flasher.protocol.TransferListener;
 import dev.mote.flasher.protocol.TransferOptions;
@@ -28,6 +28,8 @@ import dev.mote.sdk.image.VerifyKey;
 import dev.mote.sdk.image.Version;
 import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.profile.ProfileRegistry;
+import dev.mote.sdk.testing.Fixtures;
+import dev.mote.sdk.testing.TestKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -97,8 +99,8 @@ class LinkRefusalTest {
 
     @Test
     void aTamperedImageIsRefusedBeforeConnecting() throws Exception {
-        Profile p = Samples.profile(PROFILE);
-        Path image = EmulatedBoard.build(tmp, p, "1.0.0", 1, Samples.KEY);
+        Profile p = Fixtures.profile(PROFILE);
+        Path image = EmulatedBoard.build(tmp, p, "1.0.0", 1, TestKeys.KEY);
         byte[] b = Files.readAllBytes(image);
         b[ImageHeader.SIZE + 100] ^= 0x01;   // one payload byte
         Path tampered = tmp.resolve("tampered.img");
@@ -107,9 +109,9 @@ class LinkRefusalTest {
             board.setSoTimeout(300);
             String target = "tcp:127.0.0.1:" + board.getLocalPort();
             ImageException e = assertThrows(ImageException.class, () -> new LinkTarget(target).flash(tampered,
-                    Samples.keys(), TransferOptions.defaults(), TransferListener.NONE));
+                    TestKeys.trusted(), TransferOptions.defaults(), TransferListener.NONE));
             assertTrue(e.getMessage().startsWith("hash mismatch"), e.getMessage());
-            assertEquals(1, mote(tampered.toString(), "--target", target, "--pub", pub("fleet", Samples.KEY).toString()));
+            assertEquals(1, mote(tampered.toString(), "--target", target, "--pub", pub("fleet", TestKeys.KEY).toString()));
             assertTrue(err().startsWith("mote: error: hash mismatch"), err());
             assertThrows(SocketTimeoutException.class, board::accept, "the flasher never connected");
         }
@@ -117,14 +119,14 @@ class LinkRefusalTest {
 
     @Test
     void anImageForAnotherBoardIsRefusedInTheHandshake() throws Exception {
-        Profile p = Samples.profile(PROFILE);
-        Path otherBoard = Samples.repo().resolve("sdk/src/test/resources/profiles/other-board-x86_64.profile");
-        Profile other = new ProfileRegistry(List.of(Samples.repo().resolve("device-profiles")), Samples.repo())
+        Profile p = Fixtures.profile(PROFILE);
+        Path otherBoard = Fixtures.repo().resolve("sdk/src/test/resources/profiles/other-board-x86_64.profile");
+        Profile other = new ProfileRegistry(List.of(Fixtures.repo().resolve("device-profiles")), Fixtures.repo())
                 .resolve(otherBoard.toString());
         Path foreign = tmp.resolve("foreign.img");
         new BuildDriver(Sdk.locate(System.getenv()), new Tools(System.getenv()), new PrintStream(
                 new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).build(EmulatedBoard.UPDATE_APP, other,
-                foreign, new BuildOptions(List.of(), 0, false, Samples.KEY, Version.parse("v", "3.0.0"), 7));
+                foreign, new BuildOptions(List.of(), 0, false, TestKeys.KEY, Version.parse("v", "3.0.0"), 7));
         Path flash = tmp.resolve("blank.bin");
         int port = freePort();
         String target = "tcp:127.0.0.1:" + port;
@@ -138,10 +140,10 @@ class LinkRefusalTest {
                 }
             };
             ProtocolException e = assertThrows(ProtocolException.class, () -> connectAndFlash(target, foreign,
-                    Samples.keys(), l));
+                    TestKeys.trusted(), l));
             assertTrue(e.getMessage().contains(why), e.getMessage());
             assertEquals(0, sent[0], "no DATA acknowledged");
-            assertEquals(1, mote(foreign.toString(), "--target", target, "--pub", pub("fleet", Samples.KEY).toString()));
+            assertEquals(1, mote(foreign.toString(), "--target", target, "--pub", pub("fleet", TestKeys.KEY).toString()));
             assertTrue(err().contains(why), err());
             assertFalse(board.exit.isDone(), "the board still waits in recovery mode");
         }
@@ -150,7 +152,7 @@ class LinkRefusalTest {
 
     @Test
     void anImageSignedByAKeyTheBootloaderDoesNotTrustIsRefusedAtEnd() throws Exception {
-        Profile p = Samples.profile(PROFILE);
+        Profile p = Fixtures.profile(PROFILE);
         SigningKey stranger = SigningKey.generate();
         Path image = EmulatedBoard.build(tmp, p, "1.0.0", 1, stranger);
         Path flash = tmp.resolve("blank.bin");
@@ -176,18 +178,9 @@ class LinkRefusalTest {
     }
 
     /** LinkTarget connects at once; QEMU takes a moment to open its socket. */
-    private static void connectAndFlash(String target, Path image, List<VerifyKey> keys,
-            TransferListener l) throws IOException, InterruptedException {
-        for (int i = 0;; i++) {
-            try {
-                new LinkTarget(target).flash(image, keys, TransferOptions.defaults(), l);
-                return;
-            } catch (ConnectException e) {
-                if (i >= 100) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+    private static void connectAndFlash(String target, Path image, List<VerifyKey> keys, TransferListener l)
+            throws Exception {
+        Await.retrying(() -> new LinkTarget(target).flash(image, keys, TransferOptions.defaults(), l),
+                ConnectException.class, Duration.ofSeconds(10));
     }
 }

@@ -3,8 +3,7 @@ package dev.mote.flasher.integration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.flasher.LinkTarget;
-import dev.mote.flasher.Samples;
+import dev.mote.flasher.link.LinkTarget;
 import dev.mote.flasher.protocol.TransferListener;
 import dev.mote.flasher.protocol.TransferOptions;
 import dev.mote.flasher.protocol.TransferResult;
@@ -14,6 +13,8 @@ import dev.mote.sdk.flash.FlashImage;
 import dev.mote.sdk.flash.Slot;
 import dev.mote.sdk.image.Image;
 import dev.mote.sdk.profile.Profile;
+import dev.mote.sdk.testing.Fixtures;
+import dev.mote.sdk.testing.TestKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -38,10 +39,10 @@ class SerialFlashTest {
     @ParameterizedTest
     @ValueSource(strings = {"qemu-virt-arm64"})
     void aBlankBoardIsFlashedThroughItsSerialPortAndBootsTheImage(String profile) throws Exception {
-        Profile p = Samples.profile(profile);
+        Profile p = Fixtures.profile(profile);
         Path flash = tmp.resolve("blank.bin");
         FlashImage.forProfile(p).write(flash);
-        Path image = EmulatedBoard.build(tmp, p, "1.0.0", 1, Samples.KEY);
+        Path image = EmulatedBoard.build(tmp, p, "1.0.0", 1, TestKeys.KEY);
         CompletableFuture<String> pty = new CompletableFuture<>();
         try (EmulatedBoard board = EmulatedBoard.powerOn(flash, p, EmulatedBoard.options(Duration.ofSeconds(90))
                 .withSerialPty().withQemuMessages(line -> {
@@ -51,7 +52,7 @@ class SerialFlashTest {
                     }
                 }))) {
             String port = pty.get(60, TimeUnit.SECONDS);
-            TransferResult r = new LinkTarget("serial:" + port).flash(image, Samples.keys(),
+            TransferResult r = new LinkTarget("serial:" + port).flash(image, TestKeys.trusted(),
                     TransferOptions.defaults().withReboot(true), TransferListener.NONE);
             assertEquals(profile, r.device().profile());
             assertEquals(Image.read(image).size(), r.imageSize());

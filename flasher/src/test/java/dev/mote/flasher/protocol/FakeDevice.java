@@ -10,11 +10,12 @@ import dev.mote.sdk.image.Image;
 import dev.mote.sdk.image.ImageException;
 import dev.mote.sdk.image.ImageHeader;
 import dev.mote.sdk.image.Verifier;
+import dev.mote.sdk.testing.TestImage;
+import dev.mote.sdk.testing.TestKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The device side of docs/flasher-protocol.md in Java, over any stream pair, with a byte array
@@ -194,7 +195,7 @@ final class FakeDevice {
                 refuse(ProtocolStatus.TOO_BIG, "image of " + b.size() + " bytes, slot " + slot.length);
                 return;
             }
-            byte[] hash = TestImages.sha256(b.header());
+            byte[] hash = TestImage.sha256(b.header());
             if (!Arrays.equals(hash, resumeHash) || resumeOffset > size) {
                 resumeHash = hash;     // a real device records this before writing any DATA
                 resumeOffset = 0;
@@ -274,7 +275,7 @@ final class FakeDevice {
                 return;
             }
             try {
-                Image image = new Verifier(List.of(TestImages.KEY.publicKey())).expectProfile(profile)
+                Image image = new Verifier(TestKeys.trusted()).expectProfile(profile)
                         .minSecurityCounter(securityCounter).verify(Arrays.copyOf(slot, (int) total));
                 pending = true;
                 receiving = false;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.flasher.Samples;
+import dev.mote.sdk.testing.Fixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * -Dmote.lz4.vectors.write=true}, then run both suites.
  */
 class Lz4VectorsTest {
-    static final Path FILE = Samples.repo().resolve("kernel/test/vectors/lz4-blocks.txt");
+    static final Path FILE = Fixtures.repo().resolve("kernel/test/vectors/lz4-blocks.txt");
     private static final HexFormat HEX = HexFormat.of();
 
     /** The inputs, each chosen for a part of the format it exercises. */

@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.mote.sdk.image.Image;
+import dev.mote.sdk.testing.TestImage;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class TransferImageTest {
     @Test
     void takesTheCheckedFieldsFromTheSignedHeader() {
-        Image image = TestImages.image(4096, "qemu-virt-arm64", 7, 1);
+        Image image = TestImage.arm().counter(7).totalSize(4096, 1).sign();
         TransferImage t = TransferImage.of(image);
         assertEquals("qemu-virt-arm64", t.profile());
         assertEquals(1, t.arch());
@@ -19,7 +20,7 @@ class TransferImageTest {
         assertEquals(4096, t.size());
         assertArrayEquals(image.toBytes(), t.bytes());
         assertArrayEquals(Arrays.copyOf(image.toBytes(), 256), t.header());
-        assertArrayEquals(TestImages.sha256(t.header()), t.headerSha256());
+        assertArrayEquals(TestImage.sha256(t.header()), t.headerSha256());
     }
 
     @Test

@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mote.flasher.protocol.ProtocolMessages.Info;
 import dev.mote.sdk.image.SigningKey;
+import dev.mote.sdk.testing.TestImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -91,7 +93,7 @@ class TransferTest {
     }
 
     private static FakeDevice device() {
-        return new FakeDevice(TestImages.PROFILE, 2, 2 * MIB);
+        return new FakeDevice(TestImage.ARM, 2, 2 * MIB);
     }
 
     private static void assertHolds(FakeDevice dev, TransferImage image) {
@@ -109,7 +111,7 @@ class TransferTest {
     @Test
     void cleanTransfer() throws Exception {
         FakeDevice dev = device();
-        TransferImage image = TestImages.transfer(300_000, 2, 1);
+        TransferImage image = transfer(300_000, 2, 1);
         Recorder r = new Recorder();
         TransferResult result = new Session(dev).run(image, FAST, r);
         assertHolds(dev, image);
@@ -119,7 +121,7 @@ class TransferTest {
         assertEquals(0, result.resumedFrom());
         assertEquals(0, result.retransmitted());
         assertEquals((300_000 + 1023) / 1024, result.dataFrames());
-        assertEquals(TestImages.PROFILE, r.info.profile());
+        assertEquals(TestImage.ARM, r.info.profile());
         assertEquals(0, r.start);
         assertEquals(300_000L, r.progress.get(r.progress.size() - 1));
         for (int i = 1; i < r.progress.size(); i++) {
@@ -130,7 +132,7 @@ class TransferTest {
     @Test
     void aCutLinkResumesFromTheOffsetTheDeviceReports() throws Exception {
         FakeDevice dev = device();
-        TransferImage image = TestImages.transfer(MIB / 2, 2, 2);
+        TransferImage image = transfer(MIB / 2, 2, 2);
         cutAfter(dev, image, 200_000);
         long held = dev.resumeOffset;
         assertTrue(held > 150_000 && held < 200_000, "resume offset " + held);
@@ -152,7 +154,7 @@ class TransferTest {
     void aResumeRecordedEvery4KiBResendsOnlyTheUndurableTail() throws Exception {
         FakeDevice dev = device();
         dev.durable = 4096;
-        TransferImage image = TestImages.transfer(MIB / 2, 2, 3);
+        TransferImage image = transfer(MIB / 2, 2, 3);
         cutAfter(dev, image, 123_457);
         long held = dev.resumeOffset;
         assertTrue(held > 0 && held % 4096 == 0, "resume offset " + held);
@@ -165,11 +167,11 @@ class TransferTest {
     @Test
     void anotherImageDoesNotResumeFromAForeignPartialImage() throws Exception {
         FakeDevice dev = device();
-        TransferImage image = TestImages.transfer(MIB / 2, 2, 4);
+        TransferImage image = transfer(MIB / 2, 2, 4);
         cutAfter(dev, image, 100_000);
         assertTrue(dev.resumeOffset > 0);
 
-        TransferImage other = TestImages.transfer(MIB / 2, 2, 5);
+        TransferImage other = transfer(MIB / 2, 2, 5);
         TransferResult result = new Session(dev).run(other, FAST, null);
         assertEquals(0, result.resumedFrom());
         assertHolds(dev, other);
@@ -178,7 +180,7 @@ class TransferTest {
     @Test
     void aDamagedFrameIsNakedAndRetransmitted() throws Exception {
         FakeDevice dev = device();
-        TransferImage image = TestImages.transfer(MIB / 4, 2, 6);
+        TransferImage image = transfer(MIB / 4, 2, 6);
         Session s = new Session(dev);
         Recorder r = new Recorder();
         OutputStream noisy = new FaultyOutputStream(s.toDevice.out, Set.of(50_000L, 150_000L), -1, null);
@@ -193,7 +195,7 @@ class TransferTest {
     @Test
     void aDamagedAckIsCoveredByTheNextOne() throws Exception {
         FakeDevice dev = device();
-        TransferImage image = TestImages.transfer(MIB / 4, 2, 7);
+        TransferImage image = transfer(MIB / 4, 2, 7);
         Pipe toHost = new Pipe();
         Pipe toDevice = new Pipe();
         Thread t = dev.start(toDevice.in, new FaultyOutputStream(toHost.out, Set.of(200L, 300L, 1000L), -1, null));
@@ -206,7 +208,7 @@ class TransferTest {
     @Test
     void aLostLastFrameIsResentAfterTheTimeout() throws Exception {
         FakeDevice dev = device();
-        TransferImage image = TestImages.transfer(64 * 1024, 2, 8);
+        TransferImage image = transfer(64 * 1024, 2, 8);
         dev.loseDataFrame = 64; // the last frame: nothing after it to reveal the gap
         Recorder r = new Recorder();
         TransferResult result = new Session(dev).run(image, FAST, r);
@@ -219,7 +221,7 @@ class TransferTest {
     @Test
     void aProfileMismatchIsRefusedBeforeAnyData() throws Exception {
         FakeDevice dev = new FakeDevice("qemu-microvm-x86_64", 0, 2 * MIB);
-        TransferImage image = TestImages.transfer(64 * 1024, 2, 9);
+        TransferImage image = transfer(64 * 1024, 2, 9);
         ProtocolException e = assertThrows(ProtocolException.class, () -> new Session(dev).run(image, FAST, null));
         assertEquals(ProtocolStatus.PROFILE, e.status().orElseThrow());
         assertEquals("profile mismatch: image is for qemu-virt-arm64, device is qemu-microvm-x86_64", e.getMessage());
@@ -230,8 +232,8 @@ class TransferTest {
 
     @Test
     void aLowerSecurityCounterIsRefusedBeforeAnyData() throws Exception {
-        FakeDevice dev = new FakeDevice(TestImages.PROFILE, 5, 2 * MIB);
-        TransferImage image = TestImages.transfer(64 * 1024, 3, 10);
+        FakeDevice dev = new FakeDevice(TestImage.ARM, 5, 2 * MIB);
+        TransferImage image = transfer(64 * 1024, 3, 10);
         ProtocolException e = assertThrows(ProtocolException.class, () -> new Session(dev).run(image, FAST, null));
         assertEquals(ProtocolStatus.DOWNGRADE, e.status().orElseThrow());
         assertTrue(e.getMessage().startsWith("downgrade: security counter 3 < 5"), e.getMessage());
@@ -241,8 +243,8 @@ class TransferTest {
 
     @Test
     void anImageTooBigForTheSlotIsRefusedBeforeAnyData() throws Exception {
-        FakeDevice dev = new FakeDevice(TestImages.PROFILE, 0, 64 * 1024);
-        TransferImage image = TestImages.transfer(100_000, 0, 11);
+        FakeDevice dev = new FakeDevice(TestImage.ARM, 0, 64 * 1024);
+        TransferImage image = transfer(100_000, 0, 11);
         ProtocolException e = assertThrows(ProtocolException.class, () -> new Session(dev).run(image, FAST, null));
         assertEquals(ProtocolStatus.TOO_BIG, e.status().orElseThrow());
         assertEquals(0, dev.dataFrames);
@@ -253,7 +255,7 @@ class TransferTest {
         FakeDevice dev = device();
         SigningKey stranger = SigningKey.fromSeed(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
                 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
-        TransferImage image = TransferImage.of(TestImages.image(64 * 1024, TestImages.PROFILE, 2, 12, stranger));
+        TransferImage image = TransferImage.of(hello().counter(2).totalSize(64 * 1024, 12).sign(stranger));
         ProtocolException e = assertThrows(ProtocolException.class, () -> new Session(dev).run(image, FAST, null));
         assertEquals(ProtocolStatus.SIGNATURE, e.status().orElseThrow());
         assertTrue(e.getMessage().startsWith("the device refused the image: unknown key id"), e.getMessage());
@@ -263,7 +265,7 @@ class TransferTest {
     @Test
     void rebootIsSentWhenAsked() throws Exception {
         FakeDevice dev = device();
-        new Session(dev).run(TestImages.transfer(8192, 2, 13), FAST.withReboot(true), null);
+        new Session(dev).run(transfer(8192, 2, 13), FAST.withReboot(true), null);
         assertTrue(dev.pending && dev.rebooted);
     }
 
@@ -273,7 +275,7 @@ class TransferTest {
         Session s = new Session(dev);
         // what a host that sent ABORT and closed at once leaves on the line: the device's answer
         s.toHost.out.write(FrameEncoder.encode(new ProtocolMessages.Status(ProtocolStatus.OK, "aborted").toFrame()));
-        TransferImage image = TestImages.transfer(8192, 2, 16);
+        TransferImage image = transfer(8192, 2, 16);
         s.run(image, FAST, null);
         assertHolds(dev, image);
     }
@@ -284,7 +286,7 @@ class TransferTest {
         Pipe toDevice = new Pipe();
         TransferOptions o = FAST.withHello(Duration.ofMillis(50), 3);
         ProtocolException e = assertThrows(ProtocolException.class,
-                () -> Transfer.run(toHost.in, toDevice.out, TestImages.transfer(8192, 2, 14), o, null));
+                () -> Transfer.run(toHost.in, toDevice.out, transfer(8192, 2, 14), o, null));
         assertTrue(e.getMessage().startsWith("no answer to HELLO after 3 tries"), e.getMessage());
         assertTrue(e.status().isEmpty());
     }
@@ -292,7 +294,7 @@ class TransferTest {
     @Test
     void aCompressibleImageGoesCompressedAndArrivesWhole() throws Exception {
         FakeDevice dev = device();
-        TransferImage image = TestImages.compressible(300_000, 2, 20);
+        TransferImage image = compressible(300_000, 2, 20);
         TransferResult result = new Session(dev).run(image, FAST, null);
         assertHolds(dev, image);
         assertEquals(0, dev.bytesWrittenMoreThanOnce());
@@ -307,7 +309,7 @@ class TransferTest {
     @Test
     void compressionIsOffWhenTheHostSaysSoOrTheDeviceDoesNotOfferIt() throws Exception {
         FakeDevice dev = device();
-        TransferImage image = TestImages.compressible(100_000, 2, 21);
+        TransferImage image = compressible(100_000, 2, 21);
         TransferResult off = new Session(dev).run(image, FAST.withCompression(false), null);
         assertHolds(dev, image);
         assertEquals(0, off.compressedFrames());
@@ -323,7 +325,7 @@ class TransferTest {
     @Test
     void incompressibleFramesGoAsTheyAre() throws Exception {
         FakeDevice dev = device();
-        TransferImage image = TestImages.transfer(100_000, 2, 22);  // pseudo-random payload
+        TransferImage image = transfer(100_000, 2, 22);  // pseudo-random payload
         TransferResult result = new Session(dev).run(image, FAST, null);
         assertHolds(dev, image);
         assertTrue(result.compressedFrames() <= 1, "only the header's frame may shrink: " + result.compressedFrames());
@@ -334,7 +336,7 @@ class TransferTest {
     void anUndecodableCompressedFrameIsNakedNotWrittenAndTheRestGoesUncompressed() throws Exception {
         FakeDevice dev = device();
         dev.breakCompressedFrame = 3;
-        TransferImage image = TestImages.compressible(200_000, 2, 23);
+        TransferImage image = compressible(200_000, 2, 23);
         Recorder r = new Recorder();
         TransferResult result = new Session(dev).run(image, FAST, r);
         assertHolds(dev, image);
@@ -350,7 +352,7 @@ class TransferTest {
     @Test
     void aCutCompressedTransferResumesInImageBytes() throws Exception {
         FakeDevice dev = device();
-        TransferImage image = TestImages.compressible(MIB / 2, 2, 24);
+        TransferImage image = compressible(MIB / 2, 2, 24);
         cutAfter(dev, image, 100_000);
         long held = dev.resumeOffset;
         assertTrue(held > 100_000, "resume offset in image bytes, beyond the wire bytes sent: " + held);
@@ -366,7 +368,7 @@ class TransferTest {
     @Test
     void protocolOverheadForOneMibIsUnderFivePercent() throws Exception {
         FakeDevice dev = device();
-        TransferImage image = TestImages.transfer(MIB, 2, 15);
+        TransferImage image = transfer(MIB, 2, 15);
         TransferResult result = new Session(dev).run(image, TransferOptions.defaults(), null);
         assertHolds(dev, image);
         double both = (double) (result.bytesSent() + result.bytesReceived()) / MIB;
@@ -374,5 +376,32 @@ class TransferTest {
         assertTrue(both <= 1.05, "wire bytes both ways / image bytes = " + both);
         assertTrue(toDevice <= 1.025, "wire bytes to the device / image bytes = " + toDevice);
         assertEquals(both, result.overhead(), 1e-9);
+    }
+
+    /** The transfer tests' image: "hello" 1.2.0 for qemu-virt-arm64, loaded at 0x40200000. */
+    private static TestImage hello() {
+        return TestImage.arm().load(0x40200000L).version("1.2.0").app("hello");
+    }
+
+    /** A signed image of exactly {@code totalSize} bytes with a pseudo-random payload. */
+    private static TransferImage transfer(int totalSize, long securityCounter, long seed) {
+        return TransferImage.of(hello().counter(securityCounter).totalSize(totalSize, seed).sign());
+    }
+
+    /**
+     * A signed image whose payload compresses, as code does: 8-byte words drawn from a
+     * dictionary of 64, so LZ4 finds matches in every frame.
+     */
+    private static TransferImage compressible(int totalSize, long securityCounter, long seed) {
+        Random r = new Random(seed);
+        byte[][] words = new byte[64][8];
+        for (byte[] w : words) {
+            r.nextBytes(w);
+        }
+        byte[] payload = new byte[totalSize - TestImage.OVERHEAD];
+        for (int i = 0; i < payload.length; i += 8) {
+            System.arraycopy(words[r.nextInt(words.length)], 0, payload, i, Math.min(8, payload.length - i));
+        }
+        return TransferImage.of(hello().counter(securityCounter).payload(payload).sign());
     }
 }

@@ -13,40 +13,23 @@ import java.util.List;
  * line (the SDK's {@link Dispatcher}).
  */
 public final class Main {
-    static final Dispatcher DISPATCHER = new Dispatcher("mote ota", commands(), Main::overview);
+    static final Dispatcher DISPATCHER = new Dispatcher("mote ota", commands(), Main::overview,
+            args -> !args.isEmpty() && args.get(0).equals("ota") ? args.subList(1, args.size()) : args);
 
-    private final Dispatcher.Parsed parsed;
-
-    private Main(Dispatcher.Parsed parsed) {
-        this.parsed = parsed;
+    private Main() {
     }
 
     private static List<Command> commands() {
-        List<Command> all = new ArrayList<>(List.of(new ServeCommand(), new UploadCommand(), new ImagesCommand(), new DevicesCommand(),
-                new CredentialsCommand(), new RolloutCommand(), new StatusCommand(), new SimulateCommand(),
-                new MosquittoConfigCommand()));
+        List<Command> all = new ArrayList<>(List.of(new ServeCommand(), new UploadCommand(), new ImagesCommand(),
+                new DevicesCommand(), new CredentialsCommand(), new RolloutCommand(), new StatusCommand(),
+                new SimulateCommand(), new MosquittoConfigCommand()));
         all.addAll(PauseCommand.all());
         return all;
     }
 
-    public static Main fromArgs(String... args) {
-        return fromArgs(args, Context.system());
-    }
-
     /** Parses {@code args} (a leading "ota" is skipped, so `mote ota ...` passes through); nothing runs yet. */
-    public static Main fromArgs(String[] args, Context ctx) {
-        String[] rest = args.length > 0 && args[0].equals("ota") ? java.util.Arrays.copyOfRange(args, 1, args.length)
-                : args;
-        return new Main(DISPATCHER.parse(rest, ctx));
-    }
-
-    /** The parsed command, for tests; null if the arguments were unusable. */
-    Command.Invocation invocation() {
-        return parsed.invocation();
-    }
-
-    public int run() {
-        return parsed.run();
+    public static Dispatcher.Parsed fromArgs(String[] args, Context ctx) {
+        return DISPATCHER.parse(args, ctx);
     }
 
     private static void overview(PrintWriter w) {
@@ -54,7 +37,8 @@ public final class Main {
         w.println();
         w.println("The Mote OTA server: a fleet registry, an image repository that accepts only signed images,");
         w.println("staged rollouts that count a device as updated only once it rebooted and confirmed, and");
-        w.println("image streaming over MQTT (docs/ota-protocol.md). State lives in one SQLite file.");
+        w.println("image streaming over MQTT (docs/ota-protocol.md). State lives in one SQLite file, and the");
+        w.println("images beside it, in one data directory.");
         w.println();
         w.println("commands:");
         DISPATCHER.listCommands(w);
@@ -73,6 +57,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(fromArgs(args).run());
+        DISPATCHER.main(args);
     }
 }

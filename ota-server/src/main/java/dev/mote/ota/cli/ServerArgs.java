@@ -1,6 +1,6 @@
 package dev.mote.ota.cli;
 
-import dev.mote.ota.api.OtaClient;
+import dev.mote.ota.rest.OtaClient;
 import dev.mote.sdk.MoteException;
 import dev.mote.sdk.cli.Context;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.mote.ota.server;
 
 import com.sun.management.OperatingSystemMXBean;
-import dev.mote.ota.api.RestServer;
+import dev.mote.ota.rest.RestServer;
 import dev.mote.ota.auth.Credentials;
 import dev.mote.ota.fleet.DeviceEvents;
 import dev.mote.ota.fleet.Fleet;

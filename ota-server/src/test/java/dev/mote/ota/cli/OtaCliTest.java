@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mote.ota.fleet.FleetConfig;
 import dev.mote.ota.server.OtaServer;
-import dev.mote.ota.sim.SignedImages;
 import dev.mote.sdk.cli.Context;
 import dev.mote.sdk.image.SigningKey;
+import dev.mote.sdk.testing.TestImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +68,7 @@ class OtaCliTest {
     @Test
     void uploadListRolloutAndControlIt() throws Exception {
         Path img = dir.resolve("v11.img");
-        Files.write(img, SignedImages.image(KEY, SignedImages.PROFILE, "1.1.0", 1, 4096));
+        Files.write(img, TestImage.arm().version("1.1.0").counter(1).randomPayload(4096, 1).sign(KEY).toBytes());
         assertEquals(0, ota("upload", img.toString(), "--json"), err());
         JsonNode up = new ObjectMapper().readTree(out());
         String sha = up.get("sha256").asText();
@@ -106,7 +106,7 @@ class OtaCliTest {
     @Test
     void refusalsAndUsageErrors() throws Exception {
         Path bad = dir.resolve("bad.img");
-        byte[] b = SignedImages.image(SigningKey.generate(), SignedImages.PROFILE, "1.1.0", 1, 4096);
+        byte[] b = TestImage.arm().version("1.1.0").counter(1).randomPayload(4096, 1).sign(SigningKey.generate()).toBytes();
         Files.write(bad, b);
         assertEquals(1, ota("upload", bad.toString()));
         assertTrue(err().contains("unknown key"), err());

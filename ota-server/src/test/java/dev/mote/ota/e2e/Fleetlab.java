@@ -1,13 +1,14 @@
 package dev.mote.ota.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mote.ota.api.OtaClient;
 import dev.mote.ota.fleet.Records;
+import dev.mote.ota.rest.OtaClient;
 import dev.mote.ota.sim.Behaviour;
 import dev.mote.ota.sim.DeviceSpec;
-import dev.mote.ota.sim.SignedImages;
 import dev.mote.ota.sim.Simulator;
-import dev.mote.sdk.image.SigningKey;
+import dev.mote.sdk.testing.Await;
+import dev.mote.sdk.testing.TestImage;
+import dev.mote.sdk.testing.TestKeys;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -18,19 +19,17 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * What the end-to-end tests share: a signing key, a v1.0.0 fleet of simulated devices provisioned
+ * What the end-to-end tests share: their image, a v1.0.0 fleet of simulated devices provisioned
  * through the REST API, and polling the API until a rollout gets where a test expects.
  */
 final class Fleetlab {
-    static final String PROFILE = SignedImages.PROFILE;
     static final int IMAGE_PAYLOAD = 256 * 1024;
-    static final SigningKey KEY = SigningKey.generate();
 
     private Fleetlab() {
     }
 
     static byte[] image(String version, long counter) {
-        return SignedImages.image(KEY, PROFILE, version, counter, IMAGE_PAYLOAD);
+        return TestImage.arm().version(version).counter(counter).randomPayload(IMAGE_PAYLOAD, counter).bytes();
     }
 
     static OtaClient client(URI rest, String token) {
@@ -51,7 +50,7 @@ final class Fleetlab {
         JsonNode provisioned = api.post("api/devices/provision", body);
         for (int i = 0; i < n; i++) {
             String password = provisioned.get(i).get("password").asText();
-            DeviceSpec spec = DeviceSpec.of(ids.get(i), password, PROFILE, "1.0.0", List.of(KEY.publicKey()))
+            DeviceSpec spec = DeviceSpec.of(ids.get(i), password, TestImage.ARM, "1.0.0", TestKeys.trusted())
                     .withBehaviour(behaviours.getOrDefault(i, Behaviour.CONFIRM));
             sim.add(dropAt.containsKey(i) ? spec.withDropAt(dropAt.get(i)) : spec);
         }
@@ -63,15 +62,8 @@ final class Fleetlab {
     }
 
     /** Polls GET {@code path} until {@code done} holds; the last reply either way. */
-    static JsonNode await(OtaClient api, String path, Predicate<JsonNode> done, Duration timeout)
-            throws IOException, InterruptedException {
-        long until = System.nanoTime() + timeout.toNanos();
-        JsonNode last = api.get(path);
-        while (!done.test(last) && System.nanoTime() < until) {
-            Thread.sleep(100);
-            last = api.get(path);
-        }
-        return last;
+    static JsonNode await(OtaClient api, String path, Predicate<JsonNode> done, Duration timeout) throws Exception {
+        return Await.poll(() -> api.get(path), done, timeout);
     }
 
     static int count(JsonNode rollout, String state) {

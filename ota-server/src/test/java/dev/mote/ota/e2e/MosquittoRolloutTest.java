@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mote.ota.api.OtaClient;
 import dev.mote.ota.auth.Credentials;
 import dev.mote.ota.fleet.FleetConfig;
 import dev.mote.ota.mqtt.Mosquitto;
+import dev.mote.ota.rest.OtaClient;
 import dev.mote.ota.server.OtaServer;
 import dev.mote.ota.sim.Behaviour;
 import dev.mote.ota.sim.SimulatedDevice;
 import dev.mote.ota.sim.Simulator;
+import dev.mote.sdk.testing.TestKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,7 +92,7 @@ class MosquittoRolloutTest {
     }
 
     private static OtaServer server(Path data, Mosquitto broker) throws java.io.IOException {
-        return OtaServer.start(new OtaServer.Config(data, List.of(Fleetlab.KEY.publicKey()), "127.0.0.1", 0, 0,
+        return OtaServer.start(new OtaServer.Config(data, TestKeys.trusted(), "127.0.0.1", 0, 0,
                 "tcp://127.0.0.1:" + broker.url().port(), FleetConfig.DEFAULTS));
     }
 }

@@ -5,14 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mote.ota.api.OtaClient;
 import dev.mote.ota.fleet.FleetConfig;
+import dev.mote.ota.rest.OtaClient;
 import dev.mote.ota.server.OtaServer;
 import dev.mote.ota.sim.Behaviour;
 import dev.mote.ota.sim.DeviceStats;
 import dev.mote.ota.sim.SimulatedDevice;
 import dev.mote.ota.sim.Simulator;
 import dev.mote.sdk.MoteException;
+import dev.mote.sdk.testing.TestImage;
+import dev.mote.sdk.testing.TestKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -39,7 +41,7 @@ class RolloutEndToEndTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = OtaServer.start(new OtaServer.Config(data, List.of(Fleetlab.KEY.publicKey()), "127.0.0.1", 0, 0, null,
+        server = OtaServer.start(new OtaServer.Config(data, TestKeys.trusted(), "127.0.0.1", 0, 0, null,
                 FleetConfig.DEFAULTS));
         api = Fleetlab.client(server.restUri(), server.adminToken());
         sim = new Simulator(Simulator.Options.defaults(server.brokerUrl()));
@@ -135,8 +137,7 @@ class RolloutEndToEndTest {
         MoteException e = assertThrows(MoteException.class, () -> api.postBytes("api/images", img));
         assertTrue(e.getMessage().contains("hash mismatch"), e.getMessage());
         assertEquals(0, api.get("api/images").size());
-        byte[] unknownKey = dev.mote.ota.sim.SignedImages.image(dev.mote.sdk.image.SigningKey.generate(),
-                Fleetlab.PROFILE, "1.1.0", 1, 1024);
+        byte[] unknownKey = TestImage.arm().version("1.1.0").counter(1).randomPayload(1024, 1).sign(TestKeys.stranger()).toBytes();
         e = assertThrows(MoteException.class, () -> api.postBytes("api/images", unknownKey));
         assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
         assertEquals(0, api.get("api/images").size());

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mote.ota.api.OtaClient;
+import dev.mote.ota.rest.OtaClient;
 import dev.mote.ota.sim.DeviceStats;
 import dev.mote.ota.sim.SimulatedDevice;
 import dev.mote.ota.sim.Simulator;
 import dev.mote.sdk.image.Keys;
+import dev.mote.sdk.testing.Await;
+import dev.mote.sdk.testing.TestKeys;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -37,7 +39,7 @@ class ServerKillTest {
     void rolloutSurvivesKillMinus9() throws Exception {
         Path data = dir.resolve("ota-data");
         Path pub = dir.resolve("fleet.pub");
-        Keys.writePublic(pub, Fleetlab.KEY.publicKey());
+        Keys.writePublic(pub, TestKeys.KEY.publicKey());
         int mqtt = freePort();
         int http = freePort();
         List<String> serve = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
@@ -90,22 +92,22 @@ class ServerKillTest {
 
     /** Waits for the REST API to answer (the token file exists by then). */
     private static OtaClient awaitUp(Process p, Path data, int http) throws Exception {
-        long until = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < until) {
+        OtaClient[] api = new OtaClient[1];
+        Await.await(() -> {
             assertTrue(p.isAlive(), "mote ota serve exited with " + (p.isAlive() ? 0 : p.exitValue()));
             Path token = data.resolve("admin.token");
-            if (Files.exists(token)) {
-                OtaClient api = Fleetlab.client(URI.create("http://127.0.0.1:" + http), Files.readString(token).trim());
-                try {
-                    api.get("api/health");
-                    return api;
-                } catch (RuntimeException | IOException notYet) {
-                    // not listening yet
-                }
+            if (!Files.exists(token)) {
+                return false;
             }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("mote ota serve did not answer on port " + http + " within 30 s");
+            api[0] = Fleetlab.client(URI.create("http://127.0.0.1:" + http), Files.readString(token).trim());
+            try {
+                api[0].get("api/health");
+                return true;
+            } catch (RuntimeException | IOException notYet) {
+                return false;
+            }
+        }, Duration.ofSeconds(30), "mote ota serve answering on port " + http);
+        return api[0];
     }
 
     private static int freePort() throws IOException {

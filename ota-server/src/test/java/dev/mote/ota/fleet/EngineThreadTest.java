@@ -10,14 +10,17 @@ import dev.mote.ota.fleet.Records.RolloutSpec;
 import dev.mote.ota.protocol.Cancel;
 import dev.mote.ota.protocol.JobStatus;
 import dev.mote.ota.protocol.Offer;
+import dev.mote.sdk.testing.Await;
+import dev.mote.sdk.testing.TestImage;
+import dev.mote.sdk.testing.TestKeys;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -63,23 +66,21 @@ class EngineThreadTest {
                 throw new AssertionError("no cancel expected: " + deviceId + " " + cancel);
             }
         };
-        fleet[0] = new FleetService(dir, List.of(TestImages.KEY.publicKey()), link, Clock.systemUTC(),
+        fleet[0] = new FleetService(dir, List.of(TestKeys.KEY.publicKey()), link, Clock.systemUTC(),
                 new FleetConfig(16384, 8, 50, 4, false));
         try {
             fleet[0].start();
-            ImageInfo v11 = fleet[0].upload(TestImages.image("1.1.0", 2));
+            ImageInfo v11 = fleet[0].upload(Fleets.image("1.1.0", 2));
             for (int i = 0; i < 60; i++) {
-                FakeDevice d = new FakeDevice(String.format("dev-%03d", i), TestImages.PROFILE, "1.0.0", 1);
+                FakeDevice d = new FakeDevice(String.format("dev-%03d", i), TestImage.ARM, "1.0.0", 1);
                 devices.put(d.id, d);
                 d.hello(fleet[0]);
             }
             RolloutInfo r = fleet[0].createRollout(new RolloutSpec("threads", v11.sha256(), null, null,
                     List.of("5", "50%", "100%"), 6, 600, 1, 0));
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!fleet[0].rollout(r.id()).state().equals("completed")) {
-                assertTrue(System.nanoTime() < until, "not done in 60 s: " + fleet[0].rollout(r.id()));
-                Thread.sleep(20);
-            }
+            RolloutInfo done = Await.poll(() -> fleet[0].rollout(r.id()), x -> x.state().equals("completed"),
+                    Duration.ofSeconds(60));
+            assertEquals("completed", done.state(), "not done in 60 s: " + done);
             assertEquals(60, fleet[0].rollout(r.id()).counts().get("confirmed"));
             assertTrue(most.get() <= 6, "at most 6 in flight, saw " + most.get());
             assertFalse(offerBeforeCommit.get(), "an offer was sent before its job was committed");

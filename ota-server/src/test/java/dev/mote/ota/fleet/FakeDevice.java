@@ -7,6 +7,7 @@ import dev.mote.ota.protocol.Hello;
 import dev.mote.ota.protocol.JobStatus;
 import dev.mote.ota.protocol.Offer;
 import dev.mote.ota.protocol.StateReport;
+import dev.mote.sdk.testing.TestImage;
 import java.io.ByteArrayOutputStream;
 import java.util.HexFormat;
 
@@ -65,7 +66,7 @@ final class FakeDevice {
             }
         }
         byte[] got = held.toByteArray();
-        assertArrayEquals(HexFormat.of().parseHex(o.sha256()), TestImages.sha256(got), id + ": image hash");
+        assertArrayEquals(HexFormat.of().parseHex(o.sha256()), TestImage.sha256(got), id + ": image hash");
     }
 
     /** Download, verify, install, reboot into it: up to the TEST boot. */

@@ -3,6 +3,8 @@ package dev.mote.ota.fleet;
 import dev.mote.ota.fleet.Records.JobInfo;
 import dev.mote.ota.fleet.Records.RolloutSpec;
 import dev.mote.ota.store.JobState;
+import dev.mote.sdk.testing.TestImage;
+import dev.mote.sdk.testing.TestKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -18,12 +20,17 @@ final class Fleets {
 
     static FleetService open(Path dir, FakeClock clock, FakeDeviceLink link) {
         try {
-            FleetService f = new FleetService(dir, List.of(TestImages.KEY.publicKey()), link, clock, CONFIG);
+            FleetService f = new FleetService(dir, List.of(TestKeys.KEY.publicKey()), link, clock, CONFIG);
             f.start();
             return f;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The fleet tests' image: qemu-virt-arm64, 40,000 payload bytes (three 16 KiB chunks), the suite's key. */
+    static byte[] image(String version, long counter) {
+        return TestImage.arm().version(version).counter(counter).randomPayload(40_000, counter).bytes();
     }
 
     static RolloutSpec spec(String image, List<String> phases, int maxInFlight) {
@@ -34,7 +41,7 @@ final class Fleets {
     static List<FakeDevice> devices(FleetService fleet, int n) {
         List<FakeDevice> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            FakeDevice d = new FakeDevice(String.format("dev-%03d", i), TestImages.PROFILE, "1.0.0", 1);
+            FakeDevice d = new FakeDevice(String.format("dev-%03d", i), TestImage.ARM, "1.0.0", 1);
             d.hello(fleet);
             out.add(d);
         }

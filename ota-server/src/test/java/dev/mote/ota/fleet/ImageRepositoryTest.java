@@ -1,5 +1,8 @@
 package dev.mote.ota.fleet;
 
+import static dev.mote.ota.fleet.FleetException.Reason.BAD_REQUEST;
+import static dev.mote.ota.fleet.FleetException.Reason.NOT_FOUND;
+import static dev.mote.ota.fleet.FleetException.Reason.REFUSED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mote.ota.fleet.Records.ImageInfo;
 import dev.mote.sdk.image.SigningKey;
+import dev.mote.sdk.testing.TestImage;
+import dev.mote.sdk.testing.TestKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +26,11 @@ import org.junit.jupiter.api.Test;
 class ImageRepositoryTest extends FleetFixture {
     @Test
     void aGoodImageIsStoredUnderItsHashWithItsHeader() throws IOException {
-        byte[] bytes = TestImages.image("1.2.0", 3);
+        byte[] bytes = Fleets.image("1.2.0", 3);
         ImageInfo info = fleet.upload(bytes);
-        String sha = HexFormat.of().formatHex(TestImages.sha256(bytes));
-        assertEquals(new ImageInfo(sha, bytes.length, TestImages.PROFILE, "arm64", "hello", "1.2.0", 3,
-                TestImages.KEY.publicKey().keyIdHex(), clock.millis()), info);
+        String sha = HexFormat.of().formatHex(TestImage.sha256(bytes));
+        assertEquals(new ImageInfo(sha, bytes.length, TestImage.ARM, "arm64", "hello", "1.2.0", 3,
+                TestKeys.KEY.publicKey().keyIdHex(), clock.millis()), info);
         assertArrayEquals(bytes, Files.readAllBytes(dir.resolve("images").resolve(sha + ".img")));
         assertEquals(info, fleet.image(sha.substring(0, 8)));
         assertEquals(info, fleet.image(sha.toUpperCase()));
@@ -34,7 +39,7 @@ class ImageRepositoryTest extends FleetFixture {
 
     @Test
     void theSameBytesTwiceAreTheSameRecord() {
-        byte[] bytes = TestImages.image("1.2.0", 3);
+        byte[] bytes = Fleets.image("1.2.0", 3);
         ImageInfo first = fleet.upload(bytes);
         clock.advance(Duration.ofMinutes(5));
         assertEquals(first, fleet.upload(bytes.clone()));
@@ -43,21 +48,21 @@ class ImageRepositoryTest extends FleetFixture {
 
     @Test
     void aTamperedHeaderIsABadSignature() {
-        byte[] bytes = TestImages.image("1.2.0", 3);
+        byte[] bytes = Fleets.image("1.2.0", 3);
         bytes[0x20] ^= 1; // the version's major number
         assertRefused(bytes, "bad signature");
     }
 
     @Test
     void aTamperedPayloadIsAHashMismatch() {
-        byte[] bytes = TestImages.image("1.2.0", 3);
+        byte[] bytes = Fleets.image("1.2.0", 3);
         bytes[300] ^= 0x40;
         assertRefused(bytes, "hash mismatch: ");
     }
 
     @Test
     void aTamperedSignatureIsABadSignature() {
-        byte[] bytes = TestImages.image("1.2.0", 3);
+        byte[] bytes = Fleets.image("1.2.0", 3);
         bytes[bytes.length - 10] ^= 0x08;
         assertRefused(bytes, "bad signature");
     }
@@ -65,13 +70,13 @@ class ImageRepositoryTest extends FleetFixture {
     @Test
     void anUnknownKeyIsNamed() {
         SigningKey other = SigningKey.generate();
-        byte[] bytes = TestImages.image(other, TestImages.PROFILE, "1.2.0", 3, 1000);
+        byte[] bytes = TestImage.arm().version("1.2.0").counter(3).randomPayload(1000, 3).sign(other).toBytes();
         assertRefused(bytes, "unknown key id " + other.publicKey().keyIdHex());
     }
 
     @Test
     void aTruncatedImageSaysWhere() {
-        byte[] bytes = TestImages.image("1.2.0", 3);
+        byte[] bytes = Fleets.image("1.2.0", 3);
         assertRefused(Arrays.copyOf(bytes, bytes.length - 1), "truncated at byte " + (bytes.length - 1));
         assertRefused(Arrays.copyOf(bytes, 100), "truncated at byte 100");
     }
@@ -86,14 +91,14 @@ class ImageRepositoryTest extends FleetFixture {
 
     @Test
     void lookupsSayWhatIsWrong() {
-        assertEquals(400, assertThrows(FleetException.class, () -> fleet.image("abc")).status());
-        assertEquals(400, assertThrows(FleetException.class, () -> fleet.image("not-hex-at-all")).status());
-        assertEquals(404, assertThrows(FleetException.class, () -> fleet.image("0123456789abcdef")).status());
+        assertEquals(BAD_REQUEST, assertThrows(FleetException.class, () -> fleet.image("abc")).reason());
+        assertEquals(BAD_REQUEST, assertThrows(FleetException.class, () -> fleet.image("not-hex-at-all")).reason());
+        assertEquals(NOT_FOUND, assertThrows(FleetException.class, () -> fleet.image("0123456789abcdef")).reason());
     }
 
     @Test
     void aFileDamagedOnDiskIsNeverStreamed() throws IOException {
-        ImageInfo info = fleet.upload(TestImages.image("1.2.0", 3));
+        ImageInfo info = fleet.upload(Fleets.image("1.2.0", 3));
         FakeDevice d = Fleets.devices(fleet, 1).get(0);
         FakeDeviceLink link = new FakeDeviceLink();
         fleet.close();
@@ -112,7 +117,7 @@ class ImageRepositoryTest extends FleetFixture {
 
     private void assertRefused(byte[] bytes, String reason) {
         FleetException e = assertThrows(FleetException.class, () -> fleet.upload(bytes));
-        assertEquals(422, e.status());
+        assertEquals(REFUSED, e.reason());
         assertTrue(e.getMessage().startsWith(reason), e.getMessage());
         assertEquals(0, fleet.images().size());
         try (Stream<Path> files = Files.list(dir.resolve("images"))) {

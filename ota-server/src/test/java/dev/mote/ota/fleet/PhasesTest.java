@@ -1,5 +1,6 @@
 package dev.mote.ota.fleet;
 
+import static dev.mote.ota.fleet.FleetException.Reason.BAD_REQUEST;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -54,7 +55,7 @@ class PhasesTest {
 
     private static void refused(List<String> phases, String message) {
         FleetException e = assertThrows(FleetException.class, () -> Phases.check(phases));
-        assertEquals(400, e.status());
+        assertEquals(BAD_REQUEST, e.reason());
         assertEquals(message, e.getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package dev.mote.ota.fleet;
 
+import static dev.mote.ota.fleet.FleetException.Reason.BAD_REQUEST;
+import static dev.mote.ota.fleet.FleetException.Reason.NOT_FOUND;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mote.ota.fleet.Records.DeviceFilter;
 import dev.mote.ota.fleet.Records.DeviceInfo;
 import dev.mote.ota.fleet.Records.HistoryEntry;
+import dev.mote.sdk.testing.TestImage;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,16 +20,16 @@ class RegistryTest extends FleetFixture {
     @Test
     void aDeviceAppearsOnItsFirstHello() {
         long t0 = clock.millis();
-        new FakeDevice("sensor-1", TestImages.PROFILE, "1.0.0", 2).hello(fleet);
-        assertEquals(new DeviceInfo("sensor-1", null, List.of(), TestImages.PROFILE, "1.0.0", 2, "a", true, t0, t0,
+        new FakeDevice("sensor-1", TestImage.ARM, "1.0.0", 2).hello(fleet);
+        assertEquals(new DeviceInfo("sensor-1", null, List.of(), TestImage.ARM, "1.0.0", 2, "a", true, t0, t0,
                 null), fleet.device("sensor-1"));
-        assertEquals(List.of(new HistoryEntry(t0, "first seen", null, TestImages.PROFILE
+        assertEquals(List.of(new HistoryEntry(t0, "first seen", null, TestImage.ARM
                 + " 1.0.0 (counter 2, slot a)")), fleet.history("sensor-1"));
     }
 
     @Test
     void helloUpdatesItAndANewVersionGoesToHistory() {
-        FakeDevice d = new FakeDevice("sensor-1", TestImages.PROFILE, "1.0.0", 2);
+        FakeDevice d = new FakeDevice("sensor-1", TestImage.ARM, "1.0.0", 2);
         d.hello(fleet);
         long t0 = clock.millis();
         clock.advance(Duration.ofMinutes(1));
@@ -47,7 +50,7 @@ class RegistryTest extends FleetFixture {
         assertEquals(clock.millis(), info.lastSeen());
         List<HistoryEntry> h = fleet.history(d.id);
         assertEquals(2, h.size());
-        assertEquals(new HistoryEntry(clock.millis(), "version", null, "1.0.0 -> " + TestImages.PROFILE
+        assertEquals(new HistoryEntry(clock.millis(), "version", null, "1.0.0 -> " + TestImage.ARM
                 + " 1.1.0 (counter 3, slot b)"), h.get(1));
     }
 
@@ -56,8 +59,8 @@ class RegistryTest extends FleetFixture {
         DeviceInfo p = fleet.provision("sensor-2", "lab", List.of("beta", "alpha", "beta"));
         assertEquals(new DeviceInfo("sensor-2", "lab", List.of("alpha", "beta"), null, null, 0, null, false, 0, 0,
                 null), p);
-        new FakeDevice("sensor-2", TestImages.PROFILE, "1.0.0", 0).hello(fleet);
-        new FakeDevice("sensor-3", TestImages.PROFILE, "1.0.0", 0).hello(fleet);
+        new FakeDevice("sensor-2", TestImage.ARM, "1.0.0", 0).hello(fleet);
+        new FakeDevice("sensor-3", TestImage.ARM, "1.0.0", 0).hello(fleet);
         assertEquals("lab", fleet.device("sensor-2").group());
         assertEquals(List.of("provisioned", "first seen"),
                 fleet.history("sensor-2").stream().map(HistoryEntry::event).toList());
@@ -65,7 +68,7 @@ class RegistryTest extends FleetFixture {
         fleet.label("sensor-3", "field", List.of("beta"));
         assertEquals(List.of("sensor-2"), ids(new DeviceFilter("lab", null, null, null)));
         assertEquals(List.of("sensor-2", "sensor-3"), ids(new DeviceFilter(null, "beta", null, null)));
-        assertEquals(List.of("sensor-3"), ids(new DeviceFilter("field", "beta", TestImages.PROFILE, true)));
+        assertEquals(List.of("sensor-3"), ids(new DeviceFilter("field", "beta", TestImage.ARM, true)));
         assertEquals(List.of(), ids(new DeviceFilter(null, null, "pc-x86_64", null)));
         assertEquals(List.of("sensor-2", "sensor-3"), ids(DeviceFilter.ALL));
         assertEquals(List.of("sensor-2", "sensor-3"), ids(null));
@@ -79,18 +82,20 @@ class RegistryTest extends FleetFixture {
 
     @Test
     void refusalsSayWhat() {
-        assertEquals(404, assertThrows(FleetException.class, () -> fleet.device("nope")).status());
-        assertEquals(404, assertThrows(FleetException.class, () -> fleet.history("nope")).status());
-        assertEquals(404, assertThrows(FleetException.class, () -> fleet.label("nope", "g", null)).status());
-        assertEquals(400, assertThrows(FleetException.class, () -> fleet.provision("bad id", null, null)).status());
-        assertEquals(400, assertThrows(FleetException.class, () -> fleet.provision("ok", "a group", null)).status());
+        assertEquals(NOT_FOUND, assertThrows(FleetException.class, () -> fleet.device("nope")).reason());
+        assertEquals(NOT_FOUND, assertThrows(FleetException.class, () -> fleet.history("nope")).reason());
+        assertEquals(NOT_FOUND, assertThrows(FleetException.class, () -> fleet.label("nope", "g", null)).reason());
+        assertEquals(BAD_REQUEST,
+                assertThrows(FleetException.class, () -> fleet.provision("bad id", null, null)).reason());
+        assertEquals(BAD_REQUEST,
+                assertThrows(FleetException.class, () -> fleet.provision("ok", "a group", null)).reason());
         FleetException e = assertThrows(FleetException.class, () -> fleet.provision("ok", null, List.of("x,y")));
         assertTrue(e.getMessage().startsWith("tag 'x,y': "), e.getMessage());
     }
 
     @Test
     void eventsFromAnInvalidIdAreIgnored() {
-        new FakeDevice("bad/id", TestImages.PROFILE, "1.0.0", 0).hello(fleet);
+        new FakeDevice("bad/id", TestImage.ARM, "1.0.0", 0).hello(fleet);
         fleet.offline("nobody");
         assertEquals(List.of(), fleet.devices(DeviceFilter.ALL));
     }

@@ -10,6 +10,8 @@ import dev.mote.ota.fleet.Records.RolloutInfo;
 import dev.mote.ota.fleet.Records.RolloutSpec;
 import dev.mote.ota.protocol.JobStatus;
 import dev.mote.ota.protocol.Offer;
+import dev.mote.sdk.testing.TestImage;
+import dev.mote.sdk.testing.TestKeys;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -89,7 +91,7 @@ class RestartTest {
      * dev-002 is offered and says nothing, dev-003 is offered in dev-000's place.
      */
     private static void firstLife(FleetService f) {
-        ImageInfo v11 = f.upload(TestImages.image("1.1.0", 2));
+        ImageInfo v11 = f.upload(Fleets.image("1.1.0", 2));
         List<FakeDevice> devices = Fleets.devices(f, 12);
         f.createRollout(new RolloutSpec("restart", v11.sha256(), null, null, List.of("4", "100%"), 3, 600, 0.9, 0.2));
         f.tick();
@@ -110,7 +112,7 @@ class RestartTest {
         fleet = Fleets.open(dir, clock, link2);
         Map<String, FakeDevice> byId = new HashMap<>();
         for (int i = 0; i < 12; i++) {
-            FakeDevice d = new FakeDevice(String.format("dev-%03d", i), TestImages.PROFILE, i == 0 ? "1.1.0" : "1.0.0",
+            FakeDevice d = new FakeDevice(String.format("dev-%03d", i), TestImage.ARM, i == 0 ? "1.1.0" : "1.0.0",
                     i == 0 ? 2 : 1);
             byId.put(d.id, d);
         }
@@ -152,7 +154,7 @@ class RestartTest {
     void theDeadlineCountsFromTheStoredOfferTime() {
         FakeDeviceLink link1 = new FakeDeviceLink();
         fleet = Fleets.open(dir, clock, link1);
-        ImageInfo v11 = fleet.upload(TestImages.image("1.1.0", 2));
+        ImageInfo v11 = fleet.upload(Fleets.image("1.1.0", 2));
         Fleets.devices(fleet, 2);
         RolloutInfo r = fleet.createRollout(new RolloutSpec("d", v11.sha256(), null, null, List.of("100%"), 1, 100,
                 0.5, 0.9));
@@ -171,7 +173,7 @@ class RestartTest {
     void aHelloMidDownloadGetsItsOfferAgainAndAnInstalledJobWaits() {
         FakeDeviceLink link = new FakeDeviceLink();
         fleet = Fleets.open(dir, clock, link);
-        ImageInfo v11 = fleet.upload(TestImages.image("1.1.0", 2));
+        ImageInfo v11 = fleet.upload(Fleets.image("1.1.0", 2));
         List<FakeDevice> devices = Fleets.devices(fleet, 2);
         RolloutInfo r = fleet.createRollout(Fleets.spec(v11.sha256(), List.of("100%"), 2));
         fleet.tick();
@@ -202,7 +204,7 @@ class RestartTest {
     void oneServerPerDataDirectory() throws IOException {
         fleet = Fleets.open(dir, clock, new FakeDeviceLink());
         IOException e = assertThrows(IOException.class, () -> new FleetService(dir,
-                List.of(TestImages.KEY.publicKey()), new FakeDeviceLink(), clock, Fleets.CONFIG));
+                List.of(TestKeys.KEY.publicKey()), new FakeDeviceLink(), clock, Fleets.CONFIG));
         assertTrue(e.getMessage().startsWith("another OTA server is using "), e.getMessage());
     }
 }

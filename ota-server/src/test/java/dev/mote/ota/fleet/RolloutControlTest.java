@@ -1,9 +1,13 @@
 package dev.mote.ota.fleet;
 
+import static dev.mote.ota.fleet.FleetException.Reason.BAD_REQUEST;
+import static dev.mote.ota.fleet.FleetException.Reason.CONFLICT;
+import static dev.mote.ota.fleet.FleetException.Reason.NOT_FOUND;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.mote.ota.fleet.FleetException.Reason;
 import dev.mote.ota.fleet.Records.ImageInfo;
 import dev.mote.ota.fleet.Records.JobInfo;
 import dev.mote.ota.fleet.Records.RolloutInfo;
@@ -22,7 +26,7 @@ class RolloutControlTest extends FleetFixture {
 
     @BeforeEach
     void uploadAndConnect() {
-        v11 = fleet.upload(TestImages.image("1.1.0", 2));
+        v11 = fleet.upload(Fleets.image("1.1.0", 2));
         devices = Fleets.devices(fleet, 6);
     }
 
@@ -43,12 +47,12 @@ class RolloutControlTest extends FleetFixture {
         fleet.tick();
         assertEquals(2, link.offers().size());
         assertEquals(1, fleet.rollout(r.id()).counts().get("confirmed"));
-        assertEquals(409, assertThrows(FleetException.class, () -> fleet.pause(r.id(), null)).status());
+        assertEquals(CONFLICT, assertThrows(FleetException.class, () -> fleet.pause(r.id(), null)).reason());
 
         RolloutInfo running = fleet.resume(r.id());
         assertEquals("running", running.state());
         assertNull(running.reason());
-        assertEquals(409, assertThrows(FleetException.class, () -> fleet.resume(r.id())).status());
+        assertEquals(CONFLICT, assertThrows(FleetException.class, () -> fleet.resume(r.id())).reason());
         fleet.tick();
         assertEquals(3, link.offers().size());
         assertEquals("paused by the operator", fleet.pause(r.id(), null).reason());
@@ -101,8 +105,8 @@ class RolloutControlTest extends FleetFixture {
         assertEquals(List.of(), link.cancelsTo("dev-002"), "never offered: nothing to tell");
         assertNull(fleet.jobImage("dev-000", offerTo(0).job()), "its chunk requests are answered with a cancel");
         assertNull(fleet.device("dev-000").activeJob());
-        assertEquals(409, assertThrows(FleetException.class, () -> fleet.cancel(r.id())).status());
-        assertEquals(409, assertThrows(FleetException.class, () -> fleet.resume(r.id())).status());
+        assertEquals(CONFLICT, assertThrows(FleetException.class, () -> fleet.cancel(r.id())).reason());
+        assertEquals(CONFLICT, assertThrows(FleetException.class, () -> fleet.resume(r.id())).reason());
         // The device acknowledges; a late progress report is answered with another cancel.
         devices.get(0).report(fleet, offerTo(0).job(), JobStatus.CANCELLED, 0, null, null);
         devices.get(1).report(fleet, offerTo(1).job(), JobStatus.DOWNLOADING, 100, null, null);
@@ -185,29 +189,29 @@ class RolloutControlTest extends FleetFixture {
     @Test
     void badSpecsAreRefusedWithTheReason() {
         String img = v11.sha256();
-        refused(404, "rollout 42: no such rollout", () -> fleet.rollout(42));
-        refused(404, "rollout 42: no such rollout", () -> fleet.jobs(42));
-        refused(404, "rollout 42: no such rollout", () -> fleet.pause(42, null));
-        refused(400, "rollout: no spec given", () -> fleet.createRollout(null));
-        refused(400, "image: required (the SHA-256, or a prefix of it, of an uploaded image)",
+        refused(NOT_FOUND, "rollout 42: no such rollout", () -> fleet.rollout(42));
+        refused(NOT_FOUND, "rollout 42: no such rollout", () -> fleet.jobs(42));
+        refused(NOT_FOUND, "rollout 42: no such rollout", () -> fleet.pause(42, null));
+        refused(BAD_REQUEST, "rollout: no spec given", () -> fleet.createRollout(null));
+        refused(BAD_REQUEST, "image: required (the SHA-256, or a prefix of it, of an uploaded image)",
                 () -> fleet.createRollout(Fleets.spec(null, List.of("100%"), 1)));
-        refused(400, "image 00000000: no such image (upload it first)",
+        refused(BAD_REQUEST, "image 00000000: no such image (upload it first)",
                 () -> fleet.createRollout(Fleets.spec("00000000", List.of("100%"), 1)));
-        refused(400, "phases: phase 2 '5' does not grow beyond '10' before it: phases are cumulative (e.g. \"10\","
-                + " \"50%\", \"100%\")", () -> fleet.createRollout(Fleets.spec(img, List.of("10", "5", "100%"), 1)));
-        refused(400, "phases: the last phase ('50%') covers 3 of the 6 devices to update; it must reach all of them"
-                + " (make it '100%')", () -> fleet.createRollout(Fleets.spec(img, List.of("1", "50%"), 1)));
-        refused(400, "phases: phase 1 'ten' is neither a device count (\"10\") nor a percentage (\"50%\")",
+        refused(BAD_REQUEST, "phases: phase 2 '5' does not grow beyond '10' before it: phases are cumulative"
+                + " (e.g. \"10\", \"50%\", \"100%\")", () -> fleet.createRollout(Fleets.spec(img, List.of("10", "5", "100%"), 1)));
+        refused(BAD_REQUEST, "phases: the last phase ('50%') covers 3 of the 6 devices to update; it must reach"
+                + " all of them (make it '100%')", () -> fleet.createRollout(Fleets.spec(img, List.of("1", "50%"), 1)));
+        refused(BAD_REQUEST, "phases: phase 1 'ten' is neither a device count (\"10\") nor a percentage (\"50%\")",
                 () -> fleet.createRollout(Fleets.spec(img, List.of("ten"), 1)));
-        refused(400, "maxInFlight: must be at least 1, got 0",
+        refused(BAD_REQUEST, "maxInFlight: must be at least 1, got 0",
                 () -> fleet.createRollout(Fleets.spec(img, List.of("100%"), 0)));
-        refused(400, "deadlineSeconds: must be at least 1, got 0", () -> fleet.createRollout(
+        refused(BAD_REQUEST, "deadlineSeconds: must be at least 1, got 0", () -> fleet.createRollout(
                 new RolloutSpec("x", img, null, null, List.of("100%"), 1, 0, 0.9, 0.1)));
-        refused(400, "successThreshold: a fraction above 0 and at most 1 (0.9 = 90%), got 1.5", () ->
+        refused(BAD_REQUEST, "successThreshold: a fraction above 0 and at most 1 (0.9 = 90%), got 1.5", () ->
                 fleet.createRollout(new RolloutSpec("x", img, null, null, List.of("100%"), 1, 60, 1.5, 0.1)));
-        refused(400, "failureThreshold: a fraction from 0 to below 1 (0.1 = 10%), got 1.0", () ->
+        refused(BAD_REQUEST, "failureThreshold: a fraction from 0 to below 1 (0.1 = 10%), got 1.0", () ->
                 fleet.createRollout(new RolloutSpec("x", img, null, null, List.of("100%"), 1, 60, 0.9, 1)));
-        refused(400, "no device matches group 'lab' and tag 'beta'", () -> fleet.createRollout(
+        refused(BAD_REQUEST, "no device matches group 'lab' and tag 'beta'", () -> fleet.createRollout(
                 new RolloutSpec("x", img, "lab", "beta", List.of("100%"), 1, 60, 0.9, 0.1)));
         assertEquals(List.of(), fleet.rollouts());
     }
@@ -226,9 +230,9 @@ class RolloutControlTest extends FleetFixture {
         assertEquals(List.of(lab.id(), beta.id()), fleet.rollouts().stream().map(RolloutInfo::id).toList());
     }
 
-    private static void refused(int status, String message, Runnable call) {
+    private static void refused(Reason reason, String message, Runnable call) {
         FleetException e = assertThrows(FleetException.class, call::run);
         assertEquals(message, e.getMessage());
-        assertEquals(status, e.status());
+        assertEquals(reason, e.reason());
     }
 }

@@ -9,6 +9,7 @@ import dev.mote.ota.fleet.Records.RolloutInfo;
 import dev.mote.ota.fleet.Records.RolloutSpec;
 import dev.mote.ota.protocol.JobStatus;
 import dev.mote.ota.protocol.Offer;
+import dev.mote.sdk.testing.TestImage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +24,7 @@ class RolloutTest extends FleetFixture {
 
     @BeforeEach
     void upload() {
-        v11 = fleet.upload(TestImages.image("1.1.0", 2));
+        v11 = fleet.upload(Fleets.image("1.1.0", 2));
     }
 
     @Test
@@ -159,8 +160,8 @@ class RolloutTest extends FleetFixture {
     void wrongProfileLowerCounterAndSameVersionAreSkippedAndNeverOffered() {
         Fleets.devices(fleet, 3);
         new FakeDevice("x86-1", "qemu-microvm-x86_64", "1.0.0", 1).hello(fleet);
-        new FakeDevice("newer-1", TestImages.PROFILE, "2.0.0", 5).hello(fleet);
-        new FakeDevice("same-1", TestImages.PROFILE, "1.1.0", 2).hello(fleet);
+        new FakeDevice("newer-1", TestImage.ARM, "2.0.0", 5).hello(fleet);
+        new FakeDevice("same-1", TestImage.ARM, "1.1.0", 2).hello(fleet);
         fleet.provision("later-1", null, List.of()); // not seen yet: decided when it comes online
         RolloutInfo r = fleet.createRollout(Fleets.spec(v11.sha256(), List.of("100%"), 10));
         assertEquals(7, r.devices());
@@ -181,7 +182,7 @@ class RolloutTest extends FleetFixture {
         assertEquals("skipped", Fleets.jobOf(fleet, r.id(), "later-1").state());
         assertEquals(Set.of("dev-000", "dev-001", "dev-002"), link.offeredDevices());
         for (int i = 0; i < 3; i++) {
-            new FakeDevice("dev-00" + i, TestImages.PROFILE, "1.0.0", 1).update(fleet,
+            new FakeDevice("dev-00" + i, TestImage.ARM, "1.0.0", 1).update(fleet,
                     FakeDevice.last(link, "dev-00" + i));
         }
         fleet.tick();
@@ -192,7 +193,7 @@ class RolloutTest extends FleetFixture {
 
     @Test
     void aRolloutWithNothingToDoCompletesAtOnce() {
-        new FakeDevice("same-1", TestImages.PROFILE, "1.1.0", 2).hello(fleet);
+        new FakeDevice("same-1", TestImage.ARM, "1.1.0", 2).hello(fleet);
         RolloutInfo r = fleet.createRollout(Fleets.spec(v11.sha256(), List.of("10", "100%"), 1));
         fleet.tick();
         assertEquals("completed", fleet.rollout(r.id()).state());
@@ -215,7 +216,7 @@ class RolloutTest extends FleetFixture {
     @Test
     void aDeviceBusyInAnotherRolloutIsOfferedOnceItIsFree() {
         List<FakeDevice> devices = Fleets.devices(fleet, 1);
-        ImageInfo v12 = fleet.upload(TestImages.image("1.2.0", 2));
+        ImageInfo v12 = fleet.upload(Fleets.image("1.2.0", 2));
         RolloutInfo a = fleet.createRollout(Fleets.spec(v11.sha256(), List.of("100%"), 5));
         fleet.tick();
         RolloutInfo b = fleet.createRollout(Fleets.spec(v12.sha256(), List.of("100%"), 5));
@@ -230,7 +231,7 @@ class RolloutTest extends FleetFixture {
 
     @Test
     void theOfferFitsTheDevice() {
-        FakeDevice small = new FakeDevice("small", TestImages.PROFILE, "1.0.0", 1);
+        FakeDevice small = new FakeDevice("small", TestImage.ARM, "1.0.0", 1);
         small.maxChunk = 1024;
         small.hello(fleet);
         fleet.createRollout(new RolloutSpec("x", v11.sha256(), null, null, List.of("100%"), 1, 321, 1, 0));

@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3SubAckException;
 import dev.mote.ota.auth.Credentials;
 import dev.mote.ota.protocol.Topics;
+import dev.mote.sdk.testing.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Set;
@@ -66,10 +67,7 @@ class EmbeddedBrokerTest extends BrokerContract {
             try (TestClient server = TestClient.connect(url, Credentials.SERVER_USER, Credentials.SERVER_USER,
                     creds.serverPassword())) {
                 server.subscribe(Topics.allDevices(Topics.HELLO), MqttQos.AT_LEAST_ONCE);
-                long until = System.nanoTime() + WAIT.toNanos();
-                while (!b.serverListening() && System.nanoTime() < until) {
-                    Thread.sleep(10);
-                }
+                Await.until(b::serverListening, WAIT);
                 TestClient.connect(url, A, A, creds.devicePassword(A)).close();
             }
         }

@@ -6,8 +6,9 @@ import dev.mote.ota.protocol.Hello;
 import dev.mote.ota.protocol.JobStatus;
 import dev.mote.ota.protocol.Offer;
 import dev.mote.ota.protocol.StateReport;
-import dev.mote.ota.sim.SignedImages;
 import dev.mote.sdk.image.Image;
+import dev.mote.sdk.testing.Await;
+import dev.mote.sdk.testing.TestImage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -42,7 +43,7 @@ public final class FakeFleet implements DeviceEvents {
     /** Job {@code job} installs {@code image} on {@code device}; offered on its next hello. */
     public Offer assign(String device, long job, byte[] image, int chunk, int window) {
         Image parsed = Image.parse(image);
-        Offer o = new Offer(job, HexFormat.of().formatHex(SignedImages.sha256(image)), image.length,
+        Offer o = new Offer(job, HexFormat.of().formatHex(TestImage.sha256(image)), image.length,
                 parsed.header().version().toString(), parsed.header().securityCounter(), chunk, window, 600);
         jobs.put(device, new Job(o, image));
         return o;
@@ -112,14 +113,7 @@ public final class FakeFleet implements DeviceEvents {
     }
 
     /** Waits until {@code device} said something matching {@code what}; false on timeout. */
-    public boolean await(String device, Predicate<String> what, Duration timeout) throws InterruptedException {
-        long until = System.nanoTime() + timeout.toNanos();
-        while (log(device).stream().noneMatch(what)) {
-            if (System.nanoTime() > until) {
-                return false;
-            }
-            Thread.sleep(10);
-        }
-        return true;
+    public boolean await(String device, Predicate<String> what, Duration timeout) throws Exception {
+        return Await.until(() -> log(device).stream().anyMatch(what), timeout);
     }
 }

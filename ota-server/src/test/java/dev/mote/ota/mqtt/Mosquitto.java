@@ -3,12 +3,14 @@ package dev.mote.ota.mqtt;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.mote.ota.auth.Credentials;
+import dev.mote.sdk.testing.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -67,17 +69,19 @@ public final class Mosquitto implements AutoCloseable {
         Process p = new ProcessBuilder(bin.toString(), "-c", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         Mosquitto m = new Mosquitto(p, log, new BrokerUrl("127.0.0.1", port));
-        long until = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < until) {
+        boolean up = Await.until(() -> {
             if (!p.isAlive()) {
                 fail("mosquitto exited with " + p.exitValue() + ":\n" + m.log());
             }
             try {
                 new Socket("127.0.0.1", port).close();
-                return m;
+                return true;
             } catch (IOException notYet) {
-                Thread.sleep(20);
+                return false;
             }
+        }, Duration.ofSeconds(10));
+        if (up) {
+            return m;
         }
         m.close();
         fail("mosquitto did not listen on port " + port + " within 10 s:\n" + m.log());

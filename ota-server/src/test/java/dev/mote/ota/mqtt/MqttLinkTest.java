@@ -14,6 +14,7 @@ import dev.mote.ota.protocol.Hello;
 import dev.mote.ota.protocol.Offer;
 import dev.mote.ota.protocol.StateReport;
 import dev.mote.ota.protocol.Topics;
+import dev.mote.sdk.testing.Await;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,12 +66,8 @@ class MqttLinkTest {
             return job == 7 ? IMAGE : null;
         }
 
-        boolean await(String what) throws InterruptedException {
-            long until = System.nanoTime() + WAIT.toNanos();
-            while (!seen.contains(what) && System.nanoTime() < until) {
-                Thread.sleep(10);
-            }
-            return seen.contains(what);
+        boolean await(String what) throws Exception {
+            return Await.until(() -> seen.contains(what), WAIT);
         }
     }
 
@@ -168,10 +165,7 @@ class MqttLinkTest {
         dev.publish(Topics.of(DEV, Topics.HELLO), hello, MqttQos.AT_LEAST_ONCE); // the fleet throws on this one
         dev.publish(Topics.of(DEV, Topics.HELLO), hello, MqttQos.AT_LEAST_ONCE);
         assertTrue(events.await(DEV + " " + hello));
-        long until = System.nanoTime() + WAIT.toNanos(); // requests are checked on the chunk thread
-        while (link.counters().malformed() < 6 && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
+        Await.until(() -> link.counters().malformed() >= 6, WAIT); // requests are checked on the chunk thread
         assertEquals(6, link.counters().malformed());
         assertEquals(1, link.counters().errors());
         assertEquals(1, events.seen.size());
@@ -182,16 +176,10 @@ class MqttLinkTest {
         int port = broker.port();
         dev.close();
         broker.close();
-        long until = System.nanoTime() + WAIT.toNanos();
-        while (link.connected() && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
+        Await.until(() -> !link.connected(), WAIT);
         assertFalse(link.connected());
         broker = EmbeddedBroker.start("127.0.0.1", port, creds);
-        until = System.nanoTime() + 15_000_000_000L;
-        while (!(link.connected() && broker.serverListening()) && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
+        Await.until(() -> link.connected() && broker.serverListening(), Duration.ofSeconds(15));
         assertTrue(link.connected() && broker.serverListening(), "reconnected and subscribed again");
         // devices were refused until now: what they say is heard
         dev = TestClient.connect(BrokerUrl.parse(broker.url()), DEV, DEV, creds.devicePassword(DEV));

@@ -2,6 +2,8 @@ package dev.mote.ota.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.mote.sdk.testing.Await;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,18 +21,14 @@ public final class Threads {
     }
 
     /** Waits up to 15 s for the non-daemon threads started since {@code before} to end. */
-    public static void assertNoneLeft(Set<Thread> before) throws InterruptedException {
-        long until = System.nanoTime() + 15_000_000_000L;
-        List<String> left;
-        do {
-            Set<Thread> now = live();
-            now.removeAll(before);
-            left = now.stream().map(Thread::getName).sorted().toList();
-            if (left.isEmpty()) {
-                return;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < until);
+    public static void assertNoneLeft(Set<Thread> before) throws Exception {
+        List<String> left = Await.poll(() -> startedSince(before), List::isEmpty, Duration.ofSeconds(15));
         assertEquals(List.of(), left, "threads still running");
+    }
+
+    private static List<String> startedSince(Set<Thread> before) {
+        Set<Thread> now = live();
+        now.removeAll(before);
+        return now.stream().map(Thread::getName).sorted().toList();
     }
 }

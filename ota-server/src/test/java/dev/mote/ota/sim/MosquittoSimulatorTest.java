@@ -9,6 +9,7 @@ import dev.mote.ota.mqtt.Mosquitto;
 import dev.mote.ota.mqtt.MqttLink;
 import dev.mote.ota.mqtt.Threads;
 import dev.mote.sdk.image.SigningKey;
+import dev.mote.sdk.testing.TestImage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +27,7 @@ class MosquittoSimulatorTest {
         Mosquitto.requireBinary();
         Set<Thread> before = Threads.live();
         SigningKey key = SigningKey.generate();
-        byte[] image = SignedImages.image(key, SignedImages.PROFILE, "2.0.0", 2, 300_000);
+        byte[] image = TestImage.arm().version("2.0.0").counter(2).randomPayload(300_000, 2).sign(key).toBytes();
         Credentials creds = new Credentials(new byte[32], "server-password-for-tests");
         List<String> ids = List.of("m-1", "m-2", "m-drop", "m-crash");
         FakeFleet fleet = new FakeFleet();
@@ -36,7 +37,7 @@ class MosquittoSimulatorTest {
              Simulator sim = new Simulator(Simulator.Options.defaults(mosquitto.url().toString()))) {
             fleet.link(link);
             for (String id : ids) {
-                DeviceSpec spec = DeviceSpec.of(id, creds.devicePassword(id), SignedImages.PROFILE, "1.0.0",
+                DeviceSpec spec = DeviceSpec.of(id, creds.devicePassword(id), TestImage.ARM, "1.0.0",
                         List.of(key.publicKey()));
                 spec = id.equals("m-drop") ? spec.withDropAt(100_000) : spec;
                 spec = id.equals("m-crash") ? spec.withBehaviour(Behaviour.CRASH) : spec;

@@ -10,6 +10,7 @@ import dev.mote.ota.mqtt.MqttLink;
 import dev.mote.ota.mqtt.Threads;
 import dev.mote.ota.protocol.JobStatus;
 import dev.mote.sdk.image.SigningKey;
+import dev.mote.sdk.testing.TestImage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.TestInstance;
 class SimulatorTest {
     static final SigningKey KEY = SigningKey.generate();
     static final Duration WAIT = Duration.ofSeconds(30);
-    static final byte[] IMAGE = SignedImages.image(KEY, SignedImages.PROFILE, "1.1.0", 1, 200_000);
+    static final byte[] IMAGE = TestImage.arm().version("1.1.0").counter(1).randomPayload(200_000, 1).sign(KEY).toBytes();
 
     private final Credentials creds = new Credentials(new byte[32], "server-password-for-tests");
     private final FakeFleet fleet = new FakeFleet();
@@ -57,11 +58,11 @@ class SimulatorTest {
     }
 
     private DeviceSpec device(String id) {
-        return DeviceSpec.of(id, creds.devicePassword(id), SignedImages.PROFILE, "1.0.0", List.of(KEY.publicKey()));
+        return DeviceSpec.of(id, creds.devicePassword(id), TestImage.ARM, "1.0.0", List.of(KEY.publicKey()));
     }
 
     /** Waits until the server heard {@code fragment} from {@code device} (the device may be ahead of it). */
-    private void awaitSaid(String device, String fragment) throws InterruptedException {
+    private void awaitSaid(String device, String fragment) throws Exception {
         assertTrue(fleet.await(device, l -> l.contains(fragment), WAIT), () -> device + " never said " + fragment
                 + ": " + fleet.log(device));
     }
@@ -108,9 +109,9 @@ class SimulatorTest {
         SigningKey stranger = SigningKey.generate();
         Map<String, byte[]> images = Map.of(
                 "bad-sig", tampered,
-                "bad-key", SignedImages.image(stranger, SignedImages.PROFILE, "1.1.0", 1, 10_000),
-                "bad-profile", SignedImages.image(KEY, "qemu-microvm-x86_64", "1.1.0", 1, 10_000),
-                "bad-counter", SignedImages.image(KEY, SignedImages.PROFILE, "1.1.0", 1, 10_000));
+                "bad-key", TestImage.arm().version("1.1.0").counter(1).randomPayload(10_000, 1).sign(stranger).toBytes(),
+                "bad-profile", TestImage.of("qemu-microvm-x86_64").version("1.1.0").counter(1).randomPayload(10_000, 1).sign(KEY).toBytes(),
+                "bad-counter", TestImage.arm().version("1.1.0").counter(1).randomPayload(10_000, 1).sign(KEY).toBytes());
         long job = 200;
         for (var e : images.entrySet()) {
             DeviceSpec spec = e.getKey().equals("bad-counter") ? device(e.getKey()).withCounter(5) : device(e.getKey());

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -16,10 +17,12 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.ParseException;
 
 /**
- * The conventions every Mote command line shares (`mote`, `mote ota`): {@code PROGRAM COMMAND
- * [options]}, `help [COMMAND]` and `--help`, parsing before running, and the exit codes 0 ok,
- * 1 failed, 2 usage, with errors as "mote: error: ..." plus a hint. Each module gives its
- * commands and its overview text; this class is the one place that loop lives.
+ * The conventions every Mote command line shares (`mote`, `mote flash`, `mote ota`): {@code
+ * PROGRAM COMMAND [options]}, `help [COMMAND]` and `--help`, parsing before running
+ * ({@code parse(args, ctx).run()}, as OkHttp's okcurl does {@code Main.fromArgs(args).run()}), and
+ * the exit codes 0 ok, 1 failed, 2 usage, with errors as "mote: error: ..." plus a hint. Each
+ * module's Main gives its commands, its overview text and how it reads its first words; this
+ * class is the one place the rest lives, {@link #main} included.
  */
 public final class Dispatcher {
     public static final int EXIT_OK = 0;
@@ -29,17 +32,33 @@ public final class Dispatcher {
     private final String program;
     private final Map<String, Command> commands = new LinkedHashMap<>();
     private final Consumer<PrintWriter> overview;
+    private final UnaryOperator<List<String>> leading;
 
     /**
      * @param program how users type it, e.g. "mote" or "mote ota"
      * @param overview writes `PROGRAM help`: usage, what it is, commands (see {@link #listCommands}), examples
      */
     public Dispatcher(String program, List<Command> commands, Consumer<PrintWriter> overview) {
+        this(program, commands, overview, UnaryOperator.identity());
+    }
+
+    /**
+     * @param leading rewrites the arguments before they are parsed, for a program whose first word
+     *                is optional (`mote-ota.jar ota ...`, `mote-flasher.jar [flash] ...`)
+     */
+    public Dispatcher(String program, List<Command> commands, Consumer<PrintWriter> overview,
+                      UnaryOperator<List<String>> leading) {
         this.program = program;
         for (Command c : commands) {
             this.commands.put(c.name(), c);
         }
         this.overview = overview;
+        this.leading = leading;
+    }
+
+    /** A jar's entry point: parses {@code args}, runs the command and exits with its code. */
+    public void main(String[] args) {
+        System.exit(parse(args, Context.system()).run());
     }
 
     public Map<String, Command> commands() {
@@ -54,7 +73,8 @@ public final class Dispatcher {
     }
 
     /** Parses {@code args}; nothing runs until {@link Parsed#run()}. */
-    public Parsed parse(String[] args, Context ctx) {
+    public Parsed parse(String[] given, Context ctx) {
+        String[] args = leading.apply(List.of(given)).toArray(new String[0]);
         if (args.length == 0) {
             return new Parsed(ctx, null, null, "missing command");
         }

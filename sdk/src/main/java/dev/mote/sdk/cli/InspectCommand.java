@@ -1,12 +1,14 @@
 package dev.mote.sdk.cli;
 
 import dev.mote.sdk.MoteException;
+import dev.mote.sdk.elf.ElfFile;
 import dev.mote.sdk.image.Image;
 import dev.mote.sdk.image.ImageException;
 import dev.mote.sdk.image.ImageHeader;
 import dev.mote.sdk.image.SignatureBlock;
 import dev.mote.sdk.profile.Numbers;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +17,10 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-/** `mote inspect IMAGE`: every header field, the signer's key id, and whether the hash matches. */
+/**
+ * `mote inspect IMAGE`: every header field, the signer's key id, and whether the hash matches;
+ * `mote inspect APP.elf`: where a firmware ELF loads, its size, segments and sections.
+ */
 final class InspectCommand implements Command {
     @Override
     public String name() {
@@ -24,12 +29,12 @@ final class InspectCommand implements Command {
 
     @Override
     public String summary() {
-        return "show a signed image's header, payload size, signing key id and hash check";
+        return "show a signed image's header, signing key id and hash check (or an ELF's layout)";
     }
 
     @Override
     public String usage() {
-        return "mote inspect <image.img> [--json]";
+        return "mote inspect <image.img|app.elf> [--json]";
     }
 
     @Override
@@ -37,6 +42,7 @@ final class InspectCommand implements Command {
         return String.join("\n",
                 "  mote inspect out/hello.img",
                 "  mote inspect out/hello.img --json | jq .security_counter",
+                "  mote inspect out/hello.elf --json | jq .loadable_size",
                 "inspect trusts nothing and checks no signature (that is 'mote verify'); it fails (1) only if",
                 "the file is not a well-formed image. A payload that does not match its hash is shown, not refused.");
     }
@@ -60,12 +66,14 @@ final class InspectCommand implements Command {
         ImageHeader h = img.header();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", file.toString());
+        m.put("format", "image");
         m.put("size", img.size());
         m.put("magic", "MOTE");
         m.put("format_version", ImageHeader.FORMAT_VERSION);
         m.put("header_size", ImageHeader.SIZE);
         m.put("arch", h.arch().keyword());
         m.put("flags", ImageHeader.FLAGS);
+        m.put("payload_offset", ImageHeader.SIZE);
         m.put("payload_size", h.payloadSize());
         m.put("load_address", hex(h.loadAddress()));
         m.put("entry_point", hex(h.entryPoint()));
@@ -89,6 +97,15 @@ final class InspectCommand implements Command {
         @Override
         public int execute(Context ctx) throws IOException {
             Path file = ctx.path(image);
+            if (Files.isRegularFile(file) && ElfFacts.isElf(file)) {
+                Map<String, Object> elf = ElfFacts.fields(file, ElfFile.read(file));
+                if (json) {
+                    ctx.out().println(Json.write(elf));
+                } else {
+                    ElfFacts.print(ctx.out(), elf);
+                }
+                return 0;
+            }
             Image img;
             try {
                 img = Image.read(file);

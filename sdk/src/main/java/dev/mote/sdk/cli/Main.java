@@ -2,45 +2,23 @@ package dev.mote.sdk.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The `mote` command line: {@code Main.fromArgs(args).run()}. fromArgs only parses; run does
- * the work through the SDK's library API and maps the outcome to an exit code: 0 ok, 1 failed,
- * 2 usage (for `mote run`, the guest's exit code). The loop itself is {@link Dispatcher}'s.
+ * The `mote` command line: its commands and overview; {@link Dispatcher} does the rest.
+ * {@code fromArgs} only parses; {@code run()} does the work through the SDK's library API and
+ * maps the outcome to an exit code: 0 ok, 1 failed, 2 usage (for `mote run`, the guest's).
  */
 public final class Main {
-    public static final int EXIT_OK = Dispatcher.EXIT_OK;
-    public static final int EXIT_FAILED = Dispatcher.EXIT_FAILED;
-    public static final int EXIT_USAGE = Dispatcher.EXIT_USAGE;
-
     static final Dispatcher DISPATCHER = new Dispatcher("mote", List.of(new BuildCommand(), new RunCommand(),
             new KeygenCommand(), new SignCommand(), new MkflashCommand(), new FlashinfoCommand(),
             new VerifyCommand(), new InspectCommand(), new ProfilesCommand(), new DoctorCommand()), Main::overview);
 
-    private final Dispatcher.Parsed parsed;
-
-    private Main(Dispatcher.Parsed parsed) {
-        this.parsed = parsed;
+    private Main() {
     }
 
-    public static Main fromArgs(String... args) {
-        return fromArgs(args, Context.system());
-    }
-
-    /** Parses {@code args}; nothing runs until {@link #run()}. */
-    public static Main fromArgs(String[] args, Context ctx) {
-        return new Main(DISPATCHER.parse(args, ctx));
-    }
-
-    /** The parsed command, for tests; null if the arguments were unusable. */
-    Command.Invocation invocation() {
-        return parsed.invocation();
-    }
-
-    /** Runs the parsed command and returns the process exit code. */
-    public int run() {
-        return parsed.run();
+    /** Parses {@code args}; nothing runs until {@code run()}. */
+    public static Dispatcher.Parsed fromArgs(String[] args, Context ctx) {
+        return DISPATCHER.parse(args, ctx);
     }
 
     private static void overview(PrintWriter w) {
@@ -74,6 +52,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(fromArgs(args).run());
+        DISPATCHER.main(args);
     }
 }

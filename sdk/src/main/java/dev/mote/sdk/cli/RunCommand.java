@@ -3,8 +3,6 @@ package dev.mote.sdk.cli;
 import dev.mote.sdk.MoteException;
 import dev.mote.sdk.Sdk;
 import dev.mote.sdk.image.Image;
-import dev.mote.sdk.image.Keys;
-import dev.mote.sdk.image.VerifyKey;
 import dev.mote.sdk.profile.Numbers;
 import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.run.BootChain;
@@ -163,7 +161,7 @@ final class RunCommand implements Command {
             RunResult r;
             if (flash != null) {
                 Profile p = ctx.profiles().resolve(profile);
-                r = chain(ctx).run(file, p, keys(ctx, file), o, ctx.out());
+                r = chain(ctx).run(file, p, SigningArgs.trustedKeys(ctx, pubs, file), o, ctx.out());
             } else if (isSignedImage(file)) {
                 Image img = Image.read(file);
                 Profile p = ctx.profiles().resolve(profile != null ? profile : img.header().profile());
@@ -171,24 +169,13 @@ final class RunCommand implements Command {
                     throw new MoteException(file + " was built for " + img.header().profile() + ", not " + p.name(),
                             "drop -p to boot it on " + img.header().profile());
                 }
-                r = chain(ctx).runImage(file, p, keys(ctx, file), o, ctx.out());
+                r = chain(ctx).runImage(file, p, SigningArgs.trustedKeys(ctx, pubs, file), o, ctx.out());
             } else {
                 Profile p = QemuRunner.profileFor(file, profile, ctx.profiles());
                 r = new QemuRunner(ctx.tools(), ctx.err()).run(file, p, o, ctx.out());
             }
             ctx.out().flush();
             return r.guestExitCode();
-        }
-
-        private List<VerifyKey> keys(Context ctx, Path near) throws IOException {
-            if (pubs.isEmpty()) {
-                return BootChain.defaultKeys(near, ctx.cwd(), Path.of(System.getProperty("user.home")));
-            }
-            List<VerifyKey> keys = new ArrayList<>();
-            for (String pub : pubs) {
-                keys.add(Keys.readPublic(ctx.path(pub)));
-            }
-            return keys;
         }
 
         private static BootChain chain(Context ctx) throws IOException {

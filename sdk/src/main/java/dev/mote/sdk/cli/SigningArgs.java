@@ -2,17 +2,22 @@ package dev.mote.sdk.cli;
 
 import dev.mote.sdk.image.Keys;
 import dev.mote.sdk.image.SigningKey;
-import dev.mote.sdk.image.Version;
 import dev.mote.sdk.image.VerifyKey;
+import dev.mote.sdk.image.Version;
+import dev.mote.sdk.run.BootChain;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-/** The signing options shared by build, sign and keygen, and how to turn them into keys. */
-final class SigningArgs {
+/**
+ * The signing options shared by build, sign and keygen, and how to turn them (and run's and
+ * flash's --pub) into keys. Public for the flasher's command line.
+ */
+public final class SigningArgs {
     private SigningArgs() {
     }
 
@@ -66,6 +71,17 @@ final class SigningArgs {
 
     static SigningKey signingKey(Context ctx, String keyFile, String passphraseVar) throws IOException {
         return Keys.readPrivate(ctx.path(keyFile), passphrase(ctx, passphraseVar));
+    }
+
+    /**
+     * The keys a bootloader or flasher trusts: the --pub files given, or else the development key
+     * (BootChain.defaultKeys: the checkout's or the user's, found from {@code near}).
+     */
+    public static List<VerifyKey> trustedKeys(Context ctx, List<String> pubs, Path near) throws IOException {
+        if (pubs.isEmpty()) {
+            return BootChain.defaultKeys(near, ctx.cwd(), Path.of(System.getProperty("user.home")));
+        }
+        return publicKeys(ctx, pubs);
     }
 
     static List<VerifyKey> publicKeys(Context ctx, List<String> files) throws IOException {

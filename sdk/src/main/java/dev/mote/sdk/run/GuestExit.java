@@ -12,6 +12,15 @@ public final class GuestExit {
     private GuestExit() {
     }
 
+    /**
+     * The status QEMU exits with when the guest exits with {@code guestCode} (0..127): the inverse
+     * of {@link #guestCode}, for scripts that start QEMU themselves (`mote profiles --json` gives
+     * it as qemu_ok_status).
+     */
+    public static int qemuStatus(Profile.ExitMethod method, int guestCode) {
+        return method == Profile.ExitMethod.DEBUG_EXIT ? ((guestCode + 1) << 1) | 1 : guestCode;
+    }
+
     /** The guest's exit code, or null if the status is not one the guest can have caused. */
     public static Integer guestCode(Profile.ExitMethod method, int status, String qemuStderr) {
         switch (method) {

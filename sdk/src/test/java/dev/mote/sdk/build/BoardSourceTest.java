@@ -3,7 +3,7 @@ package dev.mote.sdk.build;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.sdk.Fixtures;
+import dev.mote.sdk.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 class BoardSourceTest {

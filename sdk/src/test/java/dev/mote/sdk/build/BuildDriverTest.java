@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.sdk.Fixtures;
 import dev.mote.sdk.MoteException;
 import dev.mote.sdk.elf.ElfFile;
 import dev.mote.sdk.elf.ElfSection;
@@ -22,6 +21,7 @@ import dev.mote.sdk.image.Version;
 import dev.mote.sdk.profile.Arch;
 import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.run.MoteInfo;
+import dev.mote.sdk.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,17 +1,13 @@
 package dev.mote.sdk.cli;
 
 import dev.mote.sdk.image.Image;
-import dev.mote.sdk.image.ImageHeader;
 import dev.mote.sdk.image.SigningKey;
-import dev.mote.sdk.image.Version;
-import dev.mote.sdk.profile.Arch;
+import dev.mote.sdk.testing.TestImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -37,7 +33,7 @@ final class CliHarness {
                 new PrintStream(err, true, StandardCharsets.UTF_8), env, dir, false);
     }
 
-    Main parse(String... args) {
+    Dispatcher.Parsed parse(String... args) {
         return Main.fromArgs(args, context());
     }
 
@@ -60,13 +56,10 @@ final class CliHarness {
         return this;
     }
 
-    /** A small signed image written to dir/name. */
-    static Image writeImage(Path dir, String name, SigningKey key, String profile, long counter)
-            throws IOException, NoSuchAlgorithmException {
-        byte[] payload = "not really firmware".getBytes();
-        ImageHeader h = new ImageHeader(Arch.ARM64, payload.length, 0x40100000L, 0x40100000L, new Version(1, 4, 2),
-                counter, profile, "blink", MessageDigest.getInstance("SHA-256").digest(payload));
-        Image img = Image.sign(h, payload, key);
+    /** A small signed image ("blink" 1.4.2, 19 payload bytes) written to dir/name. */
+    static Image writeImage(Path dir, String name, SigningKey key, String profile, long counter) throws IOException {
+        Image img = TestImage.of(profile).load(0x40100000L).version("1.4.2").app("blink").counter(counter)
+                .payload("not really firmware".getBytes()).sign(key);
         img.write(dir.resolve(name));
         return img;
     }

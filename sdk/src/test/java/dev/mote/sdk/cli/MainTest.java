@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.sdk.Fixtures;
 import dev.mote.sdk.image.Version;
 import dev.mote.sdk.run.RunOptions;
+import dev.mote.sdk.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,7 @@ class MainTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    private Main parse(String... args) {
+    private Dispatcher.Parsed parse(String... args) {
         Context ctx = new Context(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("PATH", System.getenv("PATH")),
                 Fixtures.repo(), false);
@@ -165,5 +165,17 @@ class MainTest {
         assertTrue(out().startsWith("[{\"name\":\"pc-x86_64\",\"arch\":\"x86_64\",\"status\":\"built-not-run\""),
                 out());
         assertFalse(out().contains("\n{"));
+    }
+
+    @Test
+    void profilesJsonGivesWhatScriptsNeedForTheNamedProfiles() {
+        assertEquals(0, run("profiles", "--json", "-p", "qemu-microvm-x86_64", "-p", "qemu-virt-arm64"));
+        String json = out();
+        assertTrue(json.startsWith("[{\"name\":\"qemu-microvm-x86_64\",\"arch\":\"x86_64\""), json);
+        assertTrue(json.contains("\"exit\":\"debug-exit\",\"qemu_ok_status\":3,"), json);
+        assertTrue(json.contains("\"exit\":\"semihosting\",\"qemu_ok_status\":0,"), json);
+        assertTrue(json.contains("{\"name\":\"slot_a\",\"offset\":65536,\"size\":7340032}"), json);
+        assertTrue(json.contains("\"load_address\":\"0x40180000\""), json);
+        assertEquals(2, json.split("\"name\":\"qemu-").length - 1, json);
     }
 }

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.sdk.Fixtures;
 import dev.mote.sdk.flash.BootState;
 import dev.mote.sdk.flash.FlashContents;
 import dev.mote.sdk.flash.Slot;
 import dev.mote.sdk.image.SigningKey;
+import dev.mote.sdk.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.sdk.Fixtures;
 import dev.mote.sdk.image.Image;
 import dev.mote.sdk.image.Keys;
 import dev.mote.sdk.image.SigningKey;
 import dev.mote.sdk.image.Verifier;
 import dev.mote.sdk.image.Version;
+import dev.mote.sdk.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.mote.sdk.elf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.mote.sdk.Fixtures;
 import dev.mote.sdk.Tools;
+import dev.mote.sdk.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

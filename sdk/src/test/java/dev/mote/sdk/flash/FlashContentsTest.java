@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.sdk.Fixtures;
 import dev.mote.sdk.MoteException;
 import dev.mote.sdk.image.Image;
 import dev.mote.sdk.profile.Profile;
+import dev.mote.sdk.testing.Fixtures;
+import dev.mote.sdk.testing.TestImage;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ class FlashContentsTest {
     @TempDir
     Path tmp;
 
-    private final Image a = FlashSamples.image("qemu-virt-arm64", "hello", 3, 1000);
+    private final Image a = TestImage.arm().app("hello").version("1.0.3").counter(3)
+            .randomPayload(1000, 3).sign();
 
     @Test
     void readsBackWhatWasWritten() throws IOException {
@@ -37,7 +39,8 @@ class FlashContentsTest {
         assertTrue(c.slot(Slot.B).empty());
         assertEquals("empty", c.slot(Slot.B).summary());
 
-        Image b = FlashSamples.image("qemu-virt-arm64", "hello", 4, 2000);
+        Image b = TestImage.arm().app("hello").version("1.0.4").counter(4)
+                .randomPayload(2000, 4).sign();
         BootState st = BootState.fresh(Slot.A, Slot.B, 3);
         FlashImage.forProfile(ARM).withImage(Slot.A, "a.img", a).withImage(Slot.B, "b.img", b).withBootState(st)
                 .write(f);

@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.sdk.Fixtures;
 import dev.mote.sdk.MoteException;
 import dev.mote.sdk.image.Image;
 import dev.mote.sdk.image.ImageException;
 import dev.mote.sdk.profile.Partition;
 import dev.mote.sdk.profile.Profile;
+import dev.mote.sdk.testing.Fixtures;
+import dev.mote.sdk.testing.TestImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +26,10 @@ class FlashImageTest {
     @TempDir
     Path tmp;
 
-    private final Image a = FlashSamples.image("qemu-virt-arm64", "hello", 1, 3000);
-    private final Image b = FlashSamples.image("qemu-virt-arm64", "hello", 2, 5000);
+    private final Image a = TestImage.arm().app("hello").version("1.0.1").counter(1)
+            .randomPayload(3000, 1).sign();
+    private final Image b = TestImage.arm().app("hello").version("1.0.2").counter(2)
+            .randomPayload(5000, 2).sign();
 
     @Test
     void imagesLandAtTheirPartitionsAndTheRestIsZero() throws IOException {
@@ -80,7 +83,8 @@ class FlashImageTest {
         Path out = tmp.resolve("flash.bin");
         Files.writeString(out, "precious");
         Path x86 = tmp.resolve("x86.img");
-        FlashSamples.image("qemu-microvm-x86_64", "hello", 1, 100).write(x86);
+        TestImage.of("qemu-microvm-x86_64").app("hello").version("1.0.1").counter(1)
+                .randomPayload(100, 1).sign().write(x86);
         ImageException e = assertThrows(ImageException.class,
                 () -> FlashImage.forProfile(ARM).withImage(Slot.A, "a.img", a).withImage(Slot.B, x86).write(out));
         assertEquals(ImageException.Reason.PROFILE_MISMATCH, e.reason());
@@ -92,7 +96,8 @@ class FlashImageTest {
 
     @Test
     void anOversizedImageIsRefusedAndNothingIsWritten() throws IOException {
-        Image big = FlashSamples.image("qemu-virt-arm64", "big", 1, 7 << 20);
+        Image big = TestImage.arm().app("big").version("1.0.1").counter(1)
+                .randomPayload(7 << 20, 1).sign();
         MoteException e = assertThrows(MoteException.class,
                 () -> FlashImage.forProfile(ARM).withImage(Slot.A, "big.img", big).write(tmp.resolve("flash.bin")));
         assertEquals("slot_a: big.img is 7.0 MiB (7340392 bytes), larger than the slot_a partition: 7.0 MiB"

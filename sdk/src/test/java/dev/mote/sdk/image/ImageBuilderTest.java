@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mote.sdk.MoteException;
 import dev.mote.sdk.elf.ElfFile;
-import dev.mote.sdk.image.Samples.Segment;
 import dev.mote.sdk.profile.Arch;
+import dev.mote.sdk.testing.TestImage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,14 +25,14 @@ class ImageBuilderTest {
 
     private ElfFile elf(int machine, Segment... segments) throws IOException {
         Path file = tmp.resolve("app.elf");
-        Files.write(file, Samples.elf(machine, 0x40100010L, segments));
+        Files.write(file, elfBytes(machine, 0x40100010L, segments));
         return ElfFile.read(file);
     }
 
     @Test
     void payloadSpansTheSegmentsWithGapsZeroAndWithoutBss() throws IOException {
-        byte[] text = Samples.payload(100);
-        byte[] data = Samples.payload(16);
+        byte[] text = TestImage.random(100, 100);
+        byte[] data = TestImage.random(16, 16);
         ElfFile elf = elf(ElfFile.EM_AARCH64,
                 new Segment(0x40108000L, data, 0x20), // listed first: order must not matter
                 new Segment(0x40100000L, text, 100),
@@ -56,7 +58,7 @@ class ImageBuilderTest {
     @Test
     void signedImagesVerify() throws IOException {
         SigningKey key = SigningKey.generate();
-        Image img = ImageBuilder.fromElf(elf(ElfFile.EM_X86_64, new Segment(0x100000, Samples.payload(64), 64)),
+        Image img = ImageBuilder.fromElf(elf(ElfFile.EM_X86_64, new Segment(0x100000, TestImage.random(64, 64), 64)),
                 "qemu-microvm-x86_64", Arch.X86_64).sign(key);
         assertEquals(Version.ZERO, img.header().version());
         assertEquals(0, img.header().securityCounter());
@@ -66,7 +68,7 @@ class ImageBuilderTest {
 
     @Test
     void anElfForAnotherArchitectureIsRefused() throws IOException {
-        ElfFile x86 = elf(ElfFile.EM_X86_64, new Segment(0x100000, Samples.payload(8), 8));
+        ElfFile x86 = elf(ElfFile.EM_X86_64, new Segment(0x100000, TestImage.random(8, 8), 8));
         MoteException e = assertThrows(MoteException.class,
                 () -> ImageBuilder.fromElf(x86, "qemu-virt-arm64", Arch.ARM64));
         assertTrue(e.getMessage().contains("is not an arm64 ELF"), e.getMessage());
@@ -82,8 +84,8 @@ class ImageBuilderTest {
 
     @Test
     void segmentsTooFarApartAreRefused() throws IOException {
-        ElfFile spread = elf(ElfFile.EM_AARCH64, new Segment(0x40000000L, Samples.payload(8), 8),
-                new Segment(0x80000000L, Samples.payload(8), 8));
+        ElfFile spread = elf(ElfFile.EM_AARCH64, new Segment(0x40000000L, TestImage.random(8, 8), 8),
+                new Segment(0x80000000L, TestImage.random(8, 8), 8));
         MoteException e = assertThrows(MoteException.class,
                 () -> ImageBuilder.fromElf(spread, "qemu-virt-arm64", Arch.ARM64));
         assertTrue(e.getMessage().contains("loadable segments span 0x40000008 bytes"), e.getMessage());
@@ -91,10 +93,40 @@ class ImageBuilderTest {
 
     @Test
     void overlappingSegmentsAreRefused() throws IOException {
-        ElfFile overlap = elf(ElfFile.EM_AARCH64, new Segment(0x40000000L, Samples.payload(32), 32),
-                new Segment(0x40000010L, Samples.payload(8), 8));
+        ElfFile overlap = elf(ElfFile.EM_AARCH64, new Segment(0x40000000L, TestImage.random(32, 32), 32),
+                new Segment(0x40000010L, TestImage.random(8, 8), 8));
         MoteException e = assertThrows(MoteException.class,
                 () -> ImageBuilder.fromElf(overlap, "qemu-virt-arm64", Arch.ARM64));
         assertTrue(e.getMessage().contains("segments overlap at 0x40000010"), e.getMessage());
+    }
+
+    /** One PT_LOAD segment: where it goes, its file bytes and its memory size. */
+    private record Segment(long vaddr, byte[] data, long memsz) {
+    }
+
+    /** A 64-bit little-endian ELF with these PT_LOAD segments and no sections. */
+    private static byte[] elfBytes(int machine, long entry, Segment... segments) {
+        int phoff = 64;
+        int dataStart = phoff + 56 * segments.length;
+        int total = dataStart;
+        for (Segment s : segments) {
+            total += s.data().length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1});
+        b.putShort(16, (short) 2).putShort(18, (short) machine).putInt(20, 1).putLong(24, entry)
+                .putLong(32, phoff).putLong(40, 0).putShort(52, (short) 64).putShort(54, (short) 56)
+                .putShort(56, (short) segments.length).putShort(58, (short) 64).putShort(60, (short) 0);
+        int off = dataStart;
+        for (int i = 0; i < segments.length; i++) {
+            Segment s = segments[i];
+            int ph = phoff + 56 * i;
+            b.putInt(ph, 1).putInt(ph + 4, 5).putLong(ph + 8, off).putLong(ph + 16, s.vaddr())
+                    .putLong(ph + 24, s.vaddr()).putLong(ph + 32, s.data().length).putLong(ph + 40, s.memsz())
+                    .putLong(ph + 48, 0x1000);
+            b.put(off, s.data());
+            off += s.data().length;
+        }
+        return b.array();
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mote.sdk.image.ImageException.Reason;
+import dev.mote.sdk.testing.TestImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ class ImageTest {
 
     @Test
     void bytesRoundTrip() {
-        Image img = Samples.image(KEY);
+        Image img = TestImage.arm().counter(7).sign(KEY);
         byte[] bytes = img.toBytes();
         assertEquals(256 + 1000 + 104, bytes.length);
         assertEquals(bytes.length, img.size());
@@ -38,7 +39,7 @@ class ImageTest {
 
     @Test
     void wrapReadsThePayloadFromTheArrayItWasGiven() {
-        byte[] bytes = Samples.image(KEY).toBytes();
+        byte[] bytes = TestImage.arm().counter(7).sign(KEY).toBytes();
         Image wrapped = Image.wrap(bytes);
         assertArrayEquals(Image.parse(bytes).payload(), wrapped.payload());
         assertArrayEquals(bytes, wrapped.toBytes());
@@ -51,7 +52,7 @@ class ImageTest {
 
     @Test
     void anEmptyPayloadIsAValidImage() {
-        Image img = Samples.builder(0).sign(KEY);
+        Image img = TestImage.arm().counter(7).payload(new byte[0]).sign(KEY);
         assertEquals(Image.MIN_SIZE, img.toBytes().length);
         assertEquals(0, Image.parse(img.toBytes()).payload().length);
     }
@@ -60,7 +61,7 @@ class ImageTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 3, 255, 256, 300, 359, 360, 1255, 1256, 1300, 1359})
     void truncationNamesTheByte(int length) {
-        byte[] cut = Arrays.copyOf(Samples.image(KEY).toBytes(), length);
+        byte[] cut = Arrays.copyOf(TestImage.arm().counter(7).sign(KEY).toBytes(), length);
         ImageException e = assertThrows(ImageException.class, () -> Image.parse(cut));
         assertEquals(Reason.TRUNCATED, e.reason());
         assertTrue(e.getMessage().startsWith("truncated at byte " + length + " ("), e.getMessage());
@@ -68,7 +69,7 @@ class ImageTest {
 
     @Test
     void trailingBytesAreRefused() {
-        byte[] longer = Arrays.copyOf(Samples.image(KEY).toBytes(), 1360 + 5);
+        byte[] longer = Arrays.copyOf(TestImage.arm().counter(7).sign(KEY).toBytes(), 1360 + 5);
         ImageException e = assertThrows(ImageException.class, () -> Image.parse(longer));
         assertEquals(Reason.TRAILING_BYTES, e.reason());
         assertEquals("trailing bytes: 5 after the signature block, which ends at byte 1360", e.getMessage());
@@ -76,12 +77,12 @@ class ImageTest {
 
     @Test
     void aBrokenSignatureBlockIsNamed() {
-        byte[] bytes = Samples.image(KEY).toBytes();
+        byte[] bytes = TestImage.arm().counter(7).sign(KEY).toBytes();
         bytes[1256] = 'X';
         ImageException e = assertThrows(ImageException.class, () -> Image.parse(bytes));
         assertEquals(Reason.BAD_SIGNATURE_BLOCK, e.reason());
         assertEquals("bad signature block: no MSIG magic at byte 1256", e.getMessage());
-        byte[] other = Samples.image(KEY).toBytes();
+        byte[] other = TestImage.arm().counter(7).sign(KEY).toBytes();
         other[1256 + 4] = 2;
         assertEquals(Reason.BAD_SIGNATURE_BLOCK, assertThrows(ImageException.class, () -> Image.parse(other))
                 .reason());
@@ -93,19 +94,19 @@ class ImageTest {
         ImageException e = assertThrows(ImageException.class, () -> Image.parse(elf));
         assertEquals(Reason.BAD_MAGIC, e.reason());
         assertFalse(Image.looksLikeImage(elf));
-        assertTrue(Image.looksLikeImage(Samples.image(KEY).toBytes()));
+        assertTrue(Image.looksLikeImage(TestImage.arm().counter(7).sign(KEY).toBytes()));
     }
 
     @Test
     void hashMatchesIsFalseForAChangedPayload() {
-        byte[] bytes = Samples.image(KEY).toBytes();
+        byte[] bytes = TestImage.arm().counter(7).sign(KEY).toBytes();
         bytes[256 + 500] ^= 1;
         assertFalse(Image.parse(bytes).hashMatches());
     }
 
     @Test
     void writesAndReadsFiles() throws IOException {
-        Image img = Samples.image(KEY);
+        Image img = TestImage.arm().counter(7).sign(KEY);
         Path file = tmp.resolve("sub/hello.img");
         img.write(file);
         assertArrayEquals(img.toBytes(), Files.readAllBytes(file));
@@ -119,7 +120,7 @@ class ImageTest {
 
     @Test
     void resignKeepsHeaderAndPayload() {
-        Image img = Samples.image(KEY);
+        Image img = TestImage.arm().counter(7).sign(KEY);
         SigningKey other = SigningKey.generate();
         Image again = img.resign(other);
         assertEquals(img.header(), again.header());
@@ -129,7 +130,7 @@ class ImageTest {
 
     @Test
     void signingRefusesAHeaderThatDoesNotDescribeThePayload() {
-        ImageHeader h = Samples.builder(10).header();
+        ImageHeader h = TestImage.arm().counter(7).randomPayload(10, 10).header();
         assertThrows(IllegalArgumentException.class, () -> Image.sign(h, new byte[10], KEY));
         assertThrows(IllegalArgumentException.class, () -> Image.sign(h, new byte[11], KEY));
     }

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.mote.sdk.Fixtures;
 import dev.mote.sdk.MoteException;
+import dev.mote.sdk.testing.Fixtures;
+import dev.mote.sdk.testing.TestImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,7 +84,7 @@ class OpenSslInteropTest {
     @Test
     void theDocumentedProcedureAcceptsAGoodImage() throws Exception {
         SigningKey key = Keys.generate();
-        Result r = runProcedure(Samples.image(key).toBytes(), key);
+        Result r = runProcedure(TestImage.arm().counter(7).sign(key).toBytes(), key);
         assertTrue(r.output.contains("Signature Verified Successfully"), r.output);
         assertTrue(r.output.contains("payload hash OK"), r.output);
         assertTrue(r.output.contains("key id OK"), r.output);
@@ -92,18 +93,18 @@ class OpenSslInteropTest {
     @Test
     void theDocumentedProcedureCatchesTampering() throws Exception {
         SigningKey key = Keys.generate();
-        byte[] header = Samples.image(key).toBytes();
+        byte[] header = TestImage.arm().counter(7).sign(key).toBytes();
         header[0x2c] ^= 1; // the security counter
         Result r = runProcedure(header, key);
         assertTrue(r.output.contains("Signature Verification Failure"), r.output);
 
-        byte[] payload = Samples.image(key).toBytes();
+        byte[] payload = TestImage.arm().counter(7).sign(key).toBytes();
         payload[256 + 10] ^= 1;
         r = runProcedure(payload, key);
         assertTrue(r.output.contains("Signature Verified Successfully"), r.output);
         assertTrue(r.output.contains("hash mismatch: header "), r.output);
 
-        r = runProcedure(Samples.image(Keys.generate()).toBytes(), key);
+        r = runProcedure(TestImage.arm().counter(7).sign(Keys.generate()).toBytes(), key);
         assertTrue(r.output.contains("Signature Verification Failure"), r.output);
         assertTrue(r.output.contains("signed by another key: "), r.output);
     }
@@ -121,7 +122,7 @@ class OpenSslInteropTest {
         assertEquals(Keys.readPublic(tmp.resolve("enc.pub")), enc.publicKey());
 
         // A signature OpenSSL makes with its key is one our Verifier accepts.
-        Image img = Samples.image(plain);
+        Image img = TestImage.arm().counter(7).sign(plain);
         Files.write(tmp.resolve("header.bin"), img.header().serialize());
         openssl("pkeyutl", "-sign", "-inkey", "o.key", "-rawin", "-in", "header.bin", "-out", "sig.bin");
         byte[] sig = Files.readAllBytes(tmp.resolve("sig.bin"));

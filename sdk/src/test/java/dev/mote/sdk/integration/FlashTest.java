@@ -3,9 +3,9 @@ package dev.mote.sdk.integration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.sdk.Fixtures;
 import dev.mote.sdk.build.BuildDriver;
 import dev.mote.sdk.build.BuildOptions;
+import dev.mote.sdk.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

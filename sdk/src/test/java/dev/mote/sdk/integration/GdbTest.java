@@ -2,11 +2,11 @@ package dev.mote.sdk.integration;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.sdk.Fixtures;
 import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.run.QemuCommand;
 import dev.mote.sdk.run.QemuRunner;
 import dev.mote.sdk.run.RunOptions;
+import dev.mote.sdk.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

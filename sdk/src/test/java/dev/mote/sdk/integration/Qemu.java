@@ -1,12 +1,12 @@
 package dev.mote.sdk.integration;
 
-import dev.mote.sdk.Fixtures;
 import dev.mote.sdk.build.BuildDriver;
 import dev.mote.sdk.build.BuildOptions;
 import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.run.QemuRunner;
 import dev.mote.sdk.run.RunOptions;
 import dev.mote.sdk.run.RunResult;
+import dev.mote.sdk.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.sdk.Fixtures;
 import dev.mote.sdk.MoteException;
 import dev.mote.sdk.build.BuildDriver;
 import dev.mote.sdk.build.BuildOptions;
@@ -19,6 +18,7 @@ import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.run.BootChain;
 import dev.mote.sdk.run.RunOptions;
 import dev.mote.sdk.run.RunResult;
+import dev.mote.sdk.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -29,4 +29,15 @@ class GuestExitTest {
         assertNull(GuestExit.guestCode(ExitMethod.DEBUG_EXIT, 0, ""));
         assertNull(GuestExit.guestCode(ExitMethod.DEBUG_EXIT, 2, ""));
     }
+
+    @Test
+    void qemuStatusIsTheInverse() {
+        for (int code : new int[] {0, 1, 101, 127}) {
+            for (ExitMethod m : new ExitMethod[] {ExitMethod.SEMIHOSTING, ExitMethod.DEBUG_EXIT}) {
+                assertEquals(code, GuestExit.guestCode(m, GuestExit.qemuStatus(m, code), ""), m + " " + code);
+            }
+        }
+        assertEquals(3, GuestExit.qemuStatus(ExitMethod.DEBUG_EXIT, 0));
+        assertEquals(0, GuestExit.qemuStatus(ExitMethod.SEMIHOSTING, 0));
+    }
 }

@@ -1,13 +1,13 @@
 package dev.mote.sdk.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mote.sdk.Fixtures;
 import dev.mote.sdk.profile.Arch;
 import dev.mote.sdk.profile.Profile;
+import dev.mote.sdk.testing.Fixtures;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
