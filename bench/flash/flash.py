@@ -74,9 +74,8 @@ def block(out_path, runs, cases, floor_cp):
                         if "mote: building" not in out:
                             break
                         res["rebuilds"] = res.get("rebuilds", 0) + 1
-                        for _ in range(2):     # after a build: ./mote's class-data archive written, installed
-                            shutil.copyfile(blank_of(cases, label), cmd["mote"][4])
-                            timed(cmd["mote"])
+                        shutil.copyfile(blank_of(cases, label), cmd["mote"][4])   # after a build: warm up again
+                        timed(cmd["mote"])
                     done = [e for e in events(out) if e["event"] == "done"]
                     if not done or done[0]["skipped"] != 0:
                         sys.exit("bench/flash: mote flash: no done event, or chunks skipped:\n" + out)
@@ -446,7 +445,7 @@ def report_block(block_json, jvm1, jvm7, facts_path, doc):
           "A, 64 KiB) of the same kind of file (regular files in $WORK, on %s). *In-process* is the `seconds` "
           "of the command's `--json` `done` event: the whole `flash()` call, reading and verifying the image "
           "included, JVM start-up, argument parsing and loading the profiles and keys not. *No archive* is the "
-          "same command with `MOTE_NO_CDS=1`: without the class-data archive `./mote` keeps per jar and command "
+          "same command with `MOTE_NO_CDS=1`: without the class-data archive the build leaves beside each jar "
           "(docs/flasher.md, Speed). dd + cmp is the two commands' wall times added."
           % (b["runs"], PROFILE, f["workfs"]), "",
           "| image | `mote flash` | in-process | no archive | in-process | dd | cmp | dd + cmp | whole / (dd+cmp) "
