@@ -200,12 +200,13 @@ uint64_t tcp_next_deadline(const struct tcp_stack *ts);
 /* ---- user calls (the socket layer) ---- */
 
 /*
- * Active open from local address lip to rip:rport; the local port is a
- * random free one in 49152..65535. *out is the new pcb (state SYN_SENT;
- * TCP_EV_CONNECTED or TCP_EV_CLOSED follows). MOTE_ENOMEM: no pcb or buffers.
+ * Active open from lip:lport to rip:rport; lport 0 picks a random free one
+ * in 49152..65535 (RFC 6056). *out is the new pcb (state SYN_SENT;
+ * TCP_EV_CONNECTED or TCP_EV_CLOSED follows). MOTE_ENOMEM: no pcb or
+ * buffers; TCP_EADDRINUSE: that exact connection exists.
  */
-int tcp_connect(struct tcp_stack *ts, uint32_t lip, uint32_t rip, uint16_t rport, uint64_t now,
-                struct tcp_pcb **out);
+int tcp_connect(struct tcp_stack *ts, uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport,
+                uint64_t now, struct tcp_pcb **out);
 /* Listen on port (any local address) with up to backlog connections not yet accepted. */
 int tcp_listen(struct tcp_stack *ts, uint16_t port, int backlog, struct tcp_pcb **out);
 /* The oldest established connection waiting on listener l, now the caller's; NULL if none. */

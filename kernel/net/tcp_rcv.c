@@ -109,15 +109,13 @@ static void tcp_rcv_fin(struct tcp_pcb *pcb, uint64_t now)
 /* Is the segment (its sequence space, seglen) acceptable? RFC 9293's table, plus seq == RCV.NXT. */
 static int tcp_seq_ok(const struct tcp_pcb *pcb, uint32_t seq, uint32_t seglen, uint32_t wnd)
 {
-    uint32_t nxt = pcb->rcv_nxt;
+    uint32_t nxt = pcb->rcv_nxt, end = seq + seglen;
     if (seq == nxt)
         return 1;                   /* lets ACKs and RSTs through a zero window */
-    if (!wnd)
-        return 0;
-    if (SEQ_GEQ(seq, nxt) && SEQ_LT(seq, nxt + wnd))
+    /* its end in the window, or at RCV.NXT: a duplicate whose ACK may be new (simultaneous open) */
+    if (seglen && SEQ_GEQ(end, nxt) && SEQ_LEQ(end, nxt + wnd))
         return 1;
-    uint32_t last = seq + seglen - 1;
-    return seglen && SEQ_GEQ(last, nxt) && SEQ_LT(last, nxt + wnd);
+    return wnd && SEQ_GT(seq, nxt) && SEQ_LT(seq, nxt + wnd);
 }
 
 void tcp_segment(struct tcp_pcb *pcb, struct tcp_seg *sg, uint64_t now)
@@ -130,14 +128,17 @@ void tcp_segment(struct tcp_pcb *pcb, struct tcp_seg *sg, uint64_t now)
     if (!tcp_seq_ok(pcb, seq, len + !!(fl & TH_SYN) + !!(fl & TH_FIN), wnd)) {
         ts->cnt.drop_seq++;
         if (!(fl & TH_RST)) {
-            if (pcb->state == TCP_TIME_WAIT && (fl & TH_FIN))
-                pcb->t_rto = now + 2 * (uint64_t)ts->cfg.msl_ms;
             pcb->flags |= PF_ACKNOW;
             tcp_output(pcb, now);
         }
         return;
     }
     if (SEQ_LT(seq, pcb->rcv_nxt)) {          /* trim what we already have */
+        if (SEQ_LEQ(seq + len + !!(fl & TH_SYN) + !!(fl & TH_FIN), pcb->rcv_nxt)) {
+            pcb->flags |= PF_ACKNOW;              /* a duplicate: say where we are */
+            if (pcb->state == TCP_TIME_WAIT)
+                pcb->t_rto = now + 2 * (uint64_t)ts->cfg.msl_ms;
+        }
         uint32_t d = pcb->rcv_nxt - seq;
         if (fl & TH_SYN) {
             fl &= (uint8_t)~TH_SYN;
@@ -173,6 +174,7 @@ void tcp_segment(struct tcp_pcb *pcb, struct tcp_seg *sg, uint64_t now)
     }
     if (!(fl & TH_ACK)) {
         ts->cnt.drop_state++;
+        tcp_output(pcb, now);                 /* owed for a duplicate (SYN-ACK again) */
         return;
     }
     tcp_keep_reset(pcb, now);

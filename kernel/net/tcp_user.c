@@ -15,28 +15,40 @@ static int tcp_port_used(const struct tcp_stack *ts, uint16_t port)
     return 0;
 }
 
-int tcp_connect(struct tcp_stack *ts, uint32_t lip, uint32_t rip, uint16_t rport, uint64_t now,
-                struct tcp_pcb **out)
+/* RFC 6056: a random start in the ephemeral range, then the next free port; 0 if none. */
+static uint16_t tcp_port_pick(struct tcp_stack *ts)
+{
+    uint32_t r = ts->env.random32(ts->env.ctx);
+    for (uint32_t i = 0; i < TCP_EPHEMERAL_N; i++) {
+        uint16_t p = (uint16_t)(TCP_EPHEMERAL_LO + (r + i) % TCP_EPHEMERAL_N);
+        if (!tcp_port_used(ts, p))
+            return p;
+    }
+    return 0;
+}
+
+int tcp_connect(struct tcp_stack *ts, uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport,
+                uint64_t now, struct tcp_pcb **out)
 {
     if (!rip || !rport)
         return MOTE_EINVAL;
+    for (int i = 0; i < TCP_MAX_PCBS; i++) {
+        const struct tcp_pcb *p = &ts->pcbs[i];
+        if (lport && p->state > TCP_LISTEN && p->lport == lport && p->rport == rport &&
+            p->rip == rip && p->lip == lip)
+            return TCP_EADDRINUSE;
+    }
+    if (!lport && !(lport = tcp_port_pick(ts)))
+        return TCP_EADDRINUSE;
     struct tcp_pcb *pcb = tcp_pcb_new(ts, 1);
     if (!pcb)
         return MOTE_ENOMEM;
-    /* RFC 6056: a random start in the ephemeral range, then the next free port */
-    uint32_t r = ts->env.random32(ts->env.ctx);
-    uint16_t port = 0;
-    for (uint32_t i = 0; i < TCP_EPHEMERAL_N && !port; i++) {
-        uint16_t p = (uint16_t)(TCP_EPHEMERAL_LO + (r + i) % TCP_EPHEMERAL_N);
-        if (!tcp_port_used(ts, p))
-            port = p;
-    }
     pcb->flags = PF_USER;
     pcb->lip = lip;
-    pcb->lport = port;
+    pcb->lport = lport;
     pcb->rip = rip;
     pcb->rport = rport;
-    pcb->iss = tcp_isn(ts, lip, port, rip, rport, now);
+    pcb->iss = tcp_isn(ts, lip, lport, rip, rport, now);
     pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->recover = pcb->sml = pcb->iss;
     pcb->sbase = pcb->iss + 1;
     pcb->rcv_ws = tcp_wshift(ts->cfg.rcvbuf);
