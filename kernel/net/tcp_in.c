@@ -91,6 +91,7 @@ static void tcp_syn_options(struct tcp_pcb *pcb, const struct tcp_seg *sg)
     }
     pcb->irs = sg->seq;
     pcb->rcv_nxt = sg->seq + 1;
+    pcb->rcv_adv = pcb->rcv_nxt + tcp_min(pcb->ts->cfg.rcvbuf, 65535);   /* what our SYN said */
     pcb->snd_wnd = pcb->max_wnd = sg->wnd;   /* a SYN's window is never scaled */
     pcb->snd_wl1 = sg->seq;
     pcb->snd_wl2 = sg->ack;

@@ -49,6 +49,7 @@ uint32_t tcp_rcv_space(const struct tcp_pcb *pcb)
     uint32_t w = tcp_min(size - pcb->rlen, 65535u << pcb->rcv_ws);
     w = w >> pcb->rcv_ws << pcb->rcv_ws;
     uint32_t old = SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt) ? pcb->rcv_adv - pcb->rcv_nxt : 0;
+    old = tcp_min(old, 65535u << pcb->rcv_ws);
     if (w <= old || w - old < tcp_min(size / 2, pcb->mss))
         return old;
     return w;
@@ -158,6 +159,17 @@ void tcp_rexmit_first(struct tcp_pcb *pcb, uint64_t now)
     pcb->flags &= ~PF_RTT;       /* Karn: no sample across a retransmission */
 }
 
+/*
+ * The sequence number of a pure ACK: the highest sent, not snd_nxt, which
+ * a timeout moves back (the peer may have that data already and would
+ * drop the ACK as old), but not past the window's end (as Linux does).
+ */
+static uint32_t tcp_ack_seq(const struct tcp_pcb *pcb)
+{
+    uint32_t end = pcb->snd_una + pcb->snd_wnd;
+    return SEQ_GT(pcb->snd_max, end) ? end : pcb->snd_max;
+}
+
 /* Nagle with Minshall's rule and sender SWS avoidance: may a short new segment go now? */
 static int tcp_may_send_short(const struct tcp_pcb *pcb, uint32_t len, uint32_t avail)
 {
@@ -199,7 +211,7 @@ void tcp_output(struct tcp_pcb *pcb, uint64_t now)
     case TCP_FIN_WAIT_2:
     case TCP_TIME_WAIT:
         if (pcb->flags & PF_ACKNOW)
-            tcp_xmit(pcb, pcb->snd_nxt, TH_ACK, 0, 0, now);
+            tcp_xmit(pcb, tcp_ack_seq(pcb), TH_ACK, 0, 0, now);
         return;
     default:
         return;
@@ -239,7 +251,7 @@ void tcp_output(struct tcp_pcb *pcb, uint64_t now)
             break;
     }
     if (pcb->flags & PF_ACKNOW)
-        tcp_xmit(pcb, pcb->snd_nxt, TH_ACK, 0, 0, now);
+        tcp_xmit(pcb, tcp_ack_seq(pcb), TH_ACK, 0, 0, now);
     if (avail && !pcb->t_rto && pcb->snd_una == pcb->snd_max) {
         pcb->flags |= PF_PERSIST;
         tcp_arm_rto(pcb, now);

@@ -134,10 +134,15 @@ int tcp_recv(struct tcp_pcb *pcb, void *buf, size_t len, uint64_t now)
     tcp_ring_get(pcb->rbuf, size, pcb->rhead, buf, n);
     pcb->rhead = (pcb->rhead + n) & (size - 1);
     pcb->rlen -= n;
-    /* a window update if the right edge can move far enough (receiver SWS avoidance) */
+    /*
+     * A window update when what the peer may send at least doubles (the
+     * right edge also moves by min(rcvbuf/2, MSS) at least: receiver SWS
+     * avoidance). Smaller openings ride on the ACKs the data draws anyway.
+     */
     int st = pcb->state;
-    if ((st == TCP_ESTABLISHED || st == TCP_FIN_WAIT_1 || st == TCP_FIN_WAIT_2) &&
-        tcp_rcv_space(pcb) > (uint32_t)(pcb->rcv_adv - pcb->rcv_nxt)) {
+    uint32_t cur = pcb->rcv_adv - pcb->rcv_nxt, w = tcp_rcv_space(pcb);
+    if ((st == TCP_ESTABLISHED || st == TCP_FIN_WAIT_1 || st == TCP_FIN_WAIT_2) && w > cur &&
+        w / 2 >= cur) {
         pcb->flags |= PF_ACKNOW;
         tcp_output(pcb, now);
     }

@@ -77,15 +77,15 @@ static int sim_output(void *ctx, uint32_t src, uint32_t dst, const struct net_io
         return 0;
     }
     uint64_t t = s->now;
-    if (l->rate) {
-        if (l->busy < t)
-            l->busy = t;
-        if (l->qlimit && (l->busy - t) * l->rate > l->qlimit) {
+    if (l->rate) {                   /* serialise at `rate` bytes per ms, in microseconds */
+        if (l->busy < t * 1000)
+            l->busy = t * 1000;
+        if (l->qlimit && (l->busy - t * 1000) * l->rate / 1000 > l->qlimit) {
             l->lost++;               /* drop tail */
             return 0;
         }
-        l->busy += (len + 40 + l->rate - 1) / l->rate;
-        t = l->busy;
+        l->busy += (len + 40) * 1000 / l->rate;
+        t = (l->busy + 999) / 1000;
     }
     t += l->delay_ms;
     if (l->reorder_pm && sim_rand(s) % 1000 < l->reorder_pm)
@@ -310,4 +310,15 @@ int sim_count(const struct sim *s, int start, int from, uint8_t flags)
     for (int i = start; (i = sim_find(s, i, from, flags)) >= 0; i++)
         n++;
     return n;
+}
+
+void sim_dump(const struct sim *s, int start, int max)
+{
+    for (int i = start; i < s->nrec && i < start + max; i++)
+        fprintf(stderr, "%8llu %d>%d %c%c%c%c%c seq %10u ack %10u len %5u wnd %5u\n",
+                (unsigned long long)s->rec[i].t, s->rec[i].from, !s->rec[i].from,
+                s->rec[i].flags & TH_SYN ? 'S' : '.', s->rec[i].flags & TH_ACK ? 'A' : '.',
+                s->rec[i].flags & TH_FIN ? 'F' : '.', s->rec[i].flags & TH_RST ? 'R' : '.',
+                s->rec[i].flags & TH_PSH ? 'P' : '.', s->rec[i].seq, s->rec[i].ack,
+                s->rec[i].len, s->rec[i].wnd);
 }

@@ -27,7 +27,7 @@ struct sim_link {
     uint32_t reorder_ms;                    /* extra delay of a reordered segment (up to) */
     uint32_t rate;                          /* bytes per ms, 0 = unlimited */
     uint32_t qlimit;                        /* drop-tail queue in bytes at that rate, 0 = none */
-    uint64_t busy;                          /* the link serialises until then */
+    uint64_t busy;                          /* the link serialises until then (us) */
     /* return nonzero to drop this segment (after the random script let it through) */
     int (*filter)(struct sim *s, int from, const uint8_t *seg, size_t len);
     unsigned sent, lost, dups;
@@ -116,6 +116,9 @@ int sim_find(const struct sim *s, int start, int from, uint8_t flags);
 /* Listen on side 1's port, connect from side 0, run until both ends are established. */
 int sim_pair(struct sim *s, uint16_t port, struct tcp_pcb **cli, struct tcp_pcb **srv,
              struct tcp_pcb **lis);
+
+/* Print recorded segments [start, start + max) (debugging). */
+void sim_dump(const struct sim *s, int start, int max);
 
 /* Every pcb free and every buffer pair back in the pool: nothing leaked. */
 int sim_stack_empty(const struct tcp_stack *ts);
