@@ -14,6 +14,7 @@
 
 #define SIM_IP0 IP4(10, 0, 0, 1)
 #define SIM_IP1 IP4(10, 0, 0, 2)
+#define SIM_IP2_BOGUS IP4(10, 0, 0, 3)
 #define SIM_QMAX 4096        /* segments in flight on the link */
 #define SIM_CAPMAX 64        /* segments a raw side keeps */
 #define SIM_SEGMAX 1600
