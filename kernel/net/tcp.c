@@ -45,6 +45,8 @@ int tcp_init(struct tcp_stack *ts, const struct tcp_env *env, const struct tcp_c
     ts->env = *env;
     ts->cfg = *cfg;
     ts->mem = mem;
+    for (int i = 0; i < TCP_MAX_PCBS; i++)
+        ts->pcbs[i].buf = -1;
     for (int i = 0; i < 16; i += 4)
         put_be32(ts->isn_key + i, env->random32(env->ctx));
     return 0;
@@ -148,10 +150,12 @@ struct tcp_pcb *tcp_pcb_new(struct tcp_stack *ts, int with_bufs)
     return pcb;
 }
 
+/* Back to the pool: all zero but for buf -1 (owns no buffer pair). */
 void tcp_pcb_free(struct tcp_pcb *pcb)
 {
     tcp_bufs_release(pcb);
     memset(pcb, 0, sizeof *pcb);
+    pcb->buf = -1;
 }
 
 /* Tell the socket layer, if it holds pcb. */

@@ -110,6 +110,7 @@ struct tcp_counters {
     uint32_t drop_backlog;     /* SYN dropped: listener's backlog full */
     uint32_t drop_seq;         /* outside the window / unacceptable ACK */
     uint32_t drop_state;       /* not expected in this state (e.g. no ACK bit) */
+    uint32_t oow_acks_skipped; /* answers to out-of-window ACKs held back (ACK wars) */
     uint32_t rst_in, rst_out, challenge_acks;
     uint32_t active_opens, passive_opens;
 };
@@ -143,6 +144,7 @@ struct tcp_pcb {
     uint32_t srtt8, rttvar4, rto, rtt_seq;
     uint64_t rtt_t;
     uint64_t t_rto, t_ack, t_keep;   /* deadlines, 0 = off */
+    uint64_t t_oow;                  /* last ACK for an out-of-window segment */
     uint8_t *sbuf, *rbuf;
     struct tcp_pcb_stats st;
 };

@@ -91,8 +91,7 @@ int tcp_ack_in(struct tcp_pcb *pcb, const struct tcp_seg *sg, uint64_t now)
     /* RFC 5961 5.2: acceptable is SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT */
     if (SEQ_GT(ack, pcb->snd_max) || SEQ_LT(ack, pcb->snd_una - pcb->max_wnd)) {
         pcb->ts->cnt.drop_seq++;
-        pcb->flags |= PF_ACKNOW;
-        tcp_output(pcb, now);
+        tcp_oow_ack(pcb, sg, now);
         return 1;
     }
     uint32_t wnd = sg->wnd << pcb->snd_ws;

@@ -28,6 +28,7 @@
 #define TCP_MSS_DEFAULT 536    /* a peer without the MSS option (RFC 9293 3.7.1) */
 #define TCP_MSS_MIN 64         /* smaller MSS options are raised to this */
 #define TCP_CHALLENGE_PER_S 100
+#define TCP_OOW_MS 500         /* one answer per pcb per this to empty unacceptable segments */
 
 /* pcb->flags */
 #define PF_USER 0x0001         /* the socket layer holds it: freed only by tcp_close/abort */
@@ -77,6 +78,7 @@ void tcp_send_reset(struct tcp_stack *ts, uint32_t src, uint32_t dst, uint16_t s
                     uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags);
 void tcp_send_rst_pcb(struct tcp_pcb *pcb);
 void tcp_challenge_ack(struct tcp_pcb *pcb, uint64_t now);
+void tcp_oow_ack(struct tcp_pcb *pcb, const struct tcp_seg *sg, uint64_t now);
 uint32_t tcp_rcv_space(const struct tcp_pcb *pcb);
 
 /* tcp_timer.c: RTT, RTO, timers */

@@ -141,6 +141,25 @@ void tcp_challenge_ack(struct tcp_pcb *pcb, uint64_t now)
     tcp_output(pcb, now);
 }
 
+/*
+ * The ACK that answers an unacceptable segment (RFC 9293 3.10.7.4, RFC
+ * 5961 5.2). Two ends that disagree about the sequence space would answer
+ * each other's empty ACKs for ever: those answers go out at most once per
+ * TCP_OOW_MS (segments with data are always answered).
+ */
+void tcp_oow_ack(struct tcp_pcb *pcb, const struct tcp_seg *sg, uint64_t now)
+{
+    if (!sg->len && !(sg->flags & (TH_SYN | TH_FIN))) {
+        if (pcb->t_oow && now - pcb->t_oow < TCP_OOW_MS) {
+            pcb->ts->cnt.oow_acks_skipped++;
+            return;
+        }
+        pcb->t_oow = now;
+    }
+    pcb->flags |= PF_ACKNOW;
+    tcp_output(pcb, now);
+}
+
 /* Send the first unacknowledged segment again (fast retransmit, partial ACK). */
 void tcp_rexmit_first(struct tcp_pcb *pcb, uint64_t now)
 {

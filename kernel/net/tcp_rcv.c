@@ -89,6 +89,7 @@ static void tcp_rcv_data(struct tcp_pcb *pcb, uint32_t seq, const uint8_t *data,
 static void tcp_rcv_fin(struct tcp_pcb *pcb, uint64_t now)
 {
     pcb->rcv_nxt++;
+    pcb->nooo = 0;                  /* anything held beyond the FIN was never sent */
     pcb->flags |= PF_FIN_IN | PF_ACKNOW;
     switch (pcb->state) {
     case TCP_ESTABLISHED:
@@ -127,10 +128,8 @@ void tcp_segment(struct tcp_pcb *pcb, struct tcp_seg *sg, uint64_t now)
     const uint8_t *data = sg->data;
     if (!tcp_seq_ok(pcb, seq, len + !!(fl & TH_SYN) + !!(fl & TH_FIN), wnd)) {
         ts->cnt.drop_seq++;
-        if (!(fl & TH_RST)) {
-            pcb->flags |= PF_ACKNOW;
-            tcp_output(pcb, now);
-        }
+        if (!(fl & TH_RST))
+            tcp_oow_ack(pcb, sg, now);
         return;
     }
     if (SEQ_LT(seq, pcb->rcv_nxt)) {          /* trim what we already have */

@@ -22,8 +22,13 @@ uint32_t sim_rand(struct sim *s)
 
 static void sim_enqueue(struct sim *s, int to, const uint8_t *seg, size_t len, uint64_t due)
 {
-    if (s->nq == SIM_QMAX || len > SIM_SEGMAX)
+    if (s->nq == SIM_QMAX || len > SIM_SEGMAX) {
+        if (getenv("TCP_TRACE_FULL") && s->nq == SIM_QMAX) {
+            sim_dump(s, 0, s->nrec);
+            abort();
+        }
         return;                      /* the wire is full: lost */
+    }
     struct sim_pkt *p = &s->q[s->nq++];
     p->due = due;
     p->order = s->order++;
@@ -52,6 +57,10 @@ static int sim_output(void *ctx, uint32_t src, uint32_t dst, const struct net_io
     inet_sum_init(&sum, inet_pseudo(src, dst, IPPROTO_TCP, (uint16_t)len));
     inet_sum_add(&sum, seg, len);
     CHECK(inet_sum_final(&sum) == 0);
+    if (s->nrec == SIM_RECMAX && getenv("TCP_TRACE_FULL")) {
+        memmove(s->rec, s->rec + SIM_RECMAX / 2, SIM_RECMAX / 2 * sizeof *s->rec);
+        s->nrec = SIM_RECMAX / 2;
+    }
     if (s->nrec < SIM_RECMAX) {
         struct seg_view v;
         seg_parse(seg, len, &v);
@@ -291,7 +300,8 @@ int sim_cap(struct sim *s, int i, struct seg_view *v)
 int sim_stack_empty(const struct tcp_stack *ts)
 {
     for (int i = 0; i < TCP_MAX_PCBS; i++)
-        if (ts->pcbs[i].state != TCP_CLOSED || ts->pcbs[i].flags || ts->buf_used[i])
+        if (ts->pcbs[i].state != TCP_CLOSED || ts->pcbs[i].flags || ts->pcbs[i].buf != -1 ||
+            ts->buf_used[i])
             return 0;
     return 1;
 }
