@@ -207,6 +207,12 @@ void tcp_input(struct tcp_stack *ts, uint32_t src, uint32_t dst, const uint8_t *
         return;
     uint16_t sport = get_be16(seg), dport = get_be16(seg + 2);
     struct tcp_pcb *pcb = tcp_lookup(ts, dst, dport, src, sport);
+    /* RFC 9293 3.10.7.4: a SYN beyond an old incarnation's sequence space may reuse its pair */
+    if (pcb && pcb->state == TCP_TIME_WAIT && !(pcb->flags & PF_USER) &&
+        (sg.flags & (TH_SYN | TH_ACK)) == TH_SYN && SEQ_GT(sg.seq, pcb->rcv_nxt)) {
+        tcp_pcb_free(pcb);
+        pcb = tcp_lookup(ts, dst, dport, src, sport);
+    }
     if (!pcb) {
         ts->cnt.no_port++;
         tcp_reset_reply(ts, src, dst, sport, dport, &sg);

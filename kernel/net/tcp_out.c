@@ -189,6 +189,14 @@ static uint32_t tcp_ack_seq(const struct tcp_pcb *pcb)
     return SEQ_GT(pcb->snd_max, end) ? end : pcb->snd_max;
 }
 
+/* RFC 3042 limited transmit: each of the first two duplicate ACKs lets one new segment go. */
+static uint32_t tcp_limited(const struct tcp_pcb *pcb)
+{
+    if (pcb->dupacks >= 3 || (pcb->flags & PF_RECOVERY))
+        return 0;
+    return pcb->dupacks * (uint32_t)pcb->mss;
+}
+
 /* Nagle with Minshall's rule and sender SWS avoidance: may a short new segment go now? */
 static int tcp_may_send_short(const struct tcp_pcb *pcb, uint32_t len, uint32_t avail)
 {
@@ -240,7 +248,7 @@ void tcp_output(struct tcp_pcb *pcb, uint64_t now)
         uint32_t off = pcb->snd_nxt - pcb->sbase;
         avail = off < pcb->slen ? pcb->slen - off : 0;
         uint32_t flight = pcb->snd_nxt - pcb->snd_una;
-        uint32_t wnd = tcp_min(pcb->snd_wnd, pcb->cwnd);
+        uint32_t wnd = tcp_min(pcb->snd_wnd, pcb->cwnd + tcp_limited(pcb));
         uint32_t len = tcp_min(tcp_min(avail, pcb->mss), wnd > flight ? wnd - flight : 0);
         int fin = (pcb->flags & PF_FIN_Q) && off + len == pcb->slen;
         if (!fin && !len)

@@ -354,3 +354,32 @@ void test_tcp_isn_rfc6528(void)
     CHECK(tcp_isn(&S.st[0], SIM_IP0, 50000, SIM_IP1, 80, 1010) - a == 2500);
     sim_free(&S);
 }
+
+/* A new SYN for a pair in TIME_WAIT, beyond its sequence space, opens a new connection. */
+void test_tcp_golden_time_wait_reuse(void)
+{
+    sim_init(&S, NULL, NULL, 0, 1, 61);
+    struct tcp_pcb *l;
+    CHECK(tcp_listen(&S.st[0], 80, 2, &l) == 0);
+    peer(3000, 80, 100, 0, TH_SYN, 8192, NULL, 0, NULL, 0);
+    uint32_t s_iss = out(-1).seq;
+    peer(3000, 80, 101, s_iss + 1, TH_ACK, 8192, NULL, 0, NULL, 0);
+    struct tcp_pcb *a = tcp_accept(l);
+    CHECK(a != NULL);
+    tcp_close(a, S.now);                               /* we close first: TIME_WAIT here */
+    peer(3000, 80, 101, s_iss + 2, TH_FIN | TH_ACK, 8192, NULL, 0, NULL, 0);
+    CHECK(a->state == TCP_TIME_WAIT);
+    peer(3000, 80, 50, 0, TH_SYN, 8192, NULL, 0, NULL, 0);         /* old sequence: refused */
+    CHECK(a->state == TCP_TIME_WAIT && out(-1).flags == TH_ACK);
+    peer(3000, 80, 100000, 0, TH_SYN, 8192, NULL, 0, NULL, 0);     /* new: accepted */
+    struct seg_view v = out(-1);
+    CHECK(v.flags == (TH_SYN | TH_ACK) && v.ack == 100001);
+    peer(3000, 80, 100001, v.seq + 1, TH_ACK, 8192, NULL, 0, NULL, 0);
+    struct tcp_pcb *b = tcp_accept(l);
+    CHECK(b && tcp_state(b) == TCP_ESTABLISHED);
+    if (b)
+        tcp_abort(b, S.now);
+    tcp_close(l, S.now);
+    CHECK(sim_stack_empty(&S.st[0]));
+    sim_free(&S);
+}
