@@ -336,8 +336,18 @@ static unsigned long fuzz_round(uint32_t seed, unsigned long budget)
     }
     sim_idle(&S, S.now + 10 * 60 * 1000);
     CHECK(sim_stack_empty(&S.st[0]) && sim_stack_empty(&S.st[1]));
-    if (!sim_stack_empty(&S.st[0]) || !sim_stack_empty(&S.st[1]))
+    if (!sim_stack_empty(&S.st[0]) || !sim_stack_empty(&S.st[1])) {
         bad_invariants++;
+        for (int k = 0; k < 2; k++)
+            for (int i = 0; i < TCP_MAX_PCBS; i++) {
+                const struct tcp_pcb *p = &S.st[k].pcbs[i];
+                if (p->state || p->flags || p->buf != -1)
+                    fprintf(stderr, "seed %u: side %d pcb %d %s flags %x buf %d t_rto %llu "
+                            "t_keep %llu now %llu\n", seed, k, i, tcp_state_name(p->state),
+                            p->flags, p->buf, (unsigned long long)p->t_rto,
+                            (unsigned long long)p->t_keep, (unsigned long long)S.now);
+            }
+    }
     sim_free(&S);
     return done;
 }
