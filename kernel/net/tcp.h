@@ -9,24 +9,30 @@
  * TIME_WAIT of 2*MSL), RFC 5961 checks on RST, SYN and ACK (challenge ACKs),
  * MSS and window-scale options, RFC 6298 retransmission timer (1 s initial,
  * 200 ms floor, Karn, exponential backoff), RFC 5681 slow start and
- * congestion avoidance with RFC 6582 NewReno fast retransmit/recovery,
- * out-of-order data stored at its place in the receive ring (TCP_OOO_MAX
- * ranges tracked), zero-window probes with backoff, receiver and sender
+ * congestion avoidance with RFC 6582 NewReno fast retransmit/recovery and
+ * RFC 3042 limited transmit, out-of-order data stored at its place in the
+ * receive ring (TCP_OOO_MAX ranges tracked), zero-window probes with
+ * backoff (never given up while answered), receiver and sender
  * silly-window avoidance, delayed ACKs (every second full segment, timer
  * cfg.delack_ms) and Nagle with Minshall's rule (a short segment waits only
  * for the ACK of the previous short one, so the pair never stalls a
- * request/response), keepalive, RFC 6528 initial sequence numbers.
+ * request/response), keepalive, RFC 6528 initial sequence numbers, a new
+ * SYN reusing a TIME_WAIT pair, answers to out-of-window segments rate
+ * limited (no ACK wars), RST on close with unread data (RFC 2525).
  * Not done: SACK, timestamps, urgent data (URG is ignored: its bytes are
  * ordinary data, RFC 6093), IP options/fragments (the IP layer's business).
  *
  * Memory budget: the pcb pool is TCP_MAX_PCBS entries inside struct
- * tcp_stack (~330 bytes each); the byte buffers are cfg.nbufs pairs of a
- * send ring (cfg.sndbuf) and a receive ring (cfg.rcvbuf) carved from the
- * memory given to tcp_init: tcp_mem_size(cfg) = nbufs * (sndbuf + rcvbuf).
+ * tcp_stack (280 bytes each on 64-bit: 4.6 KiB for 16); the byte buffers
+ * are cfg.nbufs pairs of a send ring (cfg.sndbuf) and a receive ring
+ * (cfg.rcvbuf) carved from the memory given to tcp_init:
+ * tcp_mem_size(cfg) = nbufs * (sndbuf + rcvbuf). Buffers over 64 KiB use
+ * window scaling (RFC 7323; our SYN always offers it).
  * A connection holds a pair from SYN to TIME_WAIT/CLOSED; listeners and
- * TIME_WAIT pcbs hold none. Defaults: 16 pcbs, 8 pairs of 32 KiB + 32 KiB
- * = 512 KiB. When no pcb or pair is free an incoming SYN is dropped and
- * counted (the peer retries it) and tcp_connect returns MOTE_ENOMEM.
+ * TIME_WAIT pcbs hold none, and with no pcb free the oldest TIME_WAIT one
+ * is taken over. Defaults: 16 pcbs, 8 pairs of 32 KiB + 32 KiB = 512 KiB.
+ * When no pcb or pair is free an incoming SYN is dropped and counted (the
+ * peer retries it) and tcp_connect returns MOTE_ENOMEM.
  *
  * Concurrency: not thread-safe; the socket layer serialises every call
  * (one lock). The env callbacks run inside tcp_* calls and must not call

@@ -459,3 +459,36 @@ void test_tcp_events_and_poll(void)
     CHECK(sim_stack_empty(&S.st[0]) && sim_stack_empty(&S.st[1]));
     sim_free(&S);
 }
+
+/* Many short connections closed by us: TIME_WAIT pcbs are taken over when the pool is full. */
+void test_tcp_time_wait_recycled_under_churn(void)
+{
+    sim_init(&S, NULL, NULL, 0, 0, 25);
+    S.link[0].delay_ms = S.link[1].delay_ms = 5;
+    struct tcp_pcb *l;
+    CHECK(tcp_listen(&S.st[1], 80, 4, &l) == 0);
+    for (int i = 0; i < 3 * TCP_MAX_PCBS; i++) {
+        struct tcp_pcb *c, *a;
+        CHECK(tcp_connect(&S.st[0], SIM_IP0, 0, SIM_IP1, 80, S.now, &c) == 0);
+        sim_idle(&S, S.now + 20);
+        a = tcp_accept(l);
+        CHECK(a && tcp_state(c) == TCP_ESTABLISHED);
+        CHECK(tcp_send(c, "req", 3, S.now) == 3);
+        tcp_close(c, S.now);
+        sim_idle(&S, S.now + 20);
+        char b[8];
+        CHECK(a && tcp_recv(a, b, sizeof b, S.now) == 3 && tcp_recv(a, b, sizeof b, S.now) == 0);
+        if (a)
+            tcp_close(a, S.now);
+        sim_idle(&S, S.now + 20);
+    }
+    int tw = 0;
+    for (int i = 0; i < TCP_MAX_PCBS; i++)
+        tw += S.st[0].pcbs[i].state == TCP_TIME_WAIT;
+    CHECK(tw == TCP_MAX_PCBS);
+    CHECK(S.st[1].cnt.passive_opens == 3 * TCP_MAX_PCBS);
+    tcp_close(l, S.now);
+    sim_idle(&S, S.now + 2 * 30000 + 100);
+    CHECK(sim_stack_empty(&S.st[0]) && sim_stack_empty(&S.st[1]));
+    sim_free(&S);
+}

@@ -153,7 +153,8 @@ static void craft(int to)
     static const int32_t deltas[] = { 0, 0, 0, 1, -1, 100, -100, 1460, -1460, 30000, -30000,
                                       65536, 1 << 30 };
     int32_t d1 = deltas[rnd(13)], d2 = deltas[rnd(13)];
-    uint32_t seq = p->rcv_nxt + (uint32_t)d1, ack = (rnd(2) ? p->snd_una : p->snd_max) + (uint32_t)d2;
+    uint32_t seq = p->rcv_nxt + (uint32_t)d1;
+    uint32_t ack = (rnd(2) ? p->snd_una : p->snd_max) + (uint32_t)d2;
     if (rnd(8) == 0)
         seq = sim_rand(&S);
     uint8_t flags = rnd(4) ? TH_ACK : 0;

@@ -263,7 +263,7 @@ void test_tcp_golden_simultaneous_open(void)
     sim_free(&S);
 }
 
-/* SYN_SENT: an unacceptable ACK draws RST; a RST without ACK is ignored; with a good ACK it refuses. */
+/* SYN_SENT: a bad ACK draws RST; a RST without ACK is ignored; with a good ACK it refuses. */
 void test_tcp_golden_syn_sent_checks(void)
 {
     sim_init(&S, NULL, NULL, 0, 1, 57);
