@@ -55,6 +55,7 @@ static void tcp_ack_new(struct tcp_pcb *pcb, uint32_t ack, uint64_t now)
         if (!(pcb->flags & PF_PERSIST))
             pcb->t_rto = 0;
     } else {
+        pcb->flags &= ~PF_PERSIST;
         tcp_arm_rto(pcb, now);
     }
     if (d)

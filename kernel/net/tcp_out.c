@@ -209,7 +209,8 @@ static int tcp_may_send_short(const struct tcp_pcb *pcb, uint32_t len, uint32_t 
 /*
  * Send what the windows, Nagle and the state allow: the SYN or SYN-ACK,
  * data and FIN from snd_nxt, then a pure ACK if one is still owed. With
- * data waiting, nothing in flight and no window, arm the persist timer.
+ * data waiting, nothing in flight (or all of it to be sent again after a
+ * timeout) and no window, arm the persist timer.
  */
 void tcp_output(struct tcp_pcb *pcb, uint64_t now)
 {
@@ -279,7 +280,7 @@ void tcp_output(struct tcp_pcb *pcb, uint64_t now)
     }
     if (pcb->flags & PF_ACKNOW)
         tcp_xmit(pcb, tcp_ack_seq(pcb), TH_ACK, 0, 0, now);
-    if (avail && !pcb->t_rto && pcb->snd_una == pcb->snd_max) {
+    if (avail && !pcb->t_rto && pcb->snd_nxt == pcb->snd_una) {
         pcb->flags |= PF_PERSIST;
         tcp_arm_rto(pcb, now);
     }

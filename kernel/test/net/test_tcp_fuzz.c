@@ -94,6 +94,15 @@ static void check_stack(const struct tcp_stack *ts)
         INV(SEQ_LEQ(p->snd_max, p->sbase + p->slen + 1));
         INV(p->rto >= TCP_RTO_MIN && p->rto <= TCP_RTO_MAX && p->mss >= TCP_MSS_MIN);
         INV(p->mss <= c->mss && p->cwnd <= (1u << 30));
+        /* work outstanding (a SYN, data or FIN unacknowledged or unsent) always has a timer */
+        int st = p->state;
+        if (st == TCP_SYN_SENT || st == TCP_SYN_RCVD ||
+            ((st == TCP_ESTABLISHED || st == TCP_CLOSE_WAIT || st == TCP_FIN_WAIT_1 ||
+              st == TCP_CLOSING || st == TCP_LAST_ACK) &&
+             (p->snd_max != p->snd_una || SEQ_LT(p->snd_nxt, p->sbase + p->slen))))
+            INV(p->t_rto != 0);
+        if (st == TCP_TIME_WAIT || (st == TCP_FIN_WAIT_2 && !(p->flags & PF_USER)))
+            INV(p->t_rto != 0);
         if (p->rbuf)
             for (int k = 0; k < p->nooo; k++) {
                 INV(SEQ_GT(p->ooo[k].start, p->rcv_nxt));
@@ -346,7 +355,11 @@ static unsigned long fuzz_round(uint32_t seed, unsigned long budget)
                     fprintf(stderr, "seed %u: side %d pcb %d %s flags %x buf %d t_rto %llu "
                             "t_keep %llu now %llu\n", seed, k, i, tcp_state_name(p->state),
                             p->flags, p->buf, (unsigned long long)p->t_rto,
-                            (unsigned long long)p->t_keep, (unsigned long long)S.now);
+                            (unsigned long long)p->t_keep, (unsigned long long)S.now),
+                    fprintf(stderr, "  una %u nxt %u max %u sbase %u slen %u wnd %u cwnd %u "
+                            "rcv_nxt %u rlen %u nrexmit %u nprobe %u\n", p->snd_una, p->snd_nxt,
+                            p->snd_max, p->sbase, p->slen, p->snd_wnd, p->cwnd, p->rcv_nxt,
+                            p->rlen, p->nrexmit, p->nprobe);
             }
     }
     sim_free(&S);
