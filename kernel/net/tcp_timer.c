@@ -9,6 +9,7 @@
 /* RFC 6298 2.2-2.4 with a 200 ms floor: one measurement of m ms. */
 void tcp_rtt_sample(struct tcp_pcb *pcb, uint32_t m)
 {
+    m = tcp_min(m, TCP_RTO_MAX);     /* a sample across a long stall: keep the sums in range */
     if (!pcb->srtt8) {
         pcb->srtt8 = tcp_max(m, 1) << 3;
         pcb->rttvar4 = m << 1;

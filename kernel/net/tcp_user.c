@@ -207,8 +207,10 @@ void tcp_close(struct tcp_pcb *pcb, uint64_t now)
         return;
     }
     if (st == TCP_TIME_WAIT) {
+        uint64_t end = pcb->t_rto;
         pcb->flags &= ~PF_USER;
-        tcp_to_time_wait(pcb, now);      /* lets go of the buffers, restarts 2*MSL */
+        tcp_to_time_wait(pcb, now);      /* lets go of the buffers */
+        pcb->t_rto = end;
         return;
     }
     if (st == TCP_SYN_SENT || pcb->rlen) {  /* RFC 2525: unread data lost: say so with RST */
