@@ -226,9 +226,10 @@ struct tcp_pcb *tcp_accept(struct tcp_pcb *l);
  */
 int tcp_send(struct tcp_pcb *pcb, const void *buf, size_t len, uint64_t now);
 /*
- * Copy out up to len bytes: returns the count (> 0), 0 at end of stream
- * (the peer's FIN, all data read), MOTE_EAGAIN when nothing has arrived
- * yet, or the error that closed the connection.
+ * Copy out up to len (> 0) bytes: returns the count (> 0), 0 at end of
+ * stream (the peer's FIN, all data read), MOTE_EAGAIN when nothing has
+ * arrived yet, or the error that closed the connection. Reading may send a
+ * window update.
  */
 int tcp_recv(struct tcp_pcb *pcb, void *buf, size_t len, uint64_t now);
 /* Half close: FIN after the queued data; tcp_recv still works. */
