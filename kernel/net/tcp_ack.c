@@ -90,7 +90,8 @@ int tcp_ack_in(struct tcp_pcb *pcb, const struct tcp_seg *sg, uint64_t now)
 {
     uint32_t ack = sg->ack;
     /* RFC 5961 5.2: acceptable is SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT */
-    if (SEQ_GT(ack, pcb->snd_max) || SEQ_LT(ack, pcb->snd_una - pcb->max_wnd)) {
+    uint32_t lo = pcb->snd_una - pcb->max_wnd;
+    if (ack - lo > pcb->snd_max - lo) {
         pcb->ts->cnt.drop_seq++;
         tcp_oow_ack(pcb, sg, now);
         return 1;

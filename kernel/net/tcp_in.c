@@ -144,7 +144,7 @@ static void tcp_syn_sent_input(struct tcp_pcb *pcb, uint32_t src, uint32_t dst, 
     struct tcp_stack *ts = pcb->ts;
     int ack_ok = 0;
     if (sg->flags & TH_ACK) {
-        if (SEQ_LEQ(sg->ack, pcb->iss) || SEQ_GT(sg->ack, pcb->snd_max)) {
+        if (sg->ack - pcb->iss - 1 >= pcb->snd_max - pcb->iss) {     /* not in (iss, max] */
             ts->cnt.drop_seq++;
             tcp_reset_reply(ts, src, dst, sport, pcb->lport, sg);
             return;

@@ -107,16 +107,21 @@ static void tcp_rcv_fin(struct tcp_pcb *pcb, uint64_t now)
     tcp_event(pcb, TCP_EV_READABLE);
 }
 
-/* Is the segment (its sequence space, seglen) acceptable? RFC 9293's table, plus seq == RCV.NXT. */
+/*
+ * Is the segment (its sequence space, seglen) acceptable? RFC 9293's table,
+ * plus seq == RCV.NXT. Offsets from RCV.NXT are compared unsigned: SEQ_LT
+ * and SEQ_GT both hold for numbers 2^31 apart, and a forged segment there
+ * must not pass as inside a zero window.
+ */
 static int tcp_seq_ok(const struct tcp_pcb *pcb, uint32_t seq, uint32_t seglen, uint32_t wnd)
 {
-    uint32_t nxt = pcb->rcv_nxt, end = seq + seglen;
+    uint32_t nxt = pcb->rcv_nxt;
     if (seq == nxt)
         return 1;                   /* lets ACKs and RSTs through a zero window */
     /* its end in the window, or at RCV.NXT: a duplicate whose ACK may be new (simultaneous open) */
-    if (seglen && SEQ_GEQ(end, nxt) && SEQ_LEQ(end, nxt + wnd))
+    if (seglen && seq + seglen - nxt <= wnd)
         return 1;
-    return wnd && SEQ_GT(seq, nxt) && SEQ_LT(seq, nxt + wnd);
+    return seq - nxt < wnd;
 }
 
 void tcp_segment(struct tcp_pcb *pcb, struct tcp_seg *sg, uint64_t now)
@@ -152,7 +157,7 @@ void tcp_segment(struct tcp_pcb *pcb, struct tcp_seg *sg, uint64_t now)
         len -= d;
         seq += d;
     }
-    uint32_t room = wnd - (seq - pcb->rcv_nxt);
+    uint32_t off = seq - pcb->rcv_nxt, room = off <= wnd ? wnd - off : 0;
     if (len > room) {                         /* and what does not fit */
         len = room;
         fl &= (uint8_t)~TH_FIN;
@@ -178,7 +183,7 @@ void tcp_segment(struct tcp_pcb *pcb, struct tcp_seg *sg, uint64_t now)
     }
     tcp_keep_reset(pcb, now);
     if (pcb->state == TCP_SYN_RCVD) {
-        if (SEQ_LEQ(sg->ack, pcb->snd_una) || SEQ_GT(sg->ack, pcb->snd_max)) {
+        if (sg->ack - pcb->snd_una - 1 >= pcb->snd_max - pcb->snd_una) {   /* not in (una, max] */
             ts->cnt.drop_seq++;
             tcp_send_reset(ts, pcb->lip, pcb->rip, pcb->lport, pcb->rport, sg->ack, 0, TH_RST);
             return;

@@ -108,6 +108,10 @@ static void check_stack(const struct tcp_stack *ts)
                 INV(SEQ_GT(p->ooo[k].start, p->rcv_nxt));
                 INV(SEQ_LT(p->ooo[k].start, p->ooo[k].end));
                 INV(SEQ_LEQ(p->ooo[k].end, p->rcv_nxt + c->rcvbuf - p->rlen));
+                if (!SEQ_LEQ(p->ooo[k].end, p->rcv_nxt + c->rcvbuf - p->rlen))
+                    fprintf(stderr, "%s ooo %u-%u rcv_nxt %u rlen %u nooo %d flags %x\n",
+                            tcp_state_name(p->state), p->ooo[k].start, p->ooo[k].end,
+                            p->rcv_nxt, p->rlen, p->nooo, p->flags);
             }
     }
     for (int b = 0; b < c->nbufs; b++)
