@@ -326,6 +326,9 @@ void test_tcp_golden_window_enforced(void)
     uint32_t nxt = PEER_ISS + 1;
     peer(80, lport, nxt, iss + 1, TH_ACK, 1000, NULL, 0, big, sizeof big);
     CHECK(pcb->rlen == 4096 && pcb->rcv_nxt == nxt + 4096);
+    uint32_t drops = S.st[0].cnt.drop_seq;
+    peer(80, lport, nxt + 4096 + 0x80000000u - 10, iss + 1, TH_ACK, 1000, NULL, 0, big, 10);
+    CHECK(S.st[0].cnt.drop_seq == drops + 1 && pcb->nooo == 0);   /* 2^31 away: not "in" */
     peer(80, lport, nxt + 5000, iss + 1, TH_ACK, 1000, NULL, 0, big, 10);   /* beyond: ACK */
     struct seg_view v = out(-1);
     CHECK(v.flags == TH_ACK && v.ack == nxt + 4096 && v.wnd == 0);
