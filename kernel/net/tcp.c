@@ -4,7 +4,7 @@
  * TIME_WAIT, closed.
  */
 #include "tcp_impl.h"
-#include "crypto.h"
+#include <crypto/crypto.h>
 
 void tcp_config_default(struct tcp_config *cfg)
 {

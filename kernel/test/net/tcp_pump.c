@@ -13,7 +13,7 @@ uint8_t pump_byte(int dir, uint64_t k)
     return (uint8_t)x;
 }
 
-void pump_start(struct sim *s, struct pump *p, uint64_t total0, uint64_t total1)
+void pump_start(struct tsim *s, struct pump *p, uint64_t total0, uint64_t total1)
 {
     if (!p->port)
         p->port = 7;
@@ -25,7 +25,7 @@ void pump_start(struct sim *s, struct pump *p, uint64_t total0, uint64_t total1)
     CHECK(tcp_connect(&s->st[0], SIM_IP0, 0, SIM_IP1, p->port, s->now, &p->pcb[0]) == 0);
 }
 
-static void pump_side(struct sim *s, struct pump *p, int d)
+static void pump_side(struct tsim *s, struct pump *p, int d)
 {
     static uint8_t buf[65536];
     struct tcp_pcb *pcb = p->pcb[d];
@@ -70,7 +70,7 @@ static void pump_side(struct sim *s, struct pump *p, int d)
 }
 
 /* The app both sides run: accept, send until total, shut down, read until EOF. */
-int pump_app(struct sim *s, void *arg)
+int pump_app(struct tsim *s, void *arg)
 {
     struct pump *p = arg;
     if (!p->pcb[1] && p->listener)
@@ -88,7 +88,7 @@ int pump_app(struct sim *s, void *arg)
     return 0;
 }
 
-int pump_finish(struct sim *s, struct pump *p, uint64_t limit)
+int pump_finish(struct tsim *s, struct pump *p, uint64_t limit)
 {
     for (int d = 0; d < 2; d++)
         if (p->pcb[d])
@@ -96,15 +96,15 @@ int pump_finish(struct sim *s, struct pump *p, uint64_t limit)
     if (p->listener)
         tcp_close(p->listener, s->now);
     p->pcb[0] = p->pcb[1] = p->listener = NULL;
-    sim_idle(s, limit);
-    return sim_stack_empty(&s->st[0]) && sim_stack_empty(&s->st[1]);
+    tsim_idle(s, limit);
+    return tsim_stack_empty(&s->st[0]) && tsim_stack_empty(&s->st[1]);
 }
 
 struct pair_wait {
     struct tcp_pcb *cli, *srv, *lis;
 };
 
-static int pair_app(struct sim *s, void *arg)
+static int pair_app(struct tsim *s, void *arg)
 {
     struct pair_wait *w = arg;
     (void)s;
@@ -113,14 +113,14 @@ static int pair_app(struct sim *s, void *arg)
     return w->srv && tcp_state(w->cli) == TCP_ESTABLISHED;
 }
 
-int sim_pair(struct sim *s, uint16_t port, struct tcp_pcb **cli, struct tcp_pcb **srv,
+int tsim_pair(struct tsim *s, uint16_t port, struct tcp_pcb **cli, struct tcp_pcb **srv,
              struct tcp_pcb **lis)
 {
     struct pair_wait w = { 0 };
     if (tcp_listen(&s->st[1], port, 4, &w.lis) ||
         tcp_connect(&s->st[0], SIM_IP0, 0, SIM_IP1, port, s->now, &w.cli))
         return 0;
-    int ok = sim_run(s, pair_app, &w, s->now + 60000);
+    int ok = tsim_run(s, pair_app, &w, s->now + 60000);
     *cli = w.cli;
     *srv = w.srv;
     if (lis)

@@ -6,12 +6,12 @@
 #include "tcp_sim.h"
 
 struct side_ctx {
-    struct sim *s;
+    struct tsim *s;
     int side;
 };
 static struct side_ctx ctxs[2];   /* one sim at a time */
 
-uint32_t sim_rand(struct sim *s)
+uint32_t tsim_rand(struct tsim *s)
 {
     uint32_t x = s->rng;             /* xorshift32 */
     x ^= x << 13;
@@ -20,16 +20,16 @@ uint32_t sim_rand(struct sim *s)
     return s->rng = x;
 }
 
-static void sim_enqueue(struct sim *s, int to, const uint8_t *seg, size_t len, uint64_t due)
+static void tsim_enqueue(struct tsim *s, int to, const uint8_t *seg, size_t len, uint64_t due)
 {
     if (s->nq == SIM_QMAX || len > SIM_SEGMAX) {
         if (getenv("TCP_TRACE_FULL") && s->nq == SIM_QMAX) {
-            sim_dump(s, 0, s->nrec);
+            tsim_dump(s, 0, s->nrec);
             abort();
         }
         return;                      /* the wire is full: lost */
     }
-    struct sim_pkt *p = &s->q[s->nq++];
+    struct tsim_pkt *p = &s->q[s->nq++];
     p->due = due;
     p->order = s->order++;
     p->to = to;
@@ -37,10 +37,10 @@ static void sim_enqueue(struct sim *s, int to, const uint8_t *seg, size_t len, u
     memcpy(p->data, seg, len);
 }
 
-static int sim_output(void *ctx, uint32_t src, uint32_t dst, const struct net_iov *iov, int niov)
+static int tsim_output(void *ctx, uint32_t src, uint32_t dst, const struct net_iov *iov, int niov)
 {
     struct side_ctx *c = ctx;
-    struct sim *s = c->s;
+    struct tsim *s = c->s;
     int from = c->side, to = !from;
     uint8_t seg[SIM_SEGMAX];
     size_t len = 0;
@@ -64,7 +64,7 @@ static int sim_output(void *ctx, uint32_t src, uint32_t dst, const struct net_io
     if (s->nrec < SIM_RECMAX) {
         struct seg_view v;
         seg_parse(seg, len, &v);
-        s->rec[s->nrec++] = (struct sim_rec){ s->now, from, v.flags, v.wnd, v.seq, v.ack, v.len };
+        s->rec[s->nrec++] = (struct tsim_rec){ s->now, from, v.flags, v.wnd, v.seq, v.ack, v.len };
     }
     if (s->tap && s->tap(s, from, seg, len))
         return 0;
@@ -75,9 +75,9 @@ static int sim_output(void *ctx, uint32_t src, uint32_t dst, const struct net_io
         }
         return 0;
     }
-    struct sim_link *l = &s->link[from];
+    struct tsim_link *l = &s->link[from];
     l->sent++;
-    if (l->loss_pm && sim_rand(s) % 1000 < l->loss_pm) {
+    if (l->loss_pm && tsim_rand(s) % 1000 < l->loss_pm) {
         l->lost++;
         return 0;
     }
@@ -97,23 +97,23 @@ static int sim_output(void *ctx, uint32_t src, uint32_t dst, const struct net_io
         t = (l->busy + 999) / 1000;
     }
     t += l->delay_ms;
-    if (l->reorder_pm && sim_rand(s) % 1000 < l->reorder_pm)
-        t += 1 + sim_rand(s) % (l->reorder_ms ? l->reorder_ms : 1);
-    sim_enqueue(s, to, seg, len, t);
-    if (l->dup_pm && sim_rand(s) % 1000 < l->dup_pm) {
+    if (l->reorder_pm && tsim_rand(s) % 1000 < l->reorder_pm)
+        t += 1 + tsim_rand(s) % (l->reorder_ms ? l->reorder_ms : 1);
+    tsim_enqueue(s, to, seg, len, t);
+    if (l->dup_pm && tsim_rand(s) % 1000 < l->dup_pm) {
         l->dups++;
-        sim_enqueue(s, to, seg, len, t + sim_rand(s) % 3);
+        tsim_enqueue(s, to, seg, len, t + tsim_rand(s) % 3);
     }
     return 0;
 }
 
-static uint32_t sim_random32(void *ctx)
+static uint32_t tsim_random32(void *ctx)
 {
     struct side_ctx *c = ctx;
-    return sim_rand(c->s);
+    return tsim_rand(c->s);
 }
 
-static void sim_event(void *ctx, struct tcp_pcb *pcb, unsigned ev)
+static void tsim_event(void *ctx, struct tcp_pcb *pcb, unsigned ev)
 {
     struct side_ctx *c = ctx;
     (void)pcb;
@@ -121,7 +121,7 @@ static void sim_event(void *ctx, struct tcp_pcb *pcb, unsigned ev)
     c->s->nevents[c->side]++;
 }
 
-void sim_init(struct sim *s, const struct tcp_config *c0, const struct tcp_config *c1,
+void tsim_init(struct tsim *s, const struct tcp_config *c0, const struct tcp_config *c1,
               int raw0, int raw1, uint32_t seed)
 {
     memset(s, 0, sizeof *s);
@@ -143,13 +143,13 @@ void sim_init(struct sim *s, const struct tcp_config *c0, const struct tcp_confi
         struct tcp_config def;
         tcp_config_default(&def);
         const struct tcp_config *c = cfg[i] ? cfg[i] : &def;
-        struct tcp_env env = { sim_output, sim_random32, &ctxs[i], sim_event };
+        struct tcp_env env = { tsim_output, tsim_random32, &ctxs[i], tsim_event };
         s->mem[i] = malloc(tcp_mem_size(c));
         CHECK(tcp_init(&s->st[i], &env, c, s->mem[i], tcp_mem_size(c)) == 0);
     }
 }
 
-void sim_free(struct sim *s)
+void tsim_free(struct tsim *s)
 {
     free(s->q);
     free(s->rec);
@@ -161,7 +161,7 @@ void sim_free(struct sim *s)
 }
 
 /* Deliver the earliest segment due by now (insertion order among equals). */
-static int sim_deliver_one(struct sim *s)
+static int tsim_deliver_one(struct tsim *s)
 {
     int best = -1;
     for (int i = 0; i < s->nq; i++)
@@ -171,7 +171,7 @@ static int sim_deliver_one(struct sim *s)
             best = i;
     if (best < 0)
         return 0;
-    static struct sim_pkt p;
+    static struct tsim_pkt p;
     p = s->q[best];
     s->q[best] = s->q[--s->nq];
     int from = !p.to;
@@ -179,14 +179,14 @@ static int sim_deliver_one(struct sim *s)
     return 1;
 }
 
-int sim_run(struct sim *s, int (*app)(struct sim *s, void *arg), void *arg, uint64_t limit)
+int tsim_run(struct tsim *s, int (*app)(struct tsim *s, void *arg), void *arg, uint64_t limit)
 {
     for (long steps = 0;; steps++) {
         if (steps > 50000000) {
             CHECK(!"simulation does not settle (livelock)");
             return 0;
         }
-        while (sim_deliver_one(s))
+        while (tsim_deliver_one(s))
             ;
         for (int i = 0; i < 2; i++)
             if (!s->raw[i])
@@ -212,9 +212,9 @@ int sim_run(struct sim *s, int (*app)(struct sim *s, void *arg), void *arg, uint
     }
 }
 
-void sim_idle(struct sim *s, uint64_t limit)
+void tsim_idle(struct tsim *s, uint64_t limit)
 {
-    sim_run(s, NULL, NULL, limit);
+    tsim_run(s, NULL, NULL, limit);
     if (s->now < limit)
         s->now = limit;
 }
@@ -244,7 +244,7 @@ size_t seg_build(uint8_t *b, uint32_t src, uint32_t dst, uint16_t sport, uint16_
     return hl + len;
 }
 
-void sim_inject(struct sim *s, int from, uint16_t sport, uint16_t dport, uint32_t seq,
+void tsim_inject(struct tsim *s, int from, uint16_t sport, uint16_t dport, uint32_t seq,
                 uint32_t ack, uint8_t flags, uint16_t wnd, const uint8_t *opt, int optlen,
                 const void *data, size_t len)
 {
@@ -290,14 +290,14 @@ int seg_parse(const uint8_t *p, size_t n, struct seg_view *v)
     return 0;
 }
 
-int sim_cap(struct sim *s, int i, struct seg_view *v)
+int tsim_cap(struct tsim *s, int i, struct seg_view *v)
 {
     if (i < 0 || i >= s->ncap)
         return -1;
     return seg_parse(s->cap[i], s->caplen[i], v);
 }
 
-int sim_stack_empty(const struct tcp_stack *ts)
+int tsim_stack_empty(const struct tcp_stack *ts)
 {
     for (int i = 0; i < TCP_MAX_PCBS; i++)
         if (ts->pcbs[i].state != TCP_CLOSED || ts->pcbs[i].flags || ts->pcbs[i].buf != -1 ||
@@ -306,7 +306,7 @@ int sim_stack_empty(const struct tcp_stack *ts)
     return 1;
 }
 
-int sim_find(const struct sim *s, int start, int from, uint8_t flags)
+int tsim_find(const struct tsim *s, int start, int from, uint8_t flags)
 {
     for (int i = start < 0 ? 0 : start; i < s->nrec; i++)
         if (s->rec[i].from == from && (s->rec[i].flags & flags) == flags)
@@ -314,15 +314,15 @@ int sim_find(const struct sim *s, int start, int from, uint8_t flags)
     return -1;
 }
 
-int sim_count(const struct sim *s, int start, int from, uint8_t flags)
+int tsim_count(const struct tsim *s, int start, int from, uint8_t flags)
 {
     int n = 0;
-    for (int i = start; (i = sim_find(s, i, from, flags)) >= 0; i++)
+    for (int i = start; (i = tsim_find(s, i, from, flags)) >= 0; i++)
         n++;
     return n;
 }
 
-void sim_dump(const struct sim *s, int start, int max)
+void tsim_dump(const struct tsim *s, int start, int max)
 {
     for (int i = start; i < s->nrec && i < start + max; i++)
         fprintf(stderr, "%8llu %d>%d %c%c%c%c%c seq %10u ack %10u len %5u wnd %5u\n",

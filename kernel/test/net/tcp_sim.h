@@ -9,8 +9,8 @@
 #define TCP_SIM_H
 
 #include <stdint.h>
-#include "tcp.h"
-#include "../../net/tcp_impl.h"
+#include <net/tcp.h>
+#include <net/tcp_impl.h>
 
 #define SIM_IP0 IP4(10, 0, 0, 1)
 #define SIM_IP1 IP4(10, 0, 0, 2)
@@ -19,10 +19,10 @@
 #define SIM_CAPMAX 64        /* segments a raw side keeps */
 #define SIM_SEGMAX 1600
 
-struct sim;
+struct tsim;
 
 /* One direction of the link: what happens to the segments side i sends. */
-struct sim_link {
+struct tsim_link {
     unsigned loss_pm, dup_pm, reorder_pm;   /* per mille */
     uint32_t delay_ms;                      /* one way */
     uint32_t reorder_ms;                    /* extra delay of a reordered segment (up to) */
@@ -30,11 +30,11 @@ struct sim_link {
     uint32_t qlimit;                        /* drop-tail queue in bytes at that rate, 0 = none */
     uint64_t busy;                          /* the link serialises until then (us) */
     /* return nonzero to drop this segment (after the random script let it through) */
-    int (*filter)(struct sim *s, int from, const uint8_t *seg, size_t len);
+    int (*filter)(struct tsim *s, int from, const uint8_t *seg, size_t len);
     unsigned sent, lost, dups;
 };
 
-struct sim_pkt {
+struct tsim_pkt {
     uint64_t due, order;
     int to;
     uint16_t len;
@@ -51,7 +51,7 @@ struct seg_view {
 };
 
 /* Every segment either side emitted, in order (before the link's script). */
-struct sim_rec {
+struct tsim_rec {
     uint64_t t;
     int from;
     uint8_t flags;
@@ -60,69 +60,69 @@ struct sim_rec {
 };
 #define SIM_RECMAX 50000
 
-struct sim {
+struct tsim {
     struct tcp_stack st[2];
     void *mem[2];
     uint32_t ip[2];
     int raw[2];                         /* no stack on this side: segments are captured */
-    struct sim_link link[2];
+    struct tsim_link link[2];
     uint64_t now;
     uint32_t rng;
-    struct sim_pkt *q;
+    struct tsim_pkt *q;
     int nq;
     uint64_t order;
     uint64_t app_wake;                  /* the app wants to run again at this time */
     unsigned events[2];                 /* OR of every event bit delivered, per side */
     unsigned nevents[2];
-    int (*tap)(struct sim *s, int from, const uint8_t *seg, size_t len);   /* sees every segment */
+    int (*tap)(struct tsim *s, int from, const uint8_t *seg, size_t len);   /* sees every segment */
     void *user;
     uint8_t cap[SIM_CAPMAX][SIM_SEGMAX];
     uint16_t caplen[SIM_CAPMAX];
     int ncap;
-    struct sim_rec *rec;
+    struct tsim_rec *rec;
     int nrec;
 };
 
 /* Both sides with cfg (NULL: tcp_config_default), raw sides without a stack. */
-void sim_init(struct sim *s, const struct tcp_config *c0, const struct tcp_config *c1,
+void tsim_init(struct tsim *s, const struct tcp_config *c0, const struct tcp_config *c1,
               int raw0, int raw1, uint32_t seed);
-void sim_free(struct sim *s);
-uint32_t sim_rand(struct sim *s);
+void tsim_free(struct tsim *s);
+uint32_t tsim_rand(struct tsim *s);
 
 /*
  * Run: deliver segments as they fall due, run both stacks' timers, call
  * app after each step until it returns nonzero (returns 1), or until
  * virtual time would pass `limit` / nothing is left to happen (returns 0).
  */
-int sim_run(struct sim *s, int (*app)(struct sim *s, void *arg), void *arg, uint64_t limit);
-/* sim_run with no app, until `limit`. */
-void sim_idle(struct sim *s, uint64_t limit);
+int tsim_run(struct tsim *s, int (*app)(struct tsim *s, void *arg), void *arg, uint64_t limit);
+/* tsim_run with no app, until `limit`. */
+void tsim_idle(struct tsim *s, uint64_t limit);
 
 /* Raw side: build a segment from `from` (raw) to the other side and feed it now. */
 size_t seg_build(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
                  uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd, const uint8_t *opt,
                  int optlen, const void *data, size_t len);
-void sim_inject(struct sim *s, int from, uint16_t sport, uint16_t dport, uint32_t seq,
+void tsim_inject(struct tsim *s, int from, uint16_t sport, uint16_t dport, uint32_t seq,
                 uint32_t ack, uint8_t flags, uint16_t wnd, const uint8_t *opt, int optlen,
                 const void *data, size_t len);
 /* Parse captured segment i (of the raw side's inbox); 0, or -1 if it is not valid TCP. */
-int sim_cap(struct sim *s, int i, struct seg_view *v);
+int tsim_cap(struct tsim *s, int i, struct seg_view *v);
 int seg_parse(const uint8_t *seg, size_t len, struct seg_view *v);
 
 /* Recorded segments from side `from` with all bits of `flags` set, from index `start`. */
-int sim_count(const struct sim *s, int start, int from, uint8_t flags);
+int tsim_count(const struct tsim *s, int start, int from, uint8_t flags);
 /* Index of the next recorded segment from `from` with `flags` at or after start, -1 if none. */
-int sim_find(const struct sim *s, int start, int from, uint8_t flags);
+int tsim_find(const struct tsim *s, int start, int from, uint8_t flags);
 
 /* Listen on side 1's port, connect from side 0, run until both ends are established. */
-int sim_pair(struct sim *s, uint16_t port, struct tcp_pcb **cli, struct tcp_pcb **srv,
+int tsim_pair(struct tsim *s, uint16_t port, struct tcp_pcb **cli, struct tcp_pcb **srv,
              struct tcp_pcb **lis);
 
 /* Print recorded segments [start, start + max) (debugging). */
-void sim_dump(const struct sim *s, int start, int max);
+void tsim_dump(const struct tsim *s, int start, int max);
 
 /* Every pcb free and every buffer pair back in the pool: nothing leaked. */
-int sim_stack_empty(const struct tcp_stack *ts);
+int tsim_stack_empty(const struct tcp_stack *ts);
 
 /* ---- bulk transfer both ways, checking every byte ---- */
 struct pump {
@@ -137,10 +137,10 @@ struct pump {
 };
 
 /* Listen on side 1, connect from side 0, and move total0 / total1 bytes. */
-void pump_start(struct sim *s, struct pump *p, uint64_t total0, uint64_t total1);
-int pump_app(struct sim *s, void *arg);
+void pump_start(struct tsim *s, struct pump *p, uint64_t total0, uint64_t total1);
+int pump_app(struct tsim *s, void *arg);
 uint8_t pump_byte(int dir, uint64_t k);
 /* Close both ends and run until both stacks are empty again (TIME_WAIT included). */
-int pump_finish(struct sim *s, struct pump *p, uint64_t limit);
+int pump_finish(struct tsim *s, struct pump *p, uint64_t limit);
 
 #endif

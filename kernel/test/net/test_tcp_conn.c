@@ -7,7 +7,7 @@
 #include "check.h"
 #include "tcp_sim.h"
 
-static struct sim S;
+static struct tsim S;
 
 static struct tcp_config cfg_small(void)
 {
@@ -32,17 +32,17 @@ static struct tcp_pcb *slot(int side, uint16_t lport)
 void test_tcp_transfer_small_and_close(void)
 {
     struct tcp_config c = cfg_small();
-    sim_init(&S, &c, &c, 0, 0, 11);
+    tsim_init(&S, &c, &c, 0, 0, 11);
     S.link[0].delay_ms = S.link[1].delay_ms = 5;
     struct pump p = { 0 };
     pump_start(&S, &p, 10000, 7777);
-    CHECK(sim_run(&S, pump_app, &p, S.now + 10000));
+    CHECK(tsim_run(&S, pump_app, &p, S.now + 10000));
     CHECK(p.rcvd[0] == 7777 && p.rcvd[1] == 10000 && !p.bad);
     CHECK(!p.err[0] && !p.err[1]);
     CHECK(S.events[0] & TCP_EV_CONNECTED);
     CHECK(S.events[1] & TCP_EV_ACCEPT);
     CHECK(pump_finish(&S, &p, S.now + 5000));
-    sim_free(&S);
+    tsim_free(&S);
 }
 
 struct close_watch {
@@ -52,7 +52,7 @@ struct close_watch {
     int saw_fw2, saw_closing, closed_srv;
 };
 
-static int close_app(struct sim *s, void *arg)
+static int close_app(struct tsim *s, void *arg)
 {
     struct close_watch *w = arg;
     struct tcp_pcb *c = slot(0, w->cport);
@@ -77,47 +77,47 @@ static int close_app(struct sim *s, void *arg)
 void test_tcp_time_wait_lasts_2msl(void)
 {
     struct tcp_config c = cfg_small();
-    sim_init(&S, &c, &c, 0, 0, 12);
+    tsim_init(&S, &c, &c, 0, 0, 12);
     S.link[0].delay_ms = S.link[1].delay_ms = 10;
     struct close_watch w = { 0 };
-    CHECK(sim_pair(&S, 80, &w.cli, &w.srv, NULL));
+    CHECK(tsim_pair(&S, 80, &w.cli, &w.srv, NULL));
     w.cport = w.cli->lport;
     CHECK(tcp_send(w.cli, "bye", 3, S.now) == 3);
     tcp_close(w.cli, S.now);             /* active close: FIN_WAIT_1 -> 2 -> TIME_WAIT */
-    CHECK(sim_run(&S, close_app, &w, S.now + 30000));
+    CHECK(tsim_run(&S, close_app, &w, S.now + 30000));
     CHECK(w.saw_fw2 && !w.saw_closing);
     CHECK(w.gone_at - w.tw_at == 2 * c.msl_ms);
-    sim_idle(&S, S.now + 100);
-    CHECK(sim_stack_empty(&S.st[0]) && sim_stack_empty(&S.st[1]));
-    sim_free(&S);
+    tsim_idle(&S, S.now + 100);
+    CHECK(tsim_stack_empty(&S.st[0]) && tsim_stack_empty(&S.st[1]));
+    tsim_free(&S);
 }
 
 void test_tcp_simultaneous_close(void)
 {
     struct tcp_config c = cfg_small();
-    sim_init(&S, &c, &c, 0, 0, 13);
+    tsim_init(&S, &c, &c, 0, 0, 13);
     S.link[0].delay_ms = S.link[1].delay_ms = 10;
     struct tcp_pcb *cli, *srv;
-    CHECK(sim_pair(&S, 80, &cli, &srv, NULL));
+    CHECK(tsim_pair(&S, 80, &cli, &srv, NULL));
     CHECK(tcp_shutdown(cli, S.now) == 0);   /* both FINs cross on the wire */
     CHECK(tcp_shutdown(srv, S.now) == 0);
     CHECK(tcp_state(cli) == TCP_FIN_WAIT_1 && tcp_state(srv) == TCP_FIN_WAIT_1);
-    sim_idle(&S, S.now + 15);               /* FINs arrived, their ACKs not yet */
+    tsim_idle(&S, S.now + 15);               /* FINs arrived, their ACKs not yet */
     CHECK(tcp_state(cli) == TCP_CLOSING && tcp_state(srv) == TCP_CLOSING);
-    sim_idle(&S, S.now + 10);
+    tsim_idle(&S, S.now + 10);
     CHECK(tcp_state(cli) == TCP_TIME_WAIT && tcp_state(srv) == TCP_TIME_WAIT);
     uint8_t b[4];
     CHECK(tcp_recv(cli, b, 4, S.now) == 0 && tcp_recv(srv, b, 4, S.now) == 0);
-    sim_idle(&S, S.now + 2 * c.msl_ms);
+    tsim_idle(&S, S.now + 2 * c.msl_ms);
     CHECK(tcp_state(cli) == TCP_CLOSED && tcp_error(cli) == 0);
     CHECK(tcp_poll(cli) & TCP_EV_CLOSED);
     tcp_close(cli, S.now);
     tcp_close(srv, S.now);
-    CHECK(sim_stack_empty(&S.st[0]) && sim_stack_empty(&S.st[1]));
-    sim_free(&S);
+    CHECK(tsim_stack_empty(&S.st[0]) && tsim_stack_empty(&S.st[1]));
+    tsim_free(&S);
 }
 
-static int drop_all(struct sim *s, int from, const uint8_t *seg, size_t len)
+static int drop_all(struct tsim *s, int from, const uint8_t *seg, size_t len)
 {
     (void)s, (void)from, (void)seg, (void)len;
     return 1;
@@ -126,28 +126,28 @@ static int drop_all(struct sim *s, int from, const uint8_t *seg, size_t len)
 void test_tcp_simultaneous_open(void)
 {
     struct tcp_config c = cfg_small();
-    sim_init(&S, &c, &c, 0, 0, 14);
+    tsim_init(&S, &c, &c, 0, 0, 14);
     S.link[0].delay_ms = S.link[1].delay_ms = 10;
     struct tcp_pcb *a, *b;
     CHECK(tcp_connect(&S.st[0], SIM_IP0, 5000, SIM_IP1, 6000, S.now, &a) == 0);
     CHECK(tcp_connect(&S.st[1], SIM_IP1, 6000, SIM_IP0, 5000, S.now, &b) == 0);
     int r0 = S.nrec;
-    sim_idle(&S, S.now + 11);                /* both SYNs arrive at SYN_SENT ends */
+    tsim_idle(&S, S.now + 11);                /* both SYNs arrive at SYN_SENT ends */
     CHECK(tcp_state(a) == TCP_SYN_RCVD && tcp_state(b) == TCP_SYN_RCVD);
-    sim_idle(&S, S.now + 20);
+    tsim_idle(&S, S.now + 20);
     CHECK(tcp_state(a) == TCP_ESTABLISHED && tcp_state(b) == TCP_ESTABLISHED);
-    CHECK(sim_count(&S, r0, 0, TH_SYN | TH_ACK) == 1 && sim_count(&S, r0, 1, TH_SYN | TH_ACK) == 1);
+    CHECK(tsim_count(&S, r0, 0, TH_SYN | TH_ACK) == 1 && tsim_count(&S, r0, 1, TH_SYN | TH_ACK) == 1);
     CHECK(S.events[0] & S.events[1] & TCP_EV_CONNECTED);
     CHECK(tcp_send(a, "ping", 4, S.now) == 4);
-    sim_idle(&S, S.now + 50);
+    tsim_idle(&S, S.now + 50);
     char buf[8] = { 0 };
     CHECK(tcp_recv(b, buf, sizeof buf, S.now) == 4 && !memcmp(buf, "ping", 4));
     tcp_abort(a, S.now);
-    sim_idle(&S, S.now + 50);
+    tsim_idle(&S, S.now + 50);
     CHECK(tcp_error(b) == TCP_ECONNRESET);
     tcp_close(b, S.now);
-    CHECK(sim_stack_empty(&S.st[0]) && sim_stack_empty(&S.st[1]));
-    sim_free(&S);
+    CHECK(tsim_stack_empty(&S.st[0]) && tsim_stack_empty(&S.st[1]));
+    tsim_free(&S);
 }
 
 struct rst_watch {
@@ -155,7 +155,7 @@ struct rst_watch {
     uint64_t abort_at;
 };
 
-static int rst_app(struct sim *s, void *arg)
+static int rst_app(struct tsim *s, void *arg)
 {
     struct rst_watch *w = arg;
     if (s->now >= w->abort_at && w->p.pcb[1]) {
@@ -172,13 +172,13 @@ static int rst_app(struct sim *s, void *arg)
 void test_tcp_rst_mid_stream(void)
 {
     struct tcp_config c = cfg_small();
-    sim_init(&S, &c, &c, 0, 0, 15);
+    tsim_init(&S, &c, &c, 0, 0, 15);
     S.link[0].delay_ms = S.link[1].delay_ms = 10;
     S.link[0].rate = S.link[1].rate = 100;
     struct rst_watch w = { .abort_at = S.now + 500 };
     pump_start(&S, &w.p, 1 << 20, 1 << 20);
     S.app_wake = w.abort_at;
-    CHECK(sim_run(&S, rst_app, &w, S.now + 20000));
+    CHECK(tsim_run(&S, rst_app, &w, S.now + 20000));
     CHECK(w.p.err[0] == TCP_ECONNRESET);
     CHECK(w.p.rcvd[0] > 0 && w.p.rcvd[0] < (1 << 20) && !w.p.bad);
     CHECK(tcp_state(w.p.pcb[0]) == TCP_CLOSED);
@@ -188,24 +188,24 @@ void test_tcp_rst_mid_stream(void)
     CHECK(tcp_recv(w.p.pcb[0], b, 4, S.now) == TCP_ECONNRESET);
     CHECK(S.st[0].cnt.rst_in == 1);
     CHECK(pump_finish(&S, &w.p, S.now + 5000));
-    sim_free(&S);
+    tsim_free(&S);
 }
 
 void test_tcp_connect_refused(void)
 {
-    sim_init(&S, NULL, NULL, 0, 0, 16);
+    tsim_init(&S, NULL, NULL, 0, 0, 16);
     S.link[0].delay_ms = S.link[1].delay_ms = 5;
     struct tcp_pcb *a;
     CHECK(tcp_connect(&S.st[0], SIM_IP0, 0, SIM_IP1, 9999, S.now, &a) == 0);
-    sim_idle(&S, S.now + 100);
+    tsim_idle(&S, S.now + 100);
     CHECK(tcp_state(a) == TCP_CLOSED && tcp_error(a) == TCP_ECONNREFUSED);
     CHECK(S.events[0] & TCP_EV_CLOSED);
     CHECK(S.st[1].cnt.no_port == 1 && S.st[1].cnt.rst_out == 1);
     uint8_t b[4];
     CHECK(tcp_recv(a, b, 4, S.now) == TCP_ECONNREFUSED);
     tcp_close(a, S.now);
-    CHECK(sim_stack_empty(&S.st[0]));
-    sim_free(&S);
+    CHECK(tsim_stack_empty(&S.st[0]));
+    tsim_free(&S);
 }
 
 /* SYN retransmissions at 1, 2, 4, 8 ... s after the first (RFC 6298 backoff), then ETIMEDOUT. */
@@ -213,15 +213,15 @@ void test_tcp_connect_timeout_backoff(void)
 {
     struct tcp_config c = cfg_small();
     c.syn_retries = 4;
-    sim_init(&S, &c, &c, 0, 0, 17);
+    tsim_init(&S, &c, &c, 0, 0, 17);
     S.link[0].filter = drop_all;
     uint64_t t0 = S.now;
     struct tcp_pcb *a;
     CHECK(tcp_connect(&S.st[0], SIM_IP0, 0, SIM_IP1, 80, S.now, &a) == 0);
-    sim_idle(&S, S.now + 100000);
-    CHECK(sim_count(&S, 0, 0, TH_SYN) == 5);
+    tsim_idle(&S, S.now + 100000);
+    CHECK(tsim_count(&S, 0, 0, TH_SYN) == 5);
     uint64_t want = t0, step = 1000;
-    for (int i = 0, k = 0; (i = sim_find(&S, i, 0, TH_SYN)) >= 0; i++, k++) {
+    for (int i = 0, k = 0; (i = tsim_find(&S, i, 0, TH_SYN)) >= 0; i++, k++) {
         CHECK(S.rec[i].t == want);
         want += step;
         step *= 2;
@@ -229,22 +229,22 @@ void test_tcp_connect_timeout_backoff(void)
     CHECK(tcp_state(a) == TCP_CLOSED && tcp_error(a) == MOTE_ETIMEDOUT);
     CHECK(a->st.timeouts == 5);
     tcp_close(a, S.now);
-    CHECK(sim_stack_empty(&S.st[0]));
-    sim_free(&S);
+    CHECK(tsim_stack_empty(&S.st[0]));
+    tsim_free(&S);
 }
 
 /* backlog 2: the third SYN is dropped (and retried by the peer) until one is accepted */
 void test_tcp_listen_backlog(void)
 {
     struct tcp_config c = cfg_small();
-    sim_init(&S, &c, &c, 0, 0, 18);
+    tsim_init(&S, &c, &c, 0, 0, 18);
     S.link[0].delay_ms = S.link[1].delay_ms = 5;
     struct tcp_pcb *l, *cl[3];
     CHECK(tcp_listen(&S.st[1], 80, 2, &l) == 0);
     CHECK(tcp_listen(&S.st[1], 80, 2, &l) == TCP_EADDRINUSE || 1);
     for (int i = 0; i < 3; i++)
         CHECK(tcp_connect(&S.st[0], SIM_IP0, 0, SIM_IP1, 80, S.now, &cl[i]) == 0);
-    sim_idle(&S, S.now + 100);
+    tsim_idle(&S, S.now + 100);
     CHECK(S.st[1].cnt.drop_backlog == 1);
     CHECK(tcp_state(cl[0]) == TCP_ESTABLISHED && tcp_state(cl[1]) == TCP_ESTABLISHED);
     CHECK(tcp_state(cl[2]) == TCP_SYN_SENT);
@@ -252,7 +252,7 @@ void test_tcp_listen_backlog(void)
     struct tcp_pcb *a0 = tcp_accept(l), *a1 = tcp_accept(l);
     CHECK(a0 && a1 && !tcp_accept(l));
     CHECK(a0->rport == cl[0]->lport && a1->rport == cl[1]->lport);   /* in order */
-    sim_idle(&S, S.now + 1500);             /* the SYN retry gets in */
+    tsim_idle(&S, S.now + 1500);             /* the SYN retry gets in */
     CHECK(tcp_state(cl[2]) == TCP_ESTABLISHED);
     struct tcp_pcb *a2 = tcp_accept(l);
     CHECK(a2 && a2->rport == cl[2]->lport);
@@ -262,9 +262,9 @@ void test_tcp_listen_backlog(void)
     tcp_close(a1, S.now);
     tcp_close(a2, S.now);
     tcp_close(l, S.now);
-    sim_idle(&S, S.now + 10000);
-    CHECK(sim_stack_empty(&S.st[0]) && sim_stack_empty(&S.st[1]));
-    sim_free(&S);
+    tsim_idle(&S, S.now + 10000);
+    CHECK(tsim_stack_empty(&S.st[0]) && tsim_stack_empty(&S.st[1]));
+    tsim_free(&S);
 }
 
 /* With 2 buffer pairs the server drops the third SYN; after a close the retry gets through. */
@@ -273,29 +273,29 @@ void test_tcp_pool_dry_drops_and_recovers(void)
     struct tcp_config c = cfg_small(), s2 = cfg_small();
     c.nbufs = 3;
     s2.nbufs = 2;
-    sim_init(&S, &c, &s2, 0, 0, 19);
+    tsim_init(&S, &c, &s2, 0, 0, 19);
     S.link[0].delay_ms = S.link[1].delay_ms = 5;
     struct tcp_pcb *l, *cl[4], *acc[3] = { 0 };
     CHECK(tcp_listen(&S.st[1], 80, 8, &l) == 0);
     for (int i = 0; i < 3; i++)
         CHECK(tcp_connect(&S.st[0], SIM_IP0, 0, SIM_IP1, 80, S.now, &cl[i]) == 0);
     CHECK(tcp_connect(&S.st[0], SIM_IP0, 0, SIM_IP1, 80, S.now, &cl[3]) == MOTE_ENOMEM);
-    sim_idle(&S, S.now + 100);
+    tsim_idle(&S, S.now + 100);
     CHECK(S.st[1].cnt.drop_nomem == 1);
     CHECK(tcp_state(cl[2]) == TCP_SYN_SENT);
     acc[0] = tcp_accept(l);
     acc[1] = tcp_accept(l);
     CHECK(acc[0] && acc[1]);
     CHECK(tcp_send(cl[0], "abc", 3, S.now) == 3);
-    sim_idle(&S, S.now + 100);
+    tsim_idle(&S, S.now + 100);
     tcp_abort(acc[0], S.now);               /* frees a pair at once */
-    sim_idle(&S, S.now + 2000);
+    tsim_idle(&S, S.now + 2000);
     CHECK(tcp_state(cl[2]) == TCP_ESTABLISHED);
     CHECK(tcp_error(cl[0]) == TCP_ECONNRESET);
     acc[2] = tcp_accept(l);
     CHECK(acc[2] != NULL);
     CHECK(tcp_send(cl[2], "xyz", 3, S.now) == 3);
-    sim_idle(&S, S.now + 500);
+    tsim_idle(&S, S.now + 500);
     char b[4] = { 0 };
     CHECK(acc[2] && tcp_recv(acc[2], b, 4, S.now) == 3 && !memcmp(b, "xyz", 3));
     for (int i = 0; i < 3; i++)
@@ -304,39 +304,39 @@ void test_tcp_pool_dry_drops_and_recovers(void)
     if (acc[2])
         tcp_close(acc[2], S.now);
     tcp_close(l, S.now);
-    sim_idle(&S, S.now + 10000);
-    CHECK(sim_stack_empty(&S.st[0]) && sim_stack_empty(&S.st[1]));
-    sim_free(&S);
+    tsim_idle(&S, S.now + 10000);
+    CHECK(tsim_stack_empty(&S.st[0]) && tsim_stack_empty(&S.st[1]));
+    tsim_free(&S);
 }
 
 /* RFC 2525: closing with unread data resets, so the peer knows it was not read */
 void test_tcp_close_with_unread_data_resets(void)
 {
-    sim_init(&S, NULL, NULL, 0, 0, 20);
+    tsim_init(&S, NULL, NULL, 0, 0, 20);
     S.link[0].delay_ms = S.link[1].delay_ms = 5;
     struct tcp_pcb *cli, *srv;
-    CHECK(sim_pair(&S, 80, &cli, &srv, NULL));
+    CHECK(tsim_pair(&S, 80, &cli, &srv, NULL));
     CHECK(tcp_send(cli, "unread", 6, S.now) == 6);
-    sim_idle(&S, S.now + 50);
+    tsim_idle(&S, S.now + 50);
     tcp_close(srv, S.now);
-    sim_idle(&S, S.now + 50);
+    tsim_idle(&S, S.now + 50);
     CHECK(tcp_error(cli) == TCP_ECONNRESET);
     tcp_close(cli, S.now);
-    CHECK(sim_stack_empty(&S.st[0]) && sim_stack_empty(&S.st[1]));
-    sim_free(&S);
+    CHECK(tsim_stack_empty(&S.st[0]) && tsim_stack_empty(&S.st[1]));
+    tsim_free(&S);
 }
 
 /* Half close: the client's FIN ends its request; the response still flows back. */
 void test_tcp_half_close(void)
 {
-    sim_init(&S, NULL, NULL, 0, 0, 21);
+    tsim_init(&S, NULL, NULL, 0, 0, 21);
     S.link[0].delay_ms = S.link[1].delay_ms = 5;
     struct tcp_pcb *cli, *srv;
-    CHECK(sim_pair(&S, 80, &cli, &srv, NULL));
+    CHECK(tsim_pair(&S, 80, &cli, &srv, NULL));
     CHECK(tcp_send(cli, "GET", 3, S.now) == 3);
     CHECK(tcp_shutdown(cli, S.now) == 0);
     CHECK(tcp_send(cli, "x", 1, S.now) == TCP_EPIPE);
-    sim_idle(&S, S.now + 50);
+    tsim_idle(&S, S.now + 50);
     char b[16] = { 0 };
     CHECK(tcp_recv(srv, b, sizeof b, S.now) == 3);
     CHECK(tcp_recv(srv, b, sizeof b, S.now) == 0);
@@ -344,14 +344,14 @@ void test_tcp_half_close(void)
     CHECK(tcp_recv(cli, b, sizeof b, S.now) == MOTE_EAGAIN);
     CHECK(tcp_send(srv, "response", 8, S.now) == 8);
     tcp_close(srv, S.now);
-    sim_idle(&S, S.now + 50);
+    tsim_idle(&S, S.now + 50);
     CHECK(tcp_recv(cli, b, sizeof b, S.now) == 8 && !memcmp(b, "response", 8));
     CHECK(tcp_recv(cli, b, sizeof b, S.now) == 0);
     CHECK(tcp_state(cli) == TCP_TIME_WAIT);
     tcp_close(cli, S.now);
-    sim_idle(&S, S.now + 100000);
-    CHECK(sim_stack_empty(&S.st[0]) && sim_stack_empty(&S.st[1]));
-    sim_free(&S);
+    tsim_idle(&S, S.now + 100000);
+    CHECK(tsim_stack_empty(&S.st[0]) && tsim_stack_empty(&S.st[1]));
+    tsim_free(&S);
 }
 
 /* Keepalive: a live peer answers the probes for ever; a vanished one is dropped. */
@@ -361,59 +361,59 @@ void test_tcp_keepalive(void)
     c.keep_idle_ms = 10000;
     c.keep_intvl_ms = 1000;
     c.keep_cnt = 3;
-    sim_init(&S, &c, &c, 0, 0, 22);
+    tsim_init(&S, &c, &c, 0, 0, 22);
     S.link[0].delay_ms = S.link[1].delay_ms = 5;
     struct tcp_pcb *cli, *srv;
-    CHECK(sim_pair(&S, 80, &cli, &srv, NULL));
+    CHECK(tsim_pair(&S, 80, &cli, &srv, NULL));
     tcp_set_keepalive(cli, 1, S.now);
     int r0 = S.nrec;
-    sim_idle(&S, S.now + 60000);
+    tsim_idle(&S, S.now + 60000);
     CHECK(tcp_state(cli) == TCP_ESTABLISHED);
-    int probes = sim_count(&S, r0, 0, TH_ACK);
+    int probes = tsim_count(&S, r0, 0, TH_ACK);
     CHECK(probes >= 5 && probes <= 6);        /* one per idle period, each answered */
     S.link[1].filter = drop_all;              /* the server vanishes */
     uint64_t t = S.now;
-    int i = sim_find(&S, r0, 0, TH_ACK);
-    while (sim_find(&S, i + 1, 0, TH_ACK) >= 0)
-        i = sim_find(&S, i + 1, 0, TH_ACK);
+    int i = tsim_find(&S, r0, 0, TH_ACK);
+    while (tsim_find(&S, i + 1, 0, TH_ACK) >= 0)
+        i = tsim_find(&S, i + 1, 0, TH_ACK);
     uint64_t last = S.rec[i].t;               /* the last answered probe (answer 10 ms later) */
-    sim_idle(&S, t + 60000);
+    tsim_idle(&S, t + 60000);
     CHECK(tcp_state(cli) == TCP_CLOSED && tcp_error(cli) == MOTE_ETIMEDOUT);
-    int j = sim_find(&S, i + 1, 0, TH_RST);
+    int j = tsim_find(&S, i + 1, 0, TH_RST);
     CHECK(j >= 0 && S.rec[j].t == last + 10 + c.keep_idle_ms + 3 * c.keep_intvl_ms);
     tcp_close(cli, S.now);
     tcp_abort(srv, S.now);
-    CHECK(sim_stack_empty(&S.st[0]) && sim_stack_empty(&S.st[1]));
-    sim_free(&S);
+    CHECK(tsim_stack_empty(&S.st[0]) && tsim_stack_empty(&S.st[1]));
+    tsim_free(&S);
 }
 
 /* An abandoned FIN_WAIT_2 (peer never closes) does not hold its pcb for ever. */
 void test_tcp_orphan_fin_wait_2_times_out(void)
 {
     struct tcp_config c = cfg_small();
-    sim_init(&S, &c, &c, 0, 0, 23);
+    tsim_init(&S, &c, &c, 0, 0, 23);
     S.link[0].delay_ms = S.link[1].delay_ms = 5;
     struct tcp_pcb *cli, *srv;
-    CHECK(sim_pair(&S, 80, &cli, &srv, NULL));
+    CHECK(tsim_pair(&S, 80, &cli, &srv, NULL));
     uint16_t port = cli->lport;
     tcp_close(cli, S.now);
-    sim_idle(&S, S.now + 100);
+    tsim_idle(&S, S.now + 100);
     CHECK(slot(0, port) && slot(0, port)->state == TCP_FIN_WAIT_2);
-    sim_idle(&S, S.now + 2 * c.msl_ms + 100);
-    CHECK(sim_stack_empty(&S.st[0]));
+    tsim_idle(&S, S.now + 2 * c.msl_ms + 100);
+    CHECK(tsim_stack_empty(&S.st[0]));
     CHECK(tcp_state(srv) == TCP_CLOSE_WAIT);
     tcp_close(srv, S.now);                     /* its FIN meets no pcb: RST */
-    sim_idle(&S, S.now + 100);
+    tsim_idle(&S, S.now + 100);
     CHECK(S.st[0].cnt.no_port == 1);
-    CHECK(sim_stack_empty(&S.st[1]));
-    sim_free(&S);
+    CHECK(tsim_stack_empty(&S.st[1]));
+    tsim_free(&S);
 }
 
 /* Events and tcp_poll as the socket layer sees them. */
 void test_tcp_events_and_poll(void)
 {
     struct tcp_config c = cfg_small();
-    sim_init(&S, &c, &c, 0, 0, 24);
+    tsim_init(&S, &c, &c, 0, 0, 24);
     S.link[0].delay_ms = S.link[1].delay_ms = 5;
     struct tcp_pcb *l, *a;
     CHECK(tcp_listen(&S.st[1], 80, 2, &l) == 0);
@@ -421,7 +421,7 @@ void test_tcp_events_and_poll(void)
     CHECK(tcp_connect(&S.st[0], SIM_IP0, 0, SIM_IP1, 80, S.now, &a) == 0);
     CHECK(tcp_poll(a) == 0);
     CHECK(tcp_send(a, "early", 5, S.now) == 5);     /* queued until established */
-    sim_idle(&S, S.now + 100);
+    tsim_idle(&S, S.now + 100);
     CHECK(S.events[0] == (TCP_EV_CONNECTED | TCP_EV_WRITABLE));
     CHECK(tcp_poll(a) == (TCP_EV_CONNECTED | TCP_EV_WRITABLE));
     CHECK(S.events[1] == TCP_EV_ACCEPT);
@@ -429,7 +429,7 @@ void test_tcp_events_and_poll(void)
     CHECK(b && tcp_poll(b) == (TCP_EV_CONNECTED | TCP_EV_WRITABLE | TCP_EV_READABLE));
     S.events[1] = 0;
     CHECK(tcp_send(a, "more", 4, S.now) == 4);
-    sim_idle(&S, S.now + 100);
+    tsim_idle(&S, S.now + 100);
     CHECK(S.events[1] & TCP_EV_READABLE);
     char buf[16];
     CHECK(tcp_recv(b, buf, sizeof buf, S.now) == 9 && !memcmp(buf, "earlymore", 9));
@@ -441,7 +441,7 @@ void test_tcp_events_and_poll(void)
     CHECK(tcp_send(b, big, 1, S.now) == 0);
     CHECK(!(tcp_poll(b) & TCP_EV_WRITABLE));
     S.events[1] = 0;
-    sim_idle(&S, S.now + 200);                /* the last ACK is a delayed one */
+    tsim_idle(&S, S.now + 200);                /* the last ACK is a delayed one */
     CHECK(S.events[1] & TCP_EV_WRITABLE);
     CHECK(tcp_poll(b) & TCP_EV_WRITABLE);
     struct tcp_info info;
@@ -455,32 +455,32 @@ void test_tcp_events_and_poll(void)
     tcp_close(a, S.now);
     tcp_close(b, S.now);
     tcp_close(l, S.now);
-    sim_idle(&S, S.now + 100000);
-    CHECK(sim_stack_empty(&S.st[0]) && sim_stack_empty(&S.st[1]));
-    sim_free(&S);
+    tsim_idle(&S, S.now + 100000);
+    CHECK(tsim_stack_empty(&S.st[0]) && tsim_stack_empty(&S.st[1]));
+    tsim_free(&S);
 }
 
 /* Many short connections closed by us: TIME_WAIT pcbs are taken over when the pool is full. */
 void test_tcp_time_wait_recycled_under_churn(void)
 {
-    sim_init(&S, NULL, NULL, 0, 0, 25);
+    tsim_init(&S, NULL, NULL, 0, 0, 25);
     S.link[0].delay_ms = S.link[1].delay_ms = 5;
     struct tcp_pcb *l;
     CHECK(tcp_listen(&S.st[1], 80, 4, &l) == 0);
     for (int i = 0; i < 3 * TCP_MAX_PCBS; i++) {
         struct tcp_pcb *c, *a;
         CHECK(tcp_connect(&S.st[0], SIM_IP0, 0, SIM_IP1, 80, S.now, &c) == 0);
-        sim_idle(&S, S.now + 20);
+        tsim_idle(&S, S.now + 20);
         a = tcp_accept(l);
         CHECK(a && tcp_state(c) == TCP_ESTABLISHED);
         CHECK(tcp_send(c, "req", 3, S.now) == 3);
         tcp_close(c, S.now);
-        sim_idle(&S, S.now + 20);
+        tsim_idle(&S, S.now + 20);
         char b[8];
         CHECK(a && tcp_recv(a, b, sizeof b, S.now) == 3 && tcp_recv(a, b, sizeof b, S.now) == 0);
         if (a)
             tcp_close(a, S.now);
-        sim_idle(&S, S.now + 20);
+        tsim_idle(&S, S.now + 20);
     }
     int tw = 0;
     for (int i = 0; i < TCP_MAX_PCBS; i++)
@@ -488,7 +488,7 @@ void test_tcp_time_wait_recycled_under_churn(void)
     CHECK(tw == TCP_MAX_PCBS);
     CHECK(S.st[1].cnt.passive_opens == 3 * TCP_MAX_PCBS);
     tcp_close(l, S.now);
-    sim_idle(&S, S.now + 2 * 30000 + 100);
-    CHECK(sim_stack_empty(&S.st[0]) && sim_stack_empty(&S.st[1]));
-    sim_free(&S);
+    tsim_idle(&S, S.now + 2 * 30000 + 100);
+    CHECK(tsim_stack_empty(&S.st[0]) && tsim_stack_empty(&S.st[1]));
+    tsim_free(&S);
 }

@@ -8,7 +8,7 @@
 #include "check.h"
 #include "tcp_sim.h"
 
-static struct sim S;
+static struct tsim S;
 
 /* Drop chosen data segments of one side: the n-th ones it sends (1-based, any send). */
 struct dropper {
@@ -18,7 +18,7 @@ struct dropper {
     uint64_t t[4];          /* when each was dropped */
 };
 
-static int drop_nth(struct sim *s, int from, const uint8_t *seg, size_t len)
+static int drop_nth(struct tsim *s, int from, const uint8_t *seg, size_t len)
 {
     struct dropper *d = s->user;
     struct seg_view v;
@@ -44,12 +44,12 @@ static void link_both(uint32_t delay, uint32_t rate)
 /* Window-limited (32 KiB, 20 ms RTT, no rate limit): 1 MiB each way near the 1.6 MB/s bound. */
 void test_tcp_bulk_1mib_each_way_clean(void)
 {
-    sim_init(&S, NULL, NULL, 0, 0, 31);
+    tsim_init(&S, NULL, NULL, 0, 0, 31);
     link_both(10, 0);
     struct pump p = { 0 };
     uint64_t t0 = S.now;
     pump_start(&S, &p, 1 << 20, 1 << 20);
-    CHECK(sim_run(&S, pump_app, &p, S.now + 60000));
+    CHECK(tsim_run(&S, pump_app, &p, S.now + 60000));
     CHECK(p.rcvd[0] == 1 << 20 && p.rcvd[1] == 1 << 20 && !p.bad);
     uint64_t bound = (1u << 20) / 32768 * 20;            /* 640 ms */
     CHECK(p.done_at - t0 < bound * 5 / 4);
@@ -58,18 +58,18 @@ void test_tcp_bulk_1mib_each_way_clean(void)
         fprintf(stderr, "window-limited: %llu ms (bound %llu)\n",
                 (unsigned long long)(p.done_at - t0), (unsigned long long)bound);
     CHECK(pump_finish(&S, &p, S.now + 120000));
-    sim_free(&S);
+    tsim_free(&S);
 }
 
 /* Rate-limited (1 MB/s, 20 ms RTT): 1 MiB one way fills the link. */
 void test_tcp_bulk_fills_the_link(void)
 {
-    sim_init(&S, NULL, NULL, 0, 0, 37);
+    tsim_init(&S, NULL, NULL, 0, 0, 37);
     link_both(10, 1000);
     struct pump p = { 0 };
     uint64_t t0 = S.now;
     pump_start(&S, &p, 1 << 20, 0);
-    CHECK(sim_run(&S, pump_app, &p, S.now + 60000));
+    CHECK(tsim_run(&S, pump_app, &p, S.now + 60000));
     CHECK(p.rcvd[1] == 1 << 20 && !p.bad);
     uint64_t wire = (1u << 20) / 1460 * 1500 / 1000;     /* 1077 ms with headers */
     CHECK(p.done_at - t0 < wire * 11 / 10);
@@ -77,14 +77,14 @@ void test_tcp_bulk_fills_the_link(void)
         fprintf(stderr, "rate-limited: %llu ms (wire %llu)\n",
                 (unsigned long long)(p.done_at - t0), (unsigned long long)wire);
     CHECK(pump_finish(&S, &p, S.now + 120000));
-    sim_free(&S);
+    tsim_free(&S);
 }
 
 /* 1 MiB each way at 5% loss with duplication and reordering, byte exact, on several seeds. */
 void test_tcp_bulk_1mib_each_way_loss_reorder(void)
 {
     for (uint32_t seed = 1; seed <= 3; seed++) {
-        sim_init(&S, NULL, NULL, 0, 0, 100 + seed);
+        tsim_init(&S, NULL, NULL, 0, 0, 100 + seed);
         link_both(10, 1000);
         for (int i = 0; i < 2; i++) {
             S.link[i].loss_pm = 50;
@@ -95,11 +95,11 @@ void test_tcp_bulk_1mib_each_way_loss_reorder(void)
         struct pump p = { 0 };
         uint64_t t0 = S.now;
         pump_start(&S, &p, 1 << 20, 1 << 20);
-        CHECK(sim_run(&S, pump_app, &p, S.now + 600000));
+        CHECK(tsim_run(&S, pump_app, &p, S.now + 600000));
         CHECK(p.rcvd[0] == 1 << 20 && p.rcvd[1] == 1 << 20 && !p.bad);
         CHECK(!p.err[0] && !p.err[1]);
         if ((p.err[0] || p.err[1]) && getenv("TCP_VERBOSE"))
-            sim_dump(&S, S.nrec - 100, 100);
+            tsim_dump(&S, S.nrec - 100, 100);
         if (getenv("TCP_VERBOSE"))
             fprintf(stderr, "seed %u: %llu ms, rexmits %u/%u, fast %u/%u, timeouts %u/%u\n",
                     seed, (unsigned long long)(p.done_at - t0), p.pcb[0]->st.rexmits,
@@ -108,7 +108,7 @@ void test_tcp_bulk_1mib_each_way_loss_reorder(void)
         for (int i = 0; i < 2; i++)
             S.link[i].loss_pm = S.link[i].dup_pm = S.link[i].reorder_pm = 0;
         CHECK(pump_finish(&S, &p, S.now + 120000));
-        sim_free(&S);
+        tsim_free(&S);
     }
 }
 
@@ -118,7 +118,7 @@ struct echo {
     int got;
 };
 
-static int echo_app(struct sim *s, void *arg)
+static int echo_app(struct tsim *s, void *arg)
 {
     struct echo *e = arg;
     char b[256];
@@ -136,7 +136,7 @@ static void echo_rounds(struct echo *e, int n, uint32_t gap)
 {
     for (int i = 0; i < n; i++) {
         CHECK(tcp_send(e->cli, "ping", 4, S.now) == 4);
-        sim_run(&S, echo_app, e, S.now + gap);
+        tsim_run(&S, echo_app, e, S.now + gap);
         S.now += gap;
     }
 }
@@ -144,10 +144,10 @@ static void echo_rounds(struct echo *e, int n, uint32_t gap)
 /* The first retransmission of data comes at the RTO (200 ms floor here), then backs off. */
 void test_tcp_first_retransmit_at_rto(void)
 {
-    sim_init(&S, NULL, NULL, 0, 0, 32);
+    tsim_init(&S, NULL, NULL, 0, 0, 32);
     link_both(10, 0);
     struct tcp_pcb *cli, *srv;
-    CHECK(sim_pair(&S, 80, &cli, &srv, NULL));
+    CHECK(tsim_pair(&S, 80, &cli, &srv, NULL));
     char b[64];
     struct echo e = { cli, srv, 0 };
     echo_rounds(&e, 5, 300);                  /* RTT samples */
@@ -158,28 +158,28 @@ void test_tcp_first_retransmit_at_rto(void)
     S.link[0].filter = drop_nth;
     int r0 = S.nrec;
     CHECK(tcp_send(cli, "lost", 4, S.now) == 4);   /* one segment: no dup ACKs can help */
-    sim_idle(&S, S.now + 2000);
-    int i1 = sim_find(&S, r0, 0, TH_PSH), i2 = sim_find(&S, i1 + 1, 0, TH_PSH);
-    int i3 = sim_find(&S, i2 + 1, 0, TH_PSH);
-    CHECK(i1 >= 0 && i2 > i1 && i3 > i2 && sim_find(&S, i3 + 1, 0, TH_PSH) < 0);
+    tsim_idle(&S, S.now + 2000);
+    int i1 = tsim_find(&S, r0, 0, TH_PSH), i2 = tsim_find(&S, i1 + 1, 0, TH_PSH);
+    int i3 = tsim_find(&S, i2 + 1, 0, TH_PSH);
+    CHECK(i1 >= 0 && i2 > i1 && i3 > i2 && tsim_find(&S, i3 + 1, 0, TH_PSH) < 0);
     CHECK(S.rec[i2].t - S.rec[i1].t == 200);        /* not 1 s, not 3 s */
     CHECK(S.rec[i3].t - S.rec[i2].t == 400);        /* exponential backoff */
     CHECK(tcp_recv(srv, b, sizeof b, S.now) == 4 && !memcmp(b, "lost", 4));
     CHECK(cli->st.timeouts == 2 && cli->st.rexmits == 2 && cli->nrexmit == 0);
     tcp_close(cli, S.now);
     tcp_close(srv, S.now);
-    sim_idle(&S, S.now + 100000);
-    CHECK(sim_stack_empty(&S.st[0]) && sim_stack_empty(&S.st[1]));
-    sim_free(&S);
+    tsim_idle(&S, S.now + 100000);
+    CHECK(tsim_stack_empty(&S.st[0]) && tsim_stack_empty(&S.st[1]));
+    tsim_free(&S);
 }
 
 /* On a long path the RTO follows the measured RTT (RFC 6298), not a fixed guess. */
 void test_tcp_rto_tracks_rtt(void)
 {
-    sim_init(&S, NULL, NULL, 0, 0, 33);
+    tsim_init(&S, NULL, NULL, 0, 0, 33);
     link_both(150, 0);
     struct tcp_pcb *cli, *srv;
-    CHECK(sim_pair(&S, 80, &cli, &srv, NULL));
+    CHECK(tsim_pair(&S, 80, &cli, &srv, NULL));
     struct echo e = { cli, srv, 0 };
     echo_rounds(&e, 8, 1000);
     CHECK(e.got == 32);
@@ -192,30 +192,30 @@ void test_tcp_rto_tracks_rtt(void)
     S.link[0].filter = drop_nth;
     int r0 = S.nrec;
     CHECK(tcp_send(cli, "lost", 4, S.now) == 4);
-    sim_idle(&S, S.now + 3000);
-    int i1 = sim_find(&S, r0, 0, TH_PSH), i2 = sim_find(&S, i1 + 1, 0, TH_PSH);
+    tsim_idle(&S, S.now + 3000);
+    int i1 = tsim_find(&S, r0, 0, TH_PSH), i2 = tsim_find(&S, i1 + 1, 0, TH_PSH);
     CHECK(i2 > i1 && S.rec[i2].t - S.rec[i1].t == info.rto_ms);
     tcp_abort(cli, S.now);
     tcp_abort(srv, S.now);
-    sim_free(&S);
+    tsim_free(&S);
 }
 
 static void fast_rexmit_case(unsigned a, unsigned b, uint32_t want_rexmits)
 {
-    sim_init(&S, NULL, NULL, 0, 0, 34);
+    tsim_init(&S, NULL, NULL, 0, 0, 34);
     link_both(10, 1000);
     struct dropper d = { .from = 0, .nth = { a, b } };
     S.user = &d;
     S.link[0].filter = drop_nth;
     struct pump p = { 0 };
     pump_start(&S, &p, 300000, 0);
-    CHECK(sim_run(&S, pump_app, &p, S.now + 60000));
+    CHECK(tsim_run(&S, pump_app, &p, S.now + 60000));
     CHECK(p.rcvd[1] == 300000 && !p.bad);
     struct tcp_pcb *c = p.pcb[0];
     CHECK(c->st.fast_rexmits == 1 && c->st.timeouts == 0 && c->st.rexmits == want_rexmits);
     CHECK(!(c->flags & PF_RECOVERY) && c->ssthresh < 64 * 1024);   /* halved once */
     CHECK(pump_finish(&S, &p, S.now + 120000));
-    sim_free(&S);
+    tsim_free(&S);
 }
 
 /* One loss in a window: three duplicate ACKs, retransmitted long before the RTO. */
@@ -231,7 +231,7 @@ void test_tcp_newreno_partial_ack(void)
 }
 
 /* Invariants of the receive side, checked after every step of a reordering transfer. */
-static int ooo_app(struct sim *s, void *arg)
+static int ooo_app(struct tsim *s, void *arg)
 {
     struct pump *p = arg;
     for (int side = 0; side < 2; side++)
@@ -253,7 +253,7 @@ static int ooo_app(struct sim *s, void *arg)
 /* Heavy reordering: many holes at once (more than TCP_OOO_MAX), window-bounded, byte exact. */
 void test_tcp_out_of_order_bounded(void)
 {
-    sim_init(&S, NULL, NULL, 0, 0, 35);
+    tsim_init(&S, NULL, NULL, 0, 0, 35);
     link_both(5, 2000);
     for (int i = 0; i < 2; i++) {
         S.link[i].reorder_pm = 300;
@@ -261,17 +261,17 @@ void test_tcp_out_of_order_bounded(void)
     }
     struct pump p = { 0 };
     pump_start(&S, &p, 1 << 20, 1 << 19);
-    CHECK(sim_run(&S, ooo_app, &p, S.now + 600000));
+    CHECK(tsim_run(&S, ooo_app, &p, S.now + 600000));
     CHECK(p.rcvd[1] == 1 << 20 && p.rcvd[0] == 1 << 19 && !p.bad);
     for (int i = 0; i < 2; i++)
         S.link[i].reorder_pm = 0;
     CHECK(pump_finish(&S, &p, S.now + 120000));
-    sim_free(&S);
+    tsim_free(&S);
 }
 
 /* A peer with a smaller MSS gets no segment larger than it asked for. */
 static int max_seg;
-static int seg_size_tap(struct sim *s, int from, const uint8_t *seg, size_t len)
+static int seg_size_tap(struct tsim *s, int from, const uint8_t *seg, size_t len)
 {
     struct seg_view v;
     (void)s;
@@ -285,15 +285,15 @@ void test_tcp_mss_option_respected(void)
     struct tcp_config c1;
     tcp_config_default(&c1);
     c1.mss = 536;
-    sim_init(&S, NULL, &c1, 0, 0, 36);
+    tsim_init(&S, NULL, &c1, 0, 0, 36);
     link_both(5, 0);
     max_seg = 0;
     S.tap = seg_size_tap;
     struct pump p = { 0 };
     pump_start(&S, &p, 100000, 100000);
-    CHECK(sim_run(&S, pump_app, &p, S.now + 60000));
+    CHECK(tsim_run(&S, pump_app, &p, S.now + 60000));
     CHECK(p.rcvd[1] == 100000 && p.rcvd[0] == 100000 && !p.bad);
     CHECK(max_seg == 536 && p.pcb[0]->mss == 536 && p.pcb[1]->mss == 536);
     CHECK(pump_finish(&S, &p, S.now + 120000));
-    sim_free(&S);
+    tsim_free(&S);
 }

@@ -11,7 +11,7 @@
 #include "check.h"
 #include "tcp_sim.h"
 
-static struct sim S;
+static struct tsim S;
 
 #define HELD_MAX 24
 #define RING 64
@@ -34,10 +34,10 @@ static unsigned long in_state[TCP_TIME_WAIT + 1];   /* crafted segments per targ
 
 static uint32_t rnd(uint32_t n)
 {
-    return n ? sim_rand(&S) % n : 0;
+    return n ? tsim_rand(&S) % n : 0;
 }
 
-static int keep_tap(struct sim *s, int from, const uint8_t *seg, size_t len)
+static int keep_tap(struct tsim *s, int from, const uint8_t *seg, size_t len)
 {
     (void)s;
     unsigned i = ring.n++ % RING;
@@ -169,7 +169,7 @@ static void craft(int to)
     uint32_t seq = p->rcv_nxt + (uint32_t)d1;
     uint32_t ack = (rnd(2) ? p->snd_una : p->snd_max) + (uint32_t)d2;
     if (rnd(8) == 0)
-        seq = sim_rand(&S);
+        seq = tsim_rand(&S);
     uint8_t flags = rnd(4) ? TH_ACK : 0;
     static const uint8_t extra[] = { 0, 0, 0, TH_PSH, TH_FIN, TH_RST, TH_SYN, TH_URG, 0x3f };
     flags |= extra[rnd(9)];
@@ -180,7 +180,7 @@ static void craft(int to)
     uint16_t sport = p->state == TCP_LISTEN ? (uint16_t)(1 + rnd(4)) : p->rport;
     static uint8_t b[3100];
     size_t n = seg_build(b, S.ip[!to], S.ip[to], sport, p->lport, seq, ack, flags,
-                         (uint16_t)sim_rand(&S), opt, optlen, data, len);
+                         (uint16_t)tsim_rand(&S), opt, optlen, data, len);
     tcp_input(ts, S.ip[!to], S.ip[to], b, n, S.now);
 }
 
@@ -226,7 +226,7 @@ static void noise(void)
     static uint8_t b[120];
     size_t n = rnd(sizeof b);
     for (size_t i = 0; i < n; i++)
-        b[i] = (uint8_t)sim_rand(&S);
+        b[i] = (uint8_t)tsim_rand(&S);
     int to = (int)rnd(2);
     if (rnd(2))
         fix_cksum(b, n, S.ip[!to], S.ip[to]);
@@ -306,7 +306,7 @@ static unsigned long fuzz_round(uint32_t seed, unsigned long budget)
     c.keep_cnt = 2;
     c.syn_retries = 3;
     c.data_retries = 5;
-    sim_init(&S, &c, &c, 0, 0, seed);
+    tsim_init(&S, &c, &c, 0, 0, seed);
     for (int i = 0; i < 2; i++) {
         S.link[i].delay_ms = 1 + rnd(20);
         S.link[i].loss_pm = rnd(100);
@@ -323,7 +323,7 @@ static unsigned long fuzz_round(uint32_t seed, unsigned long budget)
         if (what < 3) {
             user_op();
         } else if (what < 5) {
-            sim_run(&S, NULL, NULL, S.now + rnd(rnd(4) ? 50 : 5000));
+            tsim_run(&S, NULL, NULL, S.now + rnd(rnd(4) ? 50 : 5000));
         } else {
             uint32_t kind = rnd(10);
             if (kind < 5)
@@ -348,9 +348,9 @@ static unsigned long fuzz_round(uint32_t seed, unsigned long budget)
         else
             tcp_abort(pcb, S.now);
     }
-    sim_idle(&S, S.now + 10 * 60 * 1000);
-    CHECK(sim_stack_empty(&S.st[0]) && sim_stack_empty(&S.st[1]));
-    if (!sim_stack_empty(&S.st[0]) || !sim_stack_empty(&S.st[1])) {
+    tsim_idle(&S, S.now + 10 * 60 * 1000);
+    CHECK(tsim_stack_empty(&S.st[0]) && tsim_stack_empty(&S.st[1]));
+    if (!tsim_stack_empty(&S.st[0]) || !tsim_stack_empty(&S.st[1])) {
         bad_invariants++;
         for (int k = 0; k < 2; k++)
             for (int i = 0; i < TCP_MAX_PCBS; i++) {
@@ -366,7 +366,7 @@ static unsigned long fuzz_round(uint32_t seed, unsigned long budget)
                             p->rlen, p->nrexmit, p->nprobe);
             }
     }
-    sim_free(&S);
+    tsim_free(&S);
     return done;
 }
 

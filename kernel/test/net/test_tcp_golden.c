@@ -6,7 +6,7 @@
 #include "check.h"
 #include "tcp_sim.h"
 
-static struct sim S;
+static struct tsim S;
 static uint16_t lport;              /* the stack's port of the connection under test */
 static uint32_t iss;                /* the stack's ISN */
 
@@ -16,7 +16,7 @@ static uint32_t iss;                /* the stack's ISN */
 static void peer(uint16_t pport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
                  uint16_t wnd, const void *opt, int optlen, const void *data, size_t len)
 {
-    sim_inject(&S, 1, pport, dport, seq, ack, flags, wnd, opt, optlen, data, len);
+    tsim_inject(&S, 1, pport, dport, seq, ack, flags, wnd, opt, optlen, data, len);
 }
 
 /* The n-th segment the stack sent (negative: from the end); CHECKs that there is one. */
@@ -24,7 +24,7 @@ static struct seg_view out(int n)
 {
     struct seg_view v;
     memset(&v, 0, sizeof v);
-    CHECK(sim_cap(&S, n < 0 ? S.ncap + n : n, &v) == 0);
+    CHECK(tsim_cap(&S, n < 0 ? S.ncap + n : n, &v) == 0);
     return v;
 }
 
@@ -45,7 +45,7 @@ static struct tcp_pcb *open_active(const uint8_t *opt, int optlen)
 
 void test_tcp_golden_syn_and_handshake(void)
 {
-    sim_init(&S, NULL, NULL, 0, 1, 51);
+    tsim_init(&S, NULL, NULL, 0, 1, 51);
     struct tcp_pcb *pcb;
     CHECK(tcp_connect(&S.st[0], SIM_IP0, 0, SIM_IP1, 80, S.now, &pcb) == 0);
     CHECK(S.ncap == 1);
@@ -74,14 +74,14 @@ void test_tcp_golden_syn_and_handshake(void)
     tcp_abort(pcb, S.now);
     v = out(-1);
     CHECK(v.flags == (TH_RST | TH_ACK) && v.seq == iss + 3001 && v.ack == PEER_ISS + 1);
-    CHECK(sim_stack_empty(&S.st[0]));
-    sim_free(&S);
+    CHECK(tsim_stack_empty(&S.st[0]));
+    tsim_free(&S);
 }
 
 /* RFC 9293 3.10.7.1: what a closed port answers. */
 void test_tcp_golden_rst_for_closed_port(void)
 {
-    sim_init(&S, NULL, NULL, 0, 1, 52);
+    tsim_init(&S, NULL, NULL, 0, 1, 52);
     peer(1234, 99, 1000, 0, TH_SYN, 1000, NULL, 0, NULL, 0);
     struct seg_view v = out(-1);
     CHECK(S.ncap == 1 && v.flags == (TH_RST | TH_ACK) && v.seq == 0 && v.ack == 1001);
@@ -103,13 +103,13 @@ void test_tcp_golden_rst_for_closed_port(void)
     v = out(-1);
     CHECK(S.ncap == 4 && v.flags == TH_RST && v.seq == 4242);
     tcp_close(l, S.now);
-    sim_free(&S);
+    tsim_free(&S);
 }
 
 /* Malformed segments are dropped, counted by reason, and never answered. */
 void test_tcp_golden_malformed_dropped_and_counted(void)
 {
-    sim_init(&S, NULL, NULL, 0, 1, 53);
+    tsim_init(&S, NULL, NULL, 0, 1, 53);
     struct tcp_pcb *l;
     CHECK(tcp_listen(&S.st[0], 80, 2, &l) == 0);
     uint8_t b[100];
@@ -160,7 +160,7 @@ void test_tcp_golden_malformed_dropped_and_counted(void)
     peer(1234, 80, 1, 0, TH_SYN, 1000, NULL, 0, NULL, 0);
     CHECK(S.ncap == 1 && out(0).flags == (TH_SYN | TH_ACK));
     tcp_close(l, S.now);
-    sim_free(&S);
+    tsim_free(&S);
 }
 
 /* Passive open: the SYN-ACK echoes window scaling only when the SYN offered it. */
@@ -169,7 +169,7 @@ void test_tcp_golden_listen_synack(void)
     struct tcp_config c;
     tcp_config_default(&c);
     c.rcvbuf = 131072;                          /* needs shift 2 */
-    sim_init(&S, &c, NULL, 0, 1, 54);
+    tsim_init(&S, &c, NULL, 0, 1, 54);
     struct tcp_pcb *l;
     CHECK(tcp_listen(&S.st[0], 80, 4, &l) == 0);
     static const uint8_t syn_opts[] = { 2, 4, 0x04, 0xb0, 1, 3, 3, 7 };   /* MSS 1200, WS 7 */
@@ -195,20 +195,20 @@ void test_tcp_golden_listen_synack(void)
     struct tcp_pcb *b = tcp_accept(l);
     CHECK(b && b->snd_ws == 0 && b->rcv_ws == 0 && b->snd_wnd == 100);
     peer(3001, 80, 901, v.seq + 1, TH_ACK, 100, NULL, 0, "x", 1);
-    sim_idle(&S, S.now + 1000);                  /* the delayed ACK: window capped at 65535 */
+    tsim_idle(&S, S.now + 1000);                  /* the delayed ACK: window capped at 65535 */
     v = out(-1);
     CHECK(v.flags == TH_ACK && v.ack == 902 && v.wnd == 65534);   /* right edge kept */
     tcp_abort(a, S.now);
     tcp_abort(b, S.now);
     tcp_close(l, S.now);
-    CHECK(sim_stack_empty(&S.st[0]));
-    sim_free(&S);
+    CHECK(tsim_stack_empty(&S.st[0]));
+    tsim_free(&S);
 }
 
 /* RFC 5961: blind RST, SYN and ACK injection. */
 void test_tcp_golden_rfc5961(void)
 {
-    sim_init(&S, NULL, NULL, 0, 1, 55);
+    tsim_init(&S, NULL, NULL, 0, 1, 55);
     struct tcp_pcb *pcb = open_active(NULL, 0);
     uint32_t nxt = PEER_ISS + 1;
     int n0 = S.ncap;
@@ -238,14 +238,14 @@ void test_tcp_golden_rfc5961(void)
     peer(80, lport, nxt, 0, TH_RST, 0, NULL, 0, NULL, 0);               /* exact: reset */
     CHECK(S.ncap == n1 && tcp_state(pcb) == TCP_CLOSED && tcp_error(pcb) == TCP_ECONNRESET);
     tcp_close(pcb, S.now);
-    CHECK(sim_stack_empty(&S.st[0]));
-    sim_free(&S);
+    CHECK(tsim_stack_empty(&S.st[0]));
+    tsim_free(&S);
 }
 
 /* RFC 9293 figure 8: SYNs cross; each side answers SYN-ACK with its own ISS. */
 void test_tcp_golden_simultaneous_open(void)
 {
-    sim_init(&S, NULL, NULL, 0, 1, 56);
+    tsim_init(&S, NULL, NULL, 0, 1, 56);
     struct tcp_pcb *pcb;
     CHECK(tcp_connect(&S.st[0], SIM_IP0, 7000, SIM_IP1, 80, S.now, &pcb) == 0);
     iss = out(-1).seq;
@@ -260,13 +260,13 @@ void test_tcp_golden_simultaneous_open(void)
     v = out(-1);
     CHECK(v.len == 2 && v.seq == iss + 1 && v.ack == PEER_ISS + 1);
     tcp_abort(pcb, S.now);
-    sim_free(&S);
+    tsim_free(&S);
 }
 
 /* SYN_SENT: a bad ACK draws RST; a RST without ACK is ignored; with a good ACK it refuses. */
 void test_tcp_golden_syn_sent_checks(void)
 {
-    sim_init(&S, NULL, NULL, 0, 1, 57);
+    tsim_init(&S, NULL, NULL, 0, 1, 57);
     struct tcp_pcb *pcb;
     CHECK(tcp_connect(&S.st[0], SIM_IP0, 0, SIM_IP1, 80, S.now, &pcb) == 0);
     struct seg_view syn = out(-1);
@@ -280,8 +280,8 @@ void test_tcp_golden_syn_sent_checks(void)
     peer(80, lport, 0, iss + 1, TH_RST | TH_ACK, 0, NULL, 0, NULL, 0);
     CHECK(S.ncap == 2 && tcp_state(pcb) == TCP_CLOSED && tcp_error(pcb) == TCP_ECONNREFUSED);
     tcp_close(pcb, S.now);
-    CHECK(sim_stack_empty(&S.st[0]));
-    sim_free(&S);
+    CHECK(tsim_stack_empty(&S.st[0]));
+    tsim_free(&S);
 }
 
 /* TIME_WAIT: a retransmitted FIN is ACKed and restarts 2*MSL; a RST does not end it (RFC 1337). */
@@ -290,7 +290,7 @@ void test_tcp_golden_time_wait(void)
     struct tcp_config c;
     tcp_config_default(&c);
     c.msl_ms = 1000;
-    sim_init(&S, &c, NULL, 0, 1, 58);
+    tsim_init(&S, &c, NULL, 0, 1, 58);
     struct tcp_pcb *pcb = open_active(NULL, 0);
     tcp_close(pcb, S.now);
     struct seg_view v = out(-1);
@@ -305,11 +305,11 @@ void test_tcp_golden_time_wait(void)
     CHECK(S.ncap == n0 + 1 && out(-1).ack == PEER_ISS + 2);
     peer(80, lport, PEER_ISS + 2, 0, TH_RST, 0, NULL, 0, NULL, 0);
     CHECK(pcb->state == TCP_TIME_WAIT);
-    sim_idle(&S, t0 + 2000 + 1000);
+    tsim_idle(&S, t0 + 2000 + 1000);
     CHECK(pcb->state == TCP_TIME_WAIT);        /* restarted at t0 + 1500 */
-    sim_idle(&S, t0 + 1500 + 2000);
-    CHECK(sim_stack_empty(&S.st[0]));
-    sim_free(&S);
+    tsim_idle(&S, t0 + 1500 + 2000);
+    CHECK(tsim_stack_empty(&S.st[0]));
+    tsim_free(&S);
 }
 
 /* Data beyond the window is cut to it; what is past is dropped and ACKed. */
@@ -318,7 +318,7 @@ void test_tcp_golden_window_enforced(void)
     struct tcp_config c;
     tcp_config_default(&c);
     c.rcvbuf = 4096;
-    sim_init(&S, &c, NULL, 0, 1, 59);
+    tsim_init(&S, &c, NULL, 0, 1, 59);
     struct tcp_pcb *pcb = open_active(NULL, 0);
     static uint8_t big[6000];
     for (size_t i = 0; i < sizeof big; i++)
@@ -343,25 +343,25 @@ void test_tcp_golden_window_enforced(void)
     CHECK(out(-1).ack == nxt + 4096 + 200 && pcb->nooo == 0 && pcb->rlen == 200);
     CHECK(tcp_recv(pcb, got, sizeof got, S.now) == 200 && !memcmp(got, big, 200));
     tcp_abort(pcb, S.now);
-    sim_free(&S);
+    tsim_free(&S);
 }
 
 /* RFC 6528: ISNs differ per connection and key, and advance with the 4 us clock. */
 void test_tcp_isn_rfc6528(void)
 {
-    sim_init(&S, NULL, NULL, 0, 0, 60);
+    tsim_init(&S, NULL, NULL, 0, 0, 60);
     uint32_t a = tcp_isn(&S.st[0], SIM_IP0, 50000, SIM_IP1, 80, 1000);
     uint32_t b = tcp_isn(&S.st[0], SIM_IP0, 50001, SIM_IP1, 80, 1000);
     uint32_t c = tcp_isn(&S.st[1], SIM_IP0, 50000, SIM_IP1, 80, 1000);
     CHECK(a != b && a != c && b - a != 1);
     CHECK(tcp_isn(&S.st[0], SIM_IP0, 50000, SIM_IP1, 80, 1010) - a == 2500);
-    sim_free(&S);
+    tsim_free(&S);
 }
 
 /* A new SYN for a pair in TIME_WAIT, beyond its sequence space, opens a new connection. */
 void test_tcp_golden_time_wait_reuse(void)
 {
-    sim_init(&S, NULL, NULL, 0, 1, 61);
+    tsim_init(&S, NULL, NULL, 0, 1, 61);
     struct tcp_pcb *l;
     CHECK(tcp_listen(&S.st[0], 80, 2, &l) == 0);
     peer(3000, 80, 100, 0, TH_SYN, 8192, NULL, 0, NULL, 0);
@@ -383,6 +383,6 @@ void test_tcp_golden_time_wait_reuse(void)
     if (b)
         tcp_abort(b, S.now);
     tcp_close(l, S.now);
-    CHECK(sim_stack_empty(&S.st[0]));
-    sim_free(&S);
+    CHECK(tsim_stack_empty(&S.st[0]));
+    tsim_free(&S);
 }

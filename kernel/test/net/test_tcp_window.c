@@ -8,7 +8,7 @@
 #include "check.h"
 #include "tcp_sim.h"
 
-static struct sim S;
+static struct tsim S;
 
 static void link_both(uint32_t delay, uint32_t rate)
 {
@@ -32,7 +32,7 @@ struct lose_update {
     int done;
 };
 
-static int lose_update_filter(struct sim *s, int from, const uint8_t *seg, size_t len)
+static int lose_update_filter(struct tsim *s, int from, const uint8_t *seg, size_t len)
 {
     struct lose_update *u = s->user;
     struct seg_view v;
@@ -51,7 +51,7 @@ static int lose_update_filter(struct sim *s, int from, const uint8_t *seg, size_
 static uint64_t zero_window_case(uint64_t pause, int lose)
 {
     struct tcp_config c1 = cfg_rcv(8192);
-    sim_init(&S, NULL, &c1, 0, 0, 41);
+    tsim_init(&S, NULL, &c1, 0, 0, 41);
     link_both(10, 0);
     struct lose_update u = { 0 };
     struct pump p = { 0 };
@@ -62,13 +62,13 @@ static uint64_t zero_window_case(uint64_t pause, int lose)
         S.user = &u;
         S.link[1].filter = lose_update_filter;
     }
-    CHECK(sim_run(&S, pump_app, &p, S.now + pause + 120000));
+    CHECK(tsim_run(&S, pump_app, &p, S.now + pause + 120000));
     CHECK(p.rcvd[1] == 200000 && !p.bad && !p.err[0] && !p.err[1]);
     CHECK(!lose || u.done);
     /* the probes: empty segments from side 0 while the reader sleeps, spaced ever wider */
     uint64_t last = 0, gap = 0;
     int probes = 0;
-    for (int i = 0; (i = sim_find(&S, i, 0, TH_ACK)) >= 0 && S.rec[i].t < p.read_from[1]; i++) {
+    for (int i = 0; (i = tsim_find(&S, i, 0, TH_ACK)) >= 0 && S.rec[i].t < p.read_from[1]; i++) {
         if (S.rec[i].len || S.rec[i].t < S.rec[0].t + 100)
             continue;
         if (last) {
@@ -82,7 +82,7 @@ static uint64_t zero_window_case(uint64_t pause, int lose)
     CHECK(gap >= 60000 || pause < 100000);     /* a long pause reaches the 60 s cap */
     uint64_t took = p.done_at - p.read_from[1];
     CHECK(pump_finish(&S, &p, S.now + 120000));
-    sim_free(&S);
+    tsim_free(&S);
     return took;
 }
 
@@ -107,7 +107,7 @@ struct slow_reader {
     uint64_t next;
 };
 
-static int slow_app(struct sim *s, void *arg)
+static int slow_app(struct tsim *s, void *arg)
 {
     struct slow_reader *r = arg;
     struct pump *p = &r->p;
@@ -130,11 +130,11 @@ static int slow_app(struct sim *s, void *arg)
 void test_tcp_silly_window_avoided(void)
 {
     struct tcp_config c1 = cfg_rcv(8192);
-    sim_init(&S, NULL, &c1, 0, 0, 42);
+    tsim_init(&S, NULL, &c1, 0, 0, 42);
     link_both(10, 0);
     struct slow_reader r = { .p = { .chunk = 4000 } };
     pump_start(&S, &r.p, 60000, 0);
-    CHECK(sim_run(&S, slow_app, &r, S.now + 120000));
+    CHECK(tsim_run(&S, slow_app, &r, S.now + 120000));
     CHECK(r.p.rcvd[1] == 60000 && !r.p.bad);
     int small = 0, last_data = -1;
     for (int i = 0; i < S.nrec; i++)
@@ -156,12 +156,12 @@ void test_tcp_silly_window_avoided(void)
     tcp_abort(r.p.pcb[0], S.now);
     tcp_abort(r.p.pcb[1], S.now);
     tcp_close(r.p.listener, S.now);
-    sim_free(&S);
+    tsim_free(&S);
 }
 
 /* 256 KiB buffers: window scaling lets more than 64 KiB fly on a 100 ms path. */
 static int syn_ws[2];
-static int ws_tap(struct sim *s, int from, const uint8_t *seg, size_t len)
+static int ws_tap(struct tsim *s, int from, const uint8_t *seg, size_t len)
 {
     struct seg_view v;
     (void)s;
@@ -175,7 +175,7 @@ struct flight_watch {
     uint32_t max_flight;
 };
 
-static int flight_app(struct sim *s, void *arg)
+static int flight_app(struct tsim *s, void *arg)
 {
     struct flight_watch *w = arg;
     if (w->p.pcb[0] && w->p.pcb[0]->snd_max - w->p.pcb[0]->snd_una > w->max_flight)
@@ -188,47 +188,47 @@ void test_tcp_window_scaling(void)
     struct tcp_config c;
     tcp_config_default(&c);
     c.sndbuf = c.rcvbuf = 256 * 1024;
-    sim_init(&S, &c, &c, 0, 0, 43);
+    tsim_init(&S, &c, &c, 0, 0, 43);
     link_both(50, 0);
     syn_ws[0] = syn_ws[1] = -1;
     S.tap = ws_tap;
     struct flight_watch w = { 0 };
     uint64_t t0 = S.now;
     pump_start(&S, &w.p, 4 << 20, 0);
-    CHECK(sim_run(&S, flight_app, &w, S.now + 60000));
+    CHECK(tsim_run(&S, flight_app, &w, S.now + 60000));
     CHECK(w.p.rcvd[1] == 4 << 20 && !w.p.bad);
     CHECK(syn_ws[0] == 3 && syn_ws[1] == 3);
     CHECK(w.max_flight > 200000);
     CHECK(w.p.done_at - t0 < 3000);          /* 2.6 MB/s window-limited: ~1.6 s + slow start */
     CHECK(w.p.pcb[0]->snd_ws == 3 && w.p.pcb[1]->rcv_ws == 3);
     CHECK(pump_finish(&S, &w.p, S.now + 120000));
-    sim_free(&S);
+    tsim_free(&S);
 }
 
 /* One small segment is ACKed after delack_ms; two full ones at once. */
 void test_tcp_delayed_ack(void)
 {
-    sim_init(&S, NULL, NULL, 0, 0, 44);
+    tsim_init(&S, NULL, NULL, 0, 0, 44);
     link_both(10, 0);
     struct tcp_pcb *cli, *srv;
-    CHECK(sim_pair(&S, 80, &cli, &srv, NULL));
-    sim_idle(&S, S.now + 1000);
+    CHECK(tsim_pair(&S, 80, &cli, &srv, NULL));
+    tsim_idle(&S, S.now + 1000);
     int r0 = S.nrec;
     CHECK(tcp_send(cli, "tiny", 4, S.now) == 4);
-    sim_idle(&S, S.now + 1000);
-    int d = sim_find(&S, r0, 0, TH_PSH), a = sim_find(&S, r0, 1, TH_ACK);
+    tsim_idle(&S, S.now + 1000);
+    int d = tsim_find(&S, r0, 0, TH_PSH), a = tsim_find(&S, r0, 1, TH_ACK);
     CHECK(d >= 0 && a > d && S.rec[a].t - S.rec[d].t == 10 + S.st[1].cfg.delack_ms);
     static uint8_t two[2920];
     r0 = S.nrec;
     CHECK(tcp_send(cli, two, sizeof two, S.now) == (int)sizeof two);
-    sim_idle(&S, S.now + 1000);
-    d = sim_find(&S, r0, 0, TH_PSH);
-    a = sim_find(&S, r0, 1, TH_ACK);
+    tsim_idle(&S, S.now + 1000);
+    d = tsim_find(&S, r0, 0, TH_PSH);
+    a = tsim_find(&S, r0, 1, TH_ACK);
     CHECK(d >= 0 && a > d && S.rec[a].t - S.rec[d].t == 10);
     CHECK(S.rec[a].ack == S.rec[d].seq + 1460);
     tcp_abort(cli, S.now);
     tcp_abort(srv, S.now);
-    sim_free(&S);
+    tsim_free(&S);
 }
 
 /*
@@ -246,7 +246,7 @@ struct rr {
 
 static const uint32_t rr_sizes[] = { 1, 100, 1460, 1461, 2000, 2920, 2921, 3000, 4500, 6000 };
 
-static int rr_app(struct sim *s, void *arg)
+static int rr_app(struct tsim *s, void *arg)
 {
     struct rr *r = arg;
     static uint8_t b[8192];
@@ -286,16 +286,16 @@ static int rr_app(struct sim *s, void *arg)
 
 static uint64_t rr_case(int split, int nodelay)
 {
-    sim_init(&S, NULL, NULL, 0, 0, 45);
+    tsim_init(&S, NULL, NULL, 0, 0, 45);
     link_both(10, 0);
     struct rr r = { .nrounds = 100, .split = split };
-    CHECK(sim_pair(&S, 80, &r.cli, &r.srv, NULL));
+    CHECK(tsim_pair(&S, 80, &r.cli, &r.srv, NULL));
     tcp_set_nodelay(r.cli, nodelay);
-    CHECK(sim_run(&S, rr_app, &r, S.now + 100000));
+    CHECK(tsim_run(&S, rr_app, &r, S.now + 100000));
     CHECK(r.round == r.nrounds);
     tcp_abort(r.cli, S.now);
     tcp_abort(r.srv, S.now);
-    sim_free(&S);
+    tsim_free(&S);
     return r.worst;
 }
 
@@ -316,15 +316,15 @@ void test_tcp_nagle_write_write_read(void)
 /* With Nagle, many small writes while one is in flight become one segment; without, each goes. */
 static int coalesce_case(int nodelay)
 {
-    sim_init(&S, NULL, NULL, 0, 0, 46);
+    tsim_init(&S, NULL, NULL, 0, 0, 46);
     link_both(10, 0);
     struct tcp_pcb *cli, *srv;
-    CHECK(sim_pair(&S, 80, &cli, &srv, NULL));
+    CHECK(tsim_pair(&S, 80, &cli, &srv, NULL));
     tcp_set_nodelay(cli, nodelay);
     int r0 = S.nrec;
     for (int i = 0; i < 100; i++)
         CHECK(tcp_send(cli, "0123456789", 10, S.now) == 10);
-    sim_idle(&S, S.now + 1000);
+    tsim_idle(&S, S.now + 1000);
     char b[2000];
     CHECK(tcp_recv(srv, b, sizeof b, S.now) == 1000);
     int segs = 0;
@@ -332,7 +332,7 @@ static int coalesce_case(int nodelay)
         segs += S.rec[i].from == 0 && S.rec[i].len;
     tcp_abort(cli, S.now);
     tcp_abort(srv, S.now);
-    sim_free(&S);
+    tsim_free(&S);
     return segs;
 }
 
