@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <mote.h>
 
+struct vrange;
+
 #define NS_PER_MS 1000000ull
 #define TIME_NEVER UINT64_MAX
 
@@ -45,7 +47,8 @@ enum thread_state { T_READY, T_RUNNING, T_BLOCKED, T_DEAD };
 struct mote_thread {
     void *sp;                      /* saved by ctx_switch */
     char name[16];
-    int prio;
+    int prio;                      /* effective: base_prio, or more while it holds a mutex */
+    int base_prio;                 /* as created or set (mote_thread_set_priority) */
     enum thread_state state;
     struct mote_thread *next;      /* run queue or wait queue link */
     struct mote_thread **waitq;    /* the wait queue it is blocked on, if any */
@@ -54,9 +57,10 @@ struct mote_thread {
     int wait_result;               /* 0 or MOTE_ETIMEDOUT */
     struct mote_thread *joiners;
     struct mote_thread *all_next;  /* every live thread, for reports */
-    uintptr_t stack_base;          /* guard page address (stack area); stack is above it */
+    struct vrange *stack_range;    /* guard region + stack, in the stack area */
+    uintptr_t stack_lo;            /* lowest stack address; the guard is below it */
     uintptr_t stack_mem;           /* the stack's RAM (identity-mapped address) */
-    size_t stack_pages;            /* including the guard page */
+    size_t stack_size;             /* bytes, whole pages */
     void (*fn)(void *);
     void *arg;
 };
@@ -99,10 +103,19 @@ void sched_irq_enter(void);
 void sched_irq_leave(void);
 
 /* thread.c */
-/* Any priority (kernel threads use PRIO_IDLE and PRIO_KERNEL). */
+/* Unmapped addresses under every stack: no frame may be this large (docs/decisions.md). */
+#define STACK_GUARD MOTE_STACK_GUARD
+/*
+ * A new ready thread at any priority (kernel threads use PRIO_IDLE and
+ * PRIO_KERNEL): 0, MOTE_EINVAL (no fn, stack over MOTE_STACK_MAX) or
+ * MOTE_ENOMEM. thread_spawn: the same, NULL on failure.
+ */
+int thread_new(struct mote_thread **out, const char *name, void (*fn)(void *), void *arg,
+               int prio, size_t stack_size);
 struct mote_thread *thread_spawn(const char *name, void (*fn)(void *), void *arg, int prio,
                                  size_t stack_size);
 struct mote_thread *thread_of_guard(uintptr_t addr);
+int thread_sp_overflowed(const struct mote_thread *t, uintptr_t sp);
 
 /* ---- swtimer.c ---- */
 void swtimer_init(void);

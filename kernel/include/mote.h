@@ -90,8 +90,9 @@ struct mote_thread;
  * Start `fn(arg)` in a new thread. Higher `prio` preempts lower; equal
  * priorities share the CPU in round-robin time slices. `stack_size` 0 means
  * MOTE_STACK_DEFAULT; a guard page sits under every stack, so an overflow is
- * reported as one instead of corrupting memory. When `fn` returns the thread
- * ends. Returns the thread (for mote_thread_join) or NULL if out of memory.
+ * reported as one instead of corrupting memory (mote/thread.h). When `fn`
+ * returns the thread ends. Returns the thread (for mote_thread_join), or
+ * NULL: bad arguments or out of memory (mote_thread_start says which).
  */
 struct mote_thread *mote_thread_create(const char *name, void (*fn)(void *), void *arg,
                                        int prio, size_t stack_size);
@@ -199,5 +200,8 @@ __attribute__((noreturn, format(printf, 1, 2))) void mote_panic(const char *fmt,
 
 #define MOTE_ASSERT(cond) \
     do { if (!(cond)) mote_panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__); } while (0)
+
+/* ---- more of the API, one header per subject ---- */
+#include <mote/thread.h>
 
 #endif

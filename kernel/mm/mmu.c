@@ -21,17 +21,14 @@ static int mmu_on;
 
 static uint64_t *table_new(void)
 {
-    uint64_t *t = page_alloc(1);
-    if (!t)
-        panic("out of memory for page tables");
-    return t;
+    return page_alloc(1);
 }
 
 /*
  * Return the entry for `va` at `level` (2: a 2 MiB block, 3: a 4 KiB page),
  * creating tables on the way if `create`. If a larger block already maps
  * `va`, return that entry instead and set *level to its level; NULL if
- * nothing maps it and !create.
+ * nothing maps it and !create, or if a table cannot be allocated.
  */
 static uint64_t *walk(uintptr_t va, int *level, int create)
 {
@@ -44,9 +41,10 @@ static uint64_t *walk(uintptr_t va, int *level, int create)
             return e;
         }
         if (kind == PTE_INVALID) {
-            if (!create)
+            uint64_t *next = create ? table_new() : 0;
+            if (!next)
                 return 0;
-            *e = mmu_pte_table((uintptr_t)table_new(), l);
+            *e = mmu_pte_table((uintptr_t)next, l);
         }
         table = (uint64_t *)mmu_pte_addr(*e);
     }
@@ -56,7 +54,8 @@ static uint64_t *walk(uintptr_t va, int *level, int create)
 /*
  * Map [va, va + size) to pa. Uses 2 MiB blocks where both addresses are
  * aligned and the rest of the range covers the block, 4 KiB pages
- * elsewhere. Mapping over part of an existing block is an error.
+ * elsewhere. Mapping over part of an existing block is MOTE_EINVAL; no
+ * memory for a page table, MOTE_ENOMEM (what was mapped stays mapped).
  */
 int mmu_map(uintptr_t va, uintptr_t pa, uint64_t size, unsigned prot)
 {
@@ -72,7 +71,9 @@ int mmu_map(uintptr_t va, uintptr_t pa, uint64_t size, unsigned prot)
             want = level = 3;           /* part of it is mapped in pages already */
             e = walk(va, &level, 1);
         }
-        if (!e || level != want)
+        if (!e)
+            return MOTE_ENOMEM;
+        if (level != want)
             return MOTE_EINVAL;
         *e = mmu_pte_leaf(pa, level, prot);
         if (mmu_on)
@@ -84,16 +85,65 @@ int mmu_map(uintptr_t va, uintptr_t pa, uint64_t size, unsigned prot)
     return 0;
 }
 
-int mmu_unmap_page(uintptr_t va)
+/* 1 if no entry of `table` (at `level`) maps or points to anything. */
+static int table_empty(const uint64_t *table, int level)
 {
-    int level = 3;
-    uint64_t *e = walk(va, &level, 0);
-    if (!e || level != 3)
-        return MOTE_EINVAL;
-    *e = 0;
-    if (mmu_on)
-        mmu_flush_page(va);
-    return 0;
+    for (int i = 0; i < ENTRIES; i++)
+        if (mmu_pte_kind(table[i], level) != PTE_INVALID)
+            return 0;
+    return 1;
+}
+
+/*
+ * Free the tables on the way to `va` that map nothing any more, from the
+ * last level up (never the root), so that a released range costs no
+ * table pages. The flush after unlinking a table also drops the cached
+ * walk through it (TLBI VAAE1IS covers every level; INVLPG the
+ * paging-structure caches) before the page is reused.
+ */
+static void tables_prune(uintptr_t va)
+{
+    uint64_t *path[4];
+    uint64_t *table = root;
+    for (int l = 0; l < 3; l++) {
+        path[l] = table;
+        uint64_t e = table[INDEX(va, l)];
+        if (mmu_pte_kind(e, l) != PTE_TABLE)
+            return;
+        table = (uint64_t *)mmu_pte_addr(e);
+    }
+    path[3] = table;
+    for (int l = 3; l >= 1 && table_empty(path[l], l); l--) {
+        path[l - 1][INDEX(va, l - 1)] = 0;
+        if (mmu_on)
+            mmu_flush_page(va);
+        page_free(path[l], 1);
+    }
+}
+
+/*
+ * Unmap [va, va + size), mapped with 4 KiB pages (thread stacks), and free
+ * the page tables left empty. Pages not mapped are skipped.
+ */
+void mmu_unmap(uintptr_t va, uint64_t size)
+{
+    uintptr_t end = PAGE_ROUND_UP(va + size);
+    uintptr_t last_table = 1;     /* no table yet (tables are 2 MiB aligned) */
+    for (va = PAGE_ROUND_DOWN(va); va < end; va += PAGE_SIZE) {
+        int level = 3;
+        uint64_t *e = walk(va, &level, 0);
+        if (e && level == 3 && mmu_pte_kind(*e, 3) == PTE_LEAF) {
+            *e = 0;
+            if (mmu_on)
+                mmu_flush_page(va);
+        }
+        uintptr_t table = va & ~((1ull << LEVEL_SHIFT(2)) - 1);
+        if (table != last_table && last_table != 1)
+            tables_prune(last_table);
+        last_table = table;
+    }
+    if (last_table != 1)
+        tables_prune(last_table);
 }
 
 int mmu_query(uintptr_t va, unsigned *prot)
@@ -119,6 +169,8 @@ static void map_range(char *start, char *end, unsigned prot)
 void mmu_init(void)
 {
     root = table_new();
+    if (!root)
+        panic("out of memory for page tables");
     uintptr_t base;
     uint64_t size;
     arch_ram_range(&base, &size);
