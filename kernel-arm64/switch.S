@@ -64,6 +64,15 @@ ctx_start:
     br      x19
     .size ctx_start, . - ctx_start
 
+/* uintptr_t ctx_frame(const void *saved_sp): x29 as ctx_switch saved it. */
+    .globl ctx_frame
+    .type ctx_frame, %function
+    .balign 4
+ctx_frame:
+    ldr     x0, [x0, #80]
+    ret
+    .size ctx_frame, . - ctx_frame
+
 /* uintptr_t arch_frame_address(void): the caller's frame pointer. */
     .globl arch_frame_address
     .type arch_frame_address, %function

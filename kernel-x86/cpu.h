@@ -75,6 +75,7 @@ static inline void sti(void) { __asm__ volatile("sti" : : : "memory"); }
 /* `sti` delays interrupts by one instruction, so none can slip in before `hlt`. */
 static inline void sti_hlt(void) { __asm__ volatile("sti; hlt" : : : "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" : : : "memory"); }
+static inline void int3(void) { __asm__ volatile("int3" : : : "memory"); }
 static inline __attribute__((noreturn)) void jmp_handoff(uintptr_t to, uint32_t proto, uintptr_t info, uint64_t cal_tsc, uint64_t cal_apic, uint64_t flags) { register uint64_t r8 __asm__("r8") = flags; __asm__ volatile("jmp *%0" : : "a"(to), "D"(proto), "S"(info), "d"(cal_tsc), "c"(cal_apic), "r"(r8) : "memory"); __builtin_unreachable(); }
 static inline void mfence(void) { __asm__ volatile("mfence" : : : "memory"); }
 static inline void pause(void) { __asm__ volatile("pause" : : : "memory"); }

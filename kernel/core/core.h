@@ -33,6 +33,10 @@ void console_write(const char *s, size_t n);
 /* From now on printf never blocks or locks (fault and panic paths). */
 void console_emergency(void);
 
+/* ---- device.c ---- */
+/* A watchdog gave up: reset, or under QEMU power off with `code` (the host sees it). */
+__attribute__((noreturn)) void device_reset_or_exit(int code);
+
 /* ---- irq.c ---- */
 int irq_attach(unsigned irq, void (*fn)(void *), void *arg);
 void irq_quiesce(void);
@@ -49,6 +53,8 @@ struct mote_thread {
     char name[16];
     int prio;                      /* effective: base_prio, or more while it holds a mutex */
     int base_prio;                 /* as created or set (mote_thread_set_priority) */
+    struct mote_mutex *held;       /* mutexes it owns, linked through held_next */
+    struct mote_mutex *blocked_on; /* the mutex it waits for, if any */
     enum thread_state state;
     struct mote_thread *next;      /* run queue or wait queue link */
     struct mote_thread **waitq;    /* the wait queue it is blocked on, if any */
@@ -92,6 +98,9 @@ void sched_preempt(void);
 int sched_wait(struct mote_thread **waitq, uint64_t deadline_ns);
 /* Wake the first waiter of `waitq`; returns it, or NULL. IRQs off; any context. */
 struct mote_thread *sched_wake_one(struct mote_thread **waitq);
+void sched_wake_all(struct mote_thread **waitq);
+/* Change t's effective priority, requeueing it. IRQs off. */
+void sched_set_prio(struct mote_thread *t, int prio);
 /* Mark the current thread dead, wake joiners and switch away for good. */
 __attribute__((noreturn)) void sched_exit_current(void);
 int sched_in_irq(void);
@@ -116,6 +125,14 @@ struct mote_thread *thread_spawn(const char *name, void (*fn)(void *), void *arg
                                  size_t stack_size);
 struct mote_thread *thread_of_guard(uintptr_t addr);
 int thread_sp_overflowed(const struct mote_thread *t, uintptr_t sp);
+
+/* sync.c */
+/* Recompute t's priority (base and what its mutexes' waiters lend it), then its owners'. IRQs off. */
+void prio_update(struct mote_thread *t);
+
+/* ---- watchdog.c ---- */
+/* Print every thread but the caller with its state and backtrace (reports). */
+void threads_report(void);
 
 /* ---- swtimer.c ---- */
 void swtimer_init(void);

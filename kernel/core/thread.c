@@ -177,6 +177,20 @@ const char *mote_thread_name(const struct mote_thread *t)
     return t ? t->name : "?";
 }
 
+int mote_thread_set_priority(struct mote_thread *t, int prio)
+{
+    if (prio < MOTE_PRIO_MIN || prio > MOTE_PRIO_MAX)
+        return MOTE_EINVAL;
+    unsigned long flags = arch_irq_save();
+    if (!t)
+        t = current;
+    t->base_prio = prio;
+    prio_update(t);
+    arch_irq_restore(flags);
+    sched_preempt();
+    return 0;
+}
+
 /* Bytes of t's stack ever written: from the lowest word that lost its fill pattern. */
 static size_t stack_peak(const struct mote_thread *t)
 {

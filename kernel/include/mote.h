@@ -103,12 +103,16 @@ const char *mote_thread_name(const struct mote_thread *t);
 /* End the calling thread now. */
 __attribute__((noreturn)) void mote_thread_exit(void);
 
-/* ---- mutex (owner-tracked, not recursive) ---- */
+/*
+ * ---- mutex (owner-tracked, not recursive, priority inheritance: while a
+ * thread waits for it, its owner runs at least at the waiter's priority) ----
+ */
 struct mote_mutex {
     struct mote_thread *owner;
     struct mote_thread *waiters;
+    struct mote_mutex *held_next;   /* the owner's other mutexes */
 };
-#define MOTE_MUTEX_INIT { 0, 0 }
+#define MOTE_MUTEX_INIT { 0, 0, 0 }
 void mote_mutex_init(struct mote_mutex *m);
 void mote_mutex_lock(struct mote_mutex *m);
 int mote_mutex_unlock(struct mote_mutex *m);
@@ -160,7 +164,8 @@ int mote_flash_size(uint64_t *bytes);
 int mote_flash_read(uint64_t offset, void *buf, size_t len);
 /*
  * Write `len` bytes from `buf` at `offset`; returns once they are durable
- * (flushed). MOTE_EPERM if the flash is read-only.
+ * (flushed). MOTE_EPERM if the flash is read-only, or if the range touches
+ * what only the update path writes (mote/partition.h).
  */
 int mote_flash_write(uint64_t offset, const void *buf, size_t len);
 
@@ -203,5 +208,9 @@ __attribute__((noreturn, format(printf, 1, 2))) void mote_panic(const char *fmt,
 
 /* ---- more of the API, one header per subject ---- */
 #include <mote/thread.h>
+#include <mote/sync.h>
+#include <mote/watchdog.h>
+#include <mote/partition.h>
+#include <mote/kv.h>
 
 #endif

@@ -21,6 +21,9 @@ void ctx_switch(void **save_sp, void *new_sp);
  */
 void *ctx_init(void *stack_top, void (*entry)(void *), void *arg);
 
+/* The frame pointer saved in a context that ctx_switch() switched away from (backtraces). */
+uintptr_t ctx_frame(const void *saved_sp);
+
 /* The register state saved by an exception or interrupt; layout is the port's. */
 struct trap_frame;
 

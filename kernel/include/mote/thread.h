@@ -30,6 +30,15 @@
 int mote_thread_start(struct mote_thread **t, const char *name, void (*fn)(void *), void *arg,
                       int prio, size_t stack_size);
 
+/*
+ * Set the priority of `t` (NULL: the calling thread), MOTE_PRIO_MIN to
+ * MOTE_PRIO_MAX; it takes effect at once (a thread that now outranks the
+ * caller runs before this returns). While t holds a mutex that a
+ * higher-priority thread waits for, it keeps running at that priority.
+ * 0 or MOTE_EINVAL.
+ */
+int mote_thread_set_priority(struct mote_thread *t, int prio);
+
 struct mote_thread_stat {
     const char *name;
     int priority;        /* now: raised above base_priority while it holds a mutex a
