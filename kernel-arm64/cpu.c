@@ -7,6 +7,7 @@
 #include <mote.h>
 #include <hal/board.h>
 #include <hal/boot.h>
+#include <hal/context.h>
 #include <hal/cpu.h>
 #include <hal/mmu.h>
 #include <lib/lib.h>
@@ -45,6 +46,7 @@ void arch_early_init(void)
     write_vbar_el1((uintptr_t)exception_vectors);
     write_sp_el0((uintptr_t)exc_stack_top);
     write_cntkctl_el1(0);
+    write_cpacr_el1(0);         /* FP/SIMD traps until a thread needs it (core/fpu.c) */
     isb();
     daif_unmask_serror();
     if (boot_dt[1]) {
@@ -54,6 +56,26 @@ void arch_early_init(void)
     } else {
         fdt_scan();
     }
+}
+
+_Static_assert(FPU_STATE_SIZE <= ARCH_FPU_STATE_MAX, "ARCH_FPU_STATE_MAX");
+
+unsigned arch_fpu_state_size(void)
+{
+    return FPU_STATE_SIZE;
+}
+
+/* CPACR_EL1.FPEN: 0b11 lets FP/SIMD instructions run, 0b00 traps them (EC 0x07, trap.c). */
+void arch_fpu_access(int on)
+{
+    write_cpacr_el1(on ? CPACR_FPEN : 0);
+    isb();
+}
+
+/* All zero: FPCR 0 is round to nearest, no exception traps, no flush-to-zero. */
+void arch_fpu_init(void *state)
+{
+    memset(state, 0, FPU_STATE_SIZE);
 }
 
 /* Map [pa, pa + size) rounded out to whole pages as device memory. */

@@ -69,6 +69,7 @@ struct mote_thread {
     size_t stack_size;             /* bytes, whole pages */
     void (*fn)(void *);
     void *arg;
+    void *fpu;                     /* its FP/SIMD registers while another thread owns them */
 };
 
 /* tqueue.c: pure list operations, IRQs off in the caller. */
@@ -125,6 +126,19 @@ struct mote_thread *thread_spawn(const char *name, void (*fn)(void *), void *arg
                                  size_t stack_size);
 struct mote_thread *thread_of_guard(uintptr_t addr);
 int thread_sp_overflowed(const struct mote_thread *t, uintptr_t sp);
+
+/* fpu.c: lazy FP/SIMD switching */
+extern struct mote_thread *fpu_owner;
+extern int fpu_access_on;
+void fpu_set_access(struct mote_thread *next);
+/* Before switching to `next` (IRQs off): FP access only for the owner of the registers. */
+static inline void fpu_switch(struct mote_thread *next)
+{
+    if ((next == fpu_owner) != fpu_access_on)
+        fpu_set_access(next);
+}
+void fpu_exit(struct mote_thread *t);
+void fpu_free(struct mote_thread *t);
 
 /* sync.c */
 /* Recompute t's priority (base and what its mutexes' waiters lend it), then its owners'. IRQs off. */

@@ -99,8 +99,10 @@ static void schedule(void)
     slice_end = TIME_NEVER;
     slice_update();
     rearm();
-    if (next != prev)
+    if (next != prev) {
+        fpu_switch(next);
         ctx_switch(&prev->sp, next->sp);
+    }
 }
 
 void sched_add(struct mote_thread *t)
@@ -214,6 +216,7 @@ void sched_exit_current(void)
 {
     arch_irq_save();
     current->state = T_DEAD;
+    fpu_exit(current);
     while (sched_wake_one(&current->joiners))
         ;
     schedule();

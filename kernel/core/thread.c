@@ -158,6 +158,7 @@ int mote_thread_join(struct mote_thread *t)
     arch_irq_restore(flags);
     sched_forget(t);
     stack_release(t);
+    fpu_free(t);
     free(t);
     return 0;
 }
