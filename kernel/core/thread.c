@@ -163,8 +163,11 @@ int mote_thread_join(struct mote_thread *t)
     return 0;
 }
 
+/* A thread may not end holding a mutex: its waiters would wait forever. */
 void mote_thread_exit(void)
 {
+    if (current->held)
+        panic("thread '%s' ended holding mutex %p", current->name, (void *)current->held);
     sched_exit_current();
 }
 

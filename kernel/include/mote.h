@@ -100,7 +100,7 @@ struct mote_thread *mote_thread_create(const char *name, void (*fn)(void *), voi
 int mote_thread_join(struct mote_thread *t);
 struct mote_thread *mote_thread_self(void);
 const char *mote_thread_name(const struct mote_thread *t);
-/* End the calling thread now. */
+/* End the calling thread now (one that ends holding a mutex panics: its waiters would hang). */
 __attribute__((noreturn)) void mote_thread_exit(void);
 
 /*
