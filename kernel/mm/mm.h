@@ -83,7 +83,7 @@ void heap_init(void);
 
 /* ---- mmu.c ---- */
 void mmu_init(void);
-/* Unmap [va, va + size) (4 KiB pages) and free the page tables left empty. */
+/* Unmap [va, va + size) (4 KiB pages) and free the last-level tables left empty. */
 void mmu_unmap(uintptr_t va, uint64_t size);
 /* 1 and *prot if `va` is mapped, else 0. */
 int mmu_query(uintptr_t va, unsigned *prot);

@@ -85,65 +85,42 @@ int mmu_map(uintptr_t va, uintptr_t pa, uint64_t size, unsigned prot)
     return 0;
 }
 
-/* 1 if no entry of `table` (at `level`) maps or points to anything. */
-static int table_empty(const uint64_t *table, int level)
-{
-    for (int i = 0; i < ENTRIES; i++)
-        if (mmu_pte_kind(table[i], level) != PTE_INVALID)
-            return 0;
-    return 1;
-}
-
-/*
- * Free the tables on the way to `va` that map nothing any more, from the
- * last level up (never the root), so that a released range costs no
- * table pages. The flush after unlinking a table also drops the cached
- * walk through it (TLBI VAAE1IS covers every level; INVLPG the
- * paging-structure caches) before the page is reused.
- */
-static void tables_prune(uintptr_t va)
-{
-    uint64_t *path[4];
-    uint64_t *table = root;
-    for (int l = 0; l < 3; l++) {
-        path[l] = table;
-        uint64_t e = table[INDEX(va, l)];
-        if (mmu_pte_kind(e, l) != PTE_TABLE)
-            return;
-        table = (uint64_t *)mmu_pte_addr(e);
-    }
-    path[3] = table;
-    for (int l = 3; l >= 1 && table_empty(path[l], l); l--) {
-        path[l - 1][INDEX(va, l - 1)] = 0;
-        if (mmu_on)
-            mmu_flush_page(va);
-        page_free(path[l], 1);
-    }
-}
-
 /*
  * Unmap [va, va + size), mapped with 4 KiB pages (thread stacks), and free
- * the page tables left empty. Pages not mapped are skipped.
+ * each last-level table left mapping nothing, so a released stack costs no
+ * table pages. (The tables above those each cover 1 GiB or more of the
+ * stack area, which stacks reuse from the bottom: they stay.) An entry we
+ * clear is 0, as a fresh table's are, so "empty" is all zero. The flush
+ * after unlinking a table also drops the cached walk through it (TLBI
+ * VAAE1IS covers every level; INVLPG the paging-structure caches) before
+ * the page is reused.
  */
 void mmu_unmap(uintptr_t va, uint64_t size)
 {
+    const uint64_t span = 1ull << LEVEL_SHIFT(2);     /* what one last-level table maps */
     uintptr_t end = PAGE_ROUND_UP(va + size);
-    uintptr_t last_table = 1;     /* no table yet (tables are 2 MiB aligned) */
-    for (va = PAGE_ROUND_DOWN(va); va < end; va += PAGE_SIZE) {
-        int level = 3;
-        uint64_t *e = walk(va, &level, 0);
-        if (e && level == 3 && mmu_pte_kind(*e, 3) == PTE_LEAF) {
-            *e = 0;
+    for (va = PAGE_ROUND_DOWN(va); va < end; va = (va & ~(span - 1)) + span) {
+        int level = 2;
+        uint64_t *pde = walk(va, &level, 0);
+        if (!pde || level != 2 || mmu_pte_kind(*pde, 2) != PTE_TABLE)
+            continue;
+        uint64_t *table = (uint64_t *)mmu_pte_addr(*pde);
+        uintptr_t stop = end < (va & ~(span - 1)) + span ? end : (va & ~(span - 1)) + span;
+        for (uintptr_t p = va; p < stop; p += PAGE_SIZE) {
+            table[INDEX(p, 3)] = 0;
+            if (mmu_on)
+                mmu_flush_page(p);
+        }
+        int used = 0;
+        for (int i = 0; i < ENTRIES && !used; i++)
+            used = table[i] != 0;
+        if (!used) {
+            *pde = 0;
             if (mmu_on)
                 mmu_flush_page(va);
+            page_free(table, 1);
         }
-        uintptr_t table = va & ~((1ull << LEVEL_SHIFT(2)) - 1);
-        if (table != last_table && last_table != 1)
-            tables_prune(last_table);
-        last_table = table;
     }
-    if (last_table != 1)
-        tables_prune(last_table);
 }
 
 int mmu_query(uintptr_t va, unsigned *prot)
