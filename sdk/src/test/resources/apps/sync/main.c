@@ -18,6 +18,7 @@ static __attribute__((unused)) void check(bool ok, const char *what, long detail
     }
 }
 
+#ifdef WATCHDOG
 static void spin_ms(uint32_t ms)
 {
     uint64_t end = mote_uptime_ms() + ms;
@@ -25,7 +26,6 @@ static void spin_ms(uint32_t ms)
         ;
 }
 
-#ifdef WATCHDOG
 static __attribute__((noinline)) void stuck_loop(void)
 {
     puts("sync: main loop stuck");
@@ -69,10 +69,18 @@ static void low(void *arg)
     low_prio_after = st.priority;
 }
 
+static volatile bool high_has_it, middle_gave_up;
+
+/* Busy until high got the mutex: without inheritance low never runs meanwhile, so never. */
 static void middle(void *arg)
 {
     (void)arg;
-    spin_ms(300);       /* busy: without inheritance, low never runs meanwhile */
+    uint64_t end = mote_uptime_ms() + 2000;
+    while (!high_has_it)
+        if (mote_uptime_ms() > end) {
+            middle_gave_up = true;
+            break;
+        }
 }
 
 static void high(void *arg)
@@ -81,6 +89,7 @@ static void high(void *arg)
     uint64_t t0 = mote_uptime_ms();
     mote_mutex_lock(&pi_lock);
     high_waited_ms = mote_uptime_ms() - t0;
+    high_has_it = true;
     mote_mutex_unlock(&pi_lock);
 }
 
@@ -94,8 +103,8 @@ static void test_priority_inheritance(void)
     mote_thread_join(h);
     mote_thread_join(m);
     mote_thread_join(l);
-    printf("sync: high waited %d ms for the mutex (middle spun 300 ms)\n", (int)high_waited_ms);
-    check(high_waited_ms < 200, "priority inheritance: high did not wait out middle", (long)high_waited_ms);
+    printf("sync: high waited %d ms for the mutex (low held it for 50 ms)\n", (int)high_waited_ms);
+    check(!middle_gave_up, "priority inheritance: high did not wait out middle", (long)high_waited_ms);
     check(low_prio_while_held == 10, "priority inheritance: low ran at high's priority", low_prio_while_held);
     check(low_prio_after == 2, "priority inheritance: low back to its own after unlock", low_prio_after);
 }
