@@ -58,8 +58,6 @@ void arch_early_init(void)
     }
 }
 
-_Static_assert(FPU_STATE_SIZE <= ARCH_FPU_STATE_MAX, "ARCH_FPU_STATE_MAX");
-
 unsigned arch_fpu_state_size(void)
 {
     return FPU_STATE_SIZE;

@@ -113,8 +113,6 @@ void arch_early_init(void)
     write_cr0((read_cr0() & ~(uint64_t)CR0_EM) | CR0_MP | CR0_NE | CR0_TS);
 }
 
-_Static_assert(FPU_STATE_SIZE <= ARCH_FPU_STATE_MAX, "ARCH_FPU_STATE_MAX");
-
 unsigned arch_fpu_state_size(void)
 {
     return FPU_STATE_SIZE;

@@ -27,7 +27,6 @@ void *ctx_init(void *stack_top, void (*entry)(void *), void *arg);
  * threads (and anything they call with FP arguments) ever use them.
  */
 /* Bytes (a multiple of 16) of a saved FP/SIMD state; the state is 16-byte aligned. */
-#define ARCH_FPU_STATE_MAX 528
 unsigned arch_fpu_state_size(void);
 /* on: FP/SIMD instructions run; off: the first one traps, and the port calls fpu_trap(). */
 void arch_fpu_access(int on);
