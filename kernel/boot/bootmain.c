@@ -145,5 +145,6 @@ void kmain(void)
     say_starting(slot, state.pending == slot);
     (void)timer_set_deadline(TIMER_NEVER);
     irq_quiesce();              // the app starts with no interrupt armed or pending
-    arch_boot_jump(chosen.entry_point, arch_boot_info(), state.pending == slot ? BOOT_F_TEST : 0);
+    arch_boot_jump(chosen.entry_point, arch_boot_info(),
+                   BOOT_F_CHAIN | (state.pending == slot ? BOOT_F_TEST : 0));
 }

@@ -10,7 +10,12 @@
 #include <stdint.h>
 
 /* ---- flash.c ---- */
-/* mote_flash_write with the flush left to the caller (sync 0), and the flush. */
+/*
+ * mote_flash_write with the flush left to the caller (sync 0), and the
+ * flush. The kernel's own writers (the update path: boot state, slots,
+ * the system's persist records) use this: mote_flash_write is the app's
+ * and refuses those ranges (storage/partition.c).
+ */
 int flash_write(uint64_t offset, const void *buf, size_t len, int sync);
 int flash_sync(void);
 /* Before first use: the driver's window (virtio/virtio.h, virtio_blk_read). */

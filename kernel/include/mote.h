@@ -90,8 +90,9 @@ struct mote_thread;
  * Start `fn(arg)` in a new thread. Higher `prio` preempts lower; equal
  * priorities share the CPU in round-robin time slices. `stack_size` 0 means
  * MOTE_STACK_DEFAULT; a guard page sits under every stack, so an overflow is
- * reported as one instead of corrupting memory. When `fn` returns the thread
- * ends. Returns the thread (for mote_thread_join) or NULL if out of memory.
+ * reported as one instead of corrupting memory (mote/thread.h). When `fn`
+ * returns the thread ends. Returns the thread (for mote_thread_join), or
+ * NULL: bad arguments or out of memory (mote_thread_start says which).
  */
 struct mote_thread *mote_thread_create(const char *name, void (*fn)(void *), void *arg,
                                        int prio, size_t stack_size);
@@ -99,15 +100,19 @@ struct mote_thread *mote_thread_create(const char *name, void (*fn)(void *), voi
 int mote_thread_join(struct mote_thread *t);
 struct mote_thread *mote_thread_self(void);
 const char *mote_thread_name(const struct mote_thread *t);
-/* End the calling thread now. */
+/* End the calling thread now (one that ends holding a mutex panics: its waiters would hang). */
 __attribute__((noreturn)) void mote_thread_exit(void);
 
-/* ---- mutex (owner-tracked, not recursive) ---- */
+/*
+ * ---- mutex (owner-tracked, not recursive, priority inheritance: while a
+ * thread waits for it, its owner runs at least at the waiter's priority) ----
+ */
 struct mote_mutex {
     struct mote_thread *owner;
     struct mote_thread *waiters;
+    struct mote_mutex *held_next;   /* the owner's other mutexes */
 };
-#define MOTE_MUTEX_INIT { 0, 0 }
+#define MOTE_MUTEX_INIT { 0, 0, 0 }
 void mote_mutex_init(struct mote_mutex *m);
 void mote_mutex_lock(struct mote_mutex *m);
 int mote_mutex_unlock(struct mote_mutex *m);
@@ -159,7 +164,8 @@ int mote_flash_size(uint64_t *bytes);
 int mote_flash_read(uint64_t offset, void *buf, size_t len);
 /*
  * Write `len` bytes from `buf` at `offset`; returns once they are durable
- * (flushed). MOTE_EPERM if the flash is read-only.
+ * (flushed). MOTE_EPERM if the flash is read-only, or if the range touches
+ * what only the update path writes (mote/partition.h).
  */
 int mote_flash_write(uint64_t offset, const void *buf, size_t len);
 
@@ -199,5 +205,12 @@ __attribute__((noreturn, format(printf, 1, 2))) void mote_panic(const char *fmt,
 
 #define MOTE_ASSERT(cond) \
     do { if (!(cond)) mote_panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__); } while (0)
+
+/* ---- more of the API, one header per subject ---- */
+#include <mote/thread.h>
+#include <mote/sync.h>
+#include <mote/watchdog.h>
+#include <mote/partition.h>
+#include <mote/kv.h>
 
 #endif

@@ -79,6 +79,13 @@ public final class BootChain {
                 "-device", "virtio-blk-device,drive=flash");
     }
 
+    /**
+     * A guest reset (mote_reboot, a triple fault) restarts the board inside the same QEMU: the
+     * bootloader runs again on the same flash, as on the device. This overrides QemuCommand's
+     * -no-reboot, which stays for an ELF booted on its own (nothing there to restart into).
+     */
+    static final List<String> REBOOT_ARGS = List.of("-action", "reboot=reset");
+
     /** The bootloader ELF for {@code profile} trusting {@code keys} (cached). */
     public Path bootloader(Profile profile, List<VerifyKey> keys) throws IOException {
         return new BootloaderBuilder(sdk, tools, err).build(profile, keys, cacheDir.resolve("bootloaders"));
@@ -98,6 +105,7 @@ public final class BootChain {
         Path loader = bootloader(profile, keys);
         List<String> extra = new ArrayList<>(options.extraArgs());
         extra.addAll(flashArgs(flash, scratch));
+        extra.addAll(REBOOT_ARGS);
         return new QemuRunner(tools, err).run(loader, profile, options.withExtraArgs(extra), console);
     }
 
