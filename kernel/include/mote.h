@@ -189,6 +189,15 @@ int mote_confirm(void);
  */
 extern const uint32_t mote_confirm_timeout_ms;
 
+/* ---- randomness: a ChaCha20 CSPRNG, any context (also interrupt handlers) ---- */
+/*
+ * n unpredictable bytes (keys, nonces, ids). Seeded on first use from the
+ * board's entropy device (virtio-rng, when the profile names one) and timer
+ * jitter; output already given out cannot be recomputed from a later state.
+ */
+void mote_random(void *buf, size_t n);
+uint32_t mote_random32(void);
+
 /* ---- the device ---- */
 /* Name of the device profile this image was built for. */
 const char *mote_board_name(void);
