@@ -59,6 +59,7 @@ struct mote_thread {
     size_t stack_pages;            /* including the guard page */
     void (*fn)(void *);
     void *arg;
+    int errno_value;               /* errno (<errno.h>) is per thread */
 };
 
 /* tqueue.c: pure list operations, IRQs off in the caller. */

@@ -139,3 +139,10 @@ struct mote_thread *thread_of_guard(uintptr_t addr)
             return t;
     return 0;
 }
+
+/* <errno.h>: each thread has its own errno (the BSD socket calls set it). */
+int *__errno_location(void)
+{
+    static int early;    /* before the first thread */
+    return current ? &current->errno_value : &early;
+}

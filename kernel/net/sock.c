@@ -6,7 +6,7 @@
 #include "netif.h"
 
 /* "a.b.c.d" with each part 0..255, nothing else; 1 and *ip if it is one. */
-static int parse_ip4(const char *s, uint32_t *ip)
+int net_parse_ip4(const char *s, uint32_t *ip)
 {
     uint32_t v = 0;
     for (int part = 0; part < 4; part++) {
@@ -110,7 +110,7 @@ int mote_dns_resolve(const char *name, uint32_t *ip, uint32_t timeout_ms)
     uint64_t deadline = netif_deadline(timeout_ms);
     if (!name || !ip)
         return MOTE_EINVAL;
-    if (parse_ip4(name, ip))
+    if (net_parse_ip4(name, ip))
         return 0;
     if (!strcmp(name, "host.mote.internal")) {
         *ip = MOTE_NET_HOST;
