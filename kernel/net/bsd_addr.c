@@ -17,7 +17,7 @@ int inet_pton(int af, const char *src, void *dst)
         errno = EAFNOSUPPORT;
         return -1;
     }
-    if (!net_parse_ip4(src, &ip))
+    if (!inet_parse_ip4(src, &ip))
         return 0;
     ((struct in_addr *)dst)->s_addr = htonl(ip);
     return 1;
@@ -40,7 +40,7 @@ const char *inet_ntop(int af, const void *src, char *dst, socklen_t size)
 in_addr_t inet_addr(const char *cp)
 {
     uint32_t ip;
-    return net_parse_ip4(cp, &ip) ? htonl(ip) : INADDR_NONE;
+    return inet_parse_ip4(cp, &ip) ? htonl(ip) : INADDR_NONE;
 }
 
 /* A port number "0".."65535"; -1 if service is anything else. */
@@ -74,7 +74,7 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
         return EAI_SERVICE;
     if (!node) {
         ip = h.ai_flags & AI_PASSIVE ? INADDR_ANY : INADDR_LOOPBACK;
-    } else if (!net_parse_ip4(node, &ip)) {
+    } else if (!inet_parse_ip4(node, &ip)) {
         if (h.ai_flags & AI_NUMERICHOST)
             return EAI_NONAME;
         int err = mote_dns_resolve(node, &ip, GAI_TIMEOUT_MS);

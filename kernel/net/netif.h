@@ -64,7 +64,5 @@ void netif_wake_all(struct netif_wq *wq);
 /* With the lock held: wait for an address; 0 or MOTE_ENETUNREACH at the deadline. */
 int netif_need_addr(struct netif *nf, uint64_t deadline);
 void netif_wq_init(struct netif_wq *wq);
-/* sock.c: "a.b.c.d" (each part 0..255, nothing else): 1 and *ip (host order), else 0. */
-int net_parse_ip4(const char *s, uint32_t *ip);
 
 #endif

@@ -5,23 +5,6 @@
 #include <core/core.h>
 #include "netif.h"
 
-/* "a.b.c.d" with each part 0..255, nothing else; 1 and *ip if it is one. */
-int net_parse_ip4(const char *s, uint32_t *ip)
-{
-    uint32_t v = 0;
-    for (int part = 0; part < 4; part++) {
-        unsigned n = 0, digits = 0;
-        for (; *s >= '0' && *s <= '9' && digits < 4; s++, digits++)
-            n = n * 10 + (unsigned)(*s - '0');
-        if (!digits || n > 255 || *s != (part < 3 ? '.' : '\0'))
-            return 0;
-        s++;
-        v = v << 8 | n;
-    }
-    *ip = v;
-    return 1;
-}
-
 int mote_udp_open(uint16_t port, struct mote_udp **out)
 {
     struct netif *nf;
@@ -110,7 +93,7 @@ int mote_dns_resolve(const char *name, uint32_t *ip, uint32_t timeout_ms)
     uint64_t deadline = netif_deadline(timeout_ms);
     if (!name || !ip)
         return MOTE_EINVAL;
-    if (net_parse_ip4(name, ip))
+    if (inet_parse_ip4(name, ip))
         return 0;
     if (!strcmp(name, "host.mote.internal")) {
         *ip = MOTE_NET_HOST;
