@@ -42,7 +42,7 @@ final class RunCommand implements Command {
     public String usage() {
         return "mote run <image.img|app.elf> | --flash FLASH -p <profile>  [--pub KEY.pub]... [--timeout S]"
                 + " [--gdb [PORT]] [--mem SIZE] [--cpu CPU] [--hostfwd [HOSTPORT:]PORT]... [--guestfwd PORT[:HOSTPORT]]..."
-                + " [--pcap FILE] [--no-net]";
+                + " [--pcap FILE] [--tftp DIR] [--no-net]";
     }
 
     @Override
@@ -99,6 +99,8 @@ final class RunCommand implements Command {
                                 + " the host's 127.0.0.1:HOSTPORT (default: PORT); repeatable").build())
                 .addOption(Option.builder().longOpt("pcap").hasArg().argName("FILE")
                         .desc("write the device's network traffic to FILE (pcap: Wireshark, tcpdump -r)").build())
+                .addOption(Option.builder().longOpt("tftp").hasArg().argName("DIR")
+                        .desc("serve DIR read-only over TFTP at 10.0.2.2 (QEMU's TFTP server)").build())
                 .addOption(Option.builder().longOpt("no-net").desc("boot without a NIC").build())
                 .addOption(Option.builder().longOpt("accel").hasArg().argName("auto|tcg|kvm")
                         .desc("tcg (default: works everywhere), kvm, or auto (KVM when /dev/kvm is usable"
@@ -177,6 +179,9 @@ final class RunCommand implements Command {
         if (line.hasOption("pcap")) {
             net = net.withPcap(Path.of(line.getOptionValue("pcap")));
         }
+        if (line.hasOption("tftp")) {
+            net = net.withTftp(Path.of(line.getOptionValue("tftp")));
+        }
         if (line.hasOption("no-net")) {
             if (!net.equals(Network.user())) {
                 throw new IllegalArgumentException("--no-net: there is no network to forward to or capture");
@@ -198,8 +203,15 @@ final class RunCommand implements Command {
         public int execute(Context ctx) throws IOException {
             RunOptions o = options.withInheritStdin(ctx.interactive());
             Devices d = o.devices();
-            if (d != null && d.network() != null && d.network().pcap() != null) {
-                o = o.withDevices(d.withNetwork(d.network().withPcap(ctx.path(d.network().pcap().toString()))));
+            Network n = d == null ? null : d.network();
+            if (n != null && n.pcap() != null) {
+                n = n.withPcap(ctx.path(n.pcap().toString()));
+            }
+            if (n != null && n.tftpRoot() != null) {
+                n = n.withTftp(ctx.path(n.tftpRoot().toString()));
+            }
+            if (n != null) {
+                o = o.withDevices(d.withNetwork(n));
             }
             Path file = ctx.path(flash != null ? flash : image);
             if (!Files.isRegularFile(file)) {

@@ -22,8 +22,11 @@ import java.util.Locale;
  * @param guestForwards host services on 127.0.0.1 the device reaches at {@link #HOST_IP}
  *                      (guestfwd; each connection through a {@link GuestRelay})
  * @param pcap          write every frame the device sends or receives to this capture file, or null
+ * @param tftpRoot      a directory QEMU serves read-only over TFTP at {@link #GATEWAY_IP} (the
+ *                      only UDP the isolated network passes besides DHCP), or null
  */
-public record Network(List<HostForward> hostForwards, List<GuestForward> guestForwards, Path pcap) {
+public record Network(List<HostForward> hostForwards, List<GuestForward> guestForwards, Path pcap,
+        Path tftpRoot) {
     public static final String DEVICE_IP = "10.0.2.15";
     public static final String GATEWAY_IP = "10.0.2.2";
     public static final String HOST_IP = "10.0.2.100";
@@ -37,23 +40,27 @@ public record Network(List<HostForward> hostForwards, List<GuestForward> guestFo
 
     /** No forwards, no capture. */
     public static Network user() {
-        return new Network(List.of(), List.of(), null);
+        return new Network(List.of(), List.of(), null, null);
     }
 
     public Network withHostForward(HostForward f) {
         List<HostForward> l = new ArrayList<>(hostForwards);
         l.add(f);
-        return new Network(l, guestForwards, pcap);
+        return new Network(l, guestForwards, pcap, tftpRoot);
     }
 
     public Network withGuestForward(GuestForward f) {
         List<GuestForward> l = new ArrayList<>(guestForwards);
         l.add(f);
-        return new Network(hostForwards, l, pcap);
+        return new Network(hostForwards, l, pcap, tftpRoot);
     }
 
     public Network withPcap(Path file) {
-        return new Network(hostForwards, guestForwards, file);
+        return new Network(hostForwards, guestForwards, file, tftpRoot);
+    }
+
+    public Network withTftp(Path dir) {
+        return new Network(hostForwards, guestForwards, pcap, dir);
     }
 
     public enum Protocol {
@@ -152,7 +159,7 @@ public record Network(List<HostForward> hostForwards, List<GuestForward> guestFo
             }
             resolved.add(new HostForward(f.protocol(), port, f.devicePort()));
         }
-        return new Network(resolved, guestForwards, pcap);
+        return new Network(resolved, guestForwards, pcap, tftpRoot);
     }
 
     /** The port (a free one for 0) if it can be bound on 127.0.0.1 now, else -1. */
@@ -181,6 +188,9 @@ public record Network(List<HostForward> hostForwards, List<GuestForward> guestFo
      */
     List<String> qemuArgs(String nic, String relay) {
         StringBuilder netdev = new StringBuilder("user,id=net0,restrict=on");
+        if (tftpRoot != null) {
+            netdev.append(",tftp=").append(noComma("--tftp", tftpRoot.toAbsolutePath().toString()));
+        }
         for (HostForward f : hostForwards) {
             if (f.hostPort() == 0) {
                 throw new IllegalStateException("host port 0: call withFreePorts() first");
@@ -195,13 +205,17 @@ public record Network(List<HostForward> hostForwards, List<GuestForward> guestFo
         }
         List<String> args = new ArrayList<>(List.of("-netdev", netdev.toString(), "-device", nic + ",netdev=net0"));
         if (pcap != null) {
-            String file = pcap.toAbsolutePath().toString();
-            if (file.contains(",")) {
-                throw new IllegalArgumentException("--pcap: QEMU cannot take a path with a comma: " + file);
-            }
+            String file = noComma("--pcap", pcap.toAbsolutePath().toString());
             args.addAll(List.of("-object", "filter-dump,id=pcap0,netdev=net0,file=" + file));
         }
         return args;
+    }
+
+    private static String noComma(String option, String path) {
+        if (path.contains(",")) {
+            throw new IllegalArgumentException(option + ": QEMU cannot take a path with a comma: " + path);
+        }
+        return path;
     }
 
     /** One line per forward, for the user: where to find what. */
@@ -217,6 +231,9 @@ public record Network(List<HostForward> hostForwards, List<GuestForward> guestFo
         }
         if (pcap != null) {
             lines.add("capturing the device's frames to " + pcap);
+        }
+        if (tftpRoot != null) {
+            lines.add("TFTP at " + GATEWAY_IP + " serves " + tftpRoot + " (read-only)");
         }
         return lines;
     }
