@@ -6,6 +6,7 @@
  */
 #include <hal/board.h>
 #include <core/core.h>
+#include <mm/mm.h>
 #include "netif.h"
 
 static struct netif *volatile netif;    /* set once everything is up */
@@ -59,7 +60,8 @@ int netif_need_addr(struct netif *nf, uint64_t deadline)
 /* The earliest time the stack needs the thread. */
 static uint64_t next_deadline(struct netif *nf)
 {
-    return net_next_deadline(&nf->ns);
+    uint64_t n = net_next_deadline(&nf->ns), t = tcp_next_deadline(&nf->ts);
+    return n < t ? n : t;
 }
 
 void netif_leave(struct netif *nf)
@@ -130,6 +132,40 @@ static void on_irq(void *arg)
     mote_sem_post(&nf->wake);
 }
 
+/* tcp_env.output: TCP's segments go out as IPv4 packets. */
+static int tcp_out(void *ctx, uint32_t src, uint32_t dst, const struct net_iov *iov, int niov)
+{
+    struct netif *nf = ctx;
+    return ip_output(&nf->ns, src, dst, IPPROTO_TCP, iov, niov);
+}
+
+/* ns.tcp_input: every valid TCP segment to us. */
+static void tcp_in(void *tcp, uint32_t src, uint32_t dst, const uint8_t *seg, size_t len,
+                   uint64_t now_ms)
+{
+    tcp_input(tcp, src, dst, seg, len, now_ms);
+}
+
+/* TCP with the module's defaults (tcp.h: 8 connections of 32 + 32 KiB buffers). */
+static int tcp_start(struct netif *nf)
+{
+    struct tcp_config cfg;
+    tcp_config_default(&cfg);
+    size_t pages = (tcp_mem_size(&cfg) + PAGE_SIZE - 1) / PAGE_SIZE;
+    void *mem = page_alloc(pages);
+    if (!mem)
+        return MOTE_ENOMEM;
+    struct tcp_env env = {tcp_out, env_random32, nf, netif_tcp_event};
+    int err = tcp_init(&nf->ts, &env, &cfg, mem, pages * PAGE_SIZE);
+    if (err) {
+        page_free(mem, pages);
+        return err;
+    }
+    nf->ns.tcp_input = tcp_in;
+    nf->ns.tcp = &nf->ts;
+    return 0;
+}
+
 static void on_frame(void *arg, const uint8_t *frame, size_t len)
 {
     struct netif *nf = arg;
@@ -152,6 +188,8 @@ static void net_thread(void *arg)
         uint64_t now = mote_uptime_ms();
         if (now >= net_next_deadline(&nf->ns))
             net_timer(&nf->ns, now);
+        if (now >= tcp_next_deadline(&nf->ts))
+            tcp_timer(&nf->ts, now);
         virtio_net_tx_reclaim(&nf->vn);
         uint64_t next = next_deadline(nf);
         if (next > now + NETIF_RECHECK_MS)
@@ -188,6 +226,9 @@ static int netif_start(void)
     env.ctx = nf;
     uint64_t now = mote_uptime_ms();
     net_init(&nf->ns, nf->vn.mac, &env, now);
+    err = tcp_start(nf);
+    if (err)
+        return err;    /* the NIC stays up, unused: nothing else may take it */
     nf->wake_at = NET_NEVER;
     mote_mutex_lock(&nf->lock);
     if (!thread_spawn("net", net_thread, nf, MOTE_NET_PRIO, NETIF_STACK)) {
@@ -276,10 +317,22 @@ int mote_net_status(struct mote_net_status *st)
     st->tx_errors = ns->cnt[NET_C_tx_errors] + nf->tx_full;
     for (size_t i = 0; i < sizeof(drop_counters); i++)
         st->rx_dropped += ns->cnt[drop_counters[i]];
-    st->rx_dropped += nf->vn.rx_bad;
+    const struct tcp_counters *tc = &nf->ts.cnt;
+    st->rx_dropped += nf->vn.rx_bad + tc->bad_cksum + tc->bad_hdr + tc->bad_opt + tc->no_port +
+                      tc->drop_nomem + tc->drop_backlog + tc->drop_seq + tc->drop_state;
     netif_leave(nf);
     return 0;
 }
+
+/* After the stack's counters: struct tcp_counters field by field, then the NIC's. */
+static const char more_names[] =
+    "tcp_in_segs\0tcp_out_segs\0tcp_bad_cksum\0tcp_bad_hdr\0tcp_bad_opt\0tcp_no_port\0"
+    "tcp_drop_nomem\0tcp_drop_backlog\0tcp_drop_seq\0tcp_drop_state\0tcp_oow_acks_skipped\0"
+    "tcp_rst_in\0tcp_rst_out\0tcp_challenge_acks\0tcp_active_opens\0tcp_passive_opens\0"
+    "nic_rx_bad\0nic_tx_full\0";
+#define TCP_COUNTERS 16
+_Static_assert(sizeof(struct tcp_counters) == TCP_COUNTERS * sizeof(uint32_t),
+               "more_names lists every field of struct tcp_counters");
 
 int mote_net_counter(int i, const char **name, uint64_t *value)
 {
@@ -287,11 +340,20 @@ int mote_net_counter(int i, const char **name, uint64_t *value)
     int err = netif_enter(&nf);
     if (err)
         return err;
-    err = MOTE_ENOENT;
+    err = 0;
     if (i >= 0 && i < NET_C_COUNT) {
         *name = net_counter_name(i);
         *value = nf->ns.cnt[i];
-        err = 0;
+    } else if (i >= NET_C_COUNT && i < NET_C_COUNT + TCP_COUNTERS + 2) {
+        int k = i - NET_C_COUNT;
+        const char *s = more_names;
+        for (int j = 0; j < k; j++)
+            s += strlen(s) + 1;
+        *name = s;
+        *value = k < TCP_COUNTERS ? ((const uint32_t *)&nf->ts.cnt)[k]
+                 : k == TCP_COUNTERS ? nf->vn.rx_bad : nf->tx_full;
+    } else {
+        err = MOTE_ENOENT;
     }
     netif_leave(nf);
     return err;

@@ -17,6 +17,7 @@
 #include <mote/net.h>
 #include <drivers/virtio/virtio.h>
 #include "net.h"
+#include "tcp.h"
 
 #define NETIF_RX_BUDGET 32       /* frames per turn of the lock: app calls get in between */
 #define NETIF_RECHECK_MS 1000    /* the thread looks even without an interrupt (a lost edge) */
@@ -39,9 +40,11 @@ struct netif {
     uint64_t wake_at;            /* when the thread looks next on its own (ms), under lock */
     struct netif_wq misc;        /* address changes, ping and DNS answers: each waiter re-checks */
     struct mote_udp *udp[NET_UDP_ENDPOINTS];
+    struct mote_tcp *tcp_of[TCP_MAX_PCBS];   /* the handle holding each pcb, by index */
     uint64_t tx_full;            /* frames dropped: every transmit buffer busy */
     struct virtio_net vn;
     struct net_stack ns;
+    struct tcp_stack ts;
 };
 
 /*
@@ -64,5 +67,7 @@ void netif_wake_all(struct netif_wq *wq);
 /* With the lock held: wait for an address; 0 or MOTE_ENETUNREACH at the deadline. */
 int netif_need_addr(struct netif *nf, uint64_t deadline);
 void netif_wq_init(struct netif_wq *wq);
+/* tcp_sock.c: tcp_env.event. */
+void netif_tcp_event(void *ctx, struct tcp_pcb *pcb, unsigned ev);
 
 #endif
