@@ -51,14 +51,17 @@ static void seed_full(void)
         mote_mutex_lock(&seed_lock);
     if (seed_state != SEED_FULL) {
         uint8_t hw[32];
+        int from_hw = 0;
         add_jitter();
         if ((board.devices & BOARD_DEV_RNG_VIRTIO) && virtio_rng_read(hw, sizeof(hw)) == 0) {
             unsigned long f = arch_irq_save();
             csprng_add_entropy(&rng, hw, sizeof(hw), 8 * sizeof(hw));
             arch_irq_restore(f);
             memset(hw, 0, sizeof(hw));
+            from_hw = 1;
         }
         seed_state = SEED_FULL;
+        printf("[mote] random: seeded from %stimer jitter\n", from_hw ? "virtio-rng and " : "");
     }
     if (threads)
         mote_mutex_unlock(&seed_lock);

@@ -192,6 +192,7 @@ class NetworkBootTest {
                 String c = d.console();
                 assertEquals(0, code, c);
                 assertTrue(c.contains("net-test: all ok"), c);
+                assertTrue(c.contains("[mote] random: seeded from virtio-rng and timer jitter"), c);
                 assertTrue(c.contains("net-test: ip 10.0.2.15 mask 255.255.255.0 server 10.0.2.2"), c);
                 assertTrue(c.contains("net-test: tftp got " + greeting.length() + " bytes: " + greeting), c);
                 assertTrue(c.contains("net-test: udp got 'a datagram from the host'"), c);
@@ -226,6 +227,7 @@ class NetworkBootTest {
         assertTrue(b.console().contains("net-test: no NIC (MOTE_ENODEV), socket() -1 errno 19"), b.console());
         assertEquals(3, b.result().guestExitCode(), b.console());
         assertTrue(b.console().contains("net-test: random ok"), b.console());
+        assertTrue(b.console().contains("[mote] random: seeded from virtio-rng and timer jitter"), b.console());
     }
 
     @ParameterizedTest
@@ -242,6 +244,7 @@ class NetworkBootTest {
                 StandardCharsets.UTF_8)).run(elf, p, on(Network.user()), console);
         String c = console.toString(StandardCharsets.UTF_8);
         assertTrue(c.contains("net-test: no NIC (MOTE_ENODEV)"), c);
+        assertTrue(c.contains("[mote] random: seeded from timer jitter"), "no entropy device named: " + c);
         assertEquals(3, r.guestExitCode(), c);
         assertTrue(r.command().stream().noneMatch(a -> a.contains("virtio-net")), "no NIC attached");
     }
