@@ -63,6 +63,29 @@ static int tftp_read(uint32_t server, const char *name, uint8_t *buf, size_t cap
     return err ? err : (int)got;
 }
 
+/* Several threads waiting on the stack at once: each pings the DHCP server 10 times. */
+static uint32_t ping_to;
+static int ping_ok[3];
+
+static void pinger(void *arg)
+{
+    int *ok = arg;
+    for (int i = 0; i < 10; i++)
+        *ok += mote_ping(ping_to, 32 + i, 2000, 0) == 0;
+}
+
+static void concurrent_pings(uint32_t to)
+{
+    struct mote_thread *t[3];
+    ping_to = to;
+    for (int i = 0; i < 3; i++)
+        t[i] = mote_thread_create("pinger", pinger, &ping_ok[i], MOTE_PRIO_DEFAULT, 0);
+    for (int i = 0; i < 3; i++)
+        mote_thread_join(t[i]);
+    int total = ping_ok[0] + ping_ok[1] + ping_ok[2];
+    check(total == 30, "concurrent pings", total);
+}
+
 static void dns_checks(void)
 {
     uint32_t ip = 0;
@@ -163,6 +186,7 @@ int app_main(void)
            st.mac[5]);
 
     dns_checks();
+    concurrent_pings(st.dhcp_server);
 
     r = tftp_read(st.dhcp_server, "greeting.txt", buf, sizeof(buf) - 1);
     if (r >= 0) {
