@@ -74,9 +74,8 @@ def block(out_path, runs, cases, floor_cp):
                         if "mote: building" not in out:
                             break
                         res["rebuilds"] = res.get("rebuilds", 0) + 1
-                        for _ in range(2):     # after a build: ./mote's class-data archive written, installed
-                            shutil.copyfile(blank_of(cases, label), cmd["mote"][4])
-                            timed(cmd["mote"])
+                        shutil.copyfile(blank_of(cases, label), cmd["mote"][4])   # after a build: warm up again
+                        timed(cmd["mote"])
                     done = [e for e in events(out) if e["event"] == "done"]
                     if not done or done[0]["skipped"] != 0:
                         sys.exit("bench/flash: mote flash: no done event, or chunks skipped:\n" + out)
@@ -130,6 +129,29 @@ def stop(p, wait=0):
         p.wait()
 
 
+def timed_flash(cmd):
+    """Runs a `mote flash ... --json` whose board is up: (whole command s, connected -> done s, the
+    done event), each event timestamped as its line is read from the pipe; None if ./mote rebuilt
+    its jars meanwhile (the sample is redone)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    seen, out = {}, []
+    for line in p.stdout:
+        now = time.perf_counter() - t0
+        s = line.decode(errors="replace")
+        out.append(s)
+        if "{" in s:
+            e = json.loads(s[s.index("{"):])
+            seen.setdefault(e["event"], (now, e))
+    rc = p.wait(QEMU_TIMEOUT)
+    t_all = time.perf_counter() - t0
+    if "mote: building" in "".join(out):
+        return None                                   # ./mote rebuilt its jars meanwhile: redo
+    if rc != 0 or "done" not in seen or "connected" not in seen:
+        sys.exit("bench/flash: %s: status %d:\n%s" % (shlex.join(cmd), rc, "".join(out)))
+    return t_all, seen["done"][0] - seen["connected"][0], seen["done"][1]
+
+
 def link_flash(img, blank, port, work, extra=()):
     """One `mote flash IMG --target tcp: [EXTRA]` into a blank board: (whole command s, connected->done
     s, done event). Event lines are timestamped as they are read from the pipe."""
@@ -139,23 +161,8 @@ def link_flash(img, blank, port, work, extra=()):
     board = start_board(["--flash", flash, "-p", PROFILE], port, log)
     try:
         cmd = [MOTE, "flash", img, "--target", "tcp:127.0.0.1:%d" % port, "--json"] + list(extra)
-        t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        seen, out = {}, []
-        for line in p.stdout:
-            now = time.perf_counter() - t0
-            s = line.decode(errors="replace")
-            out.append(s)
-            if "{" in s:
-                e = json.loads(s[s.index("{"):])
-                seen.setdefault(e["event"], (now, e))
-        rc = p.wait(QEMU_TIMEOUT)
-        t_all = time.perf_counter() - t0
-        if "mote: building" in "".join(out):
-            return None                               # ./mote rebuilt its jars meanwhile: redo
-        if rc != 0 or "done" not in seen or "connected" not in seen:
-            sys.exit("bench/flash: %s: status %d:\n%s" % (shlex.join(cmd), rc, "".join(out)))
-        return t_all, seen["done"][0] - seen["connected"][0], seen["done"][1], cmd
+        r = timed_flash(cmd)
+        return r and r + ({"cmd": cmd},)
     finally:
         stop(board, wait=5)
         log.close()
@@ -243,34 +250,41 @@ def rotated(i):
     return order[i % len(order):] + order[:i % len(order)]
 
 
-def link(out_path, runs, port, img, blank, sink_img, sink_bytes):
-    work = os.path.dirname(os.path.abspath(out_path))
-    n = os.path.getsize(img)
-    assert n == sink_bytes, "the sink must count the image's size"
-    s = link_samples()
-    cmd = None
+def link_runs(out_path, runs, what, n, flash_one, raw_one):
+    """RUNS runs of the link variants, interleaved (order rotated run by run), into OUT_PATH:
+    flash_one(run, slot, attempt, extra) -> (whole s, transfer s, done event, {command lines})
+    or None when ./mote rebuilt its jars meanwhile; raw_one(run, slot) -> (host s, guest s)."""
+    s, info = link_samples(), None
     for i in range(runs):
         for j, v in enumerate(rotated(i)):
-            port_i = next_free(port + 3 * i + j)      # a fresh port each run
             if v != "raw":
                 r = None
                 for k in range(3):
-                    r = link_flash(img, blank, next_free(port_i + 100 * k), work, LINK_VARIANTS[v])
+                    r = flash_one(i, j, k, LINK_VARIANTS[v])
                     if r:
                         break
                 if not r:
                     sys.exit("bench/flash: ./mote rebuilt its jars three times in a row")
-                t_all, t_x, done, c = r
-                cmd = cmd or c
+                t_all, t_x, done, cmds = r
+                info = info or cmds
                 add_flash_sample(s, v, t_all, t_x, done)
             else:
-                t, g = link_raw(sink_img, n, port_i, work)
+                t, g = raw_one(i, j)
                 s["raw"].append(t)
                 s["raw_guest"].append(g)
-        print("bench/flash: link run %d/%d done" % (i + 1, runs), file=sys.stderr)
-    res = {"runs": runs, "bytes": n, "samples": s, "stats": {k: stats(v) for k, v in s.items()},
-           "cmd": cmd}
+        print("bench/flash: %s run %d/%d done" % (what, i + 1, runs), file=sys.stderr)
+    res = {"runs": runs, "bytes": n, "samples": s, "stats": {k: stats(v) for k, v in s.items()}, **info}
     json.dump(res, open(out_path, "w"), indent=1)
+
+
+def link(out_path, runs, port, img, blank, sink_img, sink_bytes):
+    work = os.path.dirname(os.path.abspath(out_path))
+    n = os.path.getsize(img)
+    assert n == sink_bytes, "the sink must count the image's size"
+    fresh = lambda i, j: next_free(port + 3 * i + j)      # a fresh port each run
+    link_runs(out_path, runs, "link", n,
+              lambda i, j, k, extra: link_flash(img, blank, next_free(fresh(i, j) + 100 * k), work, extra),
+              lambda i, j: link_raw(sink_img, n, fresh(i, j), work))
 
 
 def pty_board(argv, flash, log, timeout=QEMU_TIMEOUT):
@@ -306,23 +320,8 @@ def link_flash_pty(img, blank, argv, work, extra=()):
     board, pts, qcmd = pty_board(argv, flash, log)
     try:
         cmd = [MOTE, "flash", img, "--target", "serial:" + pts, "--json"] + list(extra)
-        t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        seen, out = {}, []
-        for line in p.stdout:
-            now = time.perf_counter() - t0
-            s = line.decode(errors="replace")
-            out.append(s)
-            if "{" in s:
-                e = json.loads(s[s.index("{"):])
-                seen.setdefault(e["event"], (now, e))
-        rc = p.wait(QEMU_TIMEOUT)
-        t_all = time.perf_counter() - t0
-        if "mote: building" in "".join(out):
-            return None                               # ./mote rebuilt its jars meanwhile: redo
-        if rc != 0 or "done" not in seen or "connected" not in seen:
-            sys.exit("bench/flash: %s: status %d:\n%s" % (shlex.join(cmd), rc, "".join(out)))
-        return t_all, seen["done"][0] - seen["connected"][0], seen["done"][1], cmd, qcmd
+        r = timed_flash(cmd)
+        return r and r + ({"cmd": cmd, "qemu": qcmd},)
     finally:
         stop(board, wait=5)
         log.close()
@@ -375,29 +374,9 @@ def link_pty(out_path, runs, argv, img, blank, sink_flash, sink_bytes):
     work = os.path.dirname(os.path.abspath(out_path))
     n = os.path.getsize(img)
     assert n == sink_bytes, "the sink must count the image's size"
-    s = link_samples()
-    cmd = qcmd = None
-    for i in range(runs):
-        for v in rotated(i):
-            if v != "raw":
-                r = None
-                for k in range(3):
-                    r = link_flash_pty(img, blank, argv, work, LINK_VARIANTS[v])
-                    if r:
-                        break
-                if not r:
-                    sys.exit("bench/flash: ./mote rebuilt its jars three times in a row")
-                t_all, t_x, done, c, q = r
-                cmd, qcmd = cmd or c, qcmd or q
-                add_flash_sample(s, v, t_all, t_x, done)
-            else:
-                t, g = link_raw_pty(sink_flash, n, argv, work)
-                s["raw"].append(t)
-                s["raw_guest"].append(g)
-        print("bench/flash: pty link run %d/%d done" % (i + 1, runs), file=sys.stderr)
-    res = {"runs": runs, "bytes": n, "samples": s, "stats": {k: stats(v) for k, v in s.items()},
-           "cmd": cmd, "qemu": qcmd}
-    json.dump(res, open(out_path, "w"), indent=1)
+    link_runs(out_path, runs, "pty link", n,
+              lambda i, j, k, extra: link_flash_pty(img, blank, argv, work, extra),
+              lambda i, j: link_raw_pty(sink_flash, n, argv, work))
 
 
 BLOCK_BEGIN, BLOCK_END = "<!-- bench/flash-block begin -->", "<!-- bench/flash-block end -->"
@@ -446,7 +425,7 @@ def report_block(block_json, jvm1, jvm7, facts_path, doc):
           "A, 64 KiB) of the same kind of file (regular files in $WORK, on %s). *In-process* is the `seconds` "
           "of the command's `--json` `done` event: the whole `flash()` call, reading and verifying the image "
           "included, JVM start-up, argument parsing and loading the profiles and keys not. *No archive* is the "
-          "same command with `MOTE_NO_CDS=1`: without the class-data archive `./mote` keeps per jar and command "
+          "same command with `MOTE_NO_CDS=1`: without the class-data archive the build leaves beside each jar "
           "(docs/flasher.md, Speed). dd + cmp is the two commands' wall times added."
           % (b["runs"], PROFILE, f["workfs"]), "",
           "| image | `mote flash` | in-process | no archive | in-process | dd | cmp | dd + cmp | whole / (dd+cmp) "

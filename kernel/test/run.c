@@ -13,10 +13,21 @@ static const struct test_case tests[] = {
 #undef X
 };
 
-int main(void)
+/* With arguments, only the tests whose name contains one of them. */
+static int wanted(const char *name, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strstr(name, argv[i]))
+            return 1;
+    return argc < 2;
+}
+
+int main(int argc, char **argv)
 {
     int passed = 0, failed = 0;
     for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+        if (!wanted(tests[i].name, argc, argv))
+            continue;
         int before = check_failures;
         tests[i].fn();
         if (check_failures == before) {

@@ -1,12 +1,10 @@
 package dev.mote.flasher.disk;
 
 import dev.mote.flasher.link.SerialPort;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * What `mote flash --list` shows (Linux): serial ports from /sys/class/tty (with the USB
@@ -31,7 +29,7 @@ public final class DeviceList {
     /** Serial ports backed by a device, sorted by name; the 8250 driver's placeholder ports are left out. */
     public List<SerialPort> serialPorts() {
         List<SerialPort> ports = new ArrayList<>();
-        for (Path tty : list(sys.resolve("class/tty"))) {
+        for (Path tty : Sysfs.list(sys.resolve("class/tty"))) {
             Path link = tty.resolve("device");
             if (!Files.exists(link)) {
                 continue; // virtual terminals, pty, console
@@ -57,7 +55,7 @@ public final class DeviceList {
     public List<BlockDisk> disks() {
         DiskGuard guard = new DiskGuard(sys, Path.of("/nonexistent"));
         List<BlockDisk> disks = new ArrayList<>();
-        for (Path d : list(sys.resolve("block"))) {
+        for (Path d : Sysfs.list(sys.resolve("block"))) {
             if (Sysfs.real(d).toString().contains("/virtual/")) {
                 continue;
             }
@@ -97,16 +95,5 @@ public final class DeviceList {
             return null;
         }
         return Sysfs.real(link).getFileName().toString();
-    }
-
-    private static List<Path> list(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.sorted().toList();
-        } catch (IOException e) {
-            return List.of();
-        }
     }
 }

@@ -156,12 +156,12 @@ public final class DiskGuard {
             if (dev != null) {
                 devs.add(dev);
             }
-            for (Path child : list(d)) {
+            for (Path child : Sysfs.list(d)) {
                 if (Files.isRegularFile(child.resolve("partition"))) {
                     todo.add(child);
                 }
             }
-            for (Path holder : list(d.resolve("holders"))) {
+            for (Path holder : Sysfs.list(d.resolve("holders"))) {
                 todo.add(sys.resolve("block").resolve(holder.getFileName().toString()));
             }
         }
@@ -205,17 +205,6 @@ public final class DiskGuard {
             }
         }
         return result;
-    }
-
-    private static List<Path> list(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.sorted().toList();
-        } catch (IOException e) {
-            return List.of();
-        }
     }
 
     private static String hint(String why) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** Small readers for sysfs/procfs files, which may be missing or unreadable: null then. */
 final class Sysfs {
@@ -17,6 +19,18 @@ final class Sysfs {
             return s.isEmpty() ? null : s;
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** The entries of a directory, sorted; none if it is missing or unreadable. */
+    static List<Path> list(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        } catch (IOException e) {
+            return List.of();
         }
     }
 

@@ -72,6 +72,29 @@ public final class Dispatcher {
         }
     }
 
+    /**
+     * The usual `PROGRAM help`, for a module's overview: usage, {@code about}, the commands, then
+     * {@code more} ({name, summary} pairs: commands another module brings) and help, the
+     * {@code examples} (lines, indented), and a {@code footer} (exit codes and the like).
+     */
+    public void overview(PrintWriter w, String about, List<String[]> more, String examples, String footer) {
+        w.println("usage: " + program + " <command> [options]");
+        w.println();
+        w.println(about);
+        w.println();
+        w.println("commands:");
+        listCommands(w);
+        for (String[] c : more) {
+            w.printf("  %-9s %s%n", c[0], c[1]);
+        }
+        w.printf("  %-9s %s%n", "help", "show this, or '" + program + " help <command>'");
+        w.println();
+        w.println("examples:");
+        w.println(examples);
+        w.println();
+        w.println(footer);
+    }
+
     /** Parses {@code args}; nothing runs until {@link Parsed#run()}. */
     public Parsed parse(String[] given, Context ctx) {
         String[] args = leading.apply(List.of(given)).toArray(new String[0]);

@@ -22,28 +22,20 @@ public final class Main {
     }
 
     private static void overview(PrintWriter w) {
-        w.println("usage: mote <command> [options]");
-        w.println();
-        w.println("Build signed firmware for small devices from a C app and run it under QEMU.");
-        w.println();
-        w.println("commands:");
-        DISPATCHER.listCommands(w);
-        w.printf("  %-9s %s%n", "flash", "write an image to a board: a flash file, an SD card or USB disk"
-                + " (the flasher module)");
-        w.printf("  %-9s %s%n", "ota", "the OTA server: fleet registry, rollouts over MQTT, device simulator"
-                + " ('mote ota help')");
-        w.printf("  %-9s %s%n", "help", "show this, or 'mote help <command>'");
-        w.println();
-        w.println("examples:");
-        w.println("  mote doctor");
-        w.println("  mote build examples/hello -p qemu-virt-arm64 -o out/hello.img   # + out/hello.elf for gdb");
-        w.println("  mote run out/hello.img                     # bootloader verifies, then the app runs");
-        w.println("  mote flash out/hello.img --target out/board.flash");
-        w.println("  mote keygen --out keys/fleet && mote sign out/hello.img --key keys/fleet.key");
-        w.println("  mote verify out/hello.img --pub keys/fleet.pub -p qemu-virt-arm64");
-        w.println("  mote ota serve --data ota-data --trust keys/fleet.pub");
-        w.println();
-        w.println("exit codes: 0 ok, 1 failed, 2 usage error; 'mote run' exits with the guest's code.");
+        DISPATCHER.overview(w, "Build signed firmware for small devices from a C app and run it under QEMU.",
+                List.of(new String[] {"flash", "write an image to a board: a flash file, an SD card or USB disk"
+                        + " (the flasher module)"},
+                    new String[] {"ota", "the OTA server: fleet registry, rollouts over MQTT, device simulator"
+                        + " ('mote ota help')"}),
+                String.join("\n",
+                "  mote doctor",
+                "  mote build examples/hello -p qemu-virt-arm64 -o out/hello.img   # + out/hello.elf for gdb",
+                "  mote run out/hello.img                     # bootloader verifies, then the app runs",
+                "  mote flash out/hello.img --target out/board.flash",
+                "  mote keygen --out keys/fleet && mote sign out/hello.img --key keys/fleet.key",
+                "  mote verify out/hello.img --pub keys/fleet.pub -p qemu-virt-arm64",
+                "  mote ota serve --data ota-data --trust keys/fleet.pub"),
+                "exit codes: 0 ok, 1 failed, 2 usage error; 'mote run' exits with the guest's code.");
     }
 
     /** For completeness in tests: every option of every command has a description. */
