@@ -1,8 +1,8 @@
 /*
  * netif.h - the glue between the pure stack (net.h, tcp.h), the NIC
  * (drivers/virtio/net.c) and the threads of an app: one struct netif, its
- * lock and its network thread (netif.c), and the socket calls of
- * mote/net.h on top (sock.c, tcp_sock.c). Private to kernel/net.
+ * lock and its network thread (netif.c), and the calls of mote/net.h on
+ * top (iface.c, sock.c, tcp_sock.c). Private to kernel/net.
  *
  * Locking: nf->lock serialises every call into the stack, from the network
  * thread (received frames, timers) and from app threads (sockets). A
