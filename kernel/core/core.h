@@ -70,6 +70,7 @@ struct mote_thread {
     void (*fn)(void *);
     void *arg;
     void *fpu;                     /* its FP/SIMD registers while another thread owns them */
+    int errno_value;               /* errno (<errno.h>) is per thread */
 };
 
 /* tqueue.c: pure list operations, IRQs off in the caller. */

@@ -236,3 +236,10 @@ int thread_sp_overflowed(const struct mote_thread *t, uintptr_t sp)
 {
     return t && t->stack_range && sp < t->stack_lo && sp >= t->stack_lo - STACK_AREA_SIZE;
 }
+
+/* <errno.h>: each thread has its own errno (the BSD socket calls set it). */
+int *__errno_location(void)
+{
+    static int early;    /* before the first thread */
+    return current ? &current->errno_value : &early;
+}

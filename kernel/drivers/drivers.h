@@ -1,7 +1,8 @@
 /*
  * drivers/: device drivers. What the rest of the kernel uses: the board's
- * flash (flash.c, which also implements mote_flash_* for apps). The
- * drivers share the virtio transport, virtio/virtio.h.
+ * flash (flash.c, which also implements mote_flash_* for apps) and the
+ * CSPRNG (random.c, mote_random). The drivers share the virtio transport,
+ * virtio/virtio.h (virtio-blk, virtio-net, virtio-rng).
  */
 #ifndef DRIVERS_DRIVERS_H
 #define DRIVERS_DRIVERS_H
@@ -22,5 +23,9 @@ int flash_sync(void);
 void flash_set_window(size_t bytes);
 /* Start reading there; before the scheduler only. */
 int flash_prefetch(uint64_t offset);
+
+/* ---- random.c: the CSPRNG behind mote_random (mote.h) ---- */
+/* Mix data in without crediting it as entropy. Any context. */
+void random_mix(const void *data, size_t len);
 
 #endif

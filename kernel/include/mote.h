@@ -195,6 +195,25 @@ int mote_confirm(void);
  */
 extern const uint32_t mote_confirm_timeout_ms;
 
+/* ---- randomness: a ChaCha20 CSPRNG, any context (also interrupt handlers) ---- */
+/*
+ * n unpredictable bytes (keys, nonces, ids). Seeded on first use from the
+ * board's entropy device (virtio-rng, when the profile names one) and timer
+ * jitter; output already given out cannot be recomputed from a later state.
+ */
+void mote_random(void *buf, size_t n);
+uint32_t mote_random32(void);
+
+/* ---- SHA-256 (FIPS 180-4), e.g. to check what was downloaded ---- */
+struct mote_sha256 {
+    uint32_t state[8];
+    uint64_t bytes;
+    uint8_t buf[64];
+};
+void mote_sha256_init(struct mote_sha256 *s);
+void mote_sha256_update(struct mote_sha256 *s, const void *data, size_t len);
+void mote_sha256_final(struct mote_sha256 *s, uint8_t digest[32]);
+
 /* ---- the device ---- */
 /* Name of the device profile this image was built for. */
 const char *mote_board_name(void);

@@ -69,6 +69,12 @@ public final class QemuRunner {
                     + "qemu-* profile of the same arch to run it here (mote profiles)");
         }
         tools.require(profile.qemuBinary());
+        Devices devices = options.devices();
+        if (devices != null && devices.network() != null && profile.net() == Profile.Device.VIRTIO) {
+            Network net = devices.network().withFreePorts();
+            options = options.withDevices(devices.withNetwork(net));
+            net.describe().forEach(line -> err.println("mote: " + line));
+        }
         boolean kvm = QemuCommand.useKvm(profile, options);
         List<String> cmd = QemuCommand.build(profile, elf, options, kvm);
         if (options.gdbPort() != null) {
@@ -129,6 +135,10 @@ public final class QemuRunner {
             err.print(errText);
             String why = status == 0 ? "the guest stopped without reporting an exit code (a reset or triple fault?)"
                     : "QEMU exited with status " + status;
+            if (errText.contains("host forwarding rule")) {
+                throw new MoteException("running " + elf.getFileName() + " failed: QEMU could not listen on a"
+                        + " --hostfwd port (taken since it was checked?)", "run again, or pick another host port");
+            }
             throw new MoteException("running " + elf.getFileName() + " failed: " + why,
                     "QEMU's messages are above; the command was: " + String.join(" ", cmd));
         }
