@@ -106,9 +106,15 @@ public final class BuildDriver {
         SigningKey key = options.key();
         Path devKey = null;
         if (key == null) {
-            devKey = DevKey.location(appDir, Path.of(System.getProperty("user.home")));
+            devKey = DevKey.location();
             key = DevKey.loadOrCreate(devKey);
             DevKey.warning(devKey, key).forEach(diagnostics::println);
+            Path old = DevKey.legacyLocation(appDir);
+            if (old != null && !old.equals(devKey)) {
+                diagnostics.println("mote: note: " + old + " is a development key that earlier Mote versions wrote"
+                        + " into your checkout; it is no longer used: delete " + old.getParent()
+                        + " (a private key does not belong in a repository)");
+            }
         }
         Image image = ImageBuilder.fromElf(elf, profile.name(), profile.arch()).appName(app)
                 .version(options.version()).securityCounter(options.securityCounter()).sign(key);

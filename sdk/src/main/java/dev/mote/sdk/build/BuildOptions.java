@@ -10,7 +10,7 @@ import java.util.List;
  * @param defines         preprocessor definitions for the app's sources, NAME or NAME=VALUE (-D)
  * @param jobs            parallel compiler processes; 0 means one per CPU
  * @param verbose         print every tool command before running it
- * @param key             signs the image; null means the checkout's development key (with a warning)
+ * @param key             signs the image; null means the user's development key (with a warning)
  * @param version         the app version in the image header
  * @param securityCounter the anti-rollback counter in the image header
  */

@@ -16,7 +16,7 @@ import org.apache.commons.cli.Options;
 
 /**
  * `mote build <app-dir> -p <profile> -o <out>`: compile and link an app into a firmware ELF and
- * sign it into an image beside it (with --key, else the checkout's development key).
+ * sign it into an image beside it (with --key, else the user's development key: DevKey).
  */
 final class BuildCommand implements Command {
     @Override
@@ -46,8 +46,9 @@ final class BuildCommand implements Command {
                 "  mote build examples/hello -p rpi4-arm64 -o out/kernel8.elf   # also writes out/kernel8.bin",
                 "Writes the ELF (for gdb and 'mote run') and the signed image (for the flasher and OTA) side",
                 "by side; the default is out/<app>.elf + out/<app>.img. Without --key the image is signed with",
-                "the checkout's development key (.mote/dev-signing.key, created on first use): fine for QEMU,",
-                "never for shipped devices. -p takes a profile name (see 'mote profiles') or a .profile file.");
+                "your development key (~/.config/mote/dev-signing.key, or $MOTE_DEV_KEY; created on first use,",
+                "one per user, trusted by mote run): fine for QEMU, never for shipped devices. -p takes a",
+                "profile name (see 'mote profiles') or a .profile file.");
     }
 
     @Override

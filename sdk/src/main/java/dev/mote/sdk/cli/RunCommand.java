@@ -56,7 +56,8 @@ final class RunCommand implements Command {
                 "  gdb-multiarch -q out/panic.elf -ex 'target remote 127.0.0.1:1234'",
                 "An image boots from a temporary flash (slot A); with --flash the file is the board's flash",
                 "and keeps what the device writes (boot state, TEST/confirm) for the next run. The bootloader",
-                "trusts the --pub keys, or else the checkout's development key (.mote/dev-signing.pub).",
+                "trusts the --pub keys, or else your development key (~/.config/mote/dev-signing.pub, or",
+                "$MOTE_DEV_KEY's .pub: the one mote build signs with when given no --key).",
                 "The command exits with the guest's exit code (101 after a panic, 103 when a TEST image did",
                 "not confirm in time); it fails (1) if QEMU cannot run or the timeout (default 60 s; 0 = none)",
                 "expires. A board with nothing bootable waits in recovery mode for mote flash (--serial-tcp).");

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Boots firmware the way the board does: QEMU loads the Mote bootloader (built for the profile,
@@ -42,27 +43,24 @@ public final class BootChain {
     }
 
     /**
-     * The keys a bootloader trusts when none are given: the development keys (the ones `mote
-     * build` signs with when given no --key) of the checkout holding {@code near} (an image or
-     * flash file) and of the one holding {@code cwd}.
+     * The keys a bootloader trusts when none are given: the user's development key, the one
+     * `mote build` signs with when given no --key (DevKey: $MOTE_DEV_KEY, else
+     * ~/.config/mote/dev-signing.key). {@code near} and {@code cwd} only make the error say
+     * what was being run.
      */
     public static List<VerifyKey> defaultKeys(Path near, Path cwd, Path home) throws IOException {
-        List<Path> pubs = new ArrayList<>();
-        for (Path dir : List.of(near.toAbsolutePath().getParent(), cwd.toAbsolutePath())) {
-            Path pub = DevKey.location(dir, home).resolveSibling(DevKey.PUB_FILE);
-            if (Files.isRegularFile(pub) && !pubs.contains(pub)) {
-                pubs.add(pub);
-            }
+        return defaultKeys(near, System.getenv(), home);
+    }
+
+    /** {@link #defaultKeys(Path, Path, Path)} with the environment given. */
+    public static List<VerifyKey> defaultKeys(Path near, Map<String, String> env, Path home) throws IOException {
+        Path pub = DevKey.publicFile(DevKey.location(env, home));
+        if (!Files.isRegularFile(pub)) {
+            throw new MoteException("no trusted key for the bootloader to check " + near + ": there is no development"
+                    + " key " + pub + " (mote build makes it when it signs without --key)",
+                    "pass --pub KEY.pub (the public half of the key the image was signed with)");
         }
-        if (pubs.isEmpty()) {
-            throw new MoteException("no trusted key for the bootloader: no development key next to " + near
-                    + " or in " + cwd, "pass --pub KEY.pub (the public half of the key the image was signed with)");
-        }
-        List<VerifyKey> keys = new ArrayList<>();
-        for (Path pub : pubs) {
-            keys.add(Keys.readPublic(pub));
-        }
-        return keys;
+        return List.of(Keys.readPublic(pub));
     }
 
     /**
