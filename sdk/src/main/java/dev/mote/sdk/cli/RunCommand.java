@@ -6,9 +6,12 @@ import dev.mote.sdk.image.Image;
 import dev.mote.sdk.profile.Numbers;
 import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.run.BootChain;
+import dev.mote.sdk.run.BootRefusal;
+import dev.mote.sdk.run.ConsoleWatch;
 import dev.mote.sdk.run.QemuRunner;
 import dev.mote.sdk.run.RunOptions;
 import dev.mote.sdk.run.RunResult;
+import dev.mote.sdk.run.RunTimeoutException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,6 +29,9 @@ import org.apache.commons.cli.Options;
  * through the bootloader from a flash, as on the board; an ELF boots directly (no verification).
  */
 final class RunCommand implements Command {
+    /** Exit code when --timeout stopped firmware that was still running (GNU timeout's). */
+    static final int TIMED_OUT = 124;
+
     @Override
     public String name() {
         return "run";
@@ -59,8 +65,11 @@ final class RunCommand implements Command {
                 "trusts the --pub keys, or else your development key (~/.config/mote/dev-signing.pub, or",
                 "$MOTE_DEV_KEY's .pub: the one mote build signs with when given no --key).",
                 "The command exits with the guest's exit code (101 after a panic, 103 when a TEST image did",
-                "not confirm in time); it fails (1) if QEMU cannot run or the timeout (default 60 s; 0 = none)",
-                "expires. A board with nothing bootable waits in recovery mode for mote flash (--serial-tcp).");
+                "not confirm in time); it fails (1) if QEMU cannot run, or at once if the bootloader refuses",
+                "every slot of a board nobody can flash (the reason and the fix are printed). Firmware that",
+                "never exits runs until Ctrl-C (exit 130); --timeout S stops it after S seconds, and then",
+                "the command says it was still running and exits " + TIMED_OUT + ". With --serial-tcp a board with",
+                "nothing bootable waits in recovery mode for mote flash.");
     }
 
     @Override
@@ -76,7 +85,8 @@ final class RunCommand implements Command {
                 .addOption(Option.builder().longOpt("pub").hasArg().argName("KEY.pub")
                         .desc("a public key the bootloader trusts (repeatable; default: the dev key)").build())
                 .addOption(Option.builder().longOpt("timeout").hasArg().argName("S")
-                        .desc("kill QEMU after S seconds (default 60, none with --gdb; 0 = none)").build())
+                        .desc("stop the firmware after S seconds, exit " + TIMED_OUT + " if it was still running"
+                                + " (default: none, run until it exits or Ctrl-C)").build())
                 .addOption(Option.builder().longOpt("gdb").hasArg().optionalArg(true).argName("PORT")
                         .desc("start halted, gdb server on 127.0.0.1:PORT (default 1234)").build())
                 .addOption(Option.builder().longOpt("mem").hasArg().argName("SIZE")
@@ -114,7 +124,7 @@ final class RunCommand implements Command {
                     ? "<image>: missing (the .img or .elf mote build wrote, or --flash FLASH)"
                     : "<image>: expected one image, got " + args.size() + ": " + args);
         }
-        Duration timeout = gdbPort != null ? null : RunOptions.DEFAULT_TIMEOUT;
+        Duration timeout = null;   // firmware that never exits runs until Ctrl-C
         if (line.hasOption("timeout")) {
             String t = line.getOptionValue("timeout");
             if (!t.matches("\\d{1,9}")) {
@@ -160,9 +170,26 @@ final class RunCommand implements Command {
                         + "' does not exist" + (flash != null ? " (make one with mote mkflash)" : ""));
             }
             RunResult r;
+            try {
+                r = boot(ctx, file, o);
+            } catch (RunTimeoutException e) {
+                ctx.out().flush();
+                ctx.err().println("mote: stopped after " + e.timeout().toSeconds() + " s (--timeout): the firmware"
+                        + " was still running; exit " + TIMED_OUT + " (if it should have exited by then, rerun"
+                        + " with --gdb to see where it is)");
+                return TIMED_OUT;
+            }
+            ctx.out().flush();
+            return r.guestExitCode();
+        }
+
+        private RunResult boot(Context ctx, Path file, RunOptions o) throws IOException {
+            RunResult r;
             if (flash != null) {
                 Profile p = ctx.profiles().resolve(profile);
-                r = chain(ctx).run(file, p, SigningArgs.trustedKeys(ctx, pubs, file), o, ctx.out());
+                // nobody can flash a board whose console is this terminal: a refusal is final
+                ConsoleWatch watch = o.serialPort() == null && !o.serialPty() ? new BootRefusal() : null;
+                r = chain(ctx).run(file, p, SigningArgs.trustedKeys(ctx, pubs, file), o, ctx.out(), watch);
             } else if (isSignedImage(file)) {
                 Image img = Image.read(file);
                 Profile p = ctx.profiles().resolve(profile != null ? profile : img.header().profile());
@@ -175,8 +202,7 @@ final class RunCommand implements Command {
                 Profile p = QemuRunner.profileFor(file, profile, ctx.profiles());
                 r = new QemuRunner(ctx.tools(), ctx.err()).run(file, p, o, ctx.out());
             }
-            ctx.out().flush();
-            return r.guestExitCode();
+            return r;
         }
 
         private static BootChain chain(Context ctx) throws IOException {

@@ -88,21 +88,31 @@ public final class BootChain {
      */
     public RunResult run(Path flash, Profile profile, List<VerifyKey> keys, RunOptions options, OutputStream console)
             throws IOException {
-        return run(flash, false, profile, keys, options, console);
+        return run(flash, false, profile, keys, options, console, null);
+    }
+
+    /**
+     * {@link #run(Path, Profile, List, RunOptions, OutputStream)}, stopping at once when {@code watch}
+     * says so (e.g. a {@link BootRefusal} when nobody will flash the board).
+     */
+    public RunResult run(Path flash, Profile profile, List<VerifyKey> keys, RunOptions options, OutputStream console,
+            ConsoleWatch watch) throws IOException {
+        return run(flash, false, profile, keys, options, console, watch);
     }
 
     private RunResult run(Path flash, boolean scratch, Profile profile, List<VerifyKey> keys, RunOptions options,
-            OutputStream console) throws IOException {
+            OutputStream console, ConsoleWatch watch) throws IOException {
         Path loader = bootloader(profile, keys);
         List<String> extra = new ArrayList<>(options.extraArgs());
         extra.addAll(flashArgs(flash, scratch));
-        return new QemuRunner(tools, err).run(loader, profile, options.withExtraArgs(extra), console);
+        return new QemuRunner(tools, err).run(loader, profile, options.withExtraArgs(extra), console, watch);
     }
 
     /**
      * Boots one signed image as a factory-fresh board would: a temporary flash with the image in
      * slot A, recorded as the confirmed one. The app's ELF beside it (x.img -> x.elf) is what a
-     * debugger loads.
+     * debugger loads. Nothing else will ever be written to that flash, so if the bootloader
+     * refuses the image the run stops at once: {@link BootRefusedException}, with its reason.
      */
     public RunResult runImage(Path image, Profile profile, List<VerifyKey> keys, RunOptions options,
             OutputStream console) throws IOException {
@@ -120,7 +130,7 @@ public final class BootChain {
             String name = image.getFileName().toString();
             Path elf = image.resolveSibling(name.replaceAll("\\.img$", "") + ".elf");
             RunOptions o = Files.isRegularFile(elf) && options.symbols() == null ? options.withSymbols(elf) : options;
-            return run(flash, true, profile, keys, o, console);
+            return run(flash, true, profile, keys, o, console, new BootRefusal());
         } finally {
             Files.deleteIfExists(flash);
         }
