@@ -45,7 +45,10 @@ final class Linker {
                 + Numbers.hex(loadAddress) + ";\nINCLUDE link.ld\n", StandardCharsets.UTF_8);
     }
 
-    /** Links {@code objects} (app first, then board, then extras) before libmote.a into {@code out}. */
+    /**
+     * Links {@code objects} (app first, then its libraries, board, then extras) before libm.a and
+     * libmote.a into {@code out}.
+     */
     void link(List<Path> objects, Path out) throws IOException {
         Path lib = archDir.resolve("libmote.a");
         if (!Files.isRegularFile(lib)) {
@@ -56,6 +59,12 @@ final class Linker {
                 "-L" + archDir.toAbsolutePath(), "--gc-sections", "-nostdlib", "-static",
                 "-o", out.toAbsolutePath().toString()));
         objects.forEach(o -> cmd.add(o.toAbsolutePath().toString()));
+        // newlib's libm (math.h), then the kernel with the C library: lld finds a member in
+        // any archive whatever the order, and takes only those something calls
+        Path libm = archDir.resolve("libm.a");
+        if (Files.isRegularFile(libm)) {
+            cmd.add(libm.toAbsolutePath().toString());
+        }
         cmd.add(lib.toAbsolutePath().toString());
         if (verbose) {
             diagnostics.println("(cd " + buildDir + " && " + String.join(" ", cmd) + ")");
