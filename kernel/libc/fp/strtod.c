@@ -8,6 +8,7 @@
  * halfway point between two doubles (then it may be 1 ulp off). Built with FP registers.
  */
 #include <libc/libc.h>
+#include <float.h>
 #include <stdint.h>
 #include <libc/errno.h>
 #include <libc/stdlib.h>
@@ -299,9 +300,56 @@ float strtof(const char *s, char **end)
     return (float)strtod(s, end);
 }
 
+/*
+ * *dst = v as a long double, from the bits: converting with a cast would need the compiler's
+ * soft-float routines on arm64 (binary128), which an app does not link.
+ */
+static void store_long_double(void *dst, double v)
+{
+    if (LDBL_MANT_DIG == DBL_MANT_DIG) {
+        __builtin_memcpy(dst, &v, 8);
+        return;
+    }
+    uint64_t bits;
+    __builtin_memcpy(&bits, &v, 8);
+    uint64_t frac = bits & ((1ull << 52) - 1);
+    int e = (int)(bits >> 52 & 0x7ff);
+    unsigned se = (unsigned)(bits >> 63) << 15;
+    if (e == 0x7ff) {
+        se |= 0x7fff;
+        frac = frac ? 1ull << 51 | frac : 0;   /* a NaN stays quiet */
+    } else if (e == 0 && frac) {               /* subnormal double: a normal long double */
+        int shift = __builtin_clzll(frac) - 11;
+        frac = (frac << shift) & ((1ull << 52) - 1);
+        se |= (unsigned)(1 - shift - 1023 + 16383);
+    } else if (e) {
+        se |= (unsigned)(e - 1023 + 16383);
+    }
+    unsigned char b[sizeof(long double)] = { 0 };
+    uint64_t lo, hi;
+    if (LDBL_MANT_DIG == 64) {                 /* x87: explicit integer bit */
+        lo = (se & 0x7fff) ? 1ull << 63 | frac << 11 : 0;
+        if ((se & 0x7fff) == 0x7fff && !frac)
+            lo = 1ull << 63;
+        __builtin_memcpy(b, &lo, 8);
+        b[8] = (unsigned char)se;
+        b[9] = (unsigned char)(se >> 8);
+    } else {                                   /* binary128: 112 fraction bits */
+        lo = frac << 60;
+        hi = frac >> 4;
+        __builtin_memcpy(b, &lo, 8);
+        __builtin_memcpy(b + 8, &hi, 6);
+        b[14] = (unsigned char)se;
+        b[15] = (unsigned char)(se >> 8);
+    }
+    __builtin_memcpy(dst, b, sizeof(b));
+}
+
 long double strtold(const char *s, char **end)
 {
-    return strtod(s, end);
+    long double r;
+    store_long_double(&r, strtod(s, end));
+    return r;
 }
 
 double atof(const char *s)
@@ -334,7 +382,7 @@ int scan_float(const char *s, int width, void *dst, int size)
         else if (size == 1)
             *(double *)dst = v;
         else
-            *(long double *)dst = v;
+            store_long_double(dst, v);
     }
     return (int)(end - buf);
 }

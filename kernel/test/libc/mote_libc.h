@@ -49,6 +49,7 @@ int mote_sscanf(const char *s, const char *fmt, ...);
 double mote_strtod(const char *s, char **end);
 float mote_strtof(const char *s, char **end);
 double mote_atof(const char *s);
+long double mote_strtold(const char *s, char **end);
 int k_snprintf(char *buf, size_t size, const char *fmt, ...);
 int k_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 

@@ -121,6 +121,13 @@ void test_libc_strtod_matches_host(void)
     CHECK(differ <= 20);
     CHECK(mismatches == 0);
     CHECK(mote_atof("2.5") == 2.5 && mote_strtof("0.1", NULL) == 0.1f);
+    /* long double from the bits (no soft-float routines on the device) */
+    static const char *const lds[] = { "0.1", "-2.5e300", "4.9e-324", "1e-310", "-0", "inf", "-inf", "65504" };
+    for (size_t i = 0; i < sizeof(lds) / sizeof(lds[0]); i++)
+        CHECK(mote_strtold(lds[i], NULL) == (long double)strtod(lds[i], NULL));
+    CHECK(isnan(mote_strtold("nan", NULL)));
+    long double ld = 0;
+    CHECK(mote_sscanf("1.25", "%Lf", &ld) == 1 && ld == 1.25L);
 }
 
 void test_libc_sscanf(void)

@@ -91,6 +91,9 @@ public final class BuildDriver {
         objects.addAll(AppFlags.libraries(appDir, buildFile, options));
 
         Linker linker = new Linker(lld, sdk.archDir(profile.arch()), buildDir, diagnostics, options.verbose());
+        if (FloatFormats.used(objects)) {
+            linker.require(FloatFormats.SYMBOL);   // printf's %f %e %g %a
+        }
         linker.writeScript(profile.loadAddress());
         Path pass1 = buildDir.resolve("pass1.elf");
         linker.link(objects, pass1);

@@ -25,6 +25,7 @@ final class Linker {
     private final Path buildDir;
     private final PrintStream diagnostics;
     private final boolean verbose;
+    private final List<String> required = new ArrayList<>();
 
     Linker(Path lld, Path archDir, Path buildDir, PrintStream diagnostics, boolean verbose) {
         this.lld = lld;
@@ -32,6 +33,11 @@ final class Linker {
         this.buildDir = buildDir;
         this.diagnostics = diagnostics;
         this.verbose = verbose;
+    }
+
+    /** Links {@code symbol} (and what it needs) even though nothing names it (ld -u). */
+    void require(String symbol) {
+        required.add(symbol);
     }
 
     /** Writes {@code LOAD_ADDR = <addr>; INCLUDE link.ld} into the build directory. */
@@ -58,6 +64,7 @@ final class Linker {
         List<String> cmd = new ArrayList<>(List.of(lld.toString(), "-T", SCRIPT,
                 "-L" + archDir.toAbsolutePath(), "--gc-sections", "-nostdlib", "-static",
                 "-o", out.toAbsolutePath().toString()));
+        required.forEach(s -> cmd.add("--undefined=" + s));
         objects.forEach(o -> cmd.add(o.toAbsolutePath().toString()));
         // newlib's libm (math.h), then the kernel with the C library: lld finds a member in
         // any archive whatever the order, and takes only those something calls
