@@ -74,7 +74,9 @@ static void check_parsing(void)
     CHECK(isinf(strtod("inf", NULL)) && isnan(strtod("nan", NULL)) && strtof("0.5", NULL) == 0.5f);
     errno = 0;
     CHECK(isinf(strtod("1e999", NULL)) && errno == ERANGE);
-    CHECK(strtold("2.5", NULL) == 2.5L);
+    char ld[16];   /* long double is only passed around: arm64 has no quad arithmetic routines */
+    snprintf(ld, sizeof ld, "%Lg", strtold("2.5", NULL));
+    CHECK(!strcmp(ld, "2.5"));
     double d = 0;
     float f = 0;
     CHECK(sscanf("t=21.75 g=-0.5", "t=%lf g=%f", &d, &f) == 2 && d == 21.75 && f == -0.5f);
