@@ -37,7 +37,7 @@ unsigned long long strtoull(const char *s, char **end, int base);
 int atoi(const char *s);
 long atol(const char *s);
 long long atoll(const char *s);
-/* Decimal and hex floats, inf, nan; within 1 ulp (not always correctly rounded). Needs FP. */
+/* Decimal and hex floats, inf, nan; correctly rounded. Needs FP. */
 double strtod(const char *s, char **end);
 float strtof(const char *s, char **end);
 long double strtold(const char *s, char **end);   /* as precise as strtod */

@@ -2,10 +2,9 @@
  * fmt_float: printf's floating-point conversions (%f %F %e %E %g %G %a %A), exact.
  *
  * A finite double is mant * 2^e2 with a 53-bit integer mant, so v * 10^k is an integer for
- * k = max(0, -e2): D = mant * 5^k (or mant << e2). D is held in base-10^9 limbs (at most 86,
- * for the smallest subnormal), its decimal digits are v's with the point k digits from the
- * right, and rounding to the digits printed is one addition into D, half to even as glibc
- * does. So every digit printed is the true one, for any precision. Long doubles (%Lf) are
+ * k = max(0, -e2): D = mant * 5^k (or mant << e2), held exactly in base-10^9 limbs (bigdec.c).
+ * Its decimal digits are v's with the point k digits from the right, and rounding to the digits
+ * printed is one addition into D, half to even as glibc does. So every digit printed is the true one, for any precision. Long doubles (%Lf) are
  * converted to double first. Built with FP registers (kernel/Makefile, libc/fp/).
  */
 #include <libc/libc.h>
@@ -13,87 +12,10 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <lib/lib.h>
-
-#define LIMB 1000000000u
-#define MAX_LIMBS 90
-
-struct big {
-    uint32_t limb[MAX_LIMBS];   /* little-endian, base 10^9 */
-    int n;                      /* limbs in use (>= 1) */
-};
-
-static void big_mul(struct big *b, uint32_t factor)
-{
-    uint64_t carry = 0;
-    for (int i = 0; i < b->n; i++) {
-        uint64_t x = (uint64_t)b->limb[i] * factor + carry;
-        b->limb[i] = (uint32_t)(x % LIMB);
-        carry = x / LIMB;
-    }
-    while (carry && b->n < MAX_LIMBS) {
-        b->limb[b->n++] = (uint32_t)(carry % LIMB);
-        carry /= LIMB;
-    }
-}
-
-static const uint32_t pow10_u32[10] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-                                        100000000, 1000000000 };
-
-/* Decimal digit j of D, counting from the right (0 = units); 0 beyond its length. */
-static int big_digit(const struct big *b, int j)
-{
-    if (j < 0 || j / 9 >= b->n)
-        return 0;
-    return (int)(b->limb[j / 9] / pow10_u32[j % 9] % 10);
-}
-
-/* Number of decimal digits of D (1 for zero). */
-static int big_digits(const struct big *b)
-{
-    int top = b->limb[b->n - 1], d = 1;
-    while (d < 9 && (uint32_t)top >= pow10_u32[d])
-        d++;
-    return (b->n - 1) * 9 + d;
-}
-
-/* Add 10^j to D. */
-static void big_add_pow10(struct big *b, int j)
-{
-    int i = j / 9;
-    uint32_t add = pow10_u32[j % 9];
-    while (i >= b->n && b->n < MAX_LIMBS)
-        b->limb[b->n++] = 0;
-    for (; i < b->n && add; i++) {
-        uint32_t x = b->limb[i] + add;
-        b->limb[i] = x % LIMB;
-        add = x / LIMB;
-    }
-    if (add && b->n < MAX_LIMBS)
-        b->limb[b->n++] = add;
-}
-
-/*
- * Round D to a multiple of 10^j (j digits from the right dropped to zero), half to even.
- * The dropped digits are left in place: callers never print them.
- */
-static void big_round(struct big *b, int j)
-{
-    if (j <= 0)
-        return;
-    int first = big_digit(b, j - 1);
-    int up = first > 5;
-    if (first == 5) {
-        int rest = 0;
-        for (int i = j - 2; i >= 0 && !rest; i--)
-            rest = big_digit(b, i) != 0;
-        up = rest || (big_digit(b, j) & 1);
-    }
-    if (up)
-        big_add_pow10(b, j);
-}
+#include "bigdec.h"
 
 /* D and k for a finite v >= 0. */
-static void decompose(double v, struct big *b, int *k)
+static void decompose(double v, struct bigdec *b, int *k)
 {
     uint64_t bits;
     __builtin_memcpy(&bits, &v, 8);
@@ -103,26 +25,7 @@ static void decompose(double v, struct big *b, int *k)
         mant |= 1ull << 52;
     else
         e = 1;
-    int e2 = e - 1075;
-    b->limb[0] = (uint32_t)(mant % LIMB);
-    b->limb[1] = (uint32_t)(mant / LIMB % LIMB);
-    b->limb[2] = (uint32_t)(mant / LIMB / LIMB);
-    b->n = b->limb[2] ? 3 : b->limb[1] ? 2 : 1;
-    *k = 0;
-    while (e2 > 0) {
-        int s = e2 < 29 ? e2 : 29;
-        big_mul(b, 1u << s);
-        e2 -= s;
-    }
-    while (e2 < 0) {   /* v * 10^k = mant * 5^k when k = -e2 */
-        int s = -e2 < 13 ? -e2 : 13;
-        uint32_t p = 1;
-        for (int i = 0; i < s; i++)
-            p *= 5;
-        big_mul(b, p);
-        *k += s;
-        e2 += s;
-    }
+    bigdec_set(b, mant, e - 1075, k);
 }
 
 struct out {
@@ -197,62 +100,62 @@ static void out_exp(struct out *o, char letter, int e, int min_digits)
  * %f: digits of D from position `top` (the leading digit's, >= 0 when D has an integer part)
  * down to k - prec, with the point after units. `trim` drops trailing fraction zeros (%g).
  */
-static void put_fixed(struct out *o, const struct fmt_spec *sp, char sign, const struct big *b, int k,
+static void put_fixed(struct out *o, const struct fmt_spec *sp, char sign, const struct bigdec *b, int k,
                       int prec, int trim)
 {
-    int nd = big_digits(b);
+    int nd = bigdec_digits(b);
     int int_digits = nd - k > 0 ? nd - k : 1;
     int frac = prec;
     if (trim) {
-        while (frac > 0 && big_digit(b, k - frac) == 0)
+        while (frac > 0 && bigdec_digit(b, k - frac) == 0)
             frac--;
     }
     int point = frac > 0 || sp->alt;
     int len = int_digits + point + frac;
     out_lead(o, sp, sign, 0, len, 1);
     for (int i = int_digits - 1; i >= 0; i--)
-        out_c(o, (char)('0' + big_digit(b, k + i)));
+        out_c(o, (char)('0' + bigdec_digit(b, k + i)));
     if (point)
         out_c(o, '.');
     for (int i = 1; i <= frac; i++)
-        out_c(o, (char)('0' + big_digit(b, k - i)));
+        out_c(o, (char)('0' + bigdec_digit(b, k - i)));
     out_trail(o, sp, sign, 0, len);
 }
 
 /* %e: the leading digit of D (at position top), then prec more, then the exponent e10. */
-static void put_exp(struct out *o, const struct fmt_spec *sp, char sign, const struct big *b, int top,
+static void put_exp(struct out *o, const struct fmt_spec *sp, char sign, const struct bigdec *b, int top,
                     int prec, int e10, int trim, char letter)
 {
     int frac = prec;
     if (trim) {
-        while (frac > 0 && big_digit(b, top - frac) == 0)
+        while (frac > 0 && bigdec_digit(b, top - frac) == 0)
             frac--;
     }
     int point = frac > 0 || sp->alt;
     int len = 1 + point + frac + exp_len(e10);
     out_lead(o, sp, sign, 0, len, 1);
-    out_c(o, (char)('0' + big_digit(b, top)));
+    out_c(o, (char)('0' + bigdec_digit(b, top)));
     if (point)
         out_c(o, '.');
     for (int i = 1; i <= frac; i++)
-        out_c(o, (char)('0' + big_digit(b, top - i)));
+        out_c(o, (char)('0' + bigdec_digit(b, top - i)));
     out_exp(o, letter, e10, 2);
     out_trail(o, sp, sign, 0, len);
 }
 
 /* D's leading digit position after rounding to `sig` significant digits; *e10 its exponent. */
-static int round_significant(struct big *b, int k, int sig, int *e10)
+static int round_significant(struct bigdec *b, int k, int sig, int *e10)
 {
-    int nd = big_digits(b);
-    big_round(b, nd - sig);
-    nd = big_digits(b);
+    int nd = bigdec_digits(b);
+    bigdec_round(b, nd - sig);
+    nd = bigdec_digits(b);
     *e10 = nd - 1 - k;
     return nd - 1;
 }
 
 static void put_decimal(struct out *o, const struct fmt_spec *sp, char sign, double v)
 {
-    struct big b;
+    struct bigdec b;
     int k;
     char conv = sp->conv | 0x20;
     int prec = sp->prec < 0 ? 6 : sp->prec;
@@ -260,7 +163,7 @@ static void put_decimal(struct out *o, const struct fmt_spec *sp, char sign, dou
     int zero = b.n == 1 && b.limb[0] == 0;
     char letter = sp->conv >= 'a' ? 'e' : 'E';
     if (conv == 'f') {
-        big_round(&b, k - prec);
+        bigdec_round(&b, k - prec);
         put_fixed(o, sp, sign, &b, k, prec, 0);
         return;
     }

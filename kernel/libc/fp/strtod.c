@@ -1,17 +1,19 @@
 /*
  * strtod and friends: decimal and hexadecimal floating-point text to double.
  *
- * Up to 19 significant decimal digits are kept exactly in a uint64 (the rest only decide
- * rounding as a sticky bit), the power of ten comes from a table of 10^(28j) as 64-bit
- * significands plus exact small powers, and the product is formed in 128 bits and rounded
- * once to 53. That is correctly rounded except when the input sits within a few 2^-64 of a
- * halfway point between two doubles (then it may be 1 ulp off). Built with FP registers.
+ * Up to 19 significant decimal digits are kept exactly in a uint64, the power of ten comes
+ * from a table of 10^(28j) as 64-bit significands plus exact small powers, and the product is
+ * formed in 128 bits and rounded once to 53. That product is within a few 2^-64 of the true
+ * value; when that is too close to a halfway point between two doubles to decide, the input's
+ * digits (all of them) are compared with the halfway point written out exactly in decimal
+ * (bigdec.c). So the result is correctly rounded, as glibc's. Built with FP registers.
  */
 #include <libc/libc.h>
 #include <float.h>
 #include <stdint.h>
 #include <libc/errno.h>
 #include <libc/stdlib.h>
+#include "bigdec.h"
 
 /* 10^(28j) for j = -13..11: a 64-bit significand (top bit set) and its binary exponent. */
 static const struct { uint64_t m; int e; } pow10_big[] = {
@@ -82,8 +84,41 @@ static struct ext pow10_small(int n)
     return ext_norm((struct ext){ five, n, 0 });
 }
 
-/* Round x to a double (53 bits, or fewer for a subnormal), half to even; ERANGE at the ends. */
-static double ext_to_double(struct ext x, int neg)
+/* The decimal digits of the input: from `first` (its first nonzero digit), '.' skipped. */
+struct decimal {
+    const char *first;
+    int exp;   /* value = 0.d1d2d3... * 10^exp */
+};
+
+/* Sign of (the input - (2m+1) * 2^(e2-1)): which side of the halfway point it is on. */
+static int compare_halfway(const struct decimal *in, uint64_t m, int e2)
+{
+    struct bigdec h;
+    int k;
+    bigdec_set(&h, 2 * m + 1, e2 - 1, &k);
+    int nd = bigdec_digits(&h);
+    if (in->exp != nd - k)
+        return in->exp > nd - k ? 1 : -1;
+    const char *p = in->first;
+    for (int i = 0;; i++) {
+        while (*p == '.')
+            p++;
+        int a = *p >= '0' && *p <= '9' ? *p++ - '0' : -1;
+        if (a < 0 && i >= nd)
+            return 0;
+        int b = bigdec_digit(&h, nd - 1 - i);
+        if (a < 0)
+            a = 0;
+        if (a != b)
+            return a > b ? 1 : -1;
+    }
+}
+
+/*
+ * Round x to a double (53 bits, or fewer for a subnormal), half to even; ERANGE at the ends.
+ * `in`, if given, settles a rounding too close to call from x (whose last bits may be off).
+ */
+static double ext_to_double(struct ext x, int neg, const struct decimal *in)
 {
     double sign = neg ? -1.0 : 1.0;
     if (!x.m)
@@ -101,9 +136,16 @@ static double ext_to_double(struct ext x, int neg)
     uint64_t m = keep ? x.m >> drop : 0;
     uint64_t rest = drop >= 64 ? x.m : x.m & ((1ull << drop) - 1);
     uint64_t half = 1ull << (drop - 1);
-    if (rest > half || (rest == half && (x.sticky || (m & 1))))
-        m++;
     int e2 = x.e + drop;           /* value = m * 2^e2 */
+    if (in && keep && rest + 64 >= half && rest <= half + 64) {   /* x may be ~20 units off */
+        int c = compare_halfway(in, m, e2);
+        if (c > 0 || (c == 0 && (m & 1)))
+            m++;
+        rest = 0;                  /* decided: exact unless it was not a tie */
+        x.sticky = c != 0;
+    } else if (rest > half || (rest == half && (x.sticky || (m & 1)))) {
+        m++;
+    }
     if (m >> 53) {
         m >>= 1;
         e2++;
@@ -193,7 +235,7 @@ static double parse_hex(const char *p, const char **end, int neg)
     }
     *end = p;
     (void)digits;
-    return ext_to_double(x, neg);
+    return ext_to_double(x, neg, 0);
 }
 
 double strtod(const char *s, char **endp)
@@ -226,6 +268,7 @@ double strtod(const char *s, char **endp)
     } else {
         uint64_t m = 0;
         int sig = 0, any = 0, point = 0, sticky = 0;
+        const char *first = 0;
         long e10 = 0;
         for (;; p++) {
             if (*p == '.' && !point) {
@@ -240,6 +283,8 @@ double strtod(const char *s, char **endp)
                     e10--;     /* leading zeros after the point only scale */
                 continue;
             }
+            if (!first)
+                first = p;
             if (sig < 19) {
                 m = m * 10 + (uint64_t)(*p - '0');
                 sig++;
@@ -286,7 +331,8 @@ double strtod(const char *s, char **endp)
                 struct ext x = ext_norm((struct ext){ m, 0, sticky });
                 struct ext big = { pow10_big[j + 13].m, pow10_big[j + 13].e, j != 0 };   /* 1e0 is exact */
                 x = ext_mul(ext_mul(x, big), pow10_small((int)(e10 - 28L * j)));
-                result = ext_to_double(x, neg);
+                struct decimal in = { first, (int)e10 + sig };
+                result = ext_to_double(x, neg, &in);
             }
         }
     }
