@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns an app directory into a firmware ELF and a signed image for one profile: compile the
@@ -36,12 +37,19 @@ public final class BuildDriver {
     private final Sdk sdk;
     private final Tools tools;
     private final PrintStream diagnostics;
+    private final Map<String, String> env;
 
     /** Tool diagnostics (compiler and linker messages) are copied verbatim to {@code diagnostics}. */
     public BuildDriver(Sdk sdk, Tools tools, PrintStream diagnostics) {
+        this(sdk, tools, diagnostics, System.getenv());
+    }
+
+    /** As above; {@code env} says where the development key is ($MOTE_DEV_KEY, $XDG_CONFIG_HOME). */
+    public BuildDriver(Sdk sdk, Tools tools, PrintStream diagnostics, Map<String, String> env) {
         this.sdk = sdk;
         this.tools = tools;
         this.diagnostics = diagnostics;
+        this.env = Map.copyOf(env);
     }
 
     /**
@@ -119,7 +127,7 @@ public final class BuildDriver {
         SigningKey key = options.key();
         Path devKey = null;
         if (key == null) {
-            devKey = DevKey.location();
+            devKey = DevKey.location(env, Path.of(System.getProperty("user.home")));
             key = DevKey.loadOrCreate(devKey);
             DevKey.warning(devKey, key).forEach(diagnostics::println);
             Path old = DevKey.legacyLocation(appDir);

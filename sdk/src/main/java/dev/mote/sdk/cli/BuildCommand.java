@@ -143,7 +143,7 @@ final class BuildCommand implements Command {
             // -I and --lib are relative to where the command runs
             o = o.withApp(o.includes().stream().map(d -> ctx.path(d.toString())).toList(), o.cflags(),
                     o.libs().stream().map(l -> ctx.path(l.toString())).toList(), o.werror());
-            BuildDriver driver = new BuildDriver(ctx.sdk(), ctx.tools(), ctx.err());
+            BuildDriver driver = new BuildDriver(ctx.sdk(), ctx.tools(), ctx.err(), ctx.env());
             BuildResult r = driver.build(app, p, out, o);
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();

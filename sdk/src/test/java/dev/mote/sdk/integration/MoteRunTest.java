@@ -83,6 +83,22 @@ class MoteRunTest {
         assertNoQemuLeft(img);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
+    void anAppInItsOwnRepositoryBuildsAndRunsWithoutAKeyInTheRepository(String profile) throws IOException {
+        Path repo = Files.createDirectories(tmp.resolve("blink"));
+        Files.createDirectories(repo.resolve(".git"));
+        Files.writeString(repo.resolve("main.c"), "#include <mote.h>\nint app_main(void) { puts(\"blink ok\");"
+                + " return 0; }\n");
+        Path img = tmp.resolve("elsewhere/blink.img");
+        assertEquals(0, mote("build", repo.toString(), "-p", profile, "-o", img.toString()),
+                err.toString(StandardCharsets.UTF_8));
+        assertFalse(Files.exists(repo.resolve(".mote")), "no key written into the app's repository");
+        int code = mote("run", img.toString(), "--timeout", "120");
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("blink ok"), out.toString(StandardCharsets.UTF_8));
+    }
+
     private static void assertNoQemuLeft(Path img) {
         List<ProcessHandle> left = ProcessHandle.current().descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains("qemu-system")).toList();
