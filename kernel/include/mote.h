@@ -36,10 +36,21 @@ int app_main(void);
 #define MOTE_EXIT_WATCHDOG 103 /* a TEST image did not confirm in time (see mote_confirm) */
 #define MOTE_FOREVER  UINT32_MAX /* timeout: wait without limit */
 
-/* ---- console and strings (a small freestanding libc) ---- */
-int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* ---- console and strings (the C library's headers have more: docs/device-api.md) ---- */
+/*
+ * Code built with the FP registers (apps) calls the printf family through entry points that
+ * save them (kernel/libc/fp/stdio.c), so a double argument arrives; the kernel, built without
+ * them, calls the plain ones. The test is the compiler's own: NEON / SSE2 in use.
+ */
+#if (defined(__ARM_NEON) || defined(__SSE2__)) && !defined(HOST_TEST)
+#define MOTE_FP_ENTRY(name) __asm__("mote_fp_" #name)
+#else
+#define MOTE_FP_ENTRY(name)
+#endif
+int printf(const char *fmt, ...) MOTE_FP_ENTRY(printf) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int snprintf(char *buf, size_t size, const char *fmt, ...) MOTE_FP_ENTRY(snprintf)
+    __attribute__((format(printf, 3, 4)));
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int puts(const char *s);
 int putchar(int c);

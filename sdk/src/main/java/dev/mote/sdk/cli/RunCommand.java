@@ -8,9 +8,12 @@ import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.run.BootChain;
 import dev.mote.sdk.run.Devices;
 import dev.mote.sdk.run.Network;
+import dev.mote.sdk.run.BootRefusal;
+import dev.mote.sdk.run.ConsoleWatch;
 import dev.mote.sdk.run.QemuRunner;
 import dev.mote.sdk.run.RunOptions;
 import dev.mote.sdk.run.RunResult;
+import dev.mote.sdk.run.RunTimeoutException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -28,6 +31,9 @@ import org.apache.commons.cli.Options;
  * through the bootloader from a flash, as on the board; an ELF boots directly (no verification).
  */
 final class RunCommand implements Command {
+    /** Exit code when --timeout stopped firmware that was still running (GNU timeout's). */
+    static final int TIMED_OUT = 124;
+
     @Override
     public String name() {
         return "run";
@@ -61,10 +67,14 @@ final class RunCommand implements Command {
                 "  mote run out/http-get.img --guestfwd 80:8080 --pcap out/net.pcap   # 10.0.2.100:80 is 127.0.0.1:8080",
                 "An image boots from a temporary flash (slot A); with --flash the file is the board's flash",
                 "and keeps what the device writes (boot state, TEST/confirm) for the next run. The bootloader",
-                "trusts the --pub keys, or else the checkout's development key (.mote/dev-signing.pub).",
+                "trusts the --pub keys, or else your development key (~/.config/mote/dev-signing.pub, or",
+                "$MOTE_DEV_KEY's .pub: the one mote build signs with when given no --key).",
                 "The command exits with the guest's exit code (101 after a panic, 103 when a TEST image did",
-                "not confirm in time); it fails (1) if QEMU cannot run or the timeout (default 60 s; 0 = none)",
-                "expires. A board with nothing bootable waits in recovery mode for mote flash (--serial-tcp).",
+                "not confirm in time); it fails (1) if QEMU cannot run, or at once if the bootloader refuses",
+                "every slot of a board nobody can flash (the reason and the fix are printed). Firmware that",
+                "never exits runs until Ctrl-C (exit 130); --timeout S stops it after S seconds, and then",
+                "the command says it was still running and exits " + TIMED_OUT + ". With --serial-tcp a board with",
+                "nothing bootable waits in recovery mode for mote flash.",
                 "A board whose profile names a NIC gets QEMU's user-mode network, isolated (restrict=on): the",
                 "device is 10.0.2.15, its gateway 10.0.2.2; it reaches only what --guestfwd maps, at 10.0.2.100",
                 "(host.mote.internal), and the host reaches only the ports --hostfwd exposes on 127.0.0.1.",
@@ -84,7 +94,8 @@ final class RunCommand implements Command {
                 .addOption(Option.builder().longOpt("pub").hasArg().argName("KEY.pub")
                         .desc("a public key the bootloader trusts (repeatable; default: the dev key)").build())
                 .addOption(Option.builder().longOpt("timeout").hasArg().argName("S")
-                        .desc("kill QEMU after S seconds (default 60, none with --gdb; 0 = none)").build())
+                        .desc("stop the firmware after S seconds, exit " + TIMED_OUT + " if it was still running"
+                                + " (default: none, run until it exits or Ctrl-C)").build())
                 .addOption(Option.builder().longOpt("gdb").hasArg().optionalArg(true).argName("PORT")
                         .desc("start halted, gdb server on 127.0.0.1:PORT (default 1234)").build())
                 .addOption(Option.builder().longOpt("mem").hasArg().argName("SIZE")
@@ -133,7 +144,7 @@ final class RunCommand implements Command {
                     ? "<image>: missing (the .img or .elf mote build wrote, or --flash FLASH)"
                     : "<image>: expected one image, got " + args.size() + ": " + args);
         }
-        Duration timeout = gdbPort != null ? null : RunOptions.DEFAULT_TIMEOUT;
+        Duration timeout = null;   // firmware that never exits runs until Ctrl-C
         if (line.hasOption("timeout")) {
             String t = line.getOptionValue("timeout");
             if (!t.matches("\\d{1,9}")) {
@@ -219,9 +230,26 @@ final class RunCommand implements Command {
                         + "' does not exist" + (flash != null ? " (make one with mote mkflash)" : ""));
             }
             RunResult r;
+            try {
+                r = boot(ctx, file, o);
+            } catch (RunTimeoutException e) {
+                ctx.out().flush();
+                ctx.err().println("mote: stopped after " + e.timeout().toSeconds() + " s (--timeout): the firmware"
+                        + " was still running; exit " + TIMED_OUT + " (if it should have exited by then, rerun"
+                        + " with --gdb to see where it is)");
+                return TIMED_OUT;
+            }
+            ctx.out().flush();
+            return r.guestExitCode();
+        }
+
+        private RunResult boot(Context ctx, Path file, RunOptions o) throws IOException {
+            RunResult r;
             if (flash != null) {
                 Profile p = ctx.profiles().resolve(profile);
-                r = chain(ctx).run(file, p, SigningArgs.trustedKeys(ctx, pubs, file), o, ctx.out());
+                // nobody can flash a board whose console is this terminal: a refusal is final
+                ConsoleWatch watch = o.serialPort() == null && !o.serialPty() ? new BootRefusal() : null;
+                r = chain(ctx).run(file, p, SigningArgs.trustedKeys(ctx, pubs, file), o, ctx.out(), watch);
             } else if (isSignedImage(file)) {
                 Image img = Image.read(file);
                 Profile p = ctx.profiles().resolve(profile != null ? profile : img.header().profile());
@@ -234,8 +262,7 @@ final class RunCommand implements Command {
                 Profile p = QemuRunner.profileFor(file, profile, ctx.profiles());
                 r = new QemuRunner(ctx.tools(), ctx.err()).run(file, p, o, ctx.out());
             }
-            ctx.out().flush();
-            return r.guestExitCode();
+            return r;
         }
 
         private static BootChain chain(Context ctx) throws IOException {

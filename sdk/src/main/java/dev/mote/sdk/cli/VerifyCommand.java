@@ -40,7 +40,7 @@ final class VerifyCommand implements Command {
                 "  mote verify out/hello.img --pub keys/fleet.pub",
                 "  mote verify out/hello.img --pub keys/fleet.pub --pub keys/old-fleet.pub -p qemu-virt-arm64",
                 "  mote verify out/hello.img --pub keys/fleet.pub --min-security-counter 3",
-                "  mote verify out/hello.img --pub .mote/dev-signing.pub     # an image built without --key",
+                "  mote verify out/hello.img --pub ~/.config/mote/dev-signing.pub   # built without --key (docs/image-format.md)",
                 "Exits 0 if the image is good, 1 naming the check that failed (bad signature, hash mismatch,",
                 "unknown key id, profile mismatch, downgrade, truncated at byte N, ...).");
     }
