@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <ul>
  * <li>{@code ```c} a whole app (it defines app_main, or is a whole file a library would hold);
  * <li>{@code ```c fragment} statements, compiled as the body of app_main after the C library's
- *     headers and mote.h, with file-scope declarations they need from an HTML comment on the
+ *     headers, mote.h and the network's headers, with file-scope declarations they need from an HTML comment on the
  *     line just above the fence: {@code <!-- context: static int t = 2150; -->};
  * <li>either with {@code fp} added ({@code ```c fp}, {@code ```c fragment fp}): it uses floating
  *     point, so it is compiled only where the SDK builds apps with the FP registers.
@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DocSamplesTest {
     static final String PRELUDE = String.join("\n", "#include <mote.h>", "#include <ctype.h>", "#include <errno.h>",
             "#include <inttypes.h>", "#include <limits.h>", "#include <math.h>", "#include <stdio.h>",
-            "#include <stdlib.h>", "#include <string.h>", "");
+            "#include <stdlib.h>", "#include <string.h>", "#include <mote/net.h>", "#include <sys/socket.h>",
+            "#include <netinet/in.h>", "#include <arpa/inet.h>", "#include <netdb.h>", "#include <unistd.h>", "");
 
     @TempDir
     Path tmp;
