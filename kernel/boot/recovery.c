@@ -161,13 +161,14 @@ static void on_begin(const struct rproto_frame *f)
         send_status(RPROTO_SBAD_HEADER, "BEGIN without a 256-byte header");
         return;
     }
-    int code = slot_check_header(hdr, rc.st->security_counter,
-                                 board.part_size[PART_SLOT_A + rc.target], &in, &why);   /* RPROTO_S* */
+    struct image_board b;
+    slot_board(rc.target, &b);
+    int code = slot_check_header(hdr, rc.st->security_counter, &b, &in, &why);   /* RPROTO_S* */
     if (code) {
         send_status(code, "%s", why);
         return;
     }
-    if (size != IMAGE_HEADER_SIZE + in.payload_size + IMAGE_SIG_SIZE) {
+    if (size != (uint64_t)IMAGE_HEADER_SIZE + in.payload_size + IMAGE_SIG_SIZE) {
         send_status(RPROTO_STOO_BIG, "size %u disagrees with the header", size);
         return;
     }
