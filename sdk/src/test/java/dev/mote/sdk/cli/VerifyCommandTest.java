@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mote.sdk.image.Keys;
 import dev.mote.sdk.image.SigningKey;
+import dev.mote.sdk.testing.HeaderVectors;
+import dev.mote.sdk.testing.TestKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,6 +71,29 @@ class VerifyCommandTest {
         assertEquals(1, cli.reset().run("verify", "b.img", "--pub", "fleet.pub", "--json"));
         assertTrue(cli.err().startsWith("mote: error: verify failed: " + tmp.resolve("b.img") + ": bad signature\nhint: "), cli.err());
         assertTrue(cli.out().contains("\"reason\":\"bad_signature\""), cli.out());
+    }
+
+    /**
+     * Signed images with hostile but well-formed headers (kernel/test/vectors/image-headers.txt):
+     * each is refused with the bootloader's words, with -p and with the image's own profile.
+     */
+    @Test
+    void hostileHeadersAreRefusedLikeTheBootloaderRefusesThem() throws Exception {
+        Keys.writePublic(tmp.resolve("suite.pub"), TestKeys.KEY.publicKey());
+        int n = 0;
+        for (HeaderVectors.Vector v : HeaderVectors.refusedFiles()) {
+            v.image().write(tmp.resolve(v.name() + ".img"));
+            for (String[] args : new String[][] {{"verify", v.name() + ".img", "--pub", "suite.pub"},
+                {"verify", v.name() + ".img", "--pub", "suite.pub", "-p", "qemu-virt-arm64"}}) {
+                assertEquals(1, cli.reset().run(args), v.name() + ": " + cli.out() + cli.err());
+                assertTrue(cli.err().startsWith("mote: error: verify failed: " + tmp.resolve(v.name() + ".img") + ": "),
+                        cli.err());
+                assertTrue(cli.err().contains(v.expect()), v.name() + ": " + cli.err());
+                assertEquals(2, cli.err().split("\n").length, "one line and a hint: " + cli.err());
+            }
+            n++;
+        }
+        assertTrue(n >= 20, "hostile images: " + n);
     }
 
     @Test
