@@ -96,7 +96,7 @@ public final class BlockTarget {
         long started = System.nanoTime();
         FlashImage.forProfile(profile); // the profile's layout can hold a flash at all
         Partition bsPart = profile.partition("boot_state");
-        Verifier verifier = new Verifier(trusted).expectProfile(profile.name());
+        Verifier verifier = new Verifier(trusted).expectBoard(profile); // the bootloader's header checks too
 
         // The image is read once, into the array that is verified and then written. While it is
         // parsed and hashed, another thread checks the target and compares what the slot holds
