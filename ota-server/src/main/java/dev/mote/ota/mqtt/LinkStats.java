@@ -33,6 +33,15 @@ final class LinkStats {
         }
     }
 
+    /** Counts a retained message on a leaf that must not be retained (it is dropped), as malformed. */
+    void retained(String device, String topic) {
+        malformed.increment();
+        if (shouldLog(device)) {
+            Logger.warn("ignored a retained message from {} on {}: only up/status may be retained (logged at most"
+                    + " once a minute per device)", device, topic);
+        }
+    }
+
     /** Counts a failure of the fleet logic on a device's message; the link carries on. */
     void error(String device, String topic, RuntimeException e) {
         errors.increment();

@@ -186,8 +186,16 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
             stats.malformed("?", topic, "not a device topic");
             return;
         }
+        String leaf = Topics.leafOf(topic);
+        if (p.isRetain() && !Topics.STATUS.equals(leaf)) {
+            // Handed over because it was retained (a will or a publish left on the broker), not
+            // because the device said it now: not evidence of anything. Only up/status, whose
+            // payload can mean nothing but online or offline, may come that way.
+            stats.retained(id, topic);
+            return;
+        }
         try {
-            switch (Topics.leafOf(topic)) {
+            switch (leaf) {
                 case Topics.HELLO -> {
                     Hello hello = Hello.from(Control.parse(payload));
                     streamer.hello(id, hello);
