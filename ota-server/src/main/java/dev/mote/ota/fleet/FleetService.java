@@ -260,6 +260,11 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
     }
 
     @Override
+    public List<DeviceInfo> provision(List<String> ids, String group, List<String> tags) {
+        return registry.provision(ids, group, tags);
+    }
+
+    @Override
     public DeviceInfo label(String id, String group, List<String> tags) {
         return registry.label(id, group, tags);
     }
