@@ -60,4 +60,10 @@ public interface Fleet {
 
     /** Cancels the rollout: queued jobs never start, jobs in flight are told to stop. */
     Records.RolloutInfo cancel(long id);
+
+    /**
+     * Null while the database commits, else why it cannot (a full disk: the last write failed,
+     * or almost no space is left). What GET /api/health reports.
+     */
+    String storeProblem();
 }

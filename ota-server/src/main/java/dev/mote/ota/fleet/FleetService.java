@@ -260,6 +260,11 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
     }
 
     @Override
+    public String storeProblem() {
+        return store.db().probe();
+    }
+
+    @Override
     public List<DeviceInfo> provision(List<String> ids, String group, List<String> tags) {
         return registry.provision(ids, group, tags);
     }

@@ -141,14 +141,9 @@ final class Routes {
 
     /** 200 while the store commits; 503 with its error while it cannot (a full disk, a broken file). */
     private Reply health() {
-        String problem = fleet instanceof HealthCheck h ? h.storeProblem() : null;
+        String problem = fleet.storeProblem();
         return problem == null ? ok(Map.of("status", "ok"))
                 : new Reply(503, Map.of("status", "failing", "store", problem));
-    }
-
-    /** What GET /api/health asks of the fleet: null while its store works, else what is wrong. */
-    interface HealthCheck {
-        String storeProblem();
     }
 
     static FleetException noRoute(String method, String path) {
