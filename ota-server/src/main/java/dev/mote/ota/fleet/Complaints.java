@@ -28,6 +28,8 @@ public final class Complaints {
         RETAINED,
         /** A publish to a topic the device may not publish to (the broker dropped it). */
         REFUSED_PUBLISH,
+        /** A subscription outside the device's own down/ topics (the broker refused it). */
+        REFUSED_SUBSCRIBE,
         /** A CONNECT with a last will on a topic the device may not publish to (refused). */
         FORGED_WILL,
         /** A packet above the broker's size limit (the connection was closed). */
@@ -51,7 +53,7 @@ public final class Complaints {
     private final Map<Key, Long> lastLogged = new ConcurrentHashMap<>();
     private final Map<Key, AtomicLong> suppressed = new ConcurrentHashMap<>();
     private final LongSupplier nanos;
-    private final Consumer<String> log;
+    private volatile Consumer<String> log;
 
     /** Logs WARN lines through tinylog. */
     public Complaints() {
@@ -74,7 +76,7 @@ public final class Complaints {
      */
     public void complain(String device, Cause cause, String detail) {
         counts.get(cause).increment();
-        String who = device == null ? "?" : device.length() > 64 ? device.substring(0, 64) + "..." : device;
+        String who = device == null ? "?" : clean(device.length() > 80 ? device.substring(0, 80) + "..." : device);
         Key k = new Key(who, cause);
         long now = nanos.getAsLong();
         Long last = lastLogged.get(k);
@@ -88,13 +90,36 @@ public final class Complaints {
         }
         lastLogged.put(k, now);
         AtomicLong skipped = suppressed.remove(k);
-        String d = detail == null ? "" : detail.replaceAll("[\\r\\n\\t]", " ");
+        String d = detail == null ? "" : clean(detail);
         if (d.length() > 200) {
             d = d.substring(0, 200) + "...";
         }
         log.accept("device " + who + ": " + cause.key().replace('_', ' ') + ": " + d
                 + (skipped != null && skipped.get() > 0 ? " (" + skipped.get() + " more since the last line)" : "")
                 + " (at most one line a minute per device and cause)");
+    }
+
+    /** {@code s} with every control character a space: one line, nothing a terminal acts on. */
+    private static String clean(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            b.append(ch < 0x20 || ch == 0x7f ? ' ' : ch);
+        }
+        return b.toString();
+    }
+
+    /** Where the lines go from now on (tests). */
+    public void logTo(Consumer<String> sink) {
+        this.log = sink;
+    }
+
+    /** A failure in one line: its class, message and where it was thrown, never the whole trace. */
+    public static String describe(Throwable e) {
+        StackTraceElement[] at = e.getStackTrace();
+        return e.getClass().getSimpleName() + ": " + e.getMessage()
+                + (at.length > 0 ? " (at " + at[0].getClassName() + "." + at[0].getMethodName() + ":"
+                + at[0].getLineNumber() + ")" : "");
     }
 
     public long count(Cause cause) {

@@ -12,6 +12,7 @@ import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
 import dev.mote.ota.auth.Credentials;
+import dev.mote.ota.fleet.Complaints;
 import dev.mote.ota.fleet.DeviceEvents;
 import dev.mote.ota.fleet.DeviceLink;
 import dev.mote.ota.protocol.Cancel;
@@ -246,6 +247,11 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
 
     public Counters counters() {
         return stats.snapshot();
+    }
+
+    /** What devices did wrong on the link: malformed or retained messages, failures handling them. */
+    public Complaints complaints() {
+        return stats.complaints;
     }
 
     /** Disconnects (or stops reconnecting) and stops the link's threads. */

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
@@ -17,6 +18,8 @@ import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -73,7 +76,27 @@ final class WireGuard extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (msg instanceof MqttSubscribeMessage sub) {
+            countRefusedFilters(ctx, sub);
+        }
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * Counts a device's filters outside its down/ topics: Moquette refuses them in the SUBACK
+     * (and no longer logs each: tinylog.properties), this says so once a minute.
+     */
+    private void countRefusedFilters(ChannelHandlerContext ctx, MqttSubscribeMessage sub) {
+        String user = ctx.channel().attr(USER).get();
+        if (user == null || Credentials.SERVER_USER.equals(user)) {
+            return;
+        }
+        for (MqttTopicSubscription t : sub.payload().topicSubscriptions()) {
+            if (!Topics.deviceMaySubscribe(user, t.topicName())) {
+                complaints.complain(user, Cause.REFUSED_SUBSCRIBE, "subscription to '" + t.topicName()
+                        + "', outside its down/ topics: refused in the SUBACK");
+            }
+        }
     }
 
     /**
@@ -84,6 +107,14 @@ final class WireGuard extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
+            // Moquette's message logger, before this handler, turns a packet the decoder refused
+            // (oversized, malformed) into an IOException("invalid massage", why) of its own
+            if (cause.getCause() instanceof DecoderException || cause.getMessage() != null
+                    && cause.getMessage().startsWith("Unknown packet")) {
+                complaints.complain(ctx.channel().attr(USER).get(), Cause.OVERSIZED, "a packet the broker could not"
+                        + " take (" + (cause.getCause() == null ? cause.getMessage() : cause.getCause().getMessage())
+                        + "): connection closed");
+            }
             ctx.close();
             return;
         }
