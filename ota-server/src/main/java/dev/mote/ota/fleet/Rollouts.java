@@ -226,12 +226,18 @@ final class Rollouts {
     }
 
     private static void checkNumbers(RolloutSpec s) {
-        if (s.maxInFlight() < 1 || s.maxInFlight() > Limits.MAX_IN_FLIGHT) {
-            throw FleetException.badRequest("maxInFlight: must be 1.." + Limits.MAX_IN_FLIGHT + ", got "
+        if (s.maxInFlight() < 1) {
+            throw FleetException.badRequest("maxInFlight: must be at least 1, got " + s.maxInFlight());
+        }
+        if (s.maxInFlight() > Limits.MAX_IN_FLIGHT) {
+            throw FleetException.badRequest("maxInFlight: at most " + Limits.MAX_IN_FLIGHT + ", got "
                     + s.maxInFlight());
         }
-        if (s.deadlineSeconds() < 1 || s.deadlineSeconds() > Limits.MAX_DEADLINE_SECONDS) {
-            throw FleetException.badRequest("deadlineSeconds: must be 1.." + Limits.MAX_DEADLINE_SECONDS
+        if (s.deadlineSeconds() < 1) {
+            throw FleetException.badRequest("deadlineSeconds: must be at least 1, got " + s.deadlineSeconds());
+        }
+        if (s.deadlineSeconds() > Limits.MAX_DEADLINE_SECONDS) {
+            throw FleetException.badRequest("deadlineSeconds: at most " + Limits.MAX_DEADLINE_SECONDS
                     + " (30 days), got " + s.deadlineSeconds());
         }
         if (!(s.successThreshold() > 0 && s.successThreshold() <= 1)) {
