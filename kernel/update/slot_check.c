@@ -16,7 +16,7 @@
 #define HASH_CHUNK 4096u          /* read size when only hashing */
 
 static uint8_t hash_buf[HASH_CHUNK];
-static char why_buf[96];
+static char why_buf[160];   /* the longest reason: two 31-character profile names */
 
 static const char *why(const char *fmt, ...)
 {
