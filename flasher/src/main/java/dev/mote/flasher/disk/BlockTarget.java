@@ -161,9 +161,7 @@ public final class BlockTarget {
      * direct buffer as big as the file, 7 MiB more fresh memory for the largest images.
      */
     private static byte[] readImage(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            Image.read(file); // its message: does not exist / is not a file
-        }
+        Image.checkSize(file); // its size against its header first: a huge file is refused unread
         try (FileChannel ch = FileChannel.open(file)) {
             long size = ch.size();
             if (size > Integer.MAX_VALUE - 8) {

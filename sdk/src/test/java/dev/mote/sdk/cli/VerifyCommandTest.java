@@ -96,6 +96,46 @@ class VerifyCommandTest {
         assertTrue(n >= 20, "hostile images: " + n);
     }
 
+    /**
+     * Huge files are refused from their header and size alone, in one line, without being read:
+     * a 2.5 GiB file used to end in an OutOfMemoryError stack trace, a 1.5 GB one was read whole
+     * before it was refused.
+     */
+    @Test
+    void aHugeFileIsRefusedFromItsHeaderWithoutReadingIt() throws Exception {
+        byte[] good = Files.readAllBytes(tmp.resolve("a.img"));
+        long[] sizes = {2_684_354_560L, 1_500_000_000L};
+        for (long size : sizes) {
+            Path big = tmp.resolve("big-" + size + ".img");
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+                f.write(good);          // a real image's header and all, then a sparse tail
+                f.setLength(size);
+            }
+            long t0 = System.nanoTime();
+            assertEquals(1, cli.reset().run("verify", big.getFileName().toString(), "--pub", "fleet.pub"));
+            assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "read whole? " + (System.nanoTime() - t0) / 1e9 + " s");
+            assertTrue(cli.err().startsWith("mote: error: verify failed: " + big + ": trailing bytes: "
+                    + (size - good.length) + " after the signature block"), cli.err());
+            assertEquals(2, cli.err().split("\\n").length, "one line and a hint: " + cli.err());
+        }
+        // a header that claims a 4 GiB payload, and a file that long: too large for any board
+        byte[] h = good.clone();
+        h[0x0c] = (byte) 0xff;
+        h[0x0d] = (byte) 0xff;
+        h[0x0e] = (byte) 0xff;
+        h[0x0f] = (byte) 0xff;
+        Path huge = tmp.resolve("huge.img");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.write(h, 0, 256);
+            f.setLength(256 + 0xffffffffL + 104);
+        }
+        assertEquals(1, cli.reset().run("verify", "huge.img", "--pub", "fleet.pub"));
+        assertTrue(cli.err().startsWith("mote: error: verify failed: " + huge + ": image too big: "), cli.err());
+        assertEquals(2, cli.err().split("\\n").length, cli.err());
+        assertEquals(1, cli.reset().run("inspect", "huge.img"));
+        assertTrue(cli.err().contains("image too big"), cli.err());
+    }
+
     @Test
     void aPrivateKeyIsNotAcceptedAsAPublicOne() throws Exception {
         Keys.writePrivate(tmp.resolve("fleet.key"), fleet, null);
