@@ -1,6 +1,7 @@
 package dev.mote.sdk.build;
 
 import dev.mote.sdk.MoteException;
+import dev.mote.sdk.profile.KeyValueLines;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,31 +61,10 @@ public record AppBuildFile(Path file, List<String> sources, List<String> exclude
     public static AppBuildFile parse(Path file, List<String> lines) {
         Map<String, List<String>> v = new LinkedHashMap<>();
         Map<String, Integer> lineOf = new LinkedHashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            int hash = line.indexOf('#');
-            String content = (hash >= 0 ? line.substring(0, hash) : line).trim();
-            if (content.isEmpty()) {
-                continue;
-            }
-            int eq = content.indexOf('=');
-            if (eq < 0) {
-                throw error(file, i + 1, "expected 'key = value', got '" + content + "'");
-            }
-            String key = content.substring(0, eq).trim();
-            String value = content.substring(eq + 1).trim();
-            if (!FIELDS.contains(key)) {
-                throw error(file, i + 1, "unknown field '" + key + "' (fields: " + String.join(", ", FIELDS) + ")");
-            }
-            if (value.isEmpty()) {
-                throw error(file, i + 1, "field '" + key + "': empty value");
-            }
-            if (lineOf.containsKey(key)) {
-                throw error(file, i + 1, "field '" + key + "': set twice (first on line " + lineOf.get(key) + ")");
-            }
-            lineOf.put(key, i + 1);
-            v.put(key, Arrays.asList(value.split("\\s+")));
-        }
+        KeyValueLines.read(lines, FIELDS, (line, what) -> error(file, line, what)).forEach((key, value) -> {
+            v.put(key, Arrays.asList(value.text().split("\\s+")));
+            lineOf.put(key, value.line());
+        });
         Boolean werror = null;
         if (v.containsKey("werror")) {
             String w = String.join(" ", v.get("werror"));

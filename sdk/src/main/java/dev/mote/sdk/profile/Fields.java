@@ -7,13 +7,10 @@ import java.util.Map;
 
 /** Typed access to the raw fields of one profile file, with errors that name file:line:field. */
 final class Fields {
-    record Value(String text, int line) {
-    }
-
     private final String display;
-    private final Map<String, Value> values;
+    private final Map<String, KeyValueLines.Value> values;
 
-    Fields(String display, Map<String, Value> values) {
+    Fields(String display, Map<String, KeyValueLines.Value> values) {
         this.display = display;
         this.values = values;
     }
@@ -23,12 +20,12 @@ final class Fields {
     }
 
     ProfileException error(String key, String detail) {
-        Value v = values.get(key);
+        KeyValueLines.Value v = values.get(key);
         return new ProfileException(display, v == null ? 0 : v.line(), "field '" + key + "': " + detail);
     }
 
     String text(String key) {
-        Value v = values.get(key);
+        KeyValueLines.Value v = values.get(key);
         if (v == null) {
             throw new ProfileException(display, 0, "missing required field '" + key + "'");
         }

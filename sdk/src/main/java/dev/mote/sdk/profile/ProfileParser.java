@@ -108,34 +108,11 @@ public final class ProfileParser {
         return d;
     }
 
-    private static Map<String, Fields.Value> read(String display, List<String> lines) {
-        Map<String, Fields.Value> values = new LinkedHashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            int lineNo = i + 1;
-            String line = lines.get(i);
-            int hash = line.indexOf('#');
-            String content = (hash >= 0 ? line.substring(0, hash) : line).trim();
-            if (content.isEmpty()) {
-                continue;
-            }
-            int eq = content.indexOf('=');
-            if (eq < 0) {
-                throw new ProfileException(display, lineNo, "expected 'key = value', got '" + content + "'");
-            }
-            String key = content.substring(0, eq).trim();
-            String value = content.substring(eq + 1).trim();
-            if (!REQUIRED.contains(key) && !OPTIONAL.contains(key)) {
-                throw new ProfileException(display, lineNo, "unknown field '" + key + "'");
-            }
-            if (value.isEmpty()) {
-                throw new ProfileException(display, lineNo, "field '" + key + "': empty value");
-            }
-            Fields.Value previous = values.put(key, new Fields.Value(value, lineNo));
-            if (previous != null) {
-                throw new ProfileException(display, lineNo, "field '" + key
-                        + "': set twice (first on line " + previous.line() + ")");
-            }
-        }
+    private static Map<String, KeyValueLines.Value> read(String display, List<String> lines) {
+        Set<String> known = new java.util.TreeSet<>(REQUIRED);
+        known.addAll(OPTIONAL);
+        Map<String, KeyValueLines.Value> values = KeyValueLines.read(lines, known,
+                (line, what) -> new ProfileException(display, line, what));
         for (String key : REQUIRED.stream().sorted().toList()) {
             if (!values.containsKey(key)) {
                 throw new ProfileException(display, 0, "missing required field '" + key + "'");
