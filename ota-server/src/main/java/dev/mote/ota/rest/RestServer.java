@@ -1,7 +1,10 @@
 package dev.mote.ota.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.mote.ota.fleet.Fleet;
 import dev.mote.ota.fleet.FleetException;
@@ -28,8 +31,15 @@ public final class RestServer implements AutoCloseable {
     /** Larger than any slot of any profile (the biggest images go to 15 MiB bench slots). */
     static final int MAX_BODY = 64 << 20;
     static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The exchange attribute a filter on /api/ ({@link #filterApi}) sets when it has let a request
+     * in its own way (the dashboard's session cookie and CSRF token, web.ApiGate): no bearer
+     * token is needed then.
+     */
+    public static final String AUTHENTICATED = "dev.mote.ota.authenticated";
 
     private final HttpServer http;
+    private final HttpContext api;
     private final ExecutorService pool;
     private final byte[] token;
 
@@ -47,8 +57,18 @@ public final class RestServer implements AutoCloseable {
             return t;
         });
         Routes routes = new Routes(fleet, stats, passwords == null ? null : passwords::apply);
-        http.createContext("/api/", ex -> handle(ex, routes));
+        api = http.createContext("/api/", ex -> handle(ex, routes));
         http.setExecutor(pool);
+    }
+
+    /** Serves {@code path} (and below) with {@code handler} too, on the same port and threads: call before {@link #start}. */
+    public void mount(String path, HttpHandler handler) {
+        http.createContext(path, handler);
+    }
+
+    /** Runs {@code filter} before every /api/ request (it may answer it, or set {@link #AUTHENTICATED}). */
+    public void filterApi(Filter filter) {
+        api.getFilters().add(filter);
     }
 
     public RestServer start() {
@@ -97,6 +117,9 @@ public final class RestServer implements AutoCloseable {
     }
 
     private boolean authorized(HttpExchange ex) {
+        if (ex.getAttribute(AUTHENTICATED) != null) {
+            return true;
+        }
         String h = ex.getRequestHeaders().getFirst("Authorization");
         if (h == null || !h.startsWith("Bearer ")) {
             return false;

@@ -91,7 +91,13 @@ final class Routes {
             case "GET rollouts ID":
                 return ok(fleet.rollout(number(id)));
             case "GET rollouts ID jobs":
-                return ok(fleet.jobs(number(id)));
+                return ok(ViewRoutes.jobs(fleet.jobs(number(id)), query));
+            case "GET rollouts ID phases":
+                return ok(fleet.phases(number(id)));
+            case "GET overview":
+                return ok(fleet.overview());
+            case "GET device-page":
+                return ok(ViewRoutes.devicePage(fleet, query));
             case "POST rollouts ID pause": {
                 byte[] b = body.get();
                 Map<?, ?> r = b.length == 0 ? Map.of() : parse(b, Map.class);

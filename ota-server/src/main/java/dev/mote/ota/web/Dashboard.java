@@ -1,0 +1,90 @@
+package dev.mote.ota.web;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.mote.ota.fleet.Fleet;
+import dev.mote.ota.rest.RestServer;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The fleet dashboard (docs/ota-server.md, "Dashboard"): a page served by the OTA server itself,
+ * on the REST API's port, from files in the jar. It adds to a {@link RestServer}:
+ * <ul>
+ * <li>{@code /}: the page (index.html, app.css, js/*.js, favicon.svg), and {@code /ui/login},
+ *     {@code /ui/session}, {@code /ui/logout} (SignIn);
+ * <li>{@code /ui/events}: live updates (LiveEvents);
+ * <li>a filter on {@code /api/} that lets a signed-in page use the REST API with its session
+ *     cookie, the CSRF token required for every change (ApiGate).
+ * </ul>
+ * The page reads and changes the fleet only through the REST API, as the CLI does.
+ */
+public final class Dashboard implements AutoCloseable {
+    /** How often live updates look for changes. */
+    public static final Duration LIVE_PERIOD = Duration.ofMillis(500);
+    /** Live pages open at once, at most (each has a writer thread). */
+    public static final int MAX_STREAMS = 32;
+    private final Sessions sessions;
+    private final WebStats stats = new WebStats();
+    private final StaticFiles files = new StaticFiles();
+    private final SignIn signIn;
+    private final LiveEvents live;
+
+    private Dashboard(String adminToken, Fleet fleet, Clock clock, Duration livePeriod) {
+        this.sessions = new Sessions(clock);
+        this.signIn = new SignIn(adminToken, sessions, clock);
+        this.live = new LiveEvents(fleet, sessions, stats, livePeriod, MAX_STREAMS);
+    }
+
+    /** Adds the dashboard to {@code rest} (before it starts); signing in takes {@code adminToken}. */
+    public static Dashboard mount(RestServer rest, String adminToken, Fleet fleet) {
+        return mount(rest, adminToken, fleet, Clock.systemUTC(), LIVE_PERIOD);
+    }
+
+    public static Dashboard mount(RestServer rest, String adminToken, Fleet fleet, Clock clock, Duration livePeriod) {
+        Dashboard d = new Dashboard(adminToken, fleet, clock, livePeriod);
+        rest.mount("/", d::handle);
+        rest.mount("/ui/events", d.live);
+        rest.filterApi(new ApiGate(d.sessions, d.stats));
+        return d;
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            long cpu = WebStats.threadCpu();
+            String path = ex.getRequestURI().getPath();
+            Exchanges.secure(ex);
+            if (path.startsWith("/ui/")) {
+                if (!signIn.handle(ex, path)) {
+                    Exchanges.error(ex, 404, "no such page: " + path);
+                }
+            } else {
+                StaticFiles.File f = files.get(path);
+                String m = ex.getRequestMethod();
+                if (f == null) {
+                    Exchanges.error(ex, 404, "no such page: " + path + " (the dashboard is at /)");
+                } else if (!m.equals("GET") && !m.equals("HEAD")) {
+                    Exchanges.error(ex, 405, m + " " + path + ": only GET");
+                } else {
+                    StaticFiles.serve(ex, f);
+                }
+            }
+            stats.cpu(WebStats.threadCpu() - cpu);
+        }
+    }
+
+    /** For GET /api/stats: sessions, live streams, requests, events, CPU seconds spent. */
+    public Map<String, Object> stats() {
+        Map<String, Object> m = stats.snapshot(sessions.size(), live.size());
+        long[] sizes = files.sizes();
+        m.put("pageBytesGzip", sizes[0]);
+        m.put("pageBytes", sizes[1]);
+        return m;
+    }
+
+    @Override
+    public void close() {
+        live.close();
+    }
+}
