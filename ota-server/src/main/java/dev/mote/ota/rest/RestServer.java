@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.tinylog.Logger;
 
@@ -31,17 +32,12 @@ public final class RestServer implements AutoCloseable {
     /** Larger than any slot of any profile (the biggest images go to 15 MiB bench slots). */
     static final int MAX_BODY = 64 << 20;
     static final ObjectMapper JSON = new ObjectMapper();
-    /**
-     * The exchange attribute a filter on /api/ ({@link #filterApi}) sets when it has let a request
-     * in its own way (the dashboard's session cookie and CSRF token, web.ApiGate): no bearer
-     * token is needed then.
-     */
-    public static final String AUTHENTICATED = "dev.mote.ota.authenticated";
 
     private final HttpServer http;
     private final HttpContext api;
     private final ExecutorService pool;
     private final byte[] token;
+    private volatile Predicate<HttpExchange> alsoAuthorized = ex -> false;
 
     /**
      * @param passwords a device id's MQTT password, for POST /api/devices/provision (may be null)
@@ -66,9 +62,18 @@ public final class RestServer implements AutoCloseable {
         http.createContext(path, handler);
     }
 
-    /** Runs {@code filter} before every /api/ request (it may answer it, or set {@link #AUTHENTICATED}). */
+    /** Runs {@code filter} before every /api/ request (it may answer it itself, e.g. to refuse it). */
     public void filterApi(Filter filter) {
         api.getFilters().add(filter);
+    }
+
+    /**
+     * Lets in, without a bearer token, the requests {@code check} accepts (the dashboard's session
+     * cookie, web.ApiGate). Not an exchange attribute: the JDK server shares those between all
+     * exchanges of a context.
+     */
+    public void authorizeAlso(Predicate<HttpExchange> check) {
+        this.alsoAuthorized = check;
     }
 
     public RestServer start() {
@@ -117,11 +122,11 @@ public final class RestServer implements AutoCloseable {
     }
 
     private boolean authorized(HttpExchange ex) {
-        if (ex.getAttribute(AUTHENTICATED) != null) {
-            return true;
-        }
         String h = ex.getRequestHeaders().getFirst("Authorization");
-        if (h == null || !h.startsWith("Bearer ")) {
+        if (h == null) {
+            return alsoAuthorized.test(ex);
+        }
+        if (!h.startsWith("Bearer ")) {
             return false;
         }
         return MessageDigest.isEqual(token, h.substring(7).trim().getBytes(StandardCharsets.US_ASCII));

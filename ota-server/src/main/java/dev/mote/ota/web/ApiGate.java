@@ -2,18 +2,18 @@ package dev.mote.ota.web;
 
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
-import dev.mote.ota.rest.RestServer;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The dashboard's way into the REST API: a request without a bearer token but with a live
- * session cookie is let in (RestServer.AUTHENTICATED) if it only reads; one that changes state
- * must also carry the session's CSRF token in {@link #CSRF_HEADER} and come from a page of this
- * server (Origin); otherwise it is refused with 403 before any route runs. A request with a bearer
- * token (the CLI) is the REST server's to check, as before. Every /api/ reply gets the security
- * headers (nosniff, no framing, no caching).
+ * The dashboard's way into the REST API. As a filter on /api/: a request without a bearer token
+ * but with a live session cookie that changes state must carry the session's CSRF token in
+ * {@link #CSRF_HEADER} and come from a page of this server (Origin), or it is refused with 403
+ * before any route runs; every /api/ reply gets the security headers (nosniff, no framing, no
+ * caching). As the REST server's {@link #admits} check: such a request (one that passed the
+ * filter) needs no bearer token. A request with a bearer token (the CLI) is the REST server's to
+ * check, as before.
  */
 final class ApiGate extends Filter {
     static final String CSRF_HEADER = "X-CSRF-Token";
@@ -45,11 +45,15 @@ final class ApiGate extends Filter {
                 Exchanges.error(ex, 403, refusal);
                 return;
             }
-            ex.setAttribute(RestServer.AUTHENTICATED, Boolean.TRUE);
             chain.doFilter(ex);
         } finally {
             stats.request(WebStats.threadCpu() - cpu);
         }
+    }
+
+    /** Whether the request (without a bearer token) comes with a live session: the filter has passed it. */
+    boolean admits(HttpExchange ex) {
+        return sessions.peek(Exchanges.cookie(ex, Sessions.COOKIE)) != null;
     }
 
     /** Why a session's request is refused, or null. */

@@ -46,7 +46,9 @@ public final class Dashboard implements AutoCloseable {
         Dashboard d = new Dashboard(adminToken, fleet, clock, livePeriod);
         rest.mount("/", d::handle);
         rest.mount("/ui/events", d.live);
-        rest.filterApi(new ApiGate(d.sessions, d.stats));
+        ApiGate gate = new ApiGate(d.sessions, d.stats);
+        rest.filterApi(gate);
+        rest.authorizeAlso(gate::admits);
         return d;
     }
 
