@@ -199,6 +199,7 @@ class DashboardBrowserTest {
         b.click("#r-create");
         b.awaitText("#rollout-state", "paused"::equals, ROLLOUT, "the rollout paused itself");
         assertEquals(EVIL_NAME, b.text("#rollout-name"), "the name, as text");
+        assertNothingRan();
         String why = b.awaitText("#rollout-reason", t -> t.contains("failed or rolled back"), Browser.WAIT,
                 "the reason shown");
         assertTrue(why.contains("phase 1 of 2") && why.contains("failure threshold"), why);
