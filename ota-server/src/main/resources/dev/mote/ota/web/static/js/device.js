@@ -1,13 +1,24 @@
 // One device: who it is, what it runs, whether it is online, its update history; and the
 // places where crash groups, logs and metrics go once devices report them.
 import {api} from './api.js';
-import {h, mount, route, query, facts, table} from './dom.js';
+import {h, mount, query, facts, table} from './dom.js';
 import {time, ago} from './format.js';
+import {onChange} from './live.js';
+
+/** While the fleet changes (a rollout runs), the device is fetched again at most this often. */
+const REFRESH_MS = 3000;
 
 export async function render(root, parts) {
-  const id = parts[1];
-  const path = 'devices/' + encodeURIComponent(id);
-  const [d, history] = await Promise.all([api.get(path), api.get(path + '/history')]);
+  const path = 'devices/' + encodeURIComponent(parts[1]);
+  const draw = async () => {
+    const [d, history] = await Promise.all([api.get(path), api.get(path + '/history')]);
+    show(root, d, history);
+  };
+  await draw();
+  return onChange(draw, REFRESH_MS);
+}
+
+function show(root, d, history) {
   mount(root,
     h('p', {class: 'crumbs'}, h('a', {href: '#/devices'}, 'Devices'), ' / '),
     h('h1', null, h('span', {id: 'device-id'}, d.id), ' ',

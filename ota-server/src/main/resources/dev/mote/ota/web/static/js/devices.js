@@ -3,7 +3,7 @@
 import {api} from './api.js';
 import {h, mount, route, query, table, note} from './dom.js';
 import {count, ago, UPDATE_STATES} from './format.js';
-import {subscribe} from './live.js';
+import {onChange} from './live.js';
 
 const PAGE = 50;
 const FIELDS = ['q', 'group', 'tag', 'profile', 'version', 'online', 'state'];
@@ -59,28 +59,9 @@ export async function render(root, parts, params) {
   };
   await load();
 
-  let last = 0;
-  let timer = null;
-  let changes = null;
-  const unsubscribe = subscribe(p => {
-    if (changes === null || changes === p.changes || timer) {
-      changes = p.changes;
-      return;
-    }
-    changes = p.changes;
-    timer = setTimeout(async () => {
-      timer = null;
-      last = Date.now();
-      try {
-        await load();
-      } catch (e) {
-        // shown on the next try
-      }
-    }, Math.max(0, REFRESH_MS - (Date.now() - last)));
-  });
+  const stop = onChange(load, REFRESH_MS);
   return () => {
-    unsubscribe();
-    clearTimeout(timer);
+    stop();
     clearTimeout(typing);
   };
 }

@@ -53,11 +53,11 @@ async function drawList(el) {
     images.slice().reverse().map(i => h('tr', {'data-sha': i.sha256},
       h('td', {class: 'strong'}, i.version),
       h('td', null, i.app),
-      h('td', null, i.profile),
+      h('td', {class: 'nowrap'}, i.profile),
       h('td', null, i.arch),
       h('td', {class: 'num'}, String(i.securityCounter)),
       h('td', {class: 'num'}, bytes(i.size)),
-      h('td', {class: 'mono'}, i.keyId),
+      h('td', {class: 'mono', title: i.keyId}, String(i.keyId).slice(0, 16)),
       h('td', {class: 'muted nowrap'}, time(i.uploadedAt)),
       h('td', {class: 'mono', title: i.sha256}, shortSha(i.sha256)),
       h('td', null, (uses.get(i.sha256) || []).map(r =>

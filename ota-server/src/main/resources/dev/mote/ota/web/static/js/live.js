@@ -53,3 +53,33 @@ function show(up) {
   d.textContent = up ? 'live' : 'reconnecting…';
   d.classList.toggle('down', !up);
 }
+
+/**
+ * Calls {@code fn} (async) when pulses say something changed, at most once every {@code ms}:
+ * for views that fetch what they show again rather than read it from the pulse. Returns the
+ * unsubscribe.
+ */
+export function onChange(fn, ms) {
+  let seen = null;
+  let last = 0;
+  let timer = null;
+  const unsubscribe = subscribe(p => {
+    const first = seen === null;
+    const moved = seen !== p.changes;
+    seen = p.changes;
+    if (first || !moved || timer) return;
+    timer = setTimeout(async () => {
+      timer = null;
+      last = Date.now();
+      try {
+        await fn();
+      } catch (e) {
+        // the next change tries again
+      }
+    }, Math.max(0, ms - (Date.now() - last)));
+  });
+  return () => {
+    unsubscribe();
+    clearTimeout(timer);
+  };
+}
