@@ -33,7 +33,7 @@ final class Browser implements AutoCloseable {
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     /** Where the tests leave screenshots of the main views (build artifacts, not committed). */
     static final Path SHOTS = Path.of("target", "dashboard-screenshots");
-    static final Duration WAIT = Duration.ofSeconds(20);
+    static final Duration WAIT = Duration.ofSeconds(30);
 
     final ChromeDriver driver;
 
@@ -53,6 +53,8 @@ final class Browser implements AutoCloseable {
 
     static Browser start(Path profile) throws IOException {
         require();
+        // Selenium looks for DevTools classes matching the browser's version; none is needed here
+        java.util.logging.Logger.getLogger("org.openqa.selenium.devtools").setLevel(java.util.logging.Level.OFF);
         Files.createDirectories(SHOTS);
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toFile());
