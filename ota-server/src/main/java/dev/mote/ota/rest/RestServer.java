@@ -24,7 +24,8 @@ import org.tinylog.Logger;
 
 /**
  * The OTA server's REST API (docs/ota-server.md, "REST API"): JSON over HTTP on the JDK's
- * built-in server, every route under /api/ behind a bearer token except /api/health. Routing is
+ * built-in server, every route under /api/ behind a bearer token (or the dashboard's session, see
+ * {@link #authorizeAlso}) except /api/health. Routing is
  * {@link Routes}; this class owns the socket, the token check and the error mapping
  * (ErrorStatus for FleetExceptions, 400 for bad JSON, 413 for oversized bodies).
  */
@@ -57,7 +58,7 @@ public final class RestServer implements AutoCloseable {
         http.setExecutor(pool);
     }
 
-    /** Serves {@code path} (and below) with {@code handler} too, on the same port and threads: call before {@link #start}. */
+    /** Serves {@code path} (and below) with {@code handler} too, on the same port and threads (the dashboard). */
     public void mount(String path, HttpHandler handler) {
         http.createContext(path, handler);
     }

@@ -65,8 +65,8 @@ class ViewsTest extends FleetFixture {
         assertEquals(1, total(new DeviceQuery(null, null, null, null, null, false, null, 0, 10)));
         assertEquals(31, total(new DeviceQuery(null, null, null, null, null, true, null, 0, 10)));
         assertEquals(10, total(new DeviceQuery("dev-01", null, null, null, null, null, null, 0, 10)), "dev-010..019");
-        assertEquals(1, total(new DeviceQuery("0.9", null, null, null, null, null, null, 0, 10)), "text in the version");
-        assertEquals(2, total(new DeviceQuery("LAB", null, null, null, null, null, null, 0, 10)), "text in the group, any case");
+        assertEquals(1, total(new DeviceQuery("0.9", null, null, null, null, null, null, 0, 10)), "in the version");
+        assertEquals(2, total(new DeviceQuery("LAB", null, null, null, null, null, null, 0, 10)), "in the group, any case");
         assertEquals(0, total(new DeviceQuery("dev_0", null, null, null, null, null, null, 0, 10)), "_ is no wildcard");
         assertEquals(0, total(new DeviceQuery("%", null, null, null, null, null, null, 0, 10)), "% is no wildcard");
         assertEquals(List.of("beta", "x"), fleet.devicePage(new DeviceQuery(null, "lab", null, null, null, null, null,
