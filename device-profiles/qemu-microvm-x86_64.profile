@@ -30,6 +30,11 @@ virtio.count  = 8
 virtio.irq    = 37
 exit          = debug-exit
 
+# Devices besides the flash, in the virtio-mmio windows: a NIC (`mote run` puts it on QEMU's
+# user-mode network, docs/networking.md) and an entropy source for mote_random().
+net           = virtio
+rng           = virtio
+
 flash.size          = 16M
 partition.boot_state = 0      64K
 partition.slot_a     = 64K    7M

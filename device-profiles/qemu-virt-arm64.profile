@@ -26,6 +26,11 @@ virtio.count  = 32
 virtio.irq    = 48
 exit          = semihosting
 
+# Devices besides the flash, in the virtio-mmio windows: a NIC (`mote run` puts it on QEMU's
+# user-mode network, docs/networking.md) and an entropy source for mote_random().
+net           = virtio
+rng           = virtio
+
 # Flash (a virtio-blk device): offset size, in bytes (K/M suffixes allowed)
 flash.size          = 16M
 partition.boot_state = 0      64K

@@ -7,6 +7,7 @@
 #include <mote.h>
 #include <hal/board.h>
 #include <hal/boot.h>
+#include <hal/context.h>
 #include <hal/cpu.h>
 #include <hal/mmu.h>
 #include <lib/lib.h>
@@ -19,6 +20,7 @@
 #define SEMIHOST_SYS_EXIT 0x18
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026
 #define PSCI_SYSTEM_OFF 0x84000008u
+#define PSCI_SYSTEM_RESET 0x84000009u
 
 enum conduit { CONDUIT_UNKNOWN, CONDUIT_NONE, CONDUIT_HVC, CONDUIT_SMC };
 
@@ -44,6 +46,7 @@ void arch_early_init(void)
     write_vbar_el1((uintptr_t)exception_vectors);
     write_sp_el0((uintptr_t)exc_stack_top);
     write_cntkctl_el1(0);
+    write_cpacr_el1(0);         /* FP/SIMD traps until a thread needs it (core/fpu.c) */
     isb();
     daif_unmask_serror();
     if (boot_dt[1]) {
@@ -53,6 +56,24 @@ void arch_early_init(void)
     } else {
         fdt_scan();
     }
+}
+
+unsigned arch_fpu_state_size(void)
+{
+    return FPU_STATE_SIZE;
+}
+
+/* CPACR_EL1.FPEN: 0b11 lets FP/SIMD instructions run, 0b00 traps them (EC 0x07, trap.c). */
+void arch_fpu_access(int on)
+{
+    write_cpacr_el1(on ? CPACR_FPEN : 0);
+    isb();
+}
+
+/* All zero: FPCR 0 is round to nearest, no exception traps, no flush-to-zero. */
+void arch_fpu_init(void *state)
+{
+    memset(state, 0, FPU_STATE_SIZE);
 }
 
 /* Map [pa, pa + size) rounded out to whole pages as device memory. */
@@ -119,40 +140,59 @@ void arch_wait_irq(void)
     wfi();
 }
 
-/* How far arch_power_off() got; each step runs once (see power_off_resume). */
+/* How far arch_power_off() or arch_reset() got; each step runs once (see power_off_resume). */
 static volatile int off_step;
-static int off_code;
+static uint32_t off_psci_fn;
+
+/*
+ * The PSCI steps left: through the DTB's conduit, or hvc then smc if there
+ * was no DTB. A call the machine lacks raises an undefined instruction
+ * exception, and trap_fault() comes back here for the next one; after the
+ * last, sleep forever.
+ */
+static __attribute__((noreturn)) void psci_steps(void)
+{
+    if (off_step == 1) {
+        off_step = 2;
+        if (dt.psci == CONDUIT_HVC || dt.psci == CONDUIT_UNKNOWN)
+            psci_hvc(off_psci_fn);
+    }
+    if (off_step == 2) {
+        off_step = 3;
+        if (dt.psci == CONDUIT_SMC || dt.psci == CONDUIT_UNKNOWN)
+            psci_smc(off_psci_fn);
+    }
+    for (;;)
+        wfi();
+}
 
 /*
  * Semihosting SYS_EXIT makes QEMU exit with `code`; without semihosting
- * (or if it returns) PSCI SYSTEM_OFF through the DTB's conduit, or hvc then
- * smc if there was no DTB. A step the machine lacks raises an undefined
- * instruction exception, and trap_fault() comes back here for the next one;
- * after the last, sleep forever.
+ * (or if it returns) PSCI SYSTEM_OFF.
  */
 void arch_power_off(int code)
 {
     daif_mask_irq();
     if (off_step == 0) {
         off_step = 1;
-        off_code = code;
+        off_psci_fn = PSCI_SYSTEM_OFF;
         if (board.flags & BOARD_F_SEMIHOST) {
             uint64_t block[2] = { ADP_STOPPED_APPLICATION_EXIT, (uint64_t)(uint32_t)code };
             semihost_call(SEMIHOST_SYS_EXIT, (uintptr_t)block);
         }
     }
-    if (off_step == 1) {
-        off_step = 2;
-        if (dt.psci == CONDUIT_HVC || dt.psci == CONDUIT_UNKNOWN)
-            psci_hvc(PSCI_SYSTEM_OFF);
+    psci_steps();
+}
+
+/* PSCI SYSTEM_RESET: the board starts again from its firmware (QEMU: from -kernel). */
+void arch_reset(void)
+{
+    daif_mask_irq();
+    if (off_step == 0) {
+        off_step = 1;
+        off_psci_fn = PSCI_SYSTEM_RESET;
     }
-    if (off_step == 2) {
-        off_step = 3;
-        if (dt.psci == CONDUIT_SMC || dt.psci == CONDUIT_UNKNOWN)
-            psci_smc(PSCI_SYSTEM_OFF);
-    }
-    for (;;)
-        wfi();
+    psci_steps();
 }
 
 /* From trap_fault(): 1 if a power-off step faulted (then it never returns). */
@@ -160,7 +200,7 @@ int power_off_resume(void)
 {
     if (!off_step)
         return 0;
-    arch_power_off(off_code);
+    psci_steps();
 }
 
 /* RAM from the DTB's /memory node (the bank holding the image), else the board's. */

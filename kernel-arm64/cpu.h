@@ -26,6 +26,8 @@
 #define BOOT_STACK_SIZE 16384
 
 #define DAIF_I     (1u << 7)
+#define CPACR_FPEN (3u << 20)   /* FP/SIMD at EL1 and EL0 without trapping */
+#define FPU_STATE_SIZE 528      /* q0-q31, then FPSR and FPCR (switch.S) */
 #define TIMER_PPI  27   /* EL1 virtual timer: architectural, the same on every GIC */
 /* In x2 from a Mote bootloader (arch_boot_jump): x1 really holds BOOT_F_* flags. */
 #define BOOT_HANDOFF_MAGIC 0x45544f4du  /* "MOTE" */
@@ -67,6 +69,7 @@ static inline void write_tcr_el1(uint64_t v) { __asm__ volatile("msr tcr_el1, %0
 static inline void write_ttbr0_el1(uint64_t v) { __asm__ volatile("msr ttbr0_el1, %0" :: "r"(v) : "memory"); }
 static inline uint64_t read_id_aa64mmfr0_el1(void) { uint64_t v; __asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(v)); return v; }
 static inline void write_cntkctl_el1(uint64_t v) { __asm__ volatile("msr cntkctl_el1, %0" :: "r"(v)); }
+static inline void write_cpacr_el1(uint64_t v) { __asm__ volatile("msr cpacr_el1, %0" :: "r"(v) : "memory"); }
 
 /* ---- TLB and caches ---- */
 static inline void tlbi_vmalle1(void) { __asm__ volatile("tlbi vmalle1" ::: "memory"); }

@@ -124,7 +124,8 @@ static void fault_nested(const struct trap_frame *tf)
 
 /*
  * Called by vectors.S on the exception stack with IRQs masked, for every
- * exception other than an IRQ. Never returns.
+ * exception other than an IRQ. Returns only from an FP/SIMD access trap
+ * (vectors.S then resumes the thread); anything else is reported.
  */
 void trap_fault(struct trap_frame *tf, unsigned long kind)
 {
@@ -132,6 +133,10 @@ void trap_fault(struct trap_frame *tf, unsigned long kind)
     static int active;
     if (power_off_resume())
         return;                 /* not reached: the next power-off step runs */
+    if (kind == TRAP_SYNC && ESR_EC(tf->esr) == EC_FP) {
+        fpu_trap();             /* a thread's first FP instruction since a switch: retried */
+        return;
+    }
     if (kind == TRAP_NESTED || active)
         fault_nested(tf);
     active = 1;

@@ -5,7 +5,8 @@
  * while sched_irq_exit() may switch to another thread, and is restored
  * when this thread is switched back to.
  *
- * Everything else is a fault and never returns. It moves to the exception
+ * Everything else is a fault and never returns (but for an FP/SIMD access
+ * trap, after which the thread resumes: core/fpu.c). It moves to the exception
  * stack before touching memory, so a thread that overflowed into its guard
  * page is still reported: x0 is parked in TPIDR_EL1 (unused otherwise) and
  * SPSel=0 selects SP_EL0, which arch_early_init() points at exc_stack_top.
@@ -57,6 +58,29 @@
     stp     x2, x3, [sp, #TF_ELR]
 .endm
 
+/* elr, spsr and x0..x30 back from the frame at sp (sp itself is left to the caller). */
+.macro RESTORE_ALL
+    ldp     x2, x3, [sp, #TF_ELR]
+    msr     elr_el1, x2
+    msr     spsr_el1, x3
+    ldp     x0, x1, [sp, #TF_X0]
+    ldp     x2, x3, [sp, #TF_X0 + 16]
+    ldp     x4, x5, [sp, #TF_X0 + 32]
+    ldp     x6, x7, [sp, #TF_X0 + 48]
+    ldp     x8, x9, [sp, #TF_X0 + 64]
+    ldp     x10, x11, [sp, #TF_X0 + 80]
+    ldp     x12, x13, [sp, #TF_X0 + 96]
+    ldp     x14, x15, [sp, #TF_X0 + 112]
+    ldp     x16, x17, [sp, #TF_X0 + 128]
+    ldp     x18, x19, [sp, #TF_X0 + 144]
+    ldp     x20, x21, [sp, #TF_X0 + 160]
+    ldp     x22, x23, [sp, #TF_X0 + 176]
+    ldp     x24, x25, [sp, #TF_X0 + 192]
+    ldp     x26, x27, [sp, #TF_X0 + 208]
+    ldp     x28, x29, [sp, #TF_X0 + 224]
+    ldr     x30, [sp, #TF_X0 + 240]
+.endm
+
     .section .text.vectors, "ax"
     .balign 2048
     .globl exception_vectors
@@ -81,7 +105,12 @@ exception_vectors:
     FAULT_ENTRY TRAP_BADVEC
     FAULT_ENTRY TRAP_BADVEC
 
-/* On the exception stack, x1 = kind. trap_fault() reports and powers off. */
+/*
+ * On the exception stack, x1 = kind. trap_fault() reports and powers off,
+ * or, for an FP/SIMD access trap it handled, returns: then restore the
+ * registers, give the exception stack back and resume on SP_EL1, which
+ * the entry never changed.
+ */
 fault_common:
     SAVE_REST
     mrs     x2, esr_el1
@@ -89,8 +118,10 @@ fault_common:
     stp     x2, x3, [sp, #TF_ESR]
     mov     x0, sp
     bl      trap_fault
-1:  wfi
-    b       1b
+    RESTORE_ALL
+    add     sp, sp, #TF_SIZE
+    msr     spsel, #1
+    eret
 
 /* On the interrupted stack, IRQs masked until eret. */
 irq_common:
@@ -101,24 +132,6 @@ irq_common:
     mov     x0, sp
     bl      trap_irq                // acknowledge, handle, EOI
     bl      sched_irq_exit          // may switch threads and come back later
-    ldp     x2, x3, [sp, #TF_ELR]
-    msr     elr_el1, x2
-    msr     spsr_el1, x3
-    ldp     x0, x1, [sp, #TF_X0]
-    ldp     x2, x3, [sp, #TF_X0 + 16]
-    ldp     x4, x5, [sp, #TF_X0 + 32]
-    ldp     x6, x7, [sp, #TF_X0 + 48]
-    ldp     x8, x9, [sp, #TF_X0 + 64]
-    ldp     x10, x11, [sp, #TF_X0 + 80]
-    ldp     x12, x13, [sp, #TF_X0 + 96]
-    ldp     x14, x15, [sp, #TF_X0 + 112]
-    ldp     x16, x17, [sp, #TF_X0 + 128]
-    ldp     x18, x19, [sp, #TF_X0 + 144]
-    ldp     x20, x21, [sp, #TF_X0 + 160]
-    ldp     x22, x23, [sp, #TF_X0 + 176]
-    ldp     x24, x25, [sp, #TF_X0 + 192]
-    ldp     x26, x27, [sp, #TF_X0 + 208]
-    ldp     x28, x29, [sp, #TF_X0 + 224]
-    ldr     x30, [sp, #TF_X0 + 240]
+    RESTORE_ALL
     add     sp, sp, #TF_SIZE
     eret

@@ -2,8 +2,10 @@
  * x86_64 CPU control (hal/cpu.h): GDT + TSS with the exception stacks, the
  * IDT, IRQ flags, idle, power-off, and the RAM range from the boot info.
  */
+#include <mote.h>
 #include <hal/board.h>
 #include <hal/boot.h>
+#include <hal/context.h>
 #include <hal/cpu.h>
 #include <hal/mmu.h>
 #include "cpu.h"
@@ -106,6 +108,45 @@ void arch_early_init(void)
     struct desc_ptr p = {sizeof(idt) - 1, (uintptr_t)idt};
     lidt(&p);
     pic_disable();
+    /* SSE on, and trapping (#NM) until a thread needs it (core/fpu.c) */
+    write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+    write_cr0((read_cr0() & ~(uint64_t)CR0_EM) | CR0_MP | CR0_NE | CR0_TS);
+}
+
+unsigned arch_fpu_state_size(void)
+{
+    return FPU_STATE_SIZE;
+}
+
+/* CR0.TS set: the next x87/SSE instruction raises #NM (trap.c). */
+void arch_fpu_access(int on)
+{
+    if (on)
+        clts();
+    else
+        write_cr0(read_cr0() | CR0_TS);
+}
+
+/* FXSAVE / FXRSTOR: x87, MMX and SSE (apps are built for baseline x86-64: no AVX). */
+void arch_fpu_save(void *state)
+{
+    fxsave64(state);
+}
+
+void arch_fpu_restore(const void *state)
+{
+    fxrstor64(state);
+}
+
+/* FCW 0x037f and MXCSR 0x1f80: round to nearest, every exception masked, as after FNINIT. */
+void arch_fpu_init(void *state)
+{
+    uint8_t *s = state;
+    memset(s, 0, FPU_STATE_SIZE);
+    s[0] = 0x7f;
+    s[1] = 0x03;
+    s[24] = 0x80;
+    s[25] = 0x1f;
 }
 
 /* A failure leaves the window unmapped: its first access then reports a fault. */
@@ -174,6 +215,24 @@ void arch_power_off(int code)
         cli();
         hlt();
     }
+}
+
+/*
+ * A PC resets on the keyboard controller's reset line or the chipset's
+ * reset control register; QEMU microvm has neither (the writes go nowhere),
+ * and a triple fault (an exception with no IDT) resets any x86.
+ */
+void arch_reset(void)
+{
+    cli();
+    outb(0x64, 0xfe);           /* 8042: pulse the reset line */
+    outb(0xcf9, 0x02);          /* PCI reset control: hard reset */
+    outb(0xcf9, 0x06);
+    struct desc_ptr none = { 0, 0 };
+    lidt(&none);
+    int3();
+    for (;;)
+        hlt();
 }
 
 uint32_t arch_boot_flags(void)

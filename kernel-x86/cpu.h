@@ -9,6 +9,13 @@
 
 /* ---- architectural constants ---- */
 #define RFLAGS_IF   (1 << 9)
+#define CR0_MP      (1 << 1)    /* WAIT/FWAIT honour TS */
+#define CR0_EM      (1 << 2)    /* x87 emulation: must be off for SSE */
+#define CR0_TS      (1 << 3)    /* task switched: the next FP/SSE instruction raises #NM */
+#define CR0_NE      (1 << 5)    /* x87 errors as #MF */
+#define CR4_OSFXSR  (1 << 9)    /* FXSAVE/FXRSTOR and SSE */
+#define CR4_OSXMMEXCPT (1 << 10) /* SSE errors as #XM */
+#define FPU_STATE_SIZE 512      /* the FXSAVE area */
 #define MSR_EFER    0xc0000080
 #define EFER_NXE    (1 << 11)
 #define MSR_APIC_BASE 0x1b
@@ -63,6 +70,11 @@ static inline uint64_t read_cr2(void) { uint64_t v; __asm__ volatile("mov %%cr2,
 static inline uint64_t read_cr3(void) { uint64_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
 static inline uint64_t read_cr4(void) { uint64_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
 static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
+static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
+static inline void write_cr4(uint64_t v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
+static inline void clts(void) { __asm__ volatile("clts" : : : "memory"); }
+static inline void fxsave64(void *area) { __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory"); }
+static inline void fxrstor64(const void *area) { __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory"); }
 static inline void lgdt(const void *ptr) { __asm__ volatile("lgdt (%0)" : : "r"(ptr) : "memory"); }
 static inline void lidt(const void *ptr) { __asm__ volatile("lidt (%0)" : : "r"(ptr) : "memory"); }
 static inline void ltr(uint16_t sel) { __asm__ volatile("ltr %0" : : "r"(sel) : "memory"); }
@@ -75,6 +87,7 @@ static inline void sti(void) { __asm__ volatile("sti" : : : "memory"); }
 /* `sti` delays interrupts by one instruction, so none can slip in before `hlt`. */
 static inline void sti_hlt(void) { __asm__ volatile("sti; hlt" : : : "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" : : : "memory"); }
+static inline void int3(void) { __asm__ volatile("int3" : : : "memory"); }
 static inline __attribute__((noreturn)) void jmp_handoff(uintptr_t to, uint32_t proto, uintptr_t info, uint64_t cal_tsc, uint64_t cal_apic, uint64_t flags) { register uint64_t r8 __asm__("r8") = flags; __asm__ volatile("jmp *%0" : : "a"(to), "D"(proto), "S"(info), "d"(cal_tsc), "c"(cal_apic), "r"(r8) : "memory"); __builtin_unreachable(); }
 static inline void mfence(void) { __asm__ volatile("mfence" : : : "memory"); }
 static inline void pause(void) { __asm__ volatile("pause" : : : "memory"); }

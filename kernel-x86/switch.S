@@ -32,6 +32,14 @@ ctx_switch:
     ret
     .size ctx_switch, . - ctx_switch
 
+/* uintptr_t ctx_frame(const void *saved_sp): the rbp ctx_switch saved. */
+    .globl ctx_frame
+    .type ctx_frame, @function
+ctx_frame:
+    mov 40(%rdi), %rax
+    ret
+    .size ctx_frame, . - ctx_frame
+
 /*
  * void *ctx_init(void *stack_top, void (*entry)(void *), void *arg)
  * Lays out a context whose first switch "returns" into ctx_start with

@@ -50,11 +50,16 @@ static const char *pf_name(uint64_t err)
 /*
  * Called by vectors.S on the IST stack for vectors 0-31: decode the
  * exception into a struct fault and hand it to the core, which reports it
- * and powers off.
+ * and powers off. #NM (an FP/SSE instruction with CR0.TS set) is the one
+ * that returns, once the core gave the thread its FP state.
  */
 void trap_exception(struct trap_frame *tf)
 {
     unsigned vec = tf->vector;
+    if (vec == 7) {
+        fpu_trap();             /* #NM: a thread's first FP/SSE instruction since a switch: retried */
+        return;
+    }
     struct fault f = {
         .kind = FAULT_OTHER, .addr = tf->rip, .write = 0,
         .code = (uint64_t)vec << 32 | (uint32_t)tf->error,

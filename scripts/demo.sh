@@ -11,7 +11,7 @@ echo "== building the SDK (kernel libraries for arm64 and x86_64, the mote CLI)"
 mvn -B -q -ntp -DskipTests package || exit 1
 status=0
 for profile in qemu-virt-arm64 qemu-microvm-x86_64; do
-    for app in hello threads panic; do
+    for app in hello threads panic sensor-hub; do
         out="out/$app-$profile.img"
         echo
         echo "== $app on $profile"

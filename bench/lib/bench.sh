@@ -14,6 +14,8 @@ bench_setup() {   # NAME
     repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
     cd "$repo"
     work="$(mktemp -d "/tmp/mote-bench-$bench.XXXXXX")"
+    # this run's own development key (one per user otherwise: docs/image-format.md)
+    export MOTE_DEV_KEY="$work/dev-signing.key"
     if [ -n "${BENCH_KEEP:-}" ]; then say "keeping $work"; else trap 'rm -rf "$work"' EXIT; fi
     doc="$repo/docs/BENCHMARKS.md"
     export PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$repo/bench/lib${PYTHONPATH:+:$PYTHONPATH}"

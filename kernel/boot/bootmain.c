@@ -101,6 +101,13 @@ static void say_starting(int slot, int test)
     console_write(line, (size_t)(p - line));
 }
 
+/* boot_env.save: store the record now (a TEST attempt is counted before the image is read). */
+static int save_state(void *ctx, struct boot_state *st)
+{
+    (void)ctx;
+    return bootstate_store(&bootstate_flash, st);
+}
+
 static void note(void *ctx, const char *fmt, ...)
 {
     (void)ctx;
@@ -132,7 +139,7 @@ void kmain(void)
     }
     if (board.recovery_listen_ms && recovery_listen(&state, board.recovery_listen_ms))
         recovery_run(&state);   // the flasher asked first: it writes, then we choose
-    struct boot_env env = { verify_slot, note, 0 };
+    struct boot_env env = { verify_slot, note, 0, save_state };
     int changed, slot;
     while ((slot = boot_choose(&state, &env, &changed)) == SLOT_NONE) {
         if (changed && (err = bootstate_store(&bootstate_flash, &state)))
@@ -145,5 +152,6 @@ void kmain(void)
     say_starting(slot, state.pending == slot);
     (void)timer_set_deadline(TIMER_NEVER);
     irq_quiesce();              // the app starts with no interrupt armed or pending
-    arch_boot_jump(chosen.entry_point, arch_boot_info(), state.pending == slot ? BOOT_F_TEST : 0);
+    arch_boot_jump(chosen.entry_point, arch_boot_info(),
+                   BOOT_F_CHAIN | (state.pending == slot ? BOOT_F_TEST : 0));
 }

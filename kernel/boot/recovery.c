@@ -29,7 +29,9 @@ _Static_assert(VERDICT_BAD_HEADER == RPROTO_SBAD_HEADER && VERDICT_PROFILE == RP
 
 static uint8_t rx_buf[RPROTO_RAW_SIZE(MAX_PAYLOAD)];
 static uint8_t unz_buf[MAX_PAYLOAD];   /* a compressed DATA frame's image bytes */
-static uint8_t tx_buf[RPROTO_ENCODED_MAX(RPROTO_INFO_SIZE)];
+/* the largest frame the device sends: INFO, or a STATUS with a whole reason */
+#define TX_MAX (RPROTO_STATUS_TEXT_MAX > RPROTO_INFO_SIZE ? RPROTO_STATUS_TEXT_MAX : RPROTO_INFO_SIZE)
+static uint8_t tx_buf[RPROTO_ENCODED_MAX(TX_MAX)];
 static struct rproto_decoder dec;
 static char text[RPROTO_STATUS_TEXT_MAX + 1];
 
@@ -42,6 +44,7 @@ static struct {
     uint32_t expected, total;
     uint32_t saved;           /* the offset the resume record holds */
     uint8_t hash[32];         /* SHA-256 of the header being received */
+    struct sha256_ctx prefix; /* SHA-256 of the slot's first `expected` bytes, as written */
     int ended;                /* END was answered: repeat the answer */
     uint32_t end_size, end_code;
     uint8_t end_text[RPROTO_STATUS_TEXT_MAX];
@@ -93,12 +96,17 @@ static void record_read(struct resume_record *r)
     resume_decode(raw, r);
 }
 
-/* Record `offset` bytes of the current image as held in the target slot. */
+/*
+ * Record `offset` bytes of the image with header hash `hash` as held in the
+ * target slot; the prefix hash is rc.prefix's (the bytes written so far).
+ */
 static int record_write(uint32_t offset, const uint8_t hash[32])
 {
-    struct resume_record r = { (uint8_t)rc.target, offset, { 0 } };
+    struct resume_record r = { .slot = (uint8_t)rc.target, .offset = offset };
+    struct sha256_ctx done = rc.prefix;
     uint8_t raw[RESUME_SIZE];
     memcpy(r.hash, hash, 32);
+    sha256_final(&done, r.prefix);
     resume_encode(&r, raw);
     /* the image bytes the record vouches for must be durable before the record is */
     int err = flash_sync();
@@ -107,6 +115,34 @@ static int record_write(uint32_t offset, const uint8_t hash[32])
     if (!err)
         rc.saved = offset;
     return err;
+}
+
+/*
+ * Hash the target slot's first r->offset bytes into rc.prefix; returns
+ * whether they are still the bytes the record vouches for (else rc.prefix
+ * is reset: the transfer starts at 0). unz_buf is free between frames.
+ */
+static int prefix_still_there(const struct resume_record *r)
+{
+    struct sha256_ctx done;
+    uint8_t digest[32];
+    uint64_t base = board.part_offset[PART_SLOT_A + rc.target];
+    sha256_init(&rc.prefix);
+    for (uint32_t at = 0; at < r->offset;) {
+        uint32_t n = r->offset - at < sizeof(unz_buf) ? r->offset - at : (uint32_t)sizeof(unz_buf);
+        if (mote_flash_read(base + at, unz_buf, n)) {
+            sha256_init(&rc.prefix);
+            return 0;
+        }
+        sha256_update(&rc.prefix, unz_buf, n);
+        at += n;
+    }
+    done = rc.prefix;
+    sha256_final(&done, digest);
+    if (resume_prefix_ok(r, digest))
+        return 1;
+    sha256_init(&rc.prefix);
+    return 0;
 }
 
 /* Leave `receiving`, saving how far the transfer got so the next one resumes. */
@@ -161,19 +197,25 @@ static void on_begin(const struct rproto_frame *f)
         send_status(RPROTO_SBAD_HEADER, "BEGIN without a 256-byte header");
         return;
     }
-    int code = slot_check_header(hdr, rc.st->security_counter,
-                                 board.part_size[PART_SLOT_A + rc.target], &in, &why);   /* RPROTO_S* */
+    struct image_board b;
+    slot_board(rc.target, &b);
+    int code = slot_check_header(hdr, rc.st->security_counter, &b, &in, &why);   /* RPROTO_S* */
     if (code) {
         send_status(code, "%s", why);
         return;
     }
-    if (size != IMAGE_HEADER_SIZE + in.payload_size + IMAGE_SIG_SIZE) {
+    if (size != (uint64_t)IMAGE_HEADER_SIZE + in.payload_size + IMAGE_SIG_SIZE) {
         send_status(RPROTO_STOO_BIG, "size %u disagrees with the header", size);
         return;
     }
     sha256(hdr, IMAGE_HEADER_SIZE, rc.hash);
     record_read(&r);
+    /* resume only over bytes that are still this image's as written, else start over */
     rc.expected = resume_start(&r, rc.target, rc.hash, size);
+    if (rc.expected && !prefix_still_there(&r))
+        rc.expected = 0;
+    if (!rc.expected)
+        sha256_init(&rc.prefix);
     rc.saved = rc.expected;
     if (!rc.expected && record_write(0, rc.hash)) {
         send_status(RPROTO_SFLASH, "cannot write the resume record");
@@ -223,6 +265,7 @@ static void on_data(const struct rproto_frame *f)
         send_status(RPROTO_SFLASH, "flash write error at offset 0x%x", rc.expected);
         return;
     }
+    sha256_update(&rc.prefix, bytes + skip, d.len - skip);
     rc.expected = d.offset + d.len;
     rc.naked = 0;
     if (resume_due(rc.saved, rc.expected))

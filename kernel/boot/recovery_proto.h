@@ -26,7 +26,7 @@
 #define RPROTO_DEFAULT_PAYLOAD 1024
 #define RPROTO_DEFAULT_WINDOW 8
 #define RPROTO_IMAGE_HEADER_SIZE 256
-#define RPROTO_STATUS_TEXT_MAX 64
+#define RPROTO_STATUS_TEXT_MAX 160    /* a STATUS reason, whole: two 31-character names fit */
 
 /* Decoder buffer for frames of up to `p` payload bytes. */
 #define RPROTO_RAW_SIZE(p) ((size_t)(p) + RPROTO_RAW_OVERHEAD)

@@ -23,17 +23,19 @@ void resume_encode(const struct resume_record *r, uint8_t out[RESUME_SIZE])
     out[5] = r->slot;
     put32(out + 8, r->offset);
     memcpy(out + 12, r->hash, 32);
-    put32(out + 44, crc32(out, 44));
+    memcpy(out + 44, r->prefix, 32);
+    put32(out + 76, crc32(out, 76));
 }
 
 int resume_decode(const uint8_t in[RESUME_SIZE], struct resume_record *r)
 {
     memset(r, 0, sizeof(*r));
-    if (get32(in) != RESUME_MAGIC || in[4] != RESUME_VERSION || get32(in + 44) != crc32(in, 44))
+    if (get32(in) != RESUME_MAGIC || in[4] != RESUME_VERSION || get32(in + 76) != crc32(in, 76))
         return MOTE_ENOENT;
     r->slot = in[5];
     r->offset = get32(in + 8);
     memcpy(r->hash, in + 12, 32);
+    memcpy(r->prefix, in + 44, 32);
     return 0;
 }
 
@@ -43,6 +45,11 @@ uint32_t resume_start(const struct resume_record *r, int slot, const uint8_t has
     if (r->slot != slot || r->offset > size || memcmp(r->hash, hash, 32))
         return 0;
     return r->offset;
+}
+
+int resume_prefix_ok(const struct resume_record *r, const uint8_t digest[32])
+{
+    return !memcmp(r->prefix, digest, 32);
 }
 
 int resume_due(uint32_t saved, uint32_t held)

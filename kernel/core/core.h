@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <mote.h>
 
+struct vrange;
+
 #define NS_PER_MS 1000000ull
 #define TIME_NEVER UINT64_MAX
 
@@ -31,6 +33,10 @@ void console_write(const char *s, size_t n);
 /* From now on printf never blocks or locks (fault and panic paths). */
 void console_emergency(void);
 
+/* ---- device.c ---- */
+/* A watchdog gave up: reset, or under QEMU power off with `code` (the host sees it). */
+__attribute__((noreturn)) void device_reset_or_exit(int code);
+
 /* ---- irq.c ---- */
 int irq_attach(unsigned irq, void (*fn)(void *), void *arg);
 void irq_quiesce(void);
@@ -45,7 +51,10 @@ enum thread_state { T_READY, T_RUNNING, T_BLOCKED, T_DEAD };
 struct mote_thread {
     void *sp;                      /* saved by ctx_switch */
     char name[16];
-    int prio;
+    int prio;                      /* effective: base_prio, or more while it holds a mutex */
+    int base_prio;                 /* as created or set (mote_thread_set_priority) */
+    struct mote_mutex *held;       /* mutexes it owns, linked through held_next */
+    struct mote_mutex *blocked_on; /* the mutex it waits for, if any */
     enum thread_state state;
     struct mote_thread *next;      /* run queue or wait queue link */
     struct mote_thread **waitq;    /* the wait queue it is blocked on, if any */
@@ -54,11 +63,14 @@ struct mote_thread {
     int wait_result;               /* 0 or MOTE_ETIMEDOUT */
     struct mote_thread *joiners;
     struct mote_thread *all_next;  /* every live thread, for reports */
-    uintptr_t stack_base;          /* guard page address (stack area); stack is above it */
+    struct vrange *stack_range;    /* guard region + stack, in the stack area */
+    uintptr_t stack_lo;            /* lowest stack address; the guard is below it */
     uintptr_t stack_mem;           /* the stack's RAM (identity-mapped address) */
-    size_t stack_pages;            /* including the guard page */
+    size_t stack_size;             /* bytes, whole pages */
     void (*fn)(void *);
     void *arg;
+    void *fpu;                     /* its FP/SIMD registers while another thread owns them */
+    int errno_value;               /* errno (<errno.h>) is per thread */
 };
 
 /* tqueue.c: pure list operations, IRQs off in the caller. */
@@ -88,6 +100,9 @@ void sched_preempt(void);
 int sched_wait(struct mote_thread **waitq, uint64_t deadline_ns);
 /* Wake the first waiter of `waitq`; returns it, or NULL. IRQs off; any context. */
 struct mote_thread *sched_wake_one(struct mote_thread **waitq);
+void sched_wake_all(struct mote_thread **waitq);
+/* Change t's effective priority, requeueing it. IRQs off. */
+void sched_set_prio(struct mote_thread *t, int prio);
 /* Mark the current thread dead, wake joiners and switch away for good. */
 __attribute__((noreturn)) void sched_exit_current(void);
 int sched_in_irq(void);
@@ -99,10 +114,40 @@ void sched_irq_enter(void);
 void sched_irq_leave(void);
 
 /* thread.c */
-/* Any priority (kernel threads use PRIO_IDLE and PRIO_KERNEL). */
+/* Unmapped addresses under every stack: no frame may be this large (docs/decisions.md). */
+#define STACK_GUARD MOTE_STACK_GUARD
+/*
+ * A new ready thread at any priority (kernel threads use PRIO_IDLE and
+ * PRIO_KERNEL): 0, MOTE_EINVAL (no fn, stack over MOTE_STACK_MAX) or
+ * MOTE_ENOMEM. thread_spawn: the same, NULL on failure.
+ */
+int thread_new(struct mote_thread **out, const char *name, void (*fn)(void *), void *arg,
+               int prio, size_t stack_size);
 struct mote_thread *thread_spawn(const char *name, void (*fn)(void *), void *arg, int prio,
                                  size_t stack_size);
 struct mote_thread *thread_of_guard(uintptr_t addr);
+int thread_sp_overflowed(const struct mote_thread *t, uintptr_t sp);
+
+/* fpu.c: lazy FP/SIMD switching */
+extern struct mote_thread *fpu_owner;
+extern int fpu_access_on;
+void fpu_set_access(struct mote_thread *next);
+/* Before switching to `next` (IRQs off): FP access only for the owner of the registers. */
+static inline void fpu_switch(struct mote_thread *next)
+{
+    if ((next == fpu_owner) != fpu_access_on)
+        fpu_set_access(next);
+}
+void fpu_exit(struct mote_thread *t);
+void fpu_free(struct mote_thread *t);
+
+/* sync.c */
+/* Recompute t's priority (base and what its mutexes' waiters lend it), then its owners'. IRQs off. */
+void prio_update(struct mote_thread *t);
+
+/* ---- watchdog.c ---- */
+/* Print every thread but the caller with its state and backtrace (reports). */
+void threads_report(void);
 
 /* ---- swtimer.c ---- */
 void swtimer_init(void);

@@ -125,16 +125,28 @@ void mote_panic(const char *fmt, ...)
     vpanic(fmt, ap);
 }
 
+/*
+ * The thread that ran off its stack, if that is what this fault is: the
+ * running thread when its stack pointer is below its stack (however far a
+ * frame jumped), else the thread whose guard region holds the address.
+ */
+static struct mote_thread *overflowed_thread(const struct fault *f)
+{
+    if (thread_sp_overflowed(current, trap_sp(f->tf)))
+        return current;
+    return f->kind == FAULT_PAGE ? thread_of_guard(f->addr) : 0;
+}
+
 /* Say what a fault means in terms a C programmer uses. */
 static const char *fault_summary(const struct fault *f, struct mote_thread **overflowed)
 {
-    *overflowed = 0;
+    *overflowed = overflowed_thread(f);
+    if (*overflowed && f->kind != FAULT_EXEC)
+        return "stack overflow";
     switch (f->kind) {
     case FAULT_PAGE:
         if (f->addr < PAGE_SIZE)
             return "null pointer dereference";
-        if ((*overflowed = thread_of_guard(f->addr)))
-            return "stack overflow";
         return f->write ? "invalid memory write" : "invalid memory read";
     case FAULT_EXEC:
         if (f->addr < PAGE_SIZE)
@@ -162,7 +174,7 @@ void fault_report(const struct fault *f)
                (unsigned long)f->addr);
     if (ovf)
         printf(": thread '%s' ran past the bottom of its %lu-byte stack", ovf->name,
-               (unsigned long)((ovf->stack_pages - 1) * PAGE_SIZE));
+               (unsigned long)ovf->stack_size);
     printf("\n");
     print_location("  at ", trap_pc(f->tf));
     printf("  cpu: %s (syndrome 0x%lx)\n", f->arch_name ? f->arch_name : "?", (unsigned long)f->code);

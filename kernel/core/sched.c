@@ -99,8 +99,10 @@ static void schedule(void)
     slice_end = TIME_NEVER;
     slice_update();
     rearm();
-    if (next != prev)
+    if (next != prev) {
+        fpu_switch(next);
         ctx_switch(&prev->sp, next->sp);
+    }
 }
 
 void sched_add(struct mote_thread *t)
@@ -178,10 +180,43 @@ struct mote_thread *sched_wake_one(struct mote_thread **waitq)
     return t;
 }
 
+void sched_wake_all(struct mote_thread **waitq)
+{
+    while (sched_wake_one(waitq))
+        ;
+}
+
+/*
+ * Give t the effective priority `prio` (IRQs off): a ready thread moves to
+ * that run queue, a blocked one to its place in its wait queue, and a
+ * switch is asked for if the running thread no longer has the highest.
+ */
+void sched_set_prio(struct mote_thread *t, int prio)
+{
+    if (t->prio == prio)
+        return;
+    if (t->state == T_READY) {
+        tq_remove(&runq[t->prio], t);
+        if (!runq[t->prio])
+            ready_mask &= ~(1u << t->prio);
+        t->prio = prio;
+        make_ready(t);
+    } else {
+        t->prio = prio;
+        if (t->state == T_BLOCKED && t->waitq) {
+            tq_remove(t->waitq, t);
+            tq_insert_prio(t->waitq, t);
+        }
+    }
+    if (current && running && highest_ready() > current->prio)
+        need_resched = 1;
+}
+
 void sched_exit_current(void)
 {
     arch_irq_save();
     current->state = T_DEAD;
+    fpu_exit(current);
     while (sched_wake_one(&current->joiners))
         ;
     schedule();

@@ -9,18 +9,21 @@ const char *symtab_lookup(const void *tab, uintptr_t addr, uintptr_t *offset)
         return 0;
     const struct symtab_entry *e = (const void *)(h + 1);
     const char *strings = (const char *)tab + h->strings_off;
-    size_t lo = 0, hi = h->count;       /* find the last entry with e.addr <= addr */
+    if (addr < h->base || addr - h->base > UINT32_MAX)
+        return 0;
+    uint32_t a = (uint32_t)(addr - h->base);
+    size_t lo = 0, hi = h->count;       /* find the last entry with e.off <= a */
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        if (e[mid].addr <= addr)
+        if (e[mid].off <= a)
             lo = mid;
         else
             hi = mid;
     }
-    if (addr < e[lo].addr || addr - e[lo].addr >= (e[lo].size ? e[lo].size : 1))
+    if (a < e[lo].off || a - e[lo].off >= (e[lo].size ? e[lo].size : 1))
         return 0;
     if (e[lo].name_off >= h->strings_size)
         return 0;
-    *offset = addr - (uintptr_t)e[lo].addr;
+    *offset = a - e[lo].off;
     return strings + e[lo].name_off;
 }

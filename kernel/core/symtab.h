@@ -7,7 +7,10 @@
  *   struct symtab_entry entries[count];         sorted by addr, ascending
  *   char strings[strings_size];                 NUL-terminated names
  *
- * name_off is an offset into `strings`. Only functions (STT_FUNC) are listed.
+ * An entry's function starts at base + off; name_off is an offset into
+ * `strings`. Only functions (STT_FUNC) are listed. 12-byte entries with
+ * 32-bit offsets from `base` (version 2, "MSY2") instead of 16 with whole
+ * addresses: the table is a sixth of hello's loadable bytes.
  * The section sits right after .text, so adding it moves no function.
  */
 #ifndef SYMTAB_H
@@ -15,17 +18,18 @@
 
 #include <stdint.h>
 
-#define SYMTAB_MAGIC 0x4d59534du /* "MSYM" */
+#define SYMTAB_MAGIC 0x3259534du /* "MSY2" */
 
 struct symtab_header {
     uint32_t magic;
     uint32_t count;
     uint32_t strings_off;  /* from the start of the header */
     uint32_t strings_size;
+    uint64_t base;         /* the lowest function address: entries count from it */
 };
 
 struct symtab_entry {
-    uint64_t addr;
+    uint32_t off;          /* the function's address - base */
     uint32_t size;
     uint32_t name_off;
 };

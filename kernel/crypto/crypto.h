@@ -1,7 +1,9 @@
 /*
  * crypto.h - what verified boot needs to check a signed image
  * (docs/image-format.md): SHA-256 of the payload and of the public key
- * (key_id), and an Ed25519 signature over the 256-byte header.
+ * (key_id), and an Ed25519 signature over the 256-byte header; and the
+ * ChaCha20 CSPRNG behind mote_random() (drivers/random.c holds the one
+ * instance and feeds it entropy).
  *
  * Pure logic: no allocation, no locking, no global state; every context
  * lives with the caller (a few hundred bytes of stack). Verification is
@@ -60,5 +62,23 @@ void sha512(const void *data, size_t len, uint8_t out[SHA512_DIGEST_SIZE]);
  */
 int ed25519_verify(const uint8_t sig[ED25519_SIGNATURE_SIZE], const uint8_t *msg, size_t len,
                    const uint8_t pub[ED25519_PUBLIC_KEY_SIZE]);
+
+/* ---- ChaCha20 block function (RFC 8439 2.3), chacha20.c ---- */
+/* One 64-byte block of keystream for key, block counter and nonce. */
+void chacha20_block(const uint8_t key[32], uint32_t counter, const uint8_t nonce[12],
+                    uint8_t out[64]);
+
+/* ---- the CSPRNG on it, csprng.c: fast key erasure, entropy hashed into the key ---- */
+struct csprng {
+    uint8_t key[32];
+    uint64_t requests;      /* request number: the nonce of its keystream */
+    uint32_t entropy_bits;  /* credited entropy mixed in so far */
+};
+/* All zero: not yet seeded (entropy_bits 0). */
+void csprng_init(struct csprng *r);
+/* key = SHA-256(key || data); credit_bits is how much entropy the caller vouches for. */
+void csprng_add_entropy(struct csprng *r, const void *data, size_t len, unsigned credit_bits);
+/* n bytes of output; the key that made them is replaced before this returns. */
+void csprng_generate(struct csprng *r, void *out, size_t n);
 
 #endif

@@ -4,6 +4,7 @@
  * alignment (partial sectors are read, patched and written back).
  */
 #include <core/core.h>
+#include <storage/storage.h>
 #include "drivers.h"
 #include "virtio/virtio.h"
 
@@ -106,6 +107,8 @@ int mote_flash_read(uint64_t offset, void *buf, size_t len)
  */
 int mote_flash_write(uint64_t offset, const void *buf, size_t len)
 {
+    if (partition_protected(offset, len))
+        return MOTE_EPERM;      /* the update path's records and slots (storage/partition.c) */
     return flash_write(offset, buf, len, 1);
 }
 

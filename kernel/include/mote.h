@@ -36,10 +36,21 @@ int app_main(void);
 #define MOTE_EXIT_WATCHDOG 103 /* a TEST image did not confirm in time (see mote_confirm) */
 #define MOTE_FOREVER  UINT32_MAX /* timeout: wait without limit */
 
-/* ---- console and strings (a small freestanding libc) ---- */
-int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* ---- console and strings (the C library's headers have more: docs/device-api.md) ---- */
+/*
+ * Code built with the FP registers (apps) calls the printf family through entry points that
+ * save them (kernel/libc/fp/stdio.c), so a double argument arrives; the kernel, built without
+ * them, calls the plain ones. The test is the compiler's own: NEON / SSE2 in use.
+ */
+#if (defined(__ARM_NEON) || defined(__SSE2__)) && !defined(HOST_TEST)
+#define MOTE_FP_ENTRY(name) __asm__("mote_fp_" #name)
+#else
+#define MOTE_FP_ENTRY(name)
+#endif
+int printf(const char *fmt, ...) MOTE_FP_ENTRY(printf) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int snprintf(char *buf, size_t size, const char *fmt, ...) MOTE_FP_ENTRY(snprintf)
+    __attribute__((format(printf, 3, 4)));
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int puts(const char *s);
 int putchar(int c);
@@ -90,8 +101,9 @@ struct mote_thread;
  * Start `fn(arg)` in a new thread. Higher `prio` preempts lower; equal
  * priorities share the CPU in round-robin time slices. `stack_size` 0 means
  * MOTE_STACK_DEFAULT; a guard page sits under every stack, so an overflow is
- * reported as one instead of corrupting memory. When `fn` returns the thread
- * ends. Returns the thread (for mote_thread_join) or NULL if out of memory.
+ * reported as one instead of corrupting memory (mote/thread.h). When `fn`
+ * returns the thread ends. Returns the thread (for mote_thread_join), or
+ * NULL: bad arguments or out of memory (mote_thread_start says which).
  */
 struct mote_thread *mote_thread_create(const char *name, void (*fn)(void *), void *arg,
                                        int prio, size_t stack_size);
@@ -99,15 +111,19 @@ struct mote_thread *mote_thread_create(const char *name, void (*fn)(void *), voi
 int mote_thread_join(struct mote_thread *t);
 struct mote_thread *mote_thread_self(void);
 const char *mote_thread_name(const struct mote_thread *t);
-/* End the calling thread now. */
+/* End the calling thread now (one that ends holding a mutex panics: its waiters would hang). */
 __attribute__((noreturn)) void mote_thread_exit(void);
 
-/* ---- mutex (owner-tracked, not recursive) ---- */
+/*
+ * ---- mutex (owner-tracked, not recursive, priority inheritance: while a
+ * thread waits for it, its owner runs at least at the waiter's priority) ----
+ */
 struct mote_mutex {
     struct mote_thread *owner;
     struct mote_thread *waiters;
+    struct mote_mutex *held_next;   /* the owner's other mutexes */
 };
-#define MOTE_MUTEX_INIT { 0, 0 }
+#define MOTE_MUTEX_INIT { 0, 0, 0 }
 void mote_mutex_init(struct mote_mutex *m);
 void mote_mutex_lock(struct mote_mutex *m);
 int mote_mutex_unlock(struct mote_mutex *m);
@@ -159,7 +175,8 @@ int mote_flash_size(uint64_t *bytes);
 int mote_flash_read(uint64_t offset, void *buf, size_t len);
 /*
  * Write `len` bytes from `buf` at `offset`; returns once they are durable
- * (flushed). MOTE_EPERM if the flash is read-only.
+ * (flushed). MOTE_EPERM if the flash is read-only, or if the range touches
+ * what only the update path writes (mote/partition.h).
  */
 int mote_flash_write(uint64_t offset, const void *buf, size_t len);
 
@@ -189,6 +206,25 @@ int mote_confirm(void);
  */
 extern const uint32_t mote_confirm_timeout_ms;
 
+/* ---- randomness: a ChaCha20 CSPRNG, any context (also interrupt handlers) ---- */
+/*
+ * n unpredictable bytes (keys, nonces, ids). Seeded on first use from the
+ * board's entropy device (virtio-rng, when the profile names one) and timer
+ * jitter; output already given out cannot be recomputed from a later state.
+ */
+void mote_random(void *buf, size_t n);
+uint32_t mote_random32(void);
+
+/* ---- SHA-256 (FIPS 180-4), e.g. to check what was downloaded ---- */
+struct mote_sha256 {
+    uint32_t state[8];
+    uint64_t bytes;
+    uint8_t buf[64];
+};
+void mote_sha256_init(struct mote_sha256 *s);
+void mote_sha256_update(struct mote_sha256 *s, const void *data, size_t len);
+void mote_sha256_final(struct mote_sha256 *s, uint8_t digest[32]);
+
 /* ---- the device ---- */
 /* Name of the device profile this image was built for. */
 const char *mote_board_name(void);
@@ -199,5 +235,12 @@ __attribute__((noreturn, format(printf, 1, 2))) void mote_panic(const char *fmt,
 
 #define MOTE_ASSERT(cond) \
     do { if (!(cond)) mote_panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__); } while (0)
+
+/* ---- more of the API, one header per subject ---- */
+#include <mote/thread.h>
+#include <mote/sync.h>
+#include <mote/watchdog.h>
+#include <mote/partition.h>
+#include <mote/kv.h>
 
 #endif

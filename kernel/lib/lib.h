@@ -13,8 +13,32 @@
 
 /* ---- fmt.c: the one printf engine (printf, snprintf) ---- */
 typedef void (*fmt_put_fn)(char c, void *ctx);
-/* Format into put(c, ctx), one character at a time. Returns the count written. */
+/*
+ * Format into put(c, ctx), one character at a time. Returns the count
+ * written. What it supports and refuses: the comment at the top of fmt.c.
+ */
 int fmt_format(fmt_put_fn put, void *ctx, const char *fmt, va_list ap);
+
+/* One parsed directive, as fmt_float receives it. */
+enum fmt_size { FMT_INT, FMT_CHAR, FMT_SHORT, FMT_LONG, FMT_LLONG, FMT_LDOUBLE };
+struct fmt_spec {
+    int left, zero, plus, space, alt;   /* the flags - 0 + space # */
+    int width;                          /* 0: none */
+    int prec;                           /* -1: none */
+    enum fmt_size size;                 /* the length modifier; FMT_LDOUBLE for 'L' */
+    char conv;                          /* the conversion letter */
+};
+/* put(c, ctx) n times (none if n <= 0); returns the count written. */
+int fmt_pad(fmt_put_fn put, void *ctx, char c, int n);
+/*
+ * One floating-point conversion (f F e E g G a A): takes a double (a long
+ * double with 'L') from *ap and writes it per sp; returns the count written.
+ * Defined by the app's C library (kernel/libc/fmt_float.c, built with FP
+ * registers); weak here, so the kernel and bootloader link without it and
+ * fmt_format then treats such a directive as one it cannot format.
+ */
+int fmt_float(fmt_put_fn put, void *ctx, const struct fmt_spec *sp, va_list *ap)
+    __attribute__((weak));
 
 /* ---- crc32.c: CRC-32 (IEEE 802.3, reflected; zlib's and java.util.zip.CRC32's) ---- */
 /* The CRC of buf[0..len). */

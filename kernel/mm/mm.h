@@ -53,12 +53,38 @@ void *heap_alloc(struct heap *h, size_t size);
 int heap_release(struct heap *h, void *p);
 size_t heap_block_size(void *p);
 
+/* ---- vrange.c: ranges of an address area (pure logic, host-tested) ---- */
+struct vrange {
+    uintptr_t start;
+    uint64_t size;
+    struct vrange *next;     /* the free list, by address */
+};
+struct vrange_area {
+    struct vrange *free;     /* free ranges below top, by address, none touching */
+    uintptr_t start, top, end;  /* [start, top) in use or free; [top, end) never used */
+    struct vrange *(*node_new)(void);          /* NULL when out of memory */
+    void (*node_delete)(struct vrange *);
+};
+void vrange_init(struct vrange_area *a, uintptr_t start, uint64_t size,
+                 struct vrange *(*node_new)(void), void (*node_delete)(struct vrange *));
+/*
+ * `size` bytes: the low end of the first free range that holds them, else
+ * from the top. Returns the range (keep it for vrange_free), or NULL when
+ * the area is full or node_new failed.
+ */
+struct vrange *vrange_alloc(struct vrange_area *a, uint64_t size);
+/* Give a range back; it merges with free neighbours. Never fails. */
+void vrange_free(struct vrange_area *a, struct vrange *r);
+/* Free bytes below the top, and (if `ranges`) the number of free ranges. */
+uint64_t vrange_free_bytes(const struct vrange_area *a, size_t *ranges);
+
 /* ---- malloc.c: malloc and friends (mote.h) on one heap fed with pages ---- */
 void heap_init(void);
 
 /* ---- mmu.c ---- */
 void mmu_init(void);
-int mmu_unmap_page(uintptr_t va);
+/* Unmap [va, va + size) (4 KiB pages) and free the last-level tables left empty. */
+void mmu_unmap(uintptr_t va, uint64_t size);
 /* 1 and *prot if `va` is mapped, else 0. */
 int mmu_query(uintptr_t va, unsigned *prot);
 

@@ -21,17 +21,14 @@ static int mmu_on;
 
 static uint64_t *table_new(void)
 {
-    uint64_t *t = page_alloc(1);
-    if (!t)
-        panic("out of memory for page tables");
-    return t;
+    return page_alloc(1);
 }
 
 /*
  * Return the entry for `va` at `level` (2: a 2 MiB block, 3: a 4 KiB page),
  * creating tables on the way if `create`. If a larger block already maps
  * `va`, return that entry instead and set *level to its level; NULL if
- * nothing maps it and !create.
+ * nothing maps it and !create, or if a table cannot be allocated.
  */
 static uint64_t *walk(uintptr_t va, int *level, int create)
 {
@@ -44,9 +41,10 @@ static uint64_t *walk(uintptr_t va, int *level, int create)
             return e;
         }
         if (kind == PTE_INVALID) {
-            if (!create)
+            uint64_t *next = create ? table_new() : 0;
+            if (!next)
                 return 0;
-            *e = mmu_pte_table((uintptr_t)table_new(), l);
+            *e = mmu_pte_table((uintptr_t)next, l);
         }
         table = (uint64_t *)mmu_pte_addr(*e);
     }
@@ -56,7 +54,8 @@ static uint64_t *walk(uintptr_t va, int *level, int create)
 /*
  * Map [va, va + size) to pa. Uses 2 MiB blocks where both addresses are
  * aligned and the rest of the range covers the block, 4 KiB pages
- * elsewhere. Mapping over part of an existing block is an error.
+ * elsewhere. Mapping over part of an existing block is MOTE_EINVAL; no
+ * memory for a page table, MOTE_ENOMEM (what was mapped stays mapped).
  */
 int mmu_map(uintptr_t va, uintptr_t pa, uint64_t size, unsigned prot)
 {
@@ -72,7 +71,9 @@ int mmu_map(uintptr_t va, uintptr_t pa, uint64_t size, unsigned prot)
             want = level = 3;           /* part of it is mapped in pages already */
             e = walk(va, &level, 1);
         }
-        if (!e || level != want)
+        if (!e)
+            return MOTE_ENOMEM;
+        if (level != want)
             return MOTE_EINVAL;
         *e = mmu_pte_leaf(pa, level, prot);
         if (mmu_on)
@@ -84,16 +85,42 @@ int mmu_map(uintptr_t va, uintptr_t pa, uint64_t size, unsigned prot)
     return 0;
 }
 
-int mmu_unmap_page(uintptr_t va)
+/*
+ * Unmap [va, va + size), mapped with 4 KiB pages (thread stacks), and free
+ * each last-level table left mapping nothing, so a released stack costs no
+ * table pages. (The tables above those each cover 1 GiB or more of the
+ * stack area, which stacks reuse from the bottom: they stay.) An entry we
+ * clear is 0, as a fresh table's are, so "empty" is all zero. The flush
+ * after unlinking a table also drops the cached walk through it (TLBI
+ * VAAE1IS covers every level; INVLPG the paging-structure caches) before
+ * the page is reused.
+ */
+void mmu_unmap(uintptr_t va, uint64_t size)
 {
-    int level = 3;
-    uint64_t *e = walk(va, &level, 0);
-    if (!e || level != 3)
-        return MOTE_EINVAL;
-    *e = 0;
-    if (mmu_on)
-        mmu_flush_page(va);
-    return 0;
+    const uint64_t span = 1ull << LEVEL_SHIFT(2);     /* what one last-level table maps */
+    uintptr_t end = PAGE_ROUND_UP(va + size);
+    for (va = PAGE_ROUND_DOWN(va); va < end; va = (va & ~(span - 1)) + span) {
+        int level = 2;
+        uint64_t *pde = walk(va, &level, 0);
+        if (!pde || level != 2 || mmu_pte_kind(*pde, 2) != PTE_TABLE)
+            continue;
+        uint64_t *table = (uint64_t *)mmu_pte_addr(*pde);
+        uintptr_t stop = end < (va & ~(span - 1)) + span ? end : (va & ~(span - 1)) + span;
+        for (uintptr_t p = va; p < stop; p += PAGE_SIZE) {
+            table[INDEX(p, 3)] = 0;
+            if (mmu_on)
+                mmu_flush_page(p);
+        }
+        int used = 0;
+        for (int i = 0; i < ENTRIES && !used; i++)
+            used = table[i] != 0;
+        if (!used) {
+            *pde = 0;
+            if (mmu_on)
+                mmu_flush_page(va);
+            page_free(table, 1);
+        }
+    }
 }
 
 int mmu_query(uintptr_t va, unsigned *prot)
@@ -119,6 +146,8 @@ static void map_range(char *start, char *end, unsigned prot)
 void mmu_init(void)
 {
     root = table_new();
+    if (!root)
+        panic("out of memory for page tables");
     uintptr_t base;
     uint64_t size;
     arch_ram_range(&base, &size);

@@ -49,3 +49,29 @@ uint32_t inet_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len)
 {
     return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + proto + len;
 }
+
+/* See inet.h. */
+int inet_parse_ip4(const char *s, uint32_t *ip)
+{
+    uint32_t v = 0, n = 0;
+    int dots = 0, digits = 0;
+    for (;; s++) {
+        if (*s >= '0' && *s <= '9' && digits < 3) {
+            if (digits && !n)
+                return 0;   /* a leading zero (octal elsewhere) */
+            n = n * 10 + (uint32_t)(*s - '0');
+            digits++;
+            continue;
+        }
+        if (!digits || n > 255 || (*s != '.' && *s) || (*s == '.' && dots == 3) || (!*s && dots < 3))
+            return 0;
+        v = v << 8 | n;
+        n = 0;
+        digits = 0;
+        if (!*s)
+            break;
+        dots++;
+    }
+    *ip = v;
+    return 1;
+}

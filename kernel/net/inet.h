@@ -55,4 +55,10 @@ uint16_t inet_cksum(const void *p, size_t n);
 /* The TCP/UDP pseudo-header sum (RFC 9293 3.1, RFC 768), to start inet_sum_init with. */
 uint32_t inet_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len);
 
+/*
+ * "a.b.c.d", each part 0..255 in decimal without leading zeros, nothing
+ * else (as inet_pton takes it): 1 and *ip (host order), else 0.
+ */
+int inet_parse_ip4(const char *s, uint32_t *ip);
+
 #endif

@@ -8,6 +8,7 @@
 #include <hal/boot.h>
 #include <hal/cpu.h>
 #include <core/core.h>
+#include <drivers/drivers.h>
 #include "update.h"
 
 static int part_read(void *ctx, uint64_t off, void *buf, size_t len)
@@ -19,7 +20,7 @@ static int part_read(void *ctx, uint64_t off, void *buf, size_t len)
 static int part_write(void *ctx, uint64_t off, const void *buf, size_t len)
 {
     (void)ctx;
-    return mote_flash_write(board.part_offset[PART_BOOT_STATE] + off, buf, len);
+    return flash_write(board.part_offset[PART_BOOT_STATE] + off, buf, len, 1);   /* the update path's */
 }
 
 const struct flash_io bootstate_flash = { part_read, part_write, 0 };

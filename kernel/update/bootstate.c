@@ -63,17 +63,32 @@ static const char *slot_name(int slot)
     return slot == SLOT_A ? "A" : "B";
 }
 
-/* Start the pending image in TEST, or revert it if its TEST boot never confirmed. */
+/*
+ * Start the pending image in TEST, or revert it if its TEST boot never
+ * confirmed. The attempt is stored (tries = 1) before verify() reads a byte
+ * of the candidate: loading it is already part of the trial, so a fault,
+ * hang or reset anywhere from here on reverts it on the next boot. If the
+ * attempt cannot be stored, the candidate is not tried now (it stays
+ * pending: the flash may work again next boot).
+ */
 static int try_pending(struct boot_state *st, const struct boot_env *env, int *changed)
 {
     int p = st->pending;
     if (st->tries == 0) {
+        uint8_t booting = st->booting;
+        st->tries = 1;
+        st->booting = (uint8_t)p;
+        int err = env->save(env->ctx, st);
+        if (err) {
+            st->tries = 0;
+            st->booting = booting;
+            env->note(env->ctx, "slot %s: cannot record the TEST attempt (error %d); not trying it now",
+                      slot_name(p), err);
+            return SLOT_NONE;
+        }
         const char *why = env->verify(env->ctx, p);
         if (!why) {
             env->note(env->ctx, "slot %s: new image, starting it in TEST", slot_name(p));
-            st->tries = 1;
-            st->booting = (uint8_t)p;
-            *changed = 1;
             return p;
         }
         env->note(env->ctx, "slot %s refused: %s", slot_name(p), why);

@@ -61,11 +61,19 @@ int bootstate_store(const struct flash_io *io, struct boot_state *st);
  * good image for this device; else why not, e.g. "hash mismatch"). Updates
  * *st (the caller stores it if `*changed`), says every refusal and revert in
  * one line through note(), and returns the slot to boot or SLOT_NONE.
+ *
+ * A pending image's TEST attempt is counted before verify() touches it:
+ * boot_choose stores the record with tries = 1 through save() first, so a
+ * fault, hang or reset while the candidate is loaded or started reverts it
+ * on the next boot (MCUboot's lesson). If save() fails the candidate is not
+ * tried on this boot.
  */
 struct boot_env {
     const char *(*verify)(void *ctx, int slot);
     void (*note)(void *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
     void *ctx;
+    /* Store *st now (bootstate_store): 0, or a negative error. */
+    int (*save)(void *ctx, struct boot_state *st);
 };
 int boot_choose(struct boot_state *st, const struct boot_env *env, int *changed);
 

@@ -67,10 +67,53 @@ const char *image_parse_header(const uint8_t hdr[IMAGE_HEADER_SIZE], struct imag
     if (copy_name(info->profile, hdr + 0x30) || copy_name(info->app_name, hdr + 0x50))
         return "bad header";
     memcpy(info->payload_sha256, hdr + 0x70, 32);
+    if (info->payload_size == 0)
+        return "bad header: payload is empty";
+    if (info->load_address > UINT64_MAX - info->payload_size)
+        return "bad header: load range wraps past the end of the address space";
     if (info->entry_point < info->load_address ||
         info->entry_point - info->load_address >= info->payload_size)
-        return "entry point outside the payload";
+        return "bad header: entry point outside the payload";
     return 0;
+}
+
+const char *image_arch_name(uint16_t arch, char *buf, size_t size)
+{
+    if (arch == IMAGE_ARCH_ARM64)
+        return "arm64";
+    if (arch == IMAGE_ARCH_X86_64)
+        return "x86_64";
+    snprintf(buf, size, "arch %u", arch);
+    return buf;
+}
+
+enum image_misfit image_check_board(const struct image_info *in, const struct image_board *b, char *why_buf,
+                                    size_t why_size)
+{
+    uint64_t lo = in->load_address, size = in->payload_size;
+    if (in->arch != b->arch) {
+        char x[12], y[12];
+        snprintf(why_buf, why_size, "arch mismatch: image is for %s, device is %s",
+                 image_arch_name(in->arch, x, sizeof(x)), image_arch_name(b->arch, y, sizeof(y)));
+        return IMAGE_ARCH;
+    }
+    /* 32-bit payload + 360: no overflow in 64 bits */
+    if ((uint64_t)IMAGE_HEADER_SIZE + size + IMAGE_SIG_SIZE > b->slot_size) {
+        snprintf(why_buf, why_size, "image too big: a %lu-byte payload does not fit the slot (%lu bytes)",
+                 (unsigned long)size, (unsigned long)b->slot_size);
+        return IMAGE_TOO_BIG;
+    }
+    /* lo - ram_base only once lo >= ram_base; size <= ram_size before ram_size - size */
+    if (lo < b->ram_base || size > b->ram_size || lo - b->ram_base > b->ram_size - size) {
+        snprintf(why_buf, why_size, "image at 0x%lx does not fit in RAM", (unsigned long)lo);
+        return IMAGE_OUTSIDE_RAM;
+    }
+    /* lo + size does not wrap: image_parse_header refused such ranges */
+    if (lo < b->keep_end && lo + size > b->keep_start) {
+        snprintf(why_buf, why_size, "image at 0x%lx overlaps the bootloader", (unsigned long)lo);
+        return IMAGE_OVER_BOOTLOADER;
+    }
+    return IMAGE_FITS;
 }
 
 const char *image_check_signature(const uint8_t hdr[IMAGE_HEADER_SIZE],

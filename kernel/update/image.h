@@ -32,11 +32,51 @@ struct image_info {
 };
 
 /*
- * Parse and check a 256-byte header. Returns NULL and fills *info, or a
- * short reason ("empty", "bad magic", "unsupported format version",
- * "bad header").
+ * Parse and check a 256-byte header: magic, format, field shapes, and the
+ * rules on the numbers every reader applies (docs/image-format.md, "Header
+ * rules"): a non-empty payload, a load range [load_address, load_address +
+ * payload_size) that does not wrap past 2^64, the entry point inside it.
+ * Returns NULL and fills *info, or a short reason ("empty", "bad magic",
+ * "unsupported format version", "bad header", "bad header: payload is
+ * empty", "bad header: load range wraps past the end of the address space",
+ * "bad header: entry point outside the payload").
  */
 const char *image_parse_header(const uint8_t hdr[IMAGE_HEADER_SIZE], struct image_info *info);
+
+/*
+ * What a board allows an image: the same numbers the host tools read from
+ * the profile (dev.mote.sdk.image.Board), here from what the bootloader
+ * knows of itself and the machine.
+ */
+struct image_board {
+    uint16_t arch;                  /* IMAGE_ARCH_* */
+    uint64_t slot_size;             /* header, payload and signature block must fit */
+    uint64_t ram_base, ram_size;    /* the payload must lie in this RAM ... */
+    uint64_t keep_start, keep_end;  /* ... and miss [keep_start, keep_end): the bootloader */
+};
+
+/* The first rule of image_check_board an image breaks, in the order they are checked. */
+enum image_misfit {
+    IMAGE_FITS = 0,
+    IMAGE_ARCH,             /* built for the other architecture */
+    IMAGE_TOO_BIG,          /* header + payload + signature block exceed a slot */
+    IMAGE_OUTSIDE_RAM,      /* the load range leaves the RAM */
+    IMAGE_OVER_BOOTLOADER,  /* the load range overlaps the bootloader */
+};
+
+/*
+ * Does a parsed header (image_parse_header accepted it, so its load range
+ * does not wrap) fit board *b? Overflow-safe for any numbers. Returns
+ * IMAGE_FITS, or the first misfit with the reason in why_buf (>= 96 bytes):
+ * "arch mismatch: image is for x86_64, device is arm64", "image too big: a
+ * N-byte payload does not fit the slot (M bytes)", "image at 0x... does not
+ * fit in RAM", "image at 0x... overlaps the bootloader".
+ */
+enum image_misfit image_check_board(const struct image_info *in, const struct image_board *b, char *why_buf,
+                                    size_t why_size);
+
+/* "arm64", "x86_64", or "arch N". The buffer holds an unknown code's name (>= 12 bytes). */
+const char *image_arch_name(uint16_t arch, char *buf, size_t size);
 
 /*
  * Check the 104-byte signature block against the header: algorithm, key id

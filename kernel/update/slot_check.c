@@ -1,7 +1,9 @@
 /*
- * Checking a slot's image (update.h): header, signature and payload hash,
- * with the payload streamed from flash either to its load address (booting)
- * or through a small buffer (the recovery mode's END; the OTA agent to come).
+ * Checking a slot's image (update.h): header, placement, signature and
+ * payload hash, with the payload streamed from flash either to its load
+ * address (booting) or through a small buffer (the recovery mode's END).
+ * The rules on the header's numbers are image.c's, shared with the host
+ * tools through test/vectors/image-headers.txt.
  */
 #include <hal/board.h>
 #include <hal/boot.h>
@@ -14,7 +16,7 @@
 #define HASH_CHUNK 4096u          /* read size when only hashing */
 
 static uint8_t hash_buf[HASH_CHUNK];
-static char why_buf[96];
+static char why_buf[160];   /* the longest reason: two 31-character profile names */
 
 static const char *why(const char *fmt, ...)
 {
@@ -33,41 +35,41 @@ void slot_keys_init(struct slot_keys *k, const uint8_t (*keys)[32], unsigned n)
         sha256(keys[i], 32, k->id[i]);
 }
 
+void slot_board(int slot, struct image_board *b)
+{
+    uintptr_t base;
+    uint64_t ram;
+    arch_ram_range(&base, &ram);
+    b->arch = KERNEL_IMAGE_ARCH;
+    b->slot_size = board.part_size[PART_SLOT_A + slot];
+    b->ram_base = base;
+    b->ram_size = ram;
+    b->keep_start = (uintptr_t)__image_start;
+    b->keep_end = (uintptr_t)__image_end;
+}
+
 enum slot_verdict slot_check_header(const uint8_t hdr[IMAGE_HEADER_SIZE], uint32_t min_counter,
-                                    uint64_t room, struct image_info *in, const char **reason)
+                                    const struct image_board *b, struct image_info *in, const char **reason)
 {
     const char *bad = image_parse_header(hdr, in);
     if (bad) {
         *reason = bad;
         return VERDICT_BAD_HEADER;
     }
-    if (strcmp(in->profile, board.name) || in->arch != KERNEL_IMAGE_ARCH) {
+    if (strcmp(in->profile, board.name)) {
         *reason = why("profile mismatch: image is for %s, device is %s", in->profile, board.name);
         return VERDICT_PROFILE;
+    }
+    enum image_misfit misfit = image_check_board(in, b, why_buf, sizeof(why_buf));
+    if (misfit) {
+        *reason = why_buf;
+        return misfit == IMAGE_TOO_BIG ? VERDICT_TOO_BIG : VERDICT_PROFILE;
     }
     if (in->security_counter < min_counter) {
         *reason = why("downgrade: security counter %u < %u", in->security_counter, min_counter);
         return VERDICT_DOWNGRADE;
     }
-    if ((uint64_t)IMAGE_HEADER_SIZE + in->payload_size + IMAGE_SIG_SIZE > room) {
-        *reason = why("truncated: a %u-byte payload does not fit the slot", in->payload_size);
-        return VERDICT_TOO_BIG;
-    }
     return VERDICT_OK;
-}
-
-/* Can the payload go to [load, load + size) without touching us or leaving RAM? */
-static const char *check_placement(const struct image_info *in)
-{
-    uintptr_t base;
-    uint64_t ram;
-    arch_ram_range(&base, &ram);
-    uint64_t lo = in->load_address, hi = lo + in->payload_size;
-    if (lo < (uintptr_t)__image_end && hi > (uintptr_t)__image_start)
-        return why("image at 0x%lx overlaps the bootloader", (unsigned long)lo);
-    if (lo < base || hi > base + ram)
-        return why("image at 0x%lx does not fit in RAM", (unsigned long)lo);
-    return 0;
 }
 
 /*
@@ -109,8 +111,9 @@ enum slot_verdict slot_check(const struct slot_keys *keys, int slot, uint32_t mi
     *reason = "flash read error";
     if (mote_flash_read(off, hdr, sizeof(hdr)))
         return VERDICT_FLASH;
-    uint64_t room = board.part_size[PART_SLOT_A + slot];
-    enum slot_verdict v = slot_check_header(hdr, min_counter, room, in, reason);
+    struct image_board b;
+    slot_board(slot, &b);
+    enum slot_verdict v = slot_check_header(hdr, min_counter, &b, in, reason);
     if (v)
         return v;
     if (mote_flash_read(off + IMAGE_HEADER_SIZE + in->payload_size, sig, sizeof(sig))) {
@@ -121,7 +124,5 @@ enum slot_verdict slot_check(const struct slot_keys *keys, int slot, uint32_t mi
                                     keys->count, why_buf, sizeof(why_buf));
     if (*reason)
         return VERDICT_SIGNATURE;
-    if (load && (*reason = check_placement(in)))
-        return VERDICT_PROFILE;
     return hash_payload(off + IMAGE_HEADER_SIZE, in, load, reason);
 }

@@ -28,7 +28,7 @@
 enum slot_verdict {
     VERDICT_OK = 0,
     VERDICT_BAD_HEADER = 3,   /* the header does not parse */
-    VERDICT_PROFILE = 4,      /* for another profile or arch, or (loading) misplaced in RAM */
+    VERDICT_PROFILE = 4,      /* for another profile or arch, or placed outside RAM / over us */
     VERDICT_DOWNGRADE = 5,    /* security counter below the floor */
     VERDICT_TOO_BIG = 6,      /* header + payload + signature do not fit the slot */
     VERDICT_FLASH = 7,        /* the flash could not be read */
@@ -48,23 +48,33 @@ struct slot_keys {
 void slot_keys_init(struct slot_keys *k, const uint8_t (*keys)[32], unsigned n);
 
 /*
- * Check a 256-byte header for this board: it parses, its profile and arch
- * are the board's (board.name, KERNEL_IMAGE_ARCH), its security counter is
- * >= min_counter and the whole image (header, payload, signature block)
- * fits in `room` bytes. Fills *in. Returns VERDICT_OK, or VERDICT_BAD_HEADER
- * / PROFILE / DOWNGRADE / TOO_BIG with the reason in *why.
+ * The limits this bootloader puts on an image in `slot` (image.h): the
+ * kernel's arch, the slot's size, the RAM the machine has (arch_ram_range)
+ * and the bootloader's own image (code, data, stacks, heap: __image_start
+ * to __image_end), which a payload may not overwrite. Bootloader only: in a
+ * running app __image_* are the app's, not the bootloader's.
+ */
+void slot_board(int slot, struct image_board *b);
+
+/*
+ * Check a 256-byte header for board *b: it parses (the header rules of
+ * image.c), its profile is the board's (board.name), its arch, size and
+ * load range fit *b (image_check_board), and its security counter is
+ * >= min_counter. Fills *in. Returns VERDICT_OK, or VERDICT_BAD_HEADER /
+ * PROFILE (also arch and placement) / TOO_BIG / DOWNGRADE with the reason
+ * in *why.
  */
 enum slot_verdict slot_check_header(const uint8_t hdr[IMAGE_HEADER_SIZE], uint32_t min_counter,
-                                    uint64_t room, struct image_info *in, const char **why);
+                                    const struct image_board *b, struct image_info *in, const char **why);
 
 /*
  * Check the image in `slot` (SLOT_A or SLOT_B) as the bootloader boots it:
- * the header (above), the key id and Ed25519 signature against `keys`, then
- * the payload's SHA-256. Without `load` the payload is hashed straight from
- * flash through a small buffer and RAM is left alone: what everyone but the
- * bootloader wants. With `load` (the bootloader only) the payload is placed
- * at its load address while it is hashed; it must fit RAM and miss this
- * image. Returns VERDICT_OK with *in filled, or the verdict of the first
+ * the header against slot_board(slot) (above), the key id and Ed25519
+ * signature against `keys`, then the payload's SHA-256. Without `load` the
+ * payload is hashed straight from flash through a small buffer and RAM is
+ * left alone. With `load` (booting) the payload is placed at its load
+ * address while it is hashed; the header check has made sure it fits the
+ * RAM and misses the bootloader. Returns VERDICT_OK with *in filled, or the verdict of the first
  * failed check with the reason in *why.
  */
 enum slot_verdict slot_check(const struct slot_keys *keys, int slot, uint32_t min_counter,

@@ -152,7 +152,10 @@ static int used_pop(struct virtq *q, uint32_t *id, uint32_t *len)
     return 1;
 }
 
-/* The device's interrupt: acknowledge it and wake every queue's waiter to re-check. */
+/*
+ * The device's interrupt: acknowledge it, then run the driver's hook
+ * (virtio_irq_hook) or wake every queue's waiter to re-check.
+ */
 static void virtio_irq(void *arg)
 {
     struct virtio_dev *dev = arg;
@@ -160,6 +163,10 @@ static void virtio_irq(void *arg)
     mmio_wr(dev->base, VIRTIO_MMIO_INTERRUPT_ACK, st);
     if (!(st & VIRTIO_INT_USED_BUFFER))
         return;
+    if (dev->hook) {
+        dev->hook(dev->hook_arg);
+        return;
+    }
     for (unsigned i = 0; i < VIRTIO_MAX_QUEUES; i++) {
         if (dev->queues[i])
             mote_sem_post(&dev->queues[i]->done);
@@ -296,4 +303,73 @@ int virtio_wait(struct virtio_dev *dev, unsigned qi, uint16_t head, uint32_t *wr
         return MOTE_EINVAL;
     return chain_wait(dev, q, head, sched_in_irq() || dev->irq_state != 1 ? WAIT_SPIN : WAIT_IDLE,
                       written);
+}
+
+/* ---- asynchronous queues: the driver posts, kicks and reaps (a NIC) ---- */
+
+/*
+ * See virtio.h. Attached before the first buffer is posted, so no edge of an
+ * x86 IOAPIC pin can be lost while it is still masked.
+ */
+int virtio_irq_hook(struct virtio_dev *dev, void (*fn)(void *), void *arg)
+{
+    if (dev->irq_state != 0)
+        return MOTE_EINVAL;
+    dev->hook = fn;
+    dev->hook_arg = arg;
+    int err = irq_attach(dev->irq, virtio_irq, dev);
+    dev->irq_state = err ? -1 : 1;
+    return err;
+}
+
+void virtio_irq_ack(struct virtio_dev *dev)
+{
+    uint32_t st = mmio_rd(dev->base, VIRTIO_MMIO_INTERRUPT_STATUS);
+    if (st)
+        mmio_wr(dev->base, VIRTIO_MMIO_INTERRUPT_ACK, st);
+}
+
+int virtio_post(struct virtio_dev *dev, unsigned qi, const struct virtio_buf *bufs, unsigned n)
+{
+    struct virtq *q = queue_for(dev, qi, bufs, n);
+    if (!q)
+        return MOTE_EINVAL;
+    if (dev->broken)
+        return MOTE_EIO;
+    if (q->nfree < n)
+        return MOTE_EAGAIN;
+    uint16_t head = chain_add(q, bufs, n);
+    q->avail->ring[q->avail->idx & (q->size - 1)] = head;
+    arch_mb();               /* descriptors and ring slot before the index */
+    q->avail->idx++;
+    return head;
+}
+
+/* The doorbell, unless the device said it is polling the queue anyway (VIRTQ_USED_F_NO_NOTIFY). */
+void virtio_kick(struct virtio_dev *dev, unsigned qi)
+{
+    struct virtq *q = dev->queues[qi];
+    arch_mb();               /* the index before we look at the flag and ring */
+    if (!(q->used->flags & VIRTQ_USED_F_NO_NOTIFY))
+        mmio_wr(dev->base, VIRTIO_MMIO_QUEUE_NOTIFY, q->index);
+}
+
+int virtio_reap(struct virtio_dev *dev, unsigned qi, uint32_t *len)
+{
+    struct virtq *q = dev->queues[qi];
+    uint32_t id, n;
+    if (!used_pop(q, &id, &n))
+        return MOTE_EAGAIN;
+    chain_free(q, (uint16_t)id);
+    if (len)
+        *len = n;
+    return (int)id;
+}
+
+/* Interrupts for queue qi on (the default) or off (VIRTQ_AVAIL_F_NO_INTERRUPT, a hint). */
+void virtio_queue_irq(struct virtio_dev *dev, unsigned qi, int on)
+{
+    struct virtq *q = dev->queues[qi];
+    q->avail->flags = on ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT;
+    arch_mb();
 }

@@ -27,11 +27,14 @@
 #define VIRTIO_ID_NET     1
 #define VIRTIO_ID_BLOCK   2
 #define VIRTIO_ID_CONSOLE 3
+#define VIRTIO_ID_RNG     4
 
 #define VIRTIO_F_VERSION_1 32   /* feature bit numbers, as in the spec */
 
 #define VIRTQ_DESC_F_NEXT  1
 #define VIRTQ_DESC_F_WRITE 2    /* the device writes this buffer */
+#define VIRTQ_AVAIL_F_NO_INTERRUPT 1  /* driver to device: no interrupt needed (a hint) */
+#define VIRTQ_USED_F_NO_NOTIFY 1      /* device to driver: no doorbell needed (a hint) */
 
 struct virtq_desc {
     uint64_t addr;
@@ -82,6 +85,8 @@ struct virtio_dev {
     uint64_t features;         /* negotiated */
     int irq_state;             /* 0 not tried, 1 attached, <0 irq_attach failed: poll */
     int broken;                /* a request timed out: the device owns our buffers */
+    void (*hook)(void *);      /* virtio_irq_hook: the driver's interrupt handler, or 0 */
+    void *hook_arg;
     struct virtq *queues[VIRTIO_MAX_QUEUES];   /* &vqs[i] once set up, else 0 */
     struct virtq vqs[VIRTIO_MAX_QUEUES];       /* here, not malloc'ed: no heap in the driver */
 };
@@ -136,6 +141,35 @@ int virtio_start(struct virtio_dev *dev, unsigned qi, const struct virtio_buf *b
                  uint16_t *head);
 int virtio_wait(struct virtio_dev *dev, unsigned qi, uint16_t head, uint32_t *written);
 
+/*
+ * ---- asynchronous queues (ring.c), for devices that are not request and
+ * answer (a NIC's receive ring, its transmit completions). The driver owns
+ * such a queue: no virtio_transfer on it, and it serialises these calls. ----
+ */
+/*
+ * Attach the device's IRQ now with fn(arg) as the handler (run in interrupt
+ * context, after the interrupt is acknowledged, for used-buffer interrupts).
+ * Before the first virtio_post. 0, or MOTE_EINVAL (IRQ taken or already attached).
+ */
+int virtio_irq_hook(struct virtio_dev *dev, void (*fn)(void *), void *arg);
+/* Acknowledge whatever interrupt is pending (recovers a lost x86 edge); any context. */
+void virtio_irq_ack(struct virtio_dev *dev);
+/*
+ * Put one chain on queue qi without ringing the doorbell (virtio_kick does);
+ * returns its head (>= 0), the id virtio_reap gives back for it, or
+ * MOTE_EAGAIN (no free descriptors), MOTE_EINVAL, MOTE_EIO (broken device).
+ */
+int virtio_post(struct virtio_dev *dev, unsigned qi, const struct virtio_buf *bufs, unsigned n);
+/* Tell the device about the chains posted (skipped while it says it polls). */
+void virtio_kick(struct virtio_dev *dev, unsigned qi);
+/*
+ * Take back one chain the device is done with: its head (>= 0) and *len,
+ * the bytes it wrote; MOTE_EAGAIN when it has returned nothing new.
+ */
+int virtio_reap(struct virtio_dev *dev, unsigned qi, uint32_t *len);
+/* Ask for used-buffer interrupts on queue qi (on 1) or not (0); a hint the device may ignore. */
+void virtio_queue_irq(struct virtio_dev *dev, unsigned qi, int on);
+
 /* ---- blk.c: virtio-blk ---- */
 #define VIRTIO_BLK_SECTOR 512u
 
@@ -181,4 +215,40 @@ int virtio_blk_flush(struct virtio_blk *blk);
  */
 int virtio_blk_prefetch(struct virtio_blk *blk, uint64_t offset);
 
+/* ---- net.c: virtio-net ---- */
+#define VNET_BUF 2048           /* one receive or transmit buffer: header + frame */
+#define VNET_FRAME_MAX 1514     /* Ethernet header + 1500, no FCS */
+#define VNET_RX_BUFS 64
+#define VNET_TX_BUFS 64
+
+struct virtio_net {
+    struct virtio_dev dev;
+    uint8_t mac[6];
+    uint16_t hdr_len;          /* struct virtio_net_hdr: 10 legacy, 12 modern */
+    uint16_t nrx, ntx;         /* buffers, one per queue entry */
+    uint16_t tx_nfree;
+    uint8_t *rx, *tx;          /* DMA pages: nrx, then ntx buffers of VNET_BUF */
+    uint8_t rx_of[VNET_RX_BUFS];   /* chain head -> buffer */
+    uint8_t tx_of[VNET_TX_BUFS];
+    uint8_t tx_free[VNET_TX_BUFS]; /* a stack of free transmit buffers */
+    uint32_t rx_bad;           /* buffers returned too short or too long */
+};
+
+/* See net.c; every call but init from one thread at a time (the network thread's lock). */
+int virtio_net_init(struct virtio_net *vn, unsigned nth, void (*irq)(void *), void *arg);
+int virtio_net_rx(struct virtio_net *vn, void (*fn)(void *arg, const uint8_t *frame, size_t len),
+                  void *arg, int budget);
+uint8_t *virtio_net_tx_buf(struct virtio_net *vn);
+int virtio_net_tx(struct virtio_net *vn, size_t len);
+void virtio_net_tx_reclaim(struct virtio_net *vn);
+
+/* ---- rng.c: virtio-rng (entropy) ---- */
+/*
+ * Fill buf (any memory) with n bytes from the first virtio-rng device,
+ * brought up on first use. Thread context or before the scheduler; blocks.
+ * MOTE_ENODEV if the board has none, MOTE_EIO/MOTE_ETIMEDOUT if it fails.
+ */
+int virtio_rng_read(void *buf, size_t n);
+
 #endif
+

@@ -23,6 +23,7 @@ struct board {
     uint64_t part_size[4];
     uint32_t recovery_listen_ms; /* bootloader: watch the console this long for the flasher's
                                     HELLO before booting (profile recovery.listen_ms; 0: never) */
+    uint32_t devices;          /* BOARD_DEV_* */
 };
 
 enum { PART_BOOT_STATE, PART_SLOT_A, PART_SLOT_B, PART_PERSIST };
@@ -30,6 +31,10 @@ enum { PART_BOOT_STATE, PART_SLOT_A, PART_SLOT_B, PART_PERSIST };
 /* How arch_power_off() makes the exit code reach the host (the profile's exit method). */
 #define BOARD_F_SEMIHOST   0x1u /* semihosting SYS_EXIT, which carries the code */
 #define BOARD_F_DEBUG_EXIT 0x2u /* QEMU's isa-debug-exit device (the port's cpu.c says how) */
+
+/* Devices the profile names (net = virtio, rng = virtio); the kernel probes for no others. */
+#define BOARD_DEV_NET_VIRTIO 0x1u /* a virtio-net NIC in the virtio-mmio windows */
+#define BOARD_DEV_RNG_VIRTIO 0x2u /* a virtio-rng entropy source */
 
 extern const struct board board;
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #define BOOT_F_TEST 0x1u    /* the image is on trial: it must confirm (mote_confirm) */
+#define BOOT_F_CHAIN 0x2u   /* started by a Mote bootloader (always set by one) */
 
 /*
  * The boot information this image was started with (the firmware's

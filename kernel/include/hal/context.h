@@ -21,6 +21,30 @@ void ctx_switch(void **save_sp, void *new_sp);
  */
 void *ctx_init(void *stack_top, void (*entry)(void *), void *arg);
 
+/*
+ * Floating point and SIMD registers, switched lazily by the core
+ * (core/fpu.c): the kernel itself is built without them, so only app
+ * threads (and anything they call with FP arguments) ever use them.
+ */
+/* Bytes (a multiple of 16) of a saved FP/SIMD state; the state is 16-byte aligned. */
+unsigned arch_fpu_state_size(void);
+/* on: FP/SIMD instructions run; off: the first one traps, and the port calls fpu_trap(). */
+void arch_fpu_access(int on);
+/* Save / load the registers (access must be on). */
+void arch_fpu_save(void *state);
+void arch_fpu_restore(const void *state);
+/* The state a thread starts with (everything zero, default rounding, exceptions masked). */
+void arch_fpu_init(void *state);
+/*
+ * Implemented by the core. Called by the port's exception handler, with
+ * IRQs off, when the running thread used an FP/SIMD instruction while
+ * access was off; returning retries the instruction.
+ */
+void fpu_trap(void);
+
+/* The frame pointer saved in a context that ctx_switch() switched away from (backtraces). */
+uintptr_t ctx_frame(const void *saved_sp);
+
 /* The register state saved by an exception or interrupt; layout is the port's. */
 struct trap_frame;
 

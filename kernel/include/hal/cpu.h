@@ -55,6 +55,12 @@ void arch_mb(void);
 /* Power off the machine; under QEMU the process exits with `code`. */
 __attribute__((noreturn)) void arch_power_off(int code);
 
+/*
+ * Reset the machine: it starts again from its firmware, as after a power
+ * cycle (RAM is not cleared). IRQs off.
+ */
+__attribute__((noreturn)) void arch_reset(void);
+
 /* Read the stack's frame pointer of the caller (for panic backtraces). */
 uintptr_t arch_frame_address(void);
 

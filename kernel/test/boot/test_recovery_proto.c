@@ -89,7 +89,7 @@ static uint32_t crc_of_encoding(struct rproto_frame f, int *len)
 
 void test_rproto_golden_vectors(void)
 {
-    uint8_t p[RPROTO_INFO_SIZE];
+    uint8_t p[RPROTO_INFO_SIZE + RPROTO_STATUS_TEXT_MAX];   /* room for any payload built here */
     struct rproto_hello h = { 1, 0 };
     rproto_hello_put(p, &h);
     CHECK(encodes_to(rproto_frame(RPROTO_HELLO, 0, RPROTO_MAGIC, p, RPROTO_HELLO_SIZE),
@@ -334,7 +334,7 @@ void test_rproto_garbage_between_frames(void)
 
 void test_rproto_message_payloads(void)
 {
-    uint8_t p[RPROTO_INFO_SIZE];
+    uint8_t p[RPROTO_INFO_SIZE + RPROTO_STATUS_TEXT_MAX];   /* room for any payload built here */
     struct rproto_info in = sample_info(), out;
     rproto_info_put(p, &in);
     struct rproto_frame f = rproto_frame(RPROTO_INFO, 0, RPROTO_MAGIC, p, RPROTO_INFO_SIZE);
@@ -396,7 +396,9 @@ void test_rproto_message_payloads(void)
     CHECK(rproto_data_get(&f, &dd) == MOTE_EINVAL);                     /* offset + count overflows */
 
     static const char long_text[] = "0123456789012345678901234567890123456789012345678901234567"
-                                    "890123456789";
+                                    "890123456789012345678901234567890123456789012345678901234567"
+                                    "890123456789012345678901234567890123456789012345678901234567"
+                                    "8901234567890123456789";
     f = rproto_status(RPROTO_SHASH, long_text, p);
     CHECK(f.type == RPROTO_STATUS && f.arg == RPROTO_SHASH && f.len == RPROTO_STATUS_TEXT_MAX);
     f = rproto_status(RPROTO_SOK, 0, p);
@@ -405,4 +407,22 @@ void test_rproto_message_payloads(void)
     CHECK_STR(rproto_status_name(RPROTO_SDOWNGRADE), "downgrade");
     CHECK_STR(rproto_status_name(RPROTO_SABORTED), "aborted");
     CHECK_STR(rproto_status_name(99), "unknown");
+}
+
+/*
+ * The device's reasons go out whole: the longest it makes (two 31-character
+ * names in a profile mismatch) fits, where 64 bytes cut it to "device is qe".
+ */
+void test_rproto_status_carries_a_whole_reason(void)
+{
+    static const char why[] = "profile mismatch: image is for qemu-microvm-x86_64, device is qemu-virt-arm64";
+    static const char longest[] = "profile mismatch: image is for aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, device is "
+                                  "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    uint8_t p[RPROTO_STATUS_TEXT_MAX];
+    struct rproto_frame f = rproto_status(RPROTO_SPROFILE, why, p);
+    CHECK(f.len == sizeof(why) - 1 && !memcmp(f.payload, why, sizeof(why) - 1));
+    f = rproto_status(RPROTO_SPROFILE, longest, p);
+    CHECK(f.len == sizeof(longest) - 1);
+    /* and it fits a frame the device's encode buffer holds */
+    CHECK(RPROTO_STATUS_TEXT_MAX >= 128 && RPROTO_STATUS_TEXT_MAX <= RPROTO_MAX_PAYLOAD);
 }

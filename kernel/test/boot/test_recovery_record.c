@@ -13,13 +13,15 @@ static void fill_hash(uint8_t h[32], uint8_t seed)
 
 void test_resume_record_round_trip_and_damage(void)
 {
-    struct resume_record r = { SLOT_B, 0x30000, { 0 } }, back;
+    struct resume_record r = { .slot = SLOT_B, .offset = 0x30000 }, back;
     uint8_t raw[RESUME_SIZE];
     fill_hash(r.hash, 0x20);
+    fill_hash(r.prefix, 0x90);
     resume_encode(&r, raw);
     CHECK(raw[0] == 'M' && raw[1] == 'R' && raw[2] == 'S' && raw[3] == 'M');
     CHECK(resume_decode(raw, &back) == 0);
-    CHECK(back.slot == SLOT_B && back.offset == 0x30000 && !memcmp(back.hash, r.hash, 32));
+    CHECK(back.slot == SLOT_B && back.offset == 0x30000 && !memcmp(back.hash, r.hash, 32) &&
+          !memcmp(back.prefix, r.prefix, 32));
     for (int i = 0; i < RESUME_SIZE; i++) {     /* any flipped byte: nothing to resume */
         raw[i] ^= 0x40;
         CHECK(resume_decode(raw, &back) == MOTE_ENOENT && back.offset == 0);
@@ -33,7 +35,7 @@ void test_resume_record_round_trip_and_damage(void)
 
 void test_resume_start_same_image_only(void)
 {
-    struct resume_record r = { SLOT_B, 0x10000, { 0 } };
+    struct resume_record r = { .slot = SLOT_B, .offset = 0x10000 };
     uint8_t same[32], other[32];
     fill_hash(r.hash, 1);
     fill_hash(same, 1);
@@ -60,4 +62,27 @@ void test_recovery_target_never_active(void)
     CHECK(recovery_target_slot(SLOT_A) == SLOT_B);
     CHECK(recovery_target_slot(SLOT_B) == SLOT_A);
     CHECK(recovery_target_slot(SLOT_NONE) == SLOT_A);
+}
+
+/*
+ * A record is tied to what the slot holds: the prefix hash of the bytes as
+ * written must match what the slot holds now, and a version 1 record
+ * (48 bytes, no prefix hash) is never resumed.
+ */
+void test_resume_record_is_tied_to_the_slot_bytes(void)
+{
+    struct resume_record r = { .slot = SLOT_A, .offset = 0x20000 }, back;
+    uint8_t raw[RESUME_SIZE], now[32];
+    fill_hash(r.hash, 3);
+    fill_hash(r.prefix, 0x40);
+    fill_hash(now, 0x40);
+    CHECK(resume_prefix_ok(&r, now));
+    now[31] ^= 1;                                   /* the slot was written since */
+    CHECK(!resume_prefix_ok(&r, now));
+
+    /* a version 1 record, as bootloaders before the prefix hash wrote it */
+    resume_encode(&r, raw);
+    raw[4] = 1;
+    CHECK(resume_decode(raw, &back) == MOTE_ENOENT && back.offset == 0);
+    CHECK(RESUME_SIZE == 80 && RESUME_VERSION == 2);
 }

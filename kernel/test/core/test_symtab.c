@@ -9,8 +9,8 @@ void test_symtab_lookup(void)
         struct symtab_entry e[3];
         char strings[32];
     } tab = {
-        { SYMTAB_MAGIC, 3, sizeof(struct symtab_header) + 3 * sizeof(struct symtab_entry), 32 },
-        { { 0x1000, 0x40, 0 }, { 0x1040, 0x20, 9 }, { 0x1100, 0x10, 19 } },
+        { SYMTAB_MAGIC, 3, sizeof(struct symtab_header) + 3 * sizeof(struct symtab_entry), 32, 0x1000 },
+        { { 0x0, 0x40, 0 }, { 0x40, 0x20, 9 }, { 0x100, 0x10, 19 } },
         "app_main\0sensor_io\0kmain",
     };
     uintptr_t off = 99;
@@ -22,6 +22,7 @@ void test_symtab_lookup(void)
     CHECK(symtab_lookup(&tab, 0x1060, &off) == NULL);   /* gap between functions */
     CHECK(symtab_lookup(&tab, 0xfff, &off) == NULL);
     CHECK(symtab_lookup(&tab, 0x2000, &off) == NULL);
+    CHECK(symtab_lookup(&tab, (uintptr_t)0x1000 + 0x100000000ull + 0x108, &off) == NULL);  /* 2^32 past */
     CHECK(symtab_lookup(NULL, 0x1000, &off) == NULL);
     tab.h.magic = 0;
     CHECK(symtab_lookup(&tab, 0x1000, &off) == NULL);   /* no table linked in */

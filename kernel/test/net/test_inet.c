@@ -92,3 +92,25 @@ void test_inet_pseudo_header(void)
     inet_sum_add(&s, udp, sizeof(udp));
     CHECK(inet_sum_final(&s) != 0);                          /* delivered to the wrong host */
 }
+
+static uint32_t ip_of(const char *s)
+{
+    uint32_t ip = 0xdeadbeef;
+    return inet_parse_ip4(s, &ip) ? ip : 0xdeadbeef;
+}
+
+void test_inet_parse_ip4(void)
+{
+    CHECK(ip_of("10.0.2.15") == IP4(10, 0, 2, 15));
+    CHECK(ip_of("0.0.0.0") == 0);
+    CHECK(ip_of("255.255.255.255") == 0xffffffffu);
+    CHECK(ip_of("1.2.3.4") == 0x01020304u);
+    const char *bad[] = {"", "1", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.256", "1..2.3",
+                         ".1.2.3", "1.2.3.", "1.2.3.4 ", " 1.2.3.4", "01.2.3.4", "1.2.3.0004",
+                         "1234.1.1.1", "a.b.c.d", "1.2.3.-4", "host.mote.internal"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        uint32_t ip = 7;
+        CHECK(!inet_parse_ip4(bad[i], &ip));
+        CHECK(ip == 7);     /* untouched */
+    }
+}

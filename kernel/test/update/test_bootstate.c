@@ -100,15 +100,35 @@ void test_bootstate_torn_writes_never_lose_the_state(void)
     }
 }
 
-/* A scripted device: which slots hold good images, and what the bootloader said. */
+/*
+ * A scripted device: which slots hold good images, and what the bootloader
+ * said. `flash` is the record as last saved (what a reset leaves), and
+ * `at_verify` the saved record at each slot's last verify.
+ */
 struct script {
     const char *why[2];
     char log[512];
+    struct boot_state flash;
+    int saves, save_error;
+    struct boot_state at_verify[2];
 };
 
 static const char *script_verify(void *ctx, int slot)
 {
-    return ((struct script *)ctx)->why[slot];
+    struct script *s = ctx;
+    s->at_verify[slot] = s->flash;
+    return s->why[slot];
+}
+
+static int script_save(void *ctx, struct boot_state *st)
+{
+    struct script *s = ctx;
+    if (s->save_error)
+        return s->save_error;
+    s->saves++;
+    st->seq++;
+    s->flash = *st;
+    return 0;
 }
 
 static void script_note(void *ctx, const char *fmt, ...)
@@ -124,13 +144,13 @@ static void script_note(void *ctx, const char *fmt, ...)
 
 static struct boot_env env_for(struct script *s)
 {
-    struct boot_env env = { script_verify, script_note, s };
+    struct boot_env env = { script_verify, script_note, s, script_save };
     return env;
 }
 
 void test_boot_choose_test_confirm_and_revert(void)
 {
-    struct script s = { { NULL, NULL }, "" };
+    struct script s = { .why = { NULL, NULL } };
     struct boot_env env = env_for(&s);
     struct boot_state st;
     int changed;
@@ -160,7 +180,7 @@ void test_boot_choose_test_confirm_and_revert(void)
 
 void test_boot_choose_refusals_fall_back(void)
 {
-    struct script s = { { NULL, "bad signature" }, "" };
+    struct script s = { .why = { NULL, "bad signature" } };
     struct boot_env env = env_for(&s);
     struct boot_state st;
     int changed;
@@ -183,6 +203,61 @@ void test_boot_choose_refusals_fall_back(void)
     s.log[0] = 0;
     CHECK(boot_choose(&st, &env, &changed) == SLOT_NONE);
     CHECK(strstr(s.log, "no bootable image") != NULL);
+}
+
+/*
+ * A pending image is counted as tried before the bootloader touches it: if
+ * loading or starting it faults, hangs or is reset (verify never returns),
+ * the record on flash already says tries = 1 and the next boot reverts to
+ * the confirmed slot instead of trying the candidate forever.
+ */
+void test_boot_choose_counts_a_test_boot_before_touching_it(void)
+{
+    struct script s = { .why = { NULL, NULL } };
+    struct boot_env env = env_for(&s);
+    struct boot_state st;
+    int changed;
+    bootstate_init(&st);
+    st.active = SLOT_A;
+    st.booting = SLOT_A;
+    bootstate_set_pending(&st, SLOT_B);
+    s.flash = st;                                         /* what the flasher / OTA agent stored */
+
+    CHECK(boot_choose(&st, &env, &changed) == SLOT_B);
+    CHECK(s.saves == 1);
+    CHECK(s.at_verify[SLOT_B].pending == SLOT_B && s.at_verify[SLOT_B].tries == 1 &&
+          s.at_verify[SLOT_B].booting == SLOT_B);         /* stored before the image was read */
+
+    /* the load faulted and the board reset: it boots from what the flash holds */
+    struct boot_state after_reset = s.flash;
+    s.log[0] = 0;
+    CHECK(boot_choose(&after_reset, &env, &changed) == SLOT_A);
+    CHECK(strstr(s.log, "slot B: TEST image was not confirmed; reverting") != NULL);
+    CHECK(after_reset.pending == SLOT_NONE && after_reset.active == SLOT_A && changed);
+
+    /* a candidate refused by verify is still reverted in the same boot */
+    bootstate_init(&st);
+    st.active = SLOT_A;
+    bootstate_set_pending(&st, SLOT_B);
+    s.flash = st;
+    s.why[1] = "hash mismatch";
+    s.log[0] = 0;
+    CHECK(boot_choose(&st, &env, &changed) == SLOT_A);
+    CHECK(st.pending == SLOT_NONE && st.tries == 0 && changed);
+    CHECK(strstr(s.log, "slot B refused: hash mismatch") != NULL);
+
+    /* the attempt cannot be recorded: the candidate is not tried on this boot, and stays pending */
+    bootstate_init(&st);
+    st.active = SLOT_A;
+    bootstate_set_pending(&st, SLOT_B);
+    s.why[1] = NULL;
+    s.save_error = MOTE_EIO;
+    s.at_verify[SLOT_B].seq = 12345;
+    s.log[0] = 0;
+    CHECK(boot_choose(&st, &env, &changed) == SLOT_A);
+    CHECK(s.at_verify[SLOT_B].seq == 12345);              /* never verified, never loaded */
+    CHECK(st.pending == SLOT_B && st.tries == 0);
+    CHECK(strstr(s.log, "slot B: cannot record the TEST attempt") != NULL);
 }
 
 /*

@@ -119,7 +119,8 @@ public final class FlashCommand implements Command {
             Path img = ctx.path(image);
             List<VerifyKey> keys = SigningArgs.trustedKeys(ctx, pubs, img);
             if (LinkTarget.isLink(target)) {
-                return LinkFlash.run(ctx, new LinkTarget(target), img, keys, json, compress);
+                Profile board = knownProfile(ctx, profile != null ? profile : imageProfile(img));
+                return LinkFlash.run(ctx, new LinkTarget(target), img, keys, board, json, compress);
             }
             Path tgt = ctx.path(target);
             JsonEvents events = json ? new JsonEvents(ctx.out(), System::currentTimeMillis) : null;
@@ -149,6 +150,15 @@ public final class FlashCommand implements Command {
                     events.error(e.getMessage(), null);
                 }
                 throw e;
+            }
+        }
+
+        /** The profile {@code nameOrPath} if this checkout or the SDK knows it, else null. */
+        private static Profile knownProfile(Context ctx, String nameOrPath) throws IOException {
+            try {
+                return ctx.profiles().resolve(nameOrPath);
+            } catch (IllegalArgumentException unknown) {
+                return null;
             }
         }
 

@@ -10,6 +10,7 @@ import dev.mote.sdk.cli.Context;
 import dev.mote.sdk.cli.Json;
 import dev.mote.sdk.image.VerifyKey;
 import dev.mote.sdk.profile.Numbers;
+import dev.mote.sdk.profile.Profile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -31,12 +32,16 @@ final class LinkFlash implements TransferListener {
         this.json = json;
     }
 
-    /** {@code compress}: LZ4-compress DATA where the device takes it (--no-compress turns it off). */
-    static int run(Context ctx, LinkTarget target, Path image, List<VerifyKey> keys, boolean json, boolean compress)
-            throws IOException {
+    /**
+     * {@code board}: the image's profile when known here (its limits are checked before anything
+     * is sent), else null; {@code compress}: LZ4-compress DATA where the device takes it
+     * (--no-compress turns it off).
+     */
+    static int run(Context ctx, LinkTarget target, Path image, List<VerifyKey> keys, Profile board, boolean json,
+            boolean compress) throws IOException {
         LinkFlash l = new LinkFlash(ctx.out(), json);
         TransferOptions o = TransferOptions.defaults().withReboot(true).withCompression(compress);
-        TransferResult r = target.flash(image, keys, o, l);
+        TransferResult r = target.flash(image, keys, board, o, l);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("event", "done");

@@ -96,7 +96,7 @@ public final class BlockTarget {
         long started = System.nanoTime();
         FlashImage.forProfile(profile); // the profile's layout can hold a flash at all
         Partition bsPart = profile.partition("boot_state");
-        Verifier verifier = new Verifier(trusted).expectProfile(profile.name());
+        Verifier verifier = new Verifier(trusted).expectBoard(profile); // the bootloader's header checks too
 
         // The image is read once, into the array that is verified and then written. While it is
         // parsed and hashed, another thread checks the target and compares what the slot holds
@@ -161,9 +161,7 @@ public final class BlockTarget {
      * direct buffer as big as the file, 7 MiB more fresh memory for the largest images.
      */
     private static byte[] readImage(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            Image.read(file); // its message: does not exist / is not a file
-        }
+        Image.checkSize(file); // its size against its header first: a huge file is refused unread
         try (FileChannel ch = FileChannel.open(file)) {
             long size = ch.size();
             if (size > Integer.MAX_VALUE - 8) {

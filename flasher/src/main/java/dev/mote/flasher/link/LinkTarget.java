@@ -9,6 +9,7 @@ import dev.mote.sdk.MoteException;
 import dev.mote.sdk.image.Image;
 import dev.mote.sdk.image.Verifier;
 import dev.mote.sdk.image.VerifyKey;
+import dev.mote.sdk.profile.Profile;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -82,18 +83,29 @@ public final class LinkTarget {
      */
     public TransferResult flash(Path imageFile, List<VerifyKey> keys, TransferOptions options, TransferListener listener)
             throws IOException {
+        return flash(imageFile, keys, null, options, listener);
+    }
+
+    /**
+     * As {@link #flash(Path, List, TransferOptions, TransferListener)}, also checking the image
+     * against {@code board} (the profile the image names, when the host knows it): arch, slot,
+     * RAM, clear of the bootloader, as the device's bootloader will.
+     */
+    public TransferResult flash(Path imageFile, List<VerifyKey> keys, Profile board, TransferOptions options,
+            TransferListener listener) throws IOException {
         try {
-            return send(imageFile, keys, options, listener);
+            return send(imageFile, keys, board, options, listener);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while flashing " + spec, e);
         }
     }
 
-    private TransferResult send(Path imageFile, List<VerifyKey> keys, TransferOptions options,
+    private TransferResult send(Path imageFile, List<VerifyKey> keys, Profile board, TransferOptions options,
             TransferListener listener) throws IOException, InterruptedException {
         Image image = Image.read(imageFile);
-        new Verifier(keys).verify(image);
+        Verifier verifier = new Verifier(keys);
+        (board == null ? verifier : verifier.expectBoard(board)).verify(image);
         Endpoint e = parse(spec);
         if (e.device() == null) {
             try (Socket s = new Socket()) {

@@ -17,7 +17,8 @@ public final class ProtocolMessages {
     /** "MRCV", the arg of HELLO and INFO. */
     public static final long MAGIC = 0x5643524dL;
     public static final int IMAGE_HEADER_SIZE = 256;
-    public static final int STATUS_TEXT_MAX = 64;
+    /** Longest STATUS reason (kernel/boot/recovery_proto.h: RPROTO_STATUS_TEXT_MAX): two 31-character names fit. */
+    public static final int STATUS_TEXT_MAX = 160;
     public static final int NAK_CRC = 1;
     public static final int NAK_GAP = 2;
     /** Compressed DATA that arrived intact but does not decode: the host sends uncompressed from then on. */

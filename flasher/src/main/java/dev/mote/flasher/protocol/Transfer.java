@@ -92,13 +92,36 @@ public final class Transfer {
         int window = options.window() == 0 ? info.window() : Math.min(options.window(), info.window());
         boolean compress = options.compress() && (info.flags() & ProtocolMessages.INFO_COMPRESSION) != 0;
         sendData(image.array(), start, payload, Math.max(1, window), compress);
-        Status done = end(image.size());
+        Status done;
+        boolean restarted = false;
+        try {
+            done = end(image.size());
+        } catch (ProtocolException e) {
+            // A resumed pass whose END check fails: the bytes the device resumed over were not this
+            // image's (another host's bytes after this header's BEGIN, or the slot written since).
+            // The device dropped its resume record at that END: send the image whole, once.
+            boolean content = e.status().map(st -> st != ProtocolStatus.FLASH && st != ProtocolStatus.STATE
+                    && st != ProtocolStatus.INCOMPLETE).orElse(false);
+            if (start == 0 || !content) {
+                throw e;
+            }
+            listener.retransmit(0, "the device's check failed after resuming at " + start + " ("
+                    + e.getMessage() + "): sending the image whole");
+            start = begin(image);
+            if (start != 0) {
+                throw e;
+            }
+            restarted = true;
+            listener.starting(0, image.size());
+            sendData(image.array(), 0, payload, Math.max(1, window), compress);
+            done = end(image.size());
+        }
         if (options.reboot()) {
             link.send(Frame.of(FrameType.REBOOT, 0));
             awaitStatus(options.ackTimeout());
         }
         return new TransferResult(info, start, image.size(), link.bytesSent(), link.bytesReceived(), dataFrames,
-                retransmitted, compressedFrames, dataImageBytes, dataPayloadBytes, done.text());
+                retransmitted, compressedFrames, dataImageBytes, dataPayloadBytes, done.text(), restarted);
     }
 
     /** The flasher's own refusals, before anything is written (the device checks all of it again). */

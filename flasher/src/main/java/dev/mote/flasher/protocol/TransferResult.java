@@ -16,10 +16,12 @@ import dev.mote.flasher.protocol.ProtocolMessages.Info;
  * @param dataImageBytes    image bytes the DATA frames stood for (retransmissions included)
  * @param dataPayloadBytes  DATA payload bytes sent for them: below dataImageBytes when compression helped
  * @param deviceMessage     the text of the device's final STATUS
+ * @param restarted         a resumed pass failed the device's END check (the bytes it resumed over
+ *                          were not this image's) and the image was sent again whole, from 0
  */
 public record TransferResult(Info device, long resumedFrom, long imageSize, long bytesSent, long bytesReceived,
         long dataFrames, long retransmitted, long compressedFrames, long dataImageBytes, long dataPayloadBytes,
-        String deviceMessage) {
+        String deviceMessage, boolean restarted) {
     /** Wire bytes both ways per image byte sent in this session: 1.0 would be no overhead at all. */
     public double overhead() {
         long payload = imageSize - resumedFrom;

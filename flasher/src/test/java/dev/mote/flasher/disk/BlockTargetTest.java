@@ -15,6 +15,7 @@ import dev.mote.sdk.image.Image;
 import dev.mote.sdk.image.ImageException;
 import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.testing.Fixtures;
+import dev.mote.sdk.testing.HeaderVectors;
 import dev.mote.sdk.testing.TestImage;
 import dev.mote.sdk.testing.TestKeys;
 import java.io.IOException;
@@ -189,6 +190,21 @@ class BlockTargetTest {
         assertRefusedUnchanged(target, ImageException.class,
                 "profile mismatch: image is for qemu-microvm-x86_64, device is qemu-virt-arm64",
                 () -> flash(x86, target, FlashListener.NONE));
+    }
+
+    /**
+     * Signed images with hostile but well-formed headers (kernel/test/vectors/image-headers.txt):
+     * the flasher refuses each with the bootloader's words and writes nothing.
+     */
+    @Test
+    void hostileHeadersAreRefusedLikeTheBootloaderRefusesThem() throws IOException {
+        Path target = tmp.resolve("flash.bin");
+        flash(image("v1.img", 1, 1), target, FlashListener.NONE);
+        for (HeaderVectors.Vector v : HeaderVectors.refusedFiles()) {
+            Path bad = tmp.resolve(v.name() + ".img");
+            v.image().write(bad);
+            assertRefusedUnchanged(target, ImageException.class, v.expect(), () -> flash(bad, target, FlashListener.NONE));
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.mote.flasher.integration;
 
 import dev.mote.sdk.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -149,6 +150,104 @@ class LinkFlashTest {
         }
         assertTrue(r.resumedFrom() > 0, "resumed from " + r.resumedFrom());
         assertTrue(r.compressedFrames() > 0, "compressed, resumed in image bytes");
+        assertEquals(0, board.get(90, TimeUnit.SECONDS));
+    }
+
+    /** A link cut halfway through sending {@code image} (the device keeps a resume record for it). */
+    private static void cutHalfway(int port, TransferImage image) throws Exception {
+        try (Socket s = connect(port)) {
+            TransferListener cutAtHalf = new TransferListener() {
+                @Override
+                public void progress(long acked, long total) {
+                    if (acked > total / 2) {
+                        try {
+                            s.close();
+                        } catch (IOException e) {
+                            // closing is the point
+                        }
+                    }
+                }
+            };
+            assertThrows(IOException.class, () -> Transfer.run(s.getInputStream(), s.getOutputStream(), image,
+                    TransferOptions.defaults(), cutAtHalf));
+        }
+    }
+
+    /**
+     * The resume record is tied to what the slot holds: a transfer cut halfway leaves a record
+     * for its image, then something else writes the slot (here: the test, as the OTA agent or a
+     * disk flasher would). The next flash of the same image must not resume over those bytes: it
+     * starts at 0 and goes through at once (it used to resume, fail its END check and fail once).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-virt-arm64"})
+    void aResumeRecordOverBytesWrittenSinceIsNotResumed(String profile) throws Exception {
+        Profile p = Fixtures.profile(profile);
+        Path flash = tmp.resolve("blank.bin");
+        FlashImage.forProfile(p).write(flash);
+        Path image = build(p, "1.0.0", 1);
+        int port = freePort();
+        powerOn(flash, p, port);
+        cutHalfway(port, TransferImage.of(Image.read(image)));
+        try (Socket s = connect(port)) {   // a HELLO makes the device save its record; then it is refused
+            Path foreign = tmp.resolve("foreign.img");
+            dev.mote.sdk.testing.TestImage.of("qemu-microvm-x86_64").sign().write(foreign);
+            assertThrows(ProtocolException.class, () -> send(s, foreign, TransferOptions.defaults(),
+                    TransferListener.NONE));
+        }
+        EmulatedBoard.powerOff(flash);
+        Thread.sleep(500);
+        long persist = p.partition("persist").offset();
+        long slotA = p.partition("slot_a").offset();
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(flash.toFile(), "rw")) {
+            byte[] record = new byte[12];
+            f.seek(persist);
+            f.readFully(record);
+            assertEquals("MRSM", new String(record, 0, 4, StandardCharsets.US_ASCII), "a resume record");
+            long offset = (record[8] & 0xff) | (record[9] & 0xff) << 8 | (record[10] & 0xff) << 16
+                    | (long) (record[11] & 0xff) << 24;
+            assertTrue(offset > 0, "it vouches for " + offset + " bytes");
+            byte[] other = new byte[(int) Math.min(offset, 64 << 10)];
+            java.util.Arrays.fill(other, (byte) 0x5a);
+            f.seek(slotA + 512);
+            f.write(other);   // the slot, written since by someone else
+        }
+        int port2 = freePort();
+        CompletableFuture<Integer> board = powerOn(flash, p, port2);
+        TransferResult r;
+        try (Socket s = connect(port2)) {
+            r = send(s, image, TransferOptions.defaults().withReboot(true), TransferListener.NONE);
+        }
+        assertEquals(0, r.resumedFrom(), "not resumed over bytes that are no longer the image's");
+        assertFalse(r.restarted(), "refused at BEGIN, not found out at END");
+        assertEquals(0, board.get(90, TimeUnit.SECONDS));
+    }
+
+    /**
+     * A host sends other bytes after an image's header (a broken or hostile flasher), and its
+     * link is cut: the device's record vouches for bytes that are not that image's. The next
+     * flash of the real image resumes, fails the END check, and is sent again whole at once
+     * instead of failing.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-virt-arm64"})
+    void bytesThatWereNotTheImagesAreSentAgainNotFailed(String profile) throws Exception {
+        Profile p = Fixtures.profile(profile);
+        Path flash = tmp.resolve("blank.bin");
+        FlashImage.forProfile(p).write(flash);
+        Path image = build(p, "1.0.0", 1);
+        byte[] forged = java.nio.file.Files.readAllBytes(image);
+        for (int i = 256; i < forged.length - 104; i++) {
+            forged[i] = (byte) (i * 31);
+        }
+        int port = freePort();
+        CompletableFuture<Integer> board = powerOn(flash, p, port);
+        cutHalfway(port, TransferImage.of(Image.wrap(forged)));
+        TransferResult r;
+        try (Socket s = connect(port)) {
+            r = send(s, image, TransferOptions.defaults().withReboot(true), TransferListener.NONE);
+        }
+        assertTrue(r.restarted(), "resumed over the other bytes, found out at END, sent again");
         assertEquals(0, board.get(90, TimeUnit.SECONDS));
     }
 

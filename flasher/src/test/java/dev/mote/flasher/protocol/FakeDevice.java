@@ -292,7 +292,12 @@ final class FakeDevice {
                     case UNKNOWN_KEY, BAD_SIGNATURE, BAD_SIGNATURE_BLOCK -> ProtocolStatus.SIGNATURE;
                     default -> ProtocolStatus.BAD_HEADER;
                 };
-                refuse(s, e.getMessage());
+                // as the bootloader does: the bytes are checked and not worth resuming over
+                receiving = false;
+                resumeOffset = 0;
+                resumeHash = new byte[32];
+                lastEnd = new Status(s, e.getMessage());
+                send(lastEnd.toFrame());
             }
         }
 

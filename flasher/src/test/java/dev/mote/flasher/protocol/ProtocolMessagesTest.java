@@ -67,10 +67,19 @@ class ProtocolMessagesTest {
         assertThrows(ProtocolException.class, () -> Data.parse(Frame.of(FrameType.DATA, 0, 0xfffffffeL, new byte[4])));
     }
 
+    /** The device's reasons arrive whole: 64 bytes cut a profile mismatch to "device is qe". */
+    @Test
+    void aWholeReasonSurvives() throws Exception {
+        String why = "profile mismatch: image is for qemu-microvm-x86_64, device is qemu-virt-arm64";
+        assertEquals(why, Status.parse(new Status(ProtocolStatus.PROFILE, why).toFrame()).text());
+        String longest = "profile mismatch: image is for " + "a".repeat(31) + ", device is " + "b".repeat(31);
+        assertEquals(longest, Status.parse(new Status(ProtocolStatus.PROFILE, longest).toFrame()).text());
+    }
+
     @Test
     void statusTextIsCappedAndDescribedWhenEmpty() throws Exception {
-        Status s = new Status(ProtocolStatus.DOWNGRADE, "x".repeat(100));
-        assertEquals(64, s.text().length());
+        Status s = new Status(ProtocolStatus.DOWNGRADE, "x".repeat(300));
+        assertEquals(ProtocolMessages.STATUS_TEXT_MAX, s.text().length());
         Status empty = Status.parse(new Status(ProtocolStatus.DOWNGRADE, "").toFrame());
         assertTrue(empty.describe().contains("security counter"));
         Status unknown = Status.parse(new Status(77, "").toFrame());

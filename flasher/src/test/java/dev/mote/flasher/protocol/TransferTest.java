@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mote.flasher.protocol.ProtocolMessages.Info;
+import dev.mote.sdk.image.Image;
 import dev.mote.sdk.image.SigningKey;
 import dev.mote.sdk.testing.TestImage;
 import java.io.IOException;
@@ -162,6 +163,39 @@ class TransferTest {
         assertEquals(held, result.resumedFrom());
         assertHolds(dev, image);
         assertTrue(dev.bytesWrittenMoreThanOnce() < 4096, "rewritten " + dev.bytesWrittenMoreThanOnce());
+    }
+
+    /**
+     * The device's resume record vouches for bytes that are not this image's (a host sent other
+     * bytes after this header's BEGIN, or something else wrote the slot since): the resumed
+     * transfer fails its END check. The flasher then sends the image whole, once, instead of
+     * failing (the device cleared its record at that END).
+     */
+    @Test
+    void aResumeOverBytesThatAreNotTheImagesStartsOverOnce() throws Exception {
+        FakeDevice dev = device();
+        TransferImage image = transfer(MIB / 2, 2, 6);
+        cutAfter(dev, image, 200_000);
+        long held = dev.resumeOffset;
+        assertTrue(held > 0);
+        Arrays.fill(dev.slot, 0, (int) held, (byte) 0x5a);   // the bytes it vouches for, overwritten
+
+        Recorder r = new Recorder();
+        TransferResult result = new Session(dev).run(image, FAST, r);
+        assertTrue(result.restarted(), "started over");
+        assertEquals(0, result.resumedFrom(), "the pass that went through started at 0");
+        assertHolds(dev, image);
+        assertTrue(dev.pending);
+        assertTrue(r.retransmits.stream().anyMatch(t -> t.startsWith("0 ")), r.retransmits.toString());
+
+        // a genuine mismatch is still a failure: it does not loop
+        FakeDevice bad = device();
+        TransferImage broken = transfer(MIB / 2, 2, 7);
+        byte[] b = broken.bytes();
+        b[1000] ^= 1;   // a payload byte: the device's END says hash mismatch
+        TransferImage tampered = TransferImage.of(Image.wrap(b));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> new Session(bad).run(tampered, FAST, null));
+        assertEquals(ProtocolStatus.HASH, e.status().orElseThrow());
     }
 
     @Test

@@ -31,21 +31,34 @@ final class Args {
         throw new IllegalArgumentException(what + ": '" + v + "' is not " + wanted);
     }
 
-    /** "90", "90s", "30m", "2h" to seconds (at least 1). */
+    /** Longest time any option takes unless it says otherwise: 10 years, far from overflowing in ms. */
+    static final long MAX_SECONDS = 10L * 366 * 24 * 3600;
+
+    /** "90", "90s", "30m", "2h" to seconds (1 to {@link #MAX_SECONDS}). */
     static long seconds(String what, String v) {
+        return seconds(what, v, MAX_SECONDS);
+    }
+
+    /** "90", "90s", "30m", "2h" to seconds, 1 to {@code max}: checked before it is multiplied. */
+    static long seconds(String what, String v, long max) {
         String t = v.trim();
         long unit = 1;
         if (t.endsWith("s") || t.endsWith("m") || t.endsWith("h")) {
             unit = t.endsWith("h") ? 3600 : t.endsWith("m") ? 60 : 1;
             t = t.substring(0, t.length() - 1);
         }
+        long n;
         try {
-            long n = Long.parseLong(t);
-            if (n >= 1) {
-                return n * unit;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message
+            n = t.matches("[0-9]{1,19}") ? Long.parseLong(t) : -1;
+        } catch (NumberFormatException tooLong) {
+            n = Long.MAX_VALUE;
+        }
+        if (n >= 1 && n > max / unit) {
+            throw new IllegalArgumentException(what + ": '" + v + "' is above the most allowed, " + max + "s"
+                    + (max % 86400 == 0 ? " (" + max / 86400 + " days)" : ""));
+        }
+        if (n >= 1) {
+            return n * unit;
         }
         throw new IllegalArgumentException(what + ": '" + v + "' is not a time like 90s, 30m or 2h");
     }

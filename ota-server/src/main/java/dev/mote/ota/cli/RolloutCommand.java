@@ -1,5 +1,6 @@
 package dev.mote.ota.cli;
 
+import dev.mote.ota.fleet.Limits;
 import dev.mote.ota.fleet.Records;
 import dev.mote.sdk.cli.Command;
 import java.util.Arrays;
@@ -73,7 +74,10 @@ final class RolloutCommand implements Command {
         List<String> phases = Arrays.stream(line.getOptionValue("phases", DEFAULT_PHASES).split(","))
                 .map(String::trim).toList();
         int inFlight = Args.whole("--max-in-flight", line.getOptionValue("max-in-flight", "100"), 1);
-        long deadline = Args.seconds("--deadline", line.getOptionValue("deadline", "30m"));
+        long deadline = Args.seconds("--deadline", line.getOptionValue("deadline", "30m"), Limits.MAX_DEADLINE_SECONDS);
+        if (inFlight > Limits.MAX_IN_FLIGHT) {
+            throw new IllegalArgumentException("--max-in-flight: at most " + Limits.MAX_IN_FLIGHT + ", got " + inFlight);
+        }
         double success = Args.fraction("--success", line.getOptionValue("success", "95%"));
         double failure = Args.fraction("--failure", line.getOptionValue("failure", "10%"));
         var spec = new Records.RolloutSpec(line.getOptionValue("name"), image, line.getOptionValue("group"),

@@ -1,8 +1,10 @@
 package dev.mote.ota.cli;
 
+import dev.mote.ota.fleet.Limits;
 import dev.mote.sdk.MoteException;
 import dev.mote.sdk.cli.Command;
 import dev.mote.sdk.cli.Context;
+import dev.mote.sdk.image.Image;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +53,11 @@ final class UploadCommand implements Command {
     private static int upload(Context ctx, ServerArgs server, Path image) throws IOException {
         if (!Files.isRegularFile(image)) {
             throw new MoteException(image + ": no such file", "build one with 'mote build APP -p PROFILE -o OUT.img'");
+        }
+        Image.checkSize(image); // a file that is not what its header says is refused unread, here
+        if (Files.size(image) > Limits.MAX_IMAGE_BODY) {
+            throw new MoteException(image + " is " + Files.size(image) + " bytes, above the OTA server's limit of "
+                    + Limits.MAX_IMAGE_BODY + " (docs/ota-server.md)", "no board's slot holds an image that large");
         }
         byte[] bytes = Files.readAllBytes(image);
         return Print.reply(ctx.out(), server, server.client(ctx).postBytes("api/images", bytes), (out, r) ->

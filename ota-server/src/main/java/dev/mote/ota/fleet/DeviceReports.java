@@ -18,10 +18,12 @@ import org.tinylog.Logger;
 final class DeviceReports {
     private final Store store;
     private final JobActions actions;
+    private final Complaints complaints;
 
-    DeviceReports(Store store, JobActions actions) {
+    DeviceReports(Store store, JobActions actions, Complaints complaints) {
         this.store = store;
         this.actions = actions;
+        this.complaints = complaints;
     }
 
     /**
@@ -48,7 +50,8 @@ final class DeviceReports {
     boolean state(String device, StateReport report, long now) {
         JobInfo j = store.jobs().find(report.job());
         if (j == null || !j.device().equals(device)) {
-            Logger.warn("device {}: state report for job {}, which is not its job: ignored", device, report.job());
+            complaints.complain(device, Complaints.Cause.UNKNOWN_JOB, "state report for job " + report.job()
+                    + ", which is not its job: ignored");
             if (j == null && !report.status().terminal()) {
                 actions.cancelOnDevice(device, report.job());
             }

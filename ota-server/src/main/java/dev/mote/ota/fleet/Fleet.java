@@ -33,6 +33,12 @@ public interface Fleet {
      */
     Records.DeviceInfo provision(String id, String group, List<String> tags);
 
+    /**
+     * Provisions several devices with one group and tags: all of them or, if any id, the group or
+     * a tag is refused, none (nothing is written before everything is checked).
+     */
+    List<Records.DeviceInfo> provision(List<String> ids, String group, List<String> tags);
+
     /** Sets a device's group (null: none) and replaces its tags. */
     Records.DeviceInfo label(String id, String group, List<String> tags);
 
@@ -55,6 +61,12 @@ public interface Fleet {
 
     /** Cancels the rollout: queued jobs never start, jobs in flight are told to stop. */
     Records.RolloutInfo cancel(long id);
+
+    /**
+     * Null while the database commits, else why it cannot (a full disk: the last write failed,
+     * or almost no space is left). What GET /api/health reports.
+     */
+    String storeProblem();
 
     // ---- Views for the dashboard (docs/ota-server.md, "Dashboard"): read only ----
 

@@ -12,6 +12,8 @@ public final class FleetException extends RuntimeException {
     public enum Reason {
         /** The request itself is malformed or out of range. */
         BAD_REQUEST,
+        /** The request is larger than the API takes (a body above its limit). */
+        TOO_LARGE,
         /** It names a device, image or rollout the fleet does not have. */
         NOT_FOUND,
         /** It does not fit the current state (e.g. resuming a finished rollout). */
@@ -31,6 +33,10 @@ public final class FleetException extends RuntimeException {
 
     public Reason reason() {
         return reason;
+    }
+
+    public static FleetException tooLarge(String what) {
+        return new FleetException(Reason.TOO_LARGE, what);
     }
 
     public static FleetException notFound(String what) {

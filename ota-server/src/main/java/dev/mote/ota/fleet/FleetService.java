@@ -53,6 +53,7 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
     private final RolloutEngine engine;
     private final DeviceReports reports;
     private final Views views;
+    private final Complaints complaints = new Complaints();
     private final Object wakeLock = new Object();
     private boolean woken;
     private volatile boolean running;
@@ -76,7 +77,7 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
         this.actions = new JobActions(store, active, outbox, config);
         this.rollouts = new Rollouts(store, images, actions, clock, this::wake);
         this.engine = new RolloutEngine(store, actions, clock);
-        this.reports = new DeviceReports(store, actions);
+        this.reports = new DeviceReports(store, actions, complaints);
         this.views = new Views(store, rollouts);
         try {
             store.db().run(() -> {
@@ -215,19 +216,27 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
         return a == null || a.job() != job ? null : images.bytes(a.image());
     }
 
-    /** A device event: one transaction; a failure is logged, never thrown at the link. */
+    /**
+     * A device event: one transaction; a failure is counted and logged in one line at most once
+     * a minute per device (a device must not be able to fill the log), never thrown at the link.
+     */
     private void event(String deviceId, String what, Runnable work) {
         if (!Topics.validDeviceId(deviceId)) {
-            Logger.warn("{} from an invalid device id '{}': ignored", what, deviceId);
+            complaints.complain(deviceId, Complaints.Cause.MALFORMED, what + " from an invalid device id: ignored");
             return;
         }
         try {
             store.db().run(work);
         } catch (RuntimeException e) {
-            Logger.error(e, "device {}: {} failed", deviceId, what);
+            complaints.complain(deviceId, Complaints.Cause.FAILED, what + " failed: " + Complaints.describe(e));
         } finally {
             outbox.drain();
         }
+    }
+
+    /** What devices did wrong here: reports about jobs not theirs, events that failed. */
+    public Complaints complaints() {
+        return complaints;
     }
 
     // ---- Fleet: the REST API and the CLI ----
@@ -260,6 +269,16 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
     @Override
     public DeviceInfo provision(String id, String group, List<String> tags) {
         return registry.provision(id, group, tags);
+    }
+
+    @Override
+    public String storeProblem() {
+        return store.db().probe();
+    }
+
+    @Override
+    public List<DeviceInfo> provision(List<String> ids, String group, List<String> tags) {
+        return registry.provision(ids, group, tags);
     }
 
     @Override

@@ -2,11 +2,14 @@ package dev.mote.ota.fleet;
 
 import dev.mote.ota.fleet.Records.ImageInfo;
 import dev.mote.ota.store.Store;
+import dev.mote.sdk.image.Board;
 import dev.mote.sdk.image.Image;
 import dev.mote.sdk.image.ImageException;
 import dev.mote.sdk.image.ImageHeader;
 import dev.mote.sdk.image.Verifier;
 import dev.mote.sdk.image.VerifyKey;
+import dev.mote.sdk.profile.Profile;
+import dev.mote.sdk.profile.ProfileRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
@@ -17,11 +20,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.tinylog.Logger;
 
 /**
  * The image repository: signed images, verified on upload with the SDK's {@link Verifier}
- * against the server's trusted keys, stored content-addressed by the SHA-256 of the whole file
+ * against the server's trusted keys and, for a profile the SDK knows, against its board's limits
+ * (the bootloader's header rules: nothing a device would refuse to load is offered), stored content-addressed by the SHA-256 of the whole file
  * (what an offer names and a device checks after downloading). Chunk requests are answered from
  * a small in-memory LRU of image bytes, never from the database.
  */
@@ -29,11 +34,22 @@ final class ImageRepository {
     private static final HexFormat HEX = HexFormat.of();
     private final Store store;
     private final Verifier verifier;
+    private final Function<String, Board> boards;
     private final Clock clock;
     private final Map<String, byte[]> cache;
 
     ImageRepository(Store store, List<VerifyKey> trusted, Clock clock, int cachedImages) {
+        this(store, trusted, clock, cachedImages, ImageRepository::packagedBoard);
+    }
+
+    /**
+     * {@code boards}: the limits of the boards of a profile (arch, slot, RAM, the bootloader), or
+     * null for a profile the server does not know: its images get every other check.
+     */
+    ImageRepository(Store store, List<VerifyKey> trusted, Clock clock, int cachedImages,
+                    Function<String, Board> boards) {
         this.store = store;
+        this.boards = boards;
         this.verifier = new Verifier(trusted);
         this.clock = clock;
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
@@ -46,6 +62,12 @@ final class ImageRepository {
         };
     }
 
+    /** The board of a profile packaged with the SDK, or null. */
+    static Board packagedBoard(String profile) {
+        Profile p = ProfileRegistry.packaged(profile);
+        return p == null ? null : Board.of(p);
+    }
+
     /** Verifies and stores {@code bytes}; the same bytes again return the first record. */
     ImageInfo upload(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
@@ -56,6 +78,10 @@ final class ImageRepository {
         try {
             image = Image.parse(bytes);
             key = verifier.verify(image);
+            Board board = boards.apply(image.header().profile());
+            if (board != null) {
+                board.check(image.header()); // what its boards' bootloader refuses before loading
+            }
         } catch (ImageException e) {
             throw FleetException.refused(e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.mote.ota.fleet;
 
+import dev.mote.ota.auth.Credentials;
 import dev.mote.ota.fleet.Records.DeviceFilter;
 import dev.mote.ota.fleet.Records.DeviceInfo;
 import dev.mote.ota.fleet.Records.HistoryEntry;
@@ -10,8 +11,10 @@ import dev.mote.ota.store.DeviceStore;
 import dev.mote.ota.store.Store;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -58,18 +61,41 @@ final class Registry {
     }
 
     DeviceInfo provision(String id, String group, List<String> tags) {
-        checkId(id);
+        return provision(List.of(id == null ? "" : id), group, tags).get(0);
+    }
+
+    /**
+     * Provisions every device of {@code ids} with the same group and tags, all or nothing:
+     * everything is checked before the one transaction that writes them.
+     */
+    List<DeviceInfo> provision(List<String> ids, String group, List<String> tags) {
+        if (ids == null || ids.isEmpty() || ids.size() > Limits.MAX_PROVISION) {
+            throw FleetException.badRequest(ids == null || ids.isEmpty() ? "ids: list at least one device id"
+                    : "ids: at most " + Limits.MAX_PROVISION + " device ids per request, got " + ids.size());
+        }
+        Set<String> seen = new HashSet<>();
+        for (String id : ids) {
+            checkId(id);
+            if (!seen.add(id)) {
+                throw FleetException.badRequest("ids: '" + id + "' is listed twice");
+            }
+        }
         List<String> t = checkLabels(group, tags);
         return store.db().tx(() -> {
-            DeviceRow d = devices.find(id);
-            if (d == null) {
-                devices.insert(id, group);
-                devices.addHistory(id, clock.millis(), "provisioned", null, labels(group, t));
-            } else {
-                devices.setGroup(id, group);
+            List<DeviceInfo> out = new ArrayList<>();
+            long now = clock.millis();
+            for (String id : ids) {
+                DeviceRow d = devices.find(id);
+                if (d == null) {
+                    devices.insert(id, group);
+                    devices.addHistory(id, now, "provisioned", null, labels(group, t));
+                } else {
+                    devices.setGroup(id, group);
+                }
+                devices.setTags(id, t);
+                out.add(info(devices.find(id), t));
             }
-            devices.setTags(id, t);
-            return info(devices.find(id), devices.tags(id));
+            return out;
         });
     }
 
@@ -99,6 +125,7 @@ final class Registry {
     }
 
     DeviceInfo device(String id) {
+        checkId(id);
         return store.db().tx(() -> {
             DeviceRow d = devices.find(id);
             if (d == null) {
@@ -109,6 +136,7 @@ final class Registry {
     }
 
     List<HistoryEntry> history(String id) {
+        checkId(id);
         return store.db().tx(() -> {
             if (devices.find(id) == null) {
                 throw unknown(id);
@@ -127,25 +155,34 @@ final class Registry {
     }
 
     private static void checkId(String id) {
-        if (!Topics.validDeviceId(id)) {
-            throw FleetException.badRequest("device id '" + id + "': 1-64 letters, digits, '_', '.' or '-',"
-                    + " starting with a letter or digit");
+        if (!Topics.validDeviceId(id) || Credentials.SERVER_USER.equals(id)) {
+            String shown = id == null ? "null" : id.length() > 80 ? id.substring(0, 80) + "..." : id;
+            throw FleetException.badRequest("device id '" + shown + "': 1-64 letters, digits, '_', '.' or '-',"
+                    + " starting with a letter or digit (and not '" + Credentials.SERVER_USER + "')");
         }
     }
 
     /** Checks the group and tags; returns the tags sorted, without repeats. */
     private static List<String> checkLabels(String group, List<String> tags) {
         if (group != null && !LABEL.matcher(group).matches()) {
-            throw FleetException.badRequest("group '" + group + "': " + labelRule());
+            throw FleetException.badRequest("group '" + shorten(group) + "': " + labelRule());
+        }
+        if (tags != null && tags.size() > Limits.MAX_TAGS) {
+            throw FleetException.badRequest("tags: at most " + Limits.MAX_TAGS + " per device, got " + tags.size());
         }
         TreeSet<String> out = new TreeSet<>();
         for (String t : tags == null ? List.<String>of() : tags) {
             if (t == null || !LABEL.matcher(t).matches()) {
-                throw FleetException.badRequest("tag '" + t + "': " + labelRule());
+                throw FleetException.badRequest("tag '" + shorten(t) + "': " + labelRule());
             }
             out.add(t);
         }
         return List.copyOf(out);
+    }
+
+    /** A value quoted in an error: never the whole of a huge one. */
+    private static String shorten(String s) {
+        return s == null ? "null" : s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
     private static String labelRule() {

@@ -25,7 +25,6 @@ import org.tinylog.Logger;
  * devices however often the plan is computed). Devices that join the group later are not added.
  */
 final class Rollouts {
-    private static final int MAX_NAME = 128;
     private final Store store;
     private final Database db;
     private final ImageRepository images;
@@ -51,8 +50,8 @@ final class Rollouts {
         checkNumbers(spec);
         ImageInfo image = image(spec.image());
         String name = blankToNull(spec.name());
-        if (name != null && (name.length() > MAX_NAME || !name.chars().allMatch(c -> c >= 0x20 && c != 0x7f))) {
-            throw FleetException.badRequest("name: at most " + MAX_NAME + " printable characters");
+        if (name != null && (name.length() > Limits.MAX_NAME || !name.chars().allMatch(c -> c >= 0x20 && c != 0x7f))) {
+            throw FleetException.badRequest("name: at most " + Limits.MAX_NAME + " printable characters");
         }
         String group = blankToNull(spec.group());
         String tag = blankToNull(spec.tag());
@@ -117,13 +116,16 @@ final class Rollouts {
     }
 
     RolloutInfo pause(long id, String reason) {
+        if (reason != null && !reason.isBlank()) {
+            checkReason(reason.trim());
+        }
         return db.tx(() -> {
             RolloutRow r = find(id);
             if (r.state() != RolloutState.RUNNING) {
                 throw FleetException.conflict("rollout " + id + " is " + r.state().wire()
                         + ": only a running rollout can be paused");
             }
-            String why = blankToNull(reason) == null ? "paused by the operator" : reason.trim();
+            String why = blankToNull(reason) == null ? "paused by the operator" : checkReason(reason.trim());
             store.rollouts().setState(id, RolloutState.PAUSED, why, clock.millis());
             Logger.info("rollout {} paused: {}", id, why);
             return info(id);
@@ -214,12 +216,29 @@ final class Rollouts {
         }
     }
 
+    /** A pause reason: at most Limits.MAX_REASON printable characters. */
+    private static String checkReason(String reason) {
+        if (reason.length() > Limits.MAX_REASON || !reason.chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
+            throw FleetException.badRequest("reason: at most " + Limits.MAX_REASON + " printable characters (got "
+                    + reason.length() + ")");
+        }
+        return reason;
+    }
+
     private static void checkNumbers(RolloutSpec s) {
         if (s.maxInFlight() < 1) {
             throw FleetException.badRequest("maxInFlight: must be at least 1, got " + s.maxInFlight());
         }
+        if (s.maxInFlight() > Limits.MAX_IN_FLIGHT) {
+            throw FleetException.badRequest("maxInFlight: at most " + Limits.MAX_IN_FLIGHT + ", got "
+                    + s.maxInFlight());
+        }
         if (s.deadlineSeconds() < 1) {
             throw FleetException.badRequest("deadlineSeconds: must be at least 1, got " + s.deadlineSeconds());
+        }
+        if (s.deadlineSeconds() > Limits.MAX_DEADLINE_SECONDS) {
+            throw FleetException.badRequest("deadlineSeconds: at most " + Limits.MAX_DEADLINE_SECONDS
+                    + " (30 days), got " + s.deadlineSeconds());
         }
         if (!(s.successThreshold() > 0 && s.successThreshold() <= 1)) {
             throw FleetException.badRequest("successThreshold: a fraction above 0 and at most 1 (0.9 = 90%), got "

@@ -2,13 +2,11 @@ package dev.mote.ota.mqtt;
 
 import dev.mote.ota.auth.Credentials;
 import dev.mote.ota.protocol.Topics;
-import io.moquette.broker.Server;
 import io.moquette.broker.security.IAuthenticator;
 import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
 import io.moquette.interception.AbstractInterceptHandler;
 import io.moquette.interception.InterceptHandler;
-import io.moquette.interception.messages.InterceptConnectMessage;
 import io.moquette.interception.messages.InterceptSubscribeMessage;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +15,8 @@ import org.tinylog.Logger;
 /**
  * Who may connect to the embedded broker and what they may touch: the rules of {@link Topics}
  * for devices, everything under {@code mote/} for the server (the same rules as
- * {@link MosquittoConfig#acl()} for Mosquitto).
+ * {@link MosquittoConfig#acl()} for Mosquitto). Moquette asks it on CONNECT, SUBSCRIBE and
+ * PUBLISH; what it does not ask about (a CONNECT's will) {@link WireGuard} checks.
  */
 final class BrokerPolicy implements IAuthenticator, IAuthorizatorPolicy {
     private static final String SERVER_TOPICS = "mote/";
@@ -25,6 +24,8 @@ final class BrokerPolicy implements IAuthenticator, IAuthorizatorPolicy {
     private final Credentials credentials;
     /** Devices that set a last will on another device's topic: refused until the server restarts. */
     private final Set<String> forgers = ConcurrentHashMap.newKeySet();
+    /** No client is admitted before {@link WireGuard} sits in the broker's pipeline. */
+    private volatile boolean guarded;
     /**
      * Devices are refused until the server has subscribed to their hellos: a broker that starts
      * with the server (kill -9, start again) would otherwise pass a device's hello, or its
@@ -45,7 +46,7 @@ final class BrokerPolicy implements IAuthenticator, IAuthorizatorPolicy {
      */
     @Override
     public boolean checkValid(String clientId, String username, byte[] password) {
-        if (username == null || clientId == null) {
+        if (username == null || clientId == null || !guarded) {
             return false;
         }
         if (Credentials.SERVER_USER.equals(username)) {
@@ -72,6 +73,16 @@ final class BrokerPolicy implements IAuthenticator, IAuthorizatorPolicy {
         return forgers.size();
     }
 
+    /** {@code device} (authenticated) tried to leave a will on a topic not its own: refused until restart. */
+    void forged(String device) {
+        forgers.add(device);
+    }
+
+    /** The guard is in place: clients may be admitted. */
+    void guarded() {
+        guarded = true;
+    }
+
     private static boolean isServer(String user) {
         return Credentials.SERVER_USER.equals(user);
     }
@@ -81,13 +92,10 @@ final class BrokerPolicy implements IAuthenticator, IAuthorizatorPolicy {
     }
 
     /**
-     * Watches connections and subscriptions. Moquette 0.17 publishes a client's last will without
-     * asking the authorization policy, so a device could leave a forged will on another device's
-     * topic: this handler sees each connection just after it is accepted, and refuses that device
-     * from then on. Its will can still fire once (when it is dropped); Mosquitto drops such a will.
-     * It also admits devices once the server subscribed to their hellos.
+     * Watches subscriptions: admits devices once the server subscribed to their hellos. (Wills
+     * and publishes outside a device's topics are {@link WireGuard}'s, before Moquette sees them.)
      */
-    InterceptHandler watcher(Server server) {
+    InterceptHandler watcher() {
         return new AbstractInterceptHandler() {
             @Override
             public String getID() {
@@ -96,7 +104,7 @@ final class BrokerPolicy implements IAuthenticator, IAuthorizatorPolicy {
 
             @Override
             public Class<?>[] getInterceptedMessageTypes() {
-                return new Class<?>[] {InterceptConnectMessage.class, InterceptSubscribeMessage.class};
+                return new Class<?>[] {InterceptSubscribeMessage.class};
             }
 
             @Override
@@ -106,18 +114,6 @@ final class BrokerPolicy implements IAuthenticator, IAuthorizatorPolicy {
                     serverListening = true;
                     Logger.info("MQTT broker: the server listens, devices may connect");
                 }
-            }
-
-            @Override
-            public void onConnect(InterceptConnectMessage msg) {
-                String user = msg.getUsername();
-                if (!msg.isWillFlag() || isServer(user) || Topics.deviceMayPublish(user, msg.getWillTopic())) {
-                    return;
-                }
-                forgers.add(user);
-                Logger.error("device {} set its last will on '{}', which is not its topic: refused from now on",
-                        user, msg.getWillTopic());
-                server.disconnectClient(msg.getClientID());
             }
 
             @Override

@@ -1,21 +1,24 @@
 package dev.mote.ota.mqtt;
 
 import dev.mote.ota.auth.Credentials;
+import dev.mote.ota.fleet.Complaints;
 import dev.mote.ota.protocol.Chunk;
 import dev.mote.ota.protocol.Control;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.IConfig;
 import io.moquette.broker.config.MemoryConfig;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.tinylog.Logger;
 
 /**
  * The MQTT broker inside {@code mote ota serve} (Moquette), for fleets without one of their own.
  * It keeps nothing on disk: the server's database holds the state that matters, and a device
- * that misses a message asks again. Accounts are {@link Credentials}; {@link BrokerPolicy} keeps
- * each device inside its own topics.
+ * that misses a message asks again. Accounts are {@link Credentials}; {@link BrokerPolicy} and
+ * {@link WireGuard} keep each device inside its own topics, its last will included.
  */
 public final class EmbeddedBroker implements AutoCloseable {
     /** Room for a chunk of {@link Chunk#MAX_DATA} bytes with its header and topic; control messages are tiny. */
@@ -23,12 +26,14 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private final Server server;
     private final BrokerPolicy policy;
+    private final Complaints complaints;
     private final String host;
     private final int port;
 
-    private EmbeddedBroker(Server server, BrokerPolicy policy, String host, int port) {
+    private EmbeddedBroker(Server server, BrokerPolicy policy, Complaints complaints, String host, int port) {
         this.server = server;
         this.policy = policy;
+        this.complaints = complaints;
         this.host = host;
         this.port = port;
     }
@@ -102,20 +107,48 @@ public final class EmbeddedBroker implements AutoCloseable {
         // raw run to 10,000 subscribers got 3% of its messages through; with 32768, 89%
         p.setProperty(IConfig.SESSION_QUEUE_SIZE, "32768");
         BrokerPolicy policy = new BrokerPolicy(credentials, devicesWaitForServer);
+        Complaints complaints = new Complaints();
         Server server = new Server();
         try {
-            server.startServer(new MemoryConfig(p), List.of(policy.watcher(server)), null, policy, policy);
+            server.startServer(new MemoryConfig(p), List.of(policy.watcher()), null, policy, policy);
         } catch (RuntimeException e) {
             stopQuietly(server);
             throw new IOException("MQTT broker: cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
         }
+        try {
+            installGuard(server, new WireGuard(credentials, policy, complaints));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            stopQuietly(server);
+            throw new IOException("MQTT broker: cannot install the will and publish checks in Moquette "
+                    + Server.MOQUETTE_VERSION + " (" + e + "); this server is built for Moquette 0.17", e);
+        }
+        policy.guarded(); // clients are admitted from here on: none got in unguarded
         if (!listening(host, port)) {
             stopQuietly(server);
             throw new IOException("MQTT broker: started, but nothing listens on " + host + ":" + port
                     + " (is the port taken?)");
         }
         Logger.info("MQTT broker listening on {}:{}", host, port);
-        return new EmbeddedBroker(server, policy, host, port);
+        return new EmbeddedBroker(server, policy, complaints, host, port);
+    }
+
+    /**
+     * Puts {@code guard} into every new client's pipeline, right before Moquette's handler.
+     * Moquette 0.17 has no hook for that (nor any check of a CONNECT's will), but it reads its
+     * acceptor's optional "metrics" handler, which sits exactly there, each time it sets up a
+     * connection: that slot gets the guard. Checked by the broker tests (a forged will is refused
+     * at CONNECT); a Moquette that changed its insides fails here, at start, not silently.
+     */
+    private static void installGuard(Server server, WireGuard guard) throws ReflectiveOperationException {
+        Field acceptorField = Server.class.getDeclaredField("acceptor");
+        acceptorField.setAccessible(true);
+        Object acceptor = acceptorField.get(server);
+        Field metrics = acceptor.getClass().getDeclaredField("metrics");
+        metrics.setAccessible(true);
+        if (!(metrics.get(acceptor) instanceof Optional<?> o) || o.isPresent()) {
+            throw new IllegalStateException("the acceptor's metrics slot is not an empty Optional");
+        }
+        metrics.set(acceptor, Optional.of(guard));
     }
 
     public String host() {
@@ -139,6 +172,11 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Devices refused since they tried to set a last will on a topic that is not theirs. */
     public long forgedWills() {
         return policy.forgedWills();
+    }
+
+    /** What devices did wrong at the broker: forged wills, refused publishes, oversized packets. */
+    public Complaints complaints() {
+        return complaints;
     }
 
     /** Disconnects every client and stops every broker thread (takes a few seconds: Netty's quiet period). */

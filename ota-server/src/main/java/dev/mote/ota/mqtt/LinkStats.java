@@ -1,18 +1,15 @@
 package dev.mote.ota.mqtt;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import dev.mote.ota.fleet.Complaints;
+import dev.mote.ota.fleet.Complaints.Cause;
 import java.util.concurrent.atomic.LongAdder;
-import org.tinylog.Logger;
 
 /**
- * The MQTT link's counters (what the benchmark reports) and its rate-limited complaints: a device
- * that sends garbage in a loop gets one log line a minute, not one per message.
+ * The MQTT link's counters (what the benchmark reports) and its complaints about devices
+ * ({@link Complaints}): a device that sends garbage in a loop gets one log line a minute per
+ * cause, not one per message.
  */
 final class LinkStats {
-    private static final long COMPLAIN_EVERY_NANOS = 60_000_000_000L;
-    private static final int MAX_TRACKED = 10_000;
-
     final LongAdder messagesIn = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder messagesOut = new LongAdder();
@@ -22,36 +19,26 @@ final class LinkStats {
     final LongAdder requestsDropped = new LongAdder();
     final LongAdder cancels = new LongAdder();
     final LongAdder errors = new LongAdder();
-    private final Map<String, Long> lastComplaint = new ConcurrentHashMap<>();
+    final Complaints complaints = new Complaints();
 
-    /** Counts a message that does not follow the protocol, and logs it unless this device was logged recently. */
+    /** Counts a message that does not follow the protocol, and logs it (one line a minute per device and cause). */
     void malformed(String device, String topic, String what) {
         malformed.increment();
-        if (shouldLog(device)) {
-            Logger.warn("ignored a malformed message from {} on {}: {} (logged at most once a minute per device)",
-                    device, topic, what);
-        }
+        complaints.complain(device, Cause.MALFORMED, "ignored a message on " + topic + ": " + what);
+    }
+
+    /** Counts a retained message on a leaf that must not be retained (it is dropped), as malformed. */
+    void retained(String device, String topic) {
+        malformed.increment();
+        complaints.complain(device, Cause.RETAINED, "ignored a retained message on " + topic
+                + ": only up/status may be retained");
     }
 
     /** Counts a failure of the fleet logic on a device's message; the link carries on. */
     void error(String device, String topic, RuntimeException e) {
         errors.increment();
-        if (shouldLog(device)) {
-            Logger.error(e, "handling a message from {} on {} failed", device, topic);
-        }
-    }
-
-    private boolean shouldLog(String device) {
-        if (lastComplaint.size() > MAX_TRACKED) {
-            lastComplaint.clear(); // ids come from a broker we trust, but keep the map bounded anyway
-        }
-        long now = System.nanoTime();
-        Long last = lastComplaint.get(device);
-        if (last != null && now - last < COMPLAIN_EVERY_NANOS) {
-            return false;
-        }
-        lastComplaint.put(device, now);
-        return true;
+        complaints.complain(device, Cause.FAILED, "handling its message on " + topic + " failed: "
+                + Complaints.describe(e));
     }
 
     MqttLink.Counters snapshot() {

@@ -47,9 +47,10 @@ public final class MosquittoConfig {
      * # "up/#" would also match "up" itself, which Topics.deviceMayPublish does not allow
      * pattern deny mote/dev/%u/up
      * </pre>
-     * Mosquitto also checks a last will against these rules when it fires (a will left on another
-     * device's topic is dropped), and with use_username_as_clientid (in {@link #conf}) no device
-     * can take over another's session by connecting with its client id.
+     * Mosquitto 2.0 checks a last will against these rules when it fires, not at CONNECT: a
+     * device that names another device's topic as its will is connected, and its will is dropped
+     * (MosquittoBrokerTest checks both against Debian's Mosquitto). With use_username_as_clientid
+     * (in {@link #conf}) no device can take over another's session by connecting with its client id.
      */
     public static String acl() {
         return String.join("\n",

@@ -12,6 +12,7 @@ import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
 import dev.mote.ota.auth.Credentials;
+import dev.mote.ota.fleet.Complaints;
 import dev.mote.ota.fleet.DeviceEvents;
 import dev.mote.ota.fleet.DeviceLink;
 import dev.mote.ota.protocol.Cancel;
@@ -186,8 +187,16 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
             stats.malformed("?", topic, "not a device topic");
             return;
         }
+        String leaf = Topics.leafOf(topic);
+        if (p.isRetain() && !Topics.STATUS.equals(leaf)) {
+            // Handed over because it was retained (a will or a publish left on the broker), not
+            // because the device said it now: not evidence of anything. Only up/status, whose
+            // payload can mean nothing but online or offline, may come that way.
+            stats.retained(id, topic);
+            return;
+        }
         try {
-            switch (Topics.leafOf(topic)) {
+            switch (leaf) {
                 case Topics.HELLO -> {
                     Hello hello = Hello.from(Control.parse(payload));
                     streamer.hello(id, hello);
@@ -238,6 +247,11 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
 
     public Counters counters() {
         return stats.snapshot();
+    }
+
+    /** What devices did wrong on the link: malformed or retained messages, failures handling them. */
+    public Complaints complaints() {
+        return stats.complaints;
     }
 
     /** Disconnects (or stops reconnecting) and stops the link's threads. */

@@ -10,10 +10,11 @@ public final class ErrorStatus {
     private ErrorStatus() {
     }
 
-    /** 400 bad request, 404 unknown, 409 conflict with the current state, 422 image refused, 501. */
+    /** 400 bad request, 413 too large, 404 unknown, 409 conflict with the current state, 422 image refused, 501. */
     public static int of(FleetException.Reason reason) {
         return switch (reason) {
             case BAD_REQUEST -> 400;
+            case TOO_LARGE -> 413;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case REFUSED -> 422;

@@ -1,15 +1,20 @@
 package dev.mote.ota.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.Filter;
-import com.sun.net.httpserver.HttpContext;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import dev.mote.ota.fleet.Fleet;
 import dev.mote.ota.fleet.FleetException;
+import dev.mote.ota.fleet.Limits;
+import dev.mote.ota.store.StoreException;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,148 +22,150 @@ import java.security.MessageDigest;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.tinylog.Logger;
 
 /**
- * The OTA server's REST API (docs/ota-server.md, "REST API"): JSON over HTTP on the JDK's
- * built-in server, every route under /api/ behind a bearer token (or the dashboard's session, see
- * {@link #authorizeAlso}) except /api/health. Routing is
- * {@link Routes}; this class owns the socket, the token check and the error mapping
- * (ErrorStatus for FleetExceptions, 400 for bad JSON, 413 for oversized bodies).
+ * The OTA server's REST API (docs/ota-server.md, "REST API"): JSON over HTTP/1.1, every route
+ * under /api/ behind a bearer token except /api/health. Routing is {@link Routes}; this class
+ * owns the socket (Netty's HTTP codec: the one the broker already runs on), the token check and
+ * the error mapping (ErrorStatus for FleetExceptions, 400 for a bad request or JSON, 413 for an
+ * oversized body, 503 while the database cannot commit). Every reply is JSON, errors included,
+ * {"error": "..."}, down to a request line the HTTP decoder cannot read (the JDK's HttpServer
+ * answered those, and bad percent-escapes, with HTML pages of its own).
  */
 public final class RestServer implements AutoCloseable {
-    /** Larger than any slot of any profile (the biggest images go to 15 MiB bench slots). */
-    static final int MAX_BODY = 64 << 20;
     static final ObjectMapper JSON = new ObjectMapper();
+    /** Longest request line and header block, in bytes. */
+    static final int MAX_LINE = 8192;
+    static final int MAX_HEADERS = 16384;
 
-    private final HttpServer http;
-    private final HttpContext api;
-    private final ExecutorService pool;
+    private final InetSocketAddress bind;
+    private final Routes routes;
     private final byte[] token;
-    private volatile Predicate<HttpExchange> alsoAuthorized = ex -> false;
+    private final ExecutorService pool;
+    private final EventLoopGroup acceptor = new NioEventLoopGroup(1, daemon("ota-rest-accept"));
+    private final EventLoopGroup io = new NioEventLoopGroup(2, daemon("ota-rest-io"));
+    private Channel channel;
 
     /**
      * @param passwords a device id's MQTT password, for POST /api/devices/provision (may be null)
      * @param stats extra numbers for GET /api/stats (the MQTT link's counters), may be null
      */
     public RestServer(InetSocketAddress bind, String token, Fleet fleet, Function<String, String> passwords,
-                      Supplier<Map<String, Object>> stats) throws IOException {
+                      Supplier<Map<String, Object>> stats) {
+        this.bind = bind;
         this.token = token.getBytes(StandardCharsets.US_ASCII);
-        this.http = HttpServer.create(bind, 64);
-        this.pool = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "ota-rest");
+        this.pool = Executors.newFixedThreadPool(4, daemon("ota-rest"));
+        this.routes = new Routes(fleet, stats, passwords == null ? null : passwords::apply);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
-        Routes routes = new Routes(fleet, stats, passwords == null ? null : passwords::apply);
-        api = http.createContext("/api/", ex -> handle(ex, routes));
-        http.setExecutor(pool);
+        };
     }
 
-    /** Serves {@code path} (and below) with {@code handler} too, on the same port and threads (the dashboard). */
-    public void mount(String path, HttpHandler handler) {
-        http.createContext(path, handler);
-    }
-
-    /** Runs {@code filter} before every /api/ request (it may answer it itself, e.g. to refuse it). */
-    public void filterApi(Filter filter) {
-        api.getFilters().add(filter);
-    }
-
-    /**
-     * Lets in, without a bearer token, the requests {@code check} accepts (the dashboard's session
-     * cookie, web.ApiGate). Not an exchange attribute: the JDK server shares those between all
-     * exchanges of a context.
-     */
-    public void authorizeAlso(Predicate<HttpExchange> check) {
-        this.alsoAuthorized = check;
-    }
-
-    public RestServer start() {
-        http.start();
+    /** Listens; IOException when the address cannot be bound. */
+    public RestServer start() throws IOException {
+        ServerBootstrap b = new ServerBootstrap().group(acceptor, io).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 64)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(MAX_LINE, MAX_HEADERS, 64 << 10),
+                                new HttpHandler(RestServer.this, pool));
+                    }
+                });
+        try {
+            channel = b.bind(bind).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IOException("interrupted while starting the REST API", e);
+        } catch (RuntimeException e) {
+            close();
+            throw new IOException("REST API: cannot listen on " + bind + ": " + e.getMessage(), e);
+        }
         return this;
     }
 
     /** The address it listens on (the real port when bound to port 0). */
     public URI uri() {
-        InetSocketAddress a = http.getAddress();
+        InetSocketAddress a = (InetSocketAddress) channel.localAddress();
         return URI.create("http://" + a.getHostString() + ":" + a.getPort());
     }
 
-    private void handle(HttpExchange ex, Routes routes) throws IOException {
-        int status;
-        Object body;
+    /** The body limit of the route {@code uri} names: images are large, everything else is JSON. */
+    static int bodyLimit(String uri) {
+        String path = uri.indexOf('?') >= 0 ? uri.substring(0, uri.indexOf('?')) : uri;
+        return path.equals("/api/images") ? Limits.MAX_IMAGE_BODY : Limits.MAX_JSON_BODY;
+    }
+
+    /** The reply to one request (on a pool thread): never throws. */
+    HttpHandler.Reply answer(HttpHandler.Request req) {
+        String target = req.uri();
+        int q = target.indexOf('?');
+        String path = q < 0 ? target : target.substring(0, q);
+        String query = q < 0 ? null : target.substring(q + 1);
         try {
-            String path = ex.getRequestURI().getPath();
-            if (!path.equals("/api/health") && !authorized(ex)) {
-                status = 401;
-                body = Map.of("error", "missing or wrong token: send 'Authorization: Bearer TOKEN'"
-                        + " (the token is in the server's data directory, admin.token)");
-            } else {
-                Routes.Reply r = routes.route(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(),
-                        () -> readBody(ex));
-                status = r.status();
-                body = r.body();
+            if (!path.startsWith("/api/")) {
+                throw Routes.noRoute(req.method(), path);
             }
+            if (!path.equals("/api/health") && !authorized(req.authorization())) {
+                return new HttpHandler.Reply(401, Map.of("error", "missing or wrong token: send 'Authorization:"
+                        + " Bearer TOKEN' (the token is in the server's data directory, admin.token)"));
+            }
+            Routes.Reply r = routes.route(req.method(), path, query, limit -> body(req));
+            return new HttpHandler.Reply(r.status(), r.body());
         } catch (FleetException e) {
-            status = ErrorStatus.of(e);
-            body = Map.of("error", e.getMessage());
-        } catch (BodyException e) {
-            status = e.status;
-            body = Map.of("error", e.getMessage());
+            return error(ErrorStatus.of(e), e.getMessage());
+        } catch (StoreException e) {
+            Logger.error("REST {} {}: the database failed: {}", req.method(), shorten(path), e.getMessage());
+            return error(503, "the database failed, nothing was changed: " + e.getMessage()
+                    + " (GET /api/health says when it works again)");
         } catch (RuntimeException e) {
-            Logger.error(e, "REST {} {} failed", ex.getRequestMethod(), ex.getRequestURI());
-            status = 500;
-            body = Map.of("error", "internal error: " + e);
-        }
-        byte[] out = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, out.length);
-        try (var os = ex.getResponseBody()) {
-            os.write(out);
+            Logger.error(e, "REST {} {} failed", req.method(), shorten(path));
+            return error(500, "internal error: " + e);
         }
     }
 
-    private boolean authorized(HttpExchange ex) {
-        String h = ex.getRequestHeaders().getFirst("Authorization");
-        if (h == null) {
-            return alsoAuthorized.test(ex);
+    private static byte[] body(HttpHandler.Request req) {
+        if (req.tooLarge()) {
+            int limit = req.limit();
+            throw FleetException.tooLarge("request body above " + (limit >= 1 << 20 ? (limit >> 20) + " MiB"
+                    : (limit >> 10) + " KiB") + " (the limit for this route, docs/ota-server.md)");
         }
-        if (!h.startsWith("Bearer ")) {
+        return req.body();
+    }
+
+    private static HttpHandler.Reply error(int status, String message) {
+        return new HttpHandler.Reply(status, Map.of("error", message));
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 100 ? s.substring(0, 100) + "..." : s;
+    }
+
+    private boolean authorized(String h) {
+        if (h == null || !h.startsWith("Bearer ")) {
             return false;
         }
         return MessageDigest.isEqual(token, h.substring(7).trim().getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static byte[] readBody(HttpExchange ex) {
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] b = in.readNBytes(MAX_BODY + 1);
-            if (b.length > MAX_BODY) {
-                throw new BodyException(413, "request body above " + (MAX_BODY >> 20) + " MiB");
-            }
-            return b;
-        } catch (IOException e) {
-            throw new BodyException(400, "cannot read the request body: " + e.getMessage());
-        }
-    }
-
     @Override
     public void close() {
-        http.stop(0);
-        pool.shutdownNow();
-    }
-
-    /** A request body that cannot be used; the status says why. */
-    static final class BodyException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final int status;
-
-        BodyException(int status, String message) {
-            super(message);
-            this.status = status;
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
         }
+        acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        pool.shutdownNow();
     }
 }

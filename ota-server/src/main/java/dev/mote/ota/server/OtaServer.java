@@ -5,6 +5,7 @@ import dev.mote.ota.rest.RestServer;
 import dev.mote.ota.auth.Credentials;
 import dev.mote.ota.fleet.DeviceEvents;
 import dev.mote.ota.fleet.Fleet;
+import dev.mote.ota.fleet.Complaints;
 import dev.mote.ota.fleet.FleetConfig;
 import dev.mote.ota.fleet.FleetService;
 import dev.mote.ota.mqtt.EmbeddedBroker;
@@ -123,7 +124,10 @@ public final class OtaServer implements AutoCloseable {
         return rest.uri();
     }
 
-    /** GET /api/stats: the link's counters, and the process's heap and CPU time (for the benchmark). */
+    /**
+     * GET /api/stats: the link's counters, what devices did wrong by cause (deviceComplaints),
+     * and the process's heap and CPU time (for the benchmark).
+     */
     public Map<String, Object> stats() {
         MqttLink.Counters k = link.counters();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -134,6 +138,9 @@ public final class OtaServer implements AutoCloseable {
         m.put("chunksOut", k.chunksOut());
         m.put("malformed", k.malformed());
         m.put("requestsDropped", k.requestsDropped());
+        // what devices did wrong, by cause (each logged at most once a minute per device and cause)
+        m.put("deviceComplaints", Complaints.sum(broker == null ? null : broker.complaints(), link.complaints(),
+                fleet.complaints()));
         m.put("connected", link.connected());
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         m.put("heapUsed", heap.getUsed());

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.sqlite.SQLiteConfig;
@@ -25,6 +26,9 @@ import org.sqlite.SQLiteConfig;
  * Only an OS crash or power cut can lose the last commits (never corrupt the file). FULL would
  * add an fsync to every commit: a state report per device and chunk window on a 1,000-device
  * rollout makes that the bottleneck. {@code fullSync} turns it on for those who want it.
+ *
+ * <p>A full disk fails a commit and nothing of it is kept; the next transaction works as soon as
+ * there is room again, and {@link #problem} says meanwhile why writes fail (GET /api/health).
  */
 public final class Database implements AutoCloseable {
     /** Reads a row. Work inside {@link #tx} throws {@link StoreException}, unchecked. */
@@ -33,13 +37,29 @@ public final class Database implements AutoCloseable {
         T map(ResultSet rs) throws SQLException;
     }
 
-    private final Connection conn;
+    /** SQLite's primary result codes that mean the file or the disk failed, not the statement. */
+    private static final Set<Integer> DISK_ERRORS = Set.of(8 /* READONLY */, 10 /* IOERR */, 11 /* CORRUPT */,
+            13 /* FULL */, 14 /* CANTOPEN */, 26 /* NOTADB */);
+    private static final long PROBE_EVERY_NANOS = 1_000_000_000L;
+    /** Less free space than this where the database is, and GET /api/health says so. */
+    public static final long MIN_FREE = 1 << 20;
+
+    private final Path file;
+    private final SQLiteConfig config;
+    private Connection conn;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
     private int depth;
+    /** The transaction changed something (a commit of it shows the store can write). */
+    private boolean wrote;
+    /** Why the last write failed, until a write commits again; null while all is well. */
+    private volatile String problem;
+    private long lastProbe;
 
-    private Database(Connection conn) {
+    private Database(Path file, SQLiteConfig config, Connection conn) {
+        this.file = file;
+        this.config = config;
         this.conn = conn;
     }
 
@@ -53,9 +73,7 @@ public final class Database implements AutoCloseable {
         cfg.setBusyTimeout(5000);
         Database db;
         try {
-            Connection c = cfg.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
-            c.setAutoCommit(false);
-            db = new Database(c);
+            db = new Database(file.toAbsolutePath(), cfg, connect(file.toAbsolutePath(), cfg));
         } catch (SQLException e) {
             throw new IOException("cannot open the database " + file + ": " + e.getMessage(), e);
         }
@@ -68,9 +86,22 @@ public final class Database implements AutoCloseable {
         return db;
     }
 
+    private static Connection connect(Path file, SQLiteConfig cfg) throws SQLException {
+        Connection c = cfg.createConnection("jdbc:sqlite:" + file);
+        c.setAutoCommit(false);
+        return c;
+    }
+
     /**
      * Runs {@code work} in a transaction, holding the lock: commits when it returns, rolls back
      * when it throws. Nested calls join the outer transaction.
+     *
+     * <p>A failed commit or statement leaves the connection clean for the next transaction:
+     * SQLite rolls a transaction back by itself on some errors (SQLITE_FULL among them), after
+     * which the driver's own rollback and its next BEGIN never happen and every later call
+     * failed with "no transaction is active" until a restart. So after a failure whose rollback
+     * does not go through, the connection is closed and opened again. A failure of the disk or
+     * the file is kept as {@link #problem} until a write commits again.
      */
     public <T> T tx(Supplier<T> work) {
         lock.lock();
@@ -84,19 +115,26 @@ public final class Database implements AutoCloseable {
                 }
             }
             depth = 1;
+            wrote = false;
             try {
+                if (conn == null) {
+                    reconnect();
+                }
                 T result = work.get();
                 conn.commit();
+                if (wrote) {
+                    problem = null;
+                }
                 // Still under the lock, so whatever these queue happens in commit order.
                 for (Runnable r : afterCommit) {
                     r.run();
                 }
                 return result;
             } catch (SQLException e) {
-                rollback();
+                failed(e);
                 throw new StoreException("commit failed: " + e.getMessage(), e);
             } catch (RuntimeException | Error e) {
-                rollback();
+                failed(e.getCause() instanceof SQLException s ? s : null);
                 throw e;
             } finally {
                 afterCommit.clear();
@@ -104,6 +142,102 @@ public final class Database implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * After a failed transaction: roll back, or when that does not go through, start a fresh
+     * connection; note a disk or file failure ({@code e} null: the work itself threw).
+     */
+    private void failed(SQLException e) {
+        if (e != null && DISK_ERRORS.contains(e.getErrorCode() & 0xff)) {
+            problem = e.getMessage();
+        }
+        if (conn == null) {
+            return;
+        }
+        try {
+            conn.rollback();
+        } catch (SQLException gone) {
+            closeConnection();
+            try {
+                reconnect();
+            } catch (SQLException again) {
+                problem = "cannot reopen the database: " + again.getMessage();
+            }
+        }
+    }
+
+    private void reconnect() throws SQLException {
+        try {
+            conn = connect(file, config);
+        } catch (SQLException e) {
+            problem = "cannot open the database: " + e.getMessage();
+            throw e;
+        }
+    }
+
+    private void closeConnection() {
+        for (PreparedStatement ps : statements.values()) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // the connection goes anyway
+            }
+        }
+        statements.clear();
+        try {
+            conn.close();
+        } catch (SQLException ignored) {
+            // it is being replaced
+        }
+        conn = null;
+    }
+
+    /**
+     * What is wrong with the store: null while the last write committed, else why the last one
+     * failed (e.g. "[SQLITE_FULL] Insertion failed because database is full (database or disk is
+     * full)"), until a write commits again.
+     */
+    public String problem() {
+        return problem;
+    }
+
+    /**
+     * What GET /api/health reports: {@link #problem}, after trying a tiny write when the store
+     * failed (at most once a second, so a store that works again says so without waiting for
+     * other traffic), or else that the disk holding the database has less than
+     * {@link #MIN_FREE} left (a small write may still fit in the WAL's space while a larger one
+     * fails). Null while all is well.
+     */
+    public String probe() {
+        String low = lowSpace();
+        if (problem == null) {
+            return low;
+        }
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            if (now - lastProbe >= PROBE_EVERY_NANOS || lastProbe == 0) {
+                lastProbe = now;
+                run(() -> update("UPDATE schema_version SET version = version"));
+            }
+        } catch (RuntimeException e) {
+            // problem says why
+        } finally {
+            lock.unlock();
+        }
+        return problem != null ? problem : low;
+    }
+
+    /** "disk nearly full: ..." when the database's file system has less than MIN_FREE left, else null. */
+    private String lowSpace() {
+        try {
+            long free = Files.getFileStore(file.getParent()).getUsableSpace();
+            return free >= MIN_FREE ? null : "disk nearly full: " + free + " bytes left where the database is ("
+                    + file.getParent() + ")";
+        } catch (IOException e) {
+            return "cannot see the database's disk: " + e.getMessage();
         }
     }
 
@@ -159,6 +293,7 @@ public final class Database implements AutoCloseable {
     /** Runs an INSERT/UPDATE/DELETE; returns the rows changed. */
     public int update(String sql, Object... args) {
         try {
+            wrote = true;
             return prepare(sql, args).executeUpdate();
         } catch (SQLException e) {
             throw fail(sql, e);
@@ -174,6 +309,7 @@ public final class Database implements AutoCloseable {
     /** Runs one statement for each argument list, as a JDBC batch. */
     public void batch(String sql, List<Object[]> rows) {
         try {
+            wrote = true;
             PreparedStatement ps = prepare(sql);
             for (Object[] args : rows) {
                 bind(ps, args);
@@ -210,16 +346,9 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private void rollback() {
-        try {
-            conn.rollback();
-        } catch (SQLException e) {
-            // The connection is gone; the next statement says so.
-        }
-    }
-
     private static StoreException fail(String sql, SQLException e) {
-        return new StoreException(e.getMessage() + " (in: " + sql + ")", e);
+        return new StoreException(e.getMessage() + " (in: " + (sql.length() > 200 ? sql.substring(0, 200) + "..."
+                : sql) + ")", e);
     }
 
     @Override
@@ -230,8 +359,10 @@ public final class Database implements AutoCloseable {
                 ps.close();
             }
             statements.clear();
-            conn.rollback();
-            conn.close();
+            if (conn != null) {
+                conn.rollback();
+                conn.close();
+            }
         } catch (SQLException e) {
             throw new StoreException("closing the database: " + e.getMessage(), e);
         } finally {

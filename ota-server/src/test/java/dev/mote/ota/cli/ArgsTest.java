@@ -2,6 +2,7 @@ package dev.mote.ota.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,21 @@ class ArgsTest {
         assertEquals(7200, Args.seconds("--duration", "2h"));
         assertEquals("--every: '0s' is not a time like 90s, 30m or 2h",
                 assertThrows(IllegalArgumentException.class, () -> Args.seconds("--every", "0s")).getMessage());
+    }
+
+    /** A time is checked against its bound before it is multiplied: 10^17 hours never overflows into a small one. */
+    @Test
+    void timesAreBounded() {
+        assertEquals(30L * 24 * 3600, Args.seconds("--deadline", "720h", 30L * 24 * 3600));
+        assertEquals("--deadline: '721h' is above the most allowed, 2592000s (30 days)",
+                assertThrows(IllegalArgumentException.class,
+                        () -> Args.seconds("--deadline", "721h", 30L * 24 * 3600)).getMessage());
+        for (String huge : new String[] {"99999999999999999h", "3074457345618258603m", "9223372036854775807s"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Args.seconds("--deadline", huge, 30L * 24 * 3600), huge);
+            assertTrue(e.getMessage().startsWith("--deadline: '" + huge + "' is"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Args.seconds("--every", "99999999999999999999h"));
     }
 
     @Test

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mote.ota.fleet.Records.ImageInfo;
 import dev.mote.sdk.image.SigningKey;
+import dev.mote.sdk.testing.HeaderVectors;
 import dev.mote.sdk.testing.TestImage;
 import dev.mote.sdk.testing.TestKeys;
 import java.io.IOException;
@@ -87,6 +88,21 @@ class ImageRepositoryTest extends FleetFixture {
         elf[0] = 0x7f;
         elf[1] = 'E';
         assertRefused(elf, "bad magic");
+    }
+
+    /**
+     * Signed images with hostile but well-formed headers (kernel/test/vectors/image-headers.txt):
+     * the server refuses each upload with the bootloader's words (the board's limits come from
+     * the SDK's profile of the image's profile) and stores nothing.
+     */
+    @Test
+    void hostileHeadersAreRefusedLikeTheBootloaderRefusesThem() {
+        for (HeaderVectors.Vector v : HeaderVectors.refusedFiles()) {
+            FleetException e = assertThrows(FleetException.class, () -> fleet.upload(v.image().toBytes()), v.name());
+            assertEquals(REFUSED, e.reason());
+            assertTrue(e.getMessage().contains(v.expect()), v.name() + ": " + e.getMessage());
+        }
+        assertEquals(0, fleet.images().size());
     }
 
     @Test

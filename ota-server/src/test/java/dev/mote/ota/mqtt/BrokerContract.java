@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,8 +34,10 @@ abstract class BrokerContract {
     static final String A = "dev-a";
     static final String B = "dev-b";
     static final String MARKER = "dev-marker";
+    /** The device that tries to speak for others through its will (the embedded broker then refuses it). */
+    static final String FORGER = "dev-forger";
     /** The devices a broker needs accounts for (Mosquitto's password file lists them). */
-    static final List<String> DEVICES = List.of(A, B, MARKER);
+    static final List<String> DEVICES = List.of(A, B, MARKER, FORGER);
     static final Duration QUIET = Duration.ofMillis(300);
 
     Credentials creds;
@@ -118,6 +122,20 @@ abstract class BrokerContract {
         }
     }
 
+    /**
+     * A QoS 1 publish the broker refuses is still acknowledged (MQTT 3.1.1 has no negative
+     * PUBACK): without one a device would wait forever, holding its message.
+     */
+    @Test
+    void aRefusedQos1PublishIsStillAcknowledged() throws Exception {
+        try (TestClient a = device(A)) {
+            CompletableFuture<Void> sent = CompletableFuture.runAsync(() ->
+                    a.publish(Topics.of(B, Topics.STATE), "state job=1 status=failed", MqttQos.AT_LEAST_ONCE));
+            sent.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertTrue(a.connected());
+        }
+    }
+
     @Test
     void aDeviceUsesItsOwnTopics() throws Exception {
         try (TestClient a = device(A); TestClient server = server()) {
@@ -150,15 +168,19 @@ abstract class BrokerContract {
     }
 
     /**
-     * Connects as A with a last will on B's up/state, drops the connection without a DISCONNECT,
+     * Connects as FORGER with a last will on B's up/state, drops the connection without a DISCONNECT,
      * then publishes a marker from another device; returns the payloads the server received up to
      * the marker and in a short quiet time after it.
      */
     List<String> forgeAWill() throws Exception {
+        return forgeAWill(Topics.of(B, Topics.STATE), "state job=1 status=confirmed version=6.6.6", false);
+    }
+
+    /** As {@link #forgeAWill()}, with this will (retained or not) and the server listening to all of mote/. */
+    List<String> forgeAWill(String willTopic, String will, boolean retain) throws Exception {
         try (TestClient server = server()) {
-            server.subscribe("mote/dev/+/up/#", MqttQos.AT_LEAST_ONCE);
-            Socket s = TestClient.connectWithWill(broker, A, creds.devicePassword(A), Topics.of(B, Topics.STATE),
-                    "state job=1 status=confirmed version=6.6.6");
+            server.subscribe("mote/#", MqttQos.AT_LEAST_ONCE);
+            Socket s = TestClient.connectWithWill(broker, FORGER, creds.devicePassword(FORGER), willTopic, will, retain);
             if (s != null) {
                 s.setSoLinger(true, 0); // a reset, not a DISCONNECT: the will must fire
                 s.close();
@@ -172,6 +194,28 @@ abstract class BrokerContract {
             }
             assertTrue(got.contains("marker"), "the marker did not arrive: " + got);
             return got;
+        }
+    }
+
+    /**
+     * A last will on a topic the device may not publish to never reaches anyone: not on another
+     * device's topics (any leaf), not retained, not on the server's topics. The embedded broker
+     * refuses such a CONNECT; Mosquitto 2.0 accepts it and drops the will when it fires
+     * (MosquittoBrokerTest says which).
+     */
+    @Test
+    void aForgedWillNeverReachesTheServer() throws Exception {
+        for (String topic : new String[] {Topics.of(B, Topics.STATE), Topics.of(B, Topics.HELLO),
+            Topics.of(B, Topics.STATUS), Topics.of(B, Topics.REQ), Topics.of(FORGER, "down/job"), "mote/fleet"}) {
+            for (boolean retain : new boolean[] {false, true}) {
+                assertEquals(List.of("marker"), forgeAWill(topic, "state job=1 status=confirmed version=6.6.6",
+                        retain), topic + (retain ? ", retained" : ""));
+            }
+        }
+        // and a retained forgery is not handed to a subscriber that comes later
+        try (TestClient late = server()) {
+            late.subscribe("mote/#", MqttQos.AT_LEAST_ONCE);
+            assertTrue(late.next(QUIET).isEmpty(), "a retained forged will was kept");
         }
     }
 

@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3SubAckException;
 import dev.mote.ota.auth.Credentials;
+import dev.mote.ota.fleet.Complaints;
 import dev.mote.ota.protocol.Topics;
 import dev.mote.sdk.testing.Await;
 import java.io.IOException;
@@ -86,14 +87,46 @@ class EmbeddedBrokerTest extends BrokerContract {
     }
 
     /**
-     * Moquette 0.17 does not check a will's topic: the broker refuses such a device from then on,
-     * but its forged will still fires once (the limitation BrokerPolicy documents).
+     * The ACL applies to the will at CONNECT: a device naming a will topic it may not publish to
+     * gets CONNACK 5 (not authorized) and no session, so there is nothing to publish when the
+     * connection drops. Its own status topic is fine.
      */
+    @Test
+    void aConnectWithAForgedWillIsRefusedNotAuthorized() throws Exception {
+        String f = FORGER;
+        assertEquals(5, TestClient.connAckForWill(broker, f, creds.devicePassword(f), Topics.of(A, Topics.STATE)));
+        assertEquals(5, TestClient.connAckForWill(broker, f, creds.devicePassword(f), Topics.of(f, "down/job")));
+        assertEquals(5, TestClient.connAckForWill(broker, f, creds.devicePassword(f), "mote/dev/+/up/state"));
+        // its own topics too: the one will of the protocol is "offline" on up/status, so a will
+        // can never mean anything else
+        assertEquals(5, TestClient.connAckForWill(broker, B, creds.devicePassword(B), Topics.of(B, Topics.STATE)));
+        assertEquals(0, TestClient.connAckForWill(broker, B, creds.devicePassword(B), Topics.of(B, Topics.STATUS)));
+        device(B).close(); // a will on its own topic does not get a device refused later
+        assertTrue(embedded.complaints().count(Complaints.Cause.FORGED_WILL) >= 4);
+    }
+
+    /** Retained messages on hello/state/req are dropped (acknowledged): the server could not tell them from live ones. */
+    @Test
+    void onlyTheStatusMayBeRetained() throws Exception {
+        try (TestClient b = device(B)) {
+            long before = embedded.complaints().count(Complaints.Cause.RETAINED);
+            b.publishRetained(Topics.of(B, Topics.STATE), "state job=1 status=confirmed version=6.6.6");
+            b.publishRetained(Topics.of(B, Topics.STATUS), "online");
+            assertEquals(before + 1, embedded.complaints().count(Complaints.Cause.RETAINED));
+        }
+        try (TestClient server = server()) {
+            server.subscribe(Topics.of(B, "up/#"), MqttQos.AT_LEAST_ONCE);
+            assertEquals("online", TestClient.text(server.next(WAIT).orElseThrow()));
+            assertTrue(server.next(QUIET).isEmpty());
+        }
+    }
+
+    /** A device that tried to forge a will is refused from then on (until the server restarts). */
     @Test
     void aDeviceThatForgesAWillIsRefusedFromThenOn() throws Exception {
         forgeAWill();
         assertEquals(1, embedded.forgedWills());
-        assertThrows(Mqtt3ConnAckException.class, () -> device(A));
+        assertThrows(Mqtt3ConnAckException.class, () -> device(FORGER));
         assertFalse(embedded.forgedWills() > 1);
     }
 }

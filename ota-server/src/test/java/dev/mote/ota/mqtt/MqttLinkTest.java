@@ -16,6 +16,7 @@ import dev.mote.ota.protocol.StateReport;
 import dev.mote.ota.protocol.Topics;
 import dev.mote.sdk.testing.Await;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The server's link through a real (embedded) broker, with a device played by a plain MQTT client. */
 class MqttLinkTest {
@@ -151,6 +153,48 @@ class MqttLinkTest {
         assertTrue(events.await(DEV + " offline"), events.seen.toString());
         assertEquals(List.of(DEV + " hello profile=p version=1.0.0 counter=3 slot=b max_chunk=4096",
                 DEV + " state job=7 status=failed reason=bad signature: x y", DEV + " offline"), events.seen);
+    }
+
+    /**
+     * Defence in depth: a report the server receives as a retained message (a will, or one left on
+     * the broker for whoever subscribes next) says nothing about now, and could have come from
+     * anyone with the device's topic: it never reaches the fleet. Only up/status may be retained.
+     */
+    @Test
+    void retainedReportsNeverReachTheFleet() throws Exception {
+        // the embedded broker drops retained hello/state/req (WireGuard): none is ever stored
+        try (EmbeddedBroker other = EmbeddedBroker.start("127.0.0.1", 0, creds, false)) {
+            assertRetainedReportsIgnored(BrokerUrl.parse(other.url()), 0);
+        }
+    }
+
+    /** Mosquitto stores them and hands them to the server as retained: MqttLink drops them. */
+    @Test
+    void retainedReportsFromMosquittoNeverReachTheFleet(@TempDir Path tmp) throws Exception {
+        try (Mosquitto m = Mosquitto.start(tmp, creds, List.of(DEV))) {
+            assertRetainedReportsIgnored(m.url(), 3);
+        }
+    }
+
+    private void assertRetainedReportsIgnored(BrokerUrl url, int dropped) throws Exception {
+        try (TestClient d = TestClient.connect(url, DEV, DEV, creds.devicePassword(DEV))) {
+            d.publishRetained(Topics.of(DEV, Topics.STATE), "state job=7 status=confirmed version=6.6.6");
+            d.publishRetained(Topics.of(DEV, Topics.HELLO), "hello profile=p version=6.6.6 counter=9 slot=b"
+                    + " max_chunk=4096");
+            d.publishRetained(Topics.of(DEV, Topics.REQ), "req job=7 off=0 len=1024");
+            d.publishRetained(Topics.of(DEV, Topics.STATUS), "offline");
+        }
+        try (MqttLink l = new MqttLink(url.toString(), creds.serverPassword(), events,
+                new MqttLink.Options(16384, 8, 1 << 20, WAIT)).start();
+                TestClient d = TestClient.connect(url, DEV, DEV, creds.devicePassword(DEV))) {
+            d.subscribe(Topics.of(DEV, "down/#"), MqttQos.AT_LEAST_ONCE);
+            String hello = "hello profile=p version=1.0.0 counter=0 slot=a max_chunk=4096";
+            d.publish(Topics.of(DEV, Topics.HELLO), hello, MqttQos.AT_LEAST_ONCE);
+            assertTrue(events.await(DEV + " " + hello), events.seen.toString());
+            assertEquals(List.of(DEV + " offline", DEV + " " + hello), events.seen);
+            assertTrue(d.next(Duration.ofMillis(300)).isEmpty(), "no chunk for a retained request");
+            assertEquals(dropped, l.counters().malformed());
+        }
     }
 
     @Test

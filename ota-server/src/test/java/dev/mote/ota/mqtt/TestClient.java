@@ -52,6 +52,12 @@ final class TestClient implements AutoCloseable {
         client.publishWith().topic(topic).qos(qos).payload(payload.getBytes(StandardCharsets.US_ASCII)).send();
     }
 
+    /** Publishes a retained message (QoS 1). */
+    void publishRetained(String topic, String payload) {
+        client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).retain(true)
+                .payload(payload.getBytes(StandardCharsets.US_ASCII)).send();
+    }
+
     Optional<Mqtt3Publish> next(Duration timeout) throws InterruptedException {
         return inbox.receive(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -79,10 +85,17 @@ final class TestClient implements AutoCloseable {
      */
     static Socket connectWithWill(BrokerUrl broker, String user, String password, String willTopic, String will)
             throws IOException {
+        return connectWithWill(broker, user, password, willTopic, will, false);
+    }
+
+    /** As above; {@code retain}: the will is a retained message. */
+    static Socket connectWithWill(BrokerUrl broker, String user, String password, String willTopic, String will,
+            boolean retain) throws IOException {
         Socket s = new Socket(broker.host(), broker.port());
         s.setSoTimeout(5000);
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-        body.write(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, (byte) (0x80 | 0x40 | 0x08 | 0x04 | 0x02), 0, 60});
+        int flags = 0x80 | 0x40 | (retain ? 0x20 : 0) | 0x08 | 0x04 | 0x02;
+        body.write(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, (byte) flags, 0, 60});
         for (String field : new String[] {user, willTopic, will, user, password}) {
             byte[] b = field.getBytes(StandardCharsets.UTF_8);
             body.write(b.length >> 8);
@@ -99,11 +112,52 @@ final class TestClient implements AutoCloseable {
         body.writeTo(out);
         out.flush();
         InputStream in = s.getInputStream();
-        byte[] ack = in.readNBytes(4);
+        byte[] ack;
+        try {
+            ack = in.readNBytes(4);
+        } catch (IOException closed) {
+            ack = new byte[0]; // refused by closing the connection
+        }
         if (ack.length < 4 || ack[0] != 0x20 || ack[3] != 0) {
             s.close();
             return null;
         }
         return s;
+    }
+
+    /** The CONNACK return code a CONNECT with this will gets (-1: the connection closed without one). */
+    static int connAckForWill(BrokerUrl broker, String user, String password, String willTopic) throws IOException {
+        try (Socket s = new Socket(broker.host(), broker.port())) {
+            s.setSoTimeout(5000);
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            body.write(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, (byte) (0x80 | 0x40 | 0x04 | 0x02), 0, 60});
+            for (String field : new String[] {user, willTopic, "offline", user, password}) {
+                byte[] b = field.getBytes(StandardCharsets.UTF_8);
+                body.write(b.length >> 8);
+                body.write(b.length);
+                body.write(b);
+            }
+            OutputStream out = s.getOutputStream();
+            out.write(0x10);
+            int len = body.size();
+            do {
+                out.write((len & 0x7f) | (len > 0x7f ? 0x80 : 0));
+                len >>= 7;
+            } while (len > 0);
+            body.writeTo(out);
+            out.flush();
+            byte[] ack;
+            try {
+                ack = s.getInputStream().readNBytes(4);
+            } catch (IOException closed) {
+                return -1;
+            }
+            if (ack.length == 4) {
+                // DISCONNECT, so that an accepted connection's will does not fire
+                out.write(new byte[] {(byte) 0xe0, 0});
+                out.flush();
+            }
+            return ack.length < 4 || ack[0] != 0x20 ? -1 : ack[3];
+        }
     }
 }

@@ -13,6 +13,7 @@ class ErrorStatusTest {
     void everyRefusalHasTheStatusTheDocsGive() {
         Map<Reason, Integer> expected = new EnumMap<>(Reason.class);
         expected.put(Reason.BAD_REQUEST, 400);
+        expected.put(Reason.TOO_LARGE, 413);
         expected.put(Reason.NOT_FOUND, 404);
         expected.put(Reason.CONFLICT, 409);
         expected.put(Reason.REFUSED, 422);

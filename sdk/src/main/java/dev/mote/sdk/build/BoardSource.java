@@ -3,6 +3,7 @@ package dev.mote.sdk.build;
 import dev.mote.sdk.profile.Numbers;
 import dev.mote.sdk.profile.Partition;
 import dev.mote.sdk.profile.Profile;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -66,6 +67,14 @@ public final class BoardSource {
         c.append("    .part_offset = { ").append(offsets).append(" }, /* boot_state slot_a slot_b persist */\n");
         c.append("    .part_size = { ").append(sizes).append(" },\n");
         c.append("    .recovery_listen_ms = ").append(p.recoveryListenMs()).append(",\n");
+        List<String> devices = new ArrayList<>();
+        if (p.net() == Profile.Device.VIRTIO) {
+            devices.add("BOARD_DEV_NET_VIRTIO");
+        }
+        if (p.rng() == Profile.Device.VIRTIO) {
+            devices.add("BOARD_DEV_RNG_VIRTIO");
+        }
+        c.append("    .devices = ").append(devices.isEmpty() ? "0" : String.join(" | ", devices)).append(",\n");
         c.append("};\n");
         return c.toString();
     }

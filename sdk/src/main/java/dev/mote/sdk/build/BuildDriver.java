@@ -22,11 +22,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
 
 /**
  * Turns an app directory into a firmware ELF and a signed image for one profile: compile the
- * app's *.c and a generated board.c (in parallel), link against the SDK's kernel, then link a
+ * app's .c files (every one under the app directory, or what its mote.build says: AppBuildFile)
+ * and a generated board.c (in parallel), link against the SDK's kernel, C library and newlib's
+ * libm (and the app's own static libraries), then link a
  * second time with the on-device symbol table built from the first link, check that no function
  * moved, and sign the loadable bytes into an image (docs/image-format.md). The ELF stays for gdb.
  * Intermediates go to {@code <outdir>/.mote/<app>-<profile>/}.
@@ -35,12 +37,19 @@ public final class BuildDriver {
     private final Sdk sdk;
     private final Tools tools;
     private final PrintStream diagnostics;
+    private final Map<String, String> env;
 
     /** Tool diagnostics (compiler and linker messages) are copied verbatim to {@code diagnostics}. */
     public BuildDriver(Sdk sdk, Tools tools, PrintStream diagnostics) {
+        this(sdk, tools, diagnostics, System.getenv());
+    }
+
+    /** As above; {@code env} says where the development key is ($MOTE_DEV_KEY, $XDG_CONFIG_HOME). */
+    public BuildDriver(Sdk sdk, Tools tools, PrintStream diagnostics, Map<String, String> env) {
         this.sdk = sdk;
         this.tools = tools;
         this.diagnostics = diagnostics;
+        this.env = Map.copyOf(env);
     }
 
     /**
@@ -50,7 +59,12 @@ public final class BuildDriver {
     public BuildResult build(Path appDir, Profile profile, Path outFile, BuildOptions options)
             throws IOException {
         long start = System.nanoTime();
-        List<Path> sources = sources(appDir);
+        AppBuildFile buildFile = AppBuildFile.read(appDir);
+        AppSources sources = AppSources.find(appDir, buildFile);
+        for (Path p : sources.skipped()) {
+            diagnostics.println("mote: note: " + appDir.resolve(p) + " is not compiled: " + AppBuildFile.NAME
+                    + "'s sources leave it out (add it there, or list it under exclude)");
+        }
         String app = appDir.toAbsolutePath().normalize().getFileName().toString();
         if (app.length() > ImageHeader.MAX_NAME || !app.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw new IllegalArgumentException("app directory name '" + app + "' cannot go in the image header:"
@@ -66,21 +80,28 @@ public final class BuildDriver {
         Path buildDir = out.getParent().resolve(".mote").resolve(app + "-" + profile.name());
         Files.createDirectories(buildDir);
 
-        List<String> flags = new ArrayList<>(sdk.cflags(profile.arch()));
+        boolean werror = options.werror() || Boolean.TRUE.equals(buildFile.werror());
+        List<String> flags = new ArrayList<>(AppFlags.warnings(sdk.cflags(profile.arch()), werror));
         flags.add("-I" + sdk.include().toAbsolutePath());
-        List<String> defines = options.defines().stream().map(d -> "-D" + d).toList();
+        flags.add("-isystem" + sdk.include().resolve("libc").toAbsolutePath());
+        List<String> appFlags = AppFlags.forSources(appDir, buildFile, options);
         Path board = buildDir.resolve("board.c");
         Files.writeString(board, BoardSource.generate(profile), StandardCharsets.UTF_8);
         List<Compiler.Unit> units = new ArrayList<>();
-        for (Path src : sources) {
-            String base = src.getFileName().toString();
-            units.add(new Compiler.Unit(src, buildDir.resolve("app-" + base.replaceAll("\\.c$", ".o")), defines));
+        for (Path src : sources.compiled()) {
+            Path obj = buildDir.resolve("app").resolve(src.toString().replaceAll("\\.c$", ".o"));
+            Files.createDirectories(obj.getParent());
+            units.add(new Compiler.Unit(appDir.resolve(src), obj, appFlags));
         }
         units.add(new Compiler.Unit(board, buildDir.resolve("board.o"), List.of()));
         new Compiler(clang, flags, diagnostics, options.verbose()).compile(units, options.jobs());
         List<Path> objects = new ArrayList<>(units.stream().map(Compiler.Unit::object).toList());
+        objects.addAll(AppFlags.libraries(appDir, buildFile, options));
 
         Linker linker = new Linker(lld, sdk.archDir(profile.arch()), buildDir, diagnostics, options.verbose());
+        if (FloatFormats.used(objects)) {
+            linker.require(FloatFormats.SYMBOL);   // printf's %f %e %g %a
+        }
         linker.writeScript(profile.loadAddress());
         Path pass1 = buildDir.resolve("pass1.elf");
         linker.link(objects, pass1);
@@ -106,9 +127,15 @@ public final class BuildDriver {
         SigningKey key = options.key();
         Path devKey = null;
         if (key == null) {
-            devKey = DevKey.location(appDir, Path.of(System.getProperty("user.home")));
+            devKey = DevKey.location(env, Path.of(System.getProperty("user.home")));
             key = DevKey.loadOrCreate(devKey);
             DevKey.warning(devKey, key).forEach(diagnostics::println);
+            Path old = DevKey.legacyLocation(appDir);
+            if (old != null && !old.equals(devKey)) {
+                diagnostics.println("mote: note: " + old + " is a development key that earlier Mote versions wrote"
+                        + " into your checkout; it is no longer used: delete " + old.getParent()
+                        + " (a private key does not belong in a repository)");
+            }
         }
         Image image = ImageBuilder.fromElf(elf, profile.name(), profile.arch()).appName(app)
                 .version(options.version()).securityCounter(options.securityCounter()).sign(key);
@@ -141,23 +168,6 @@ public final class BuildDriver {
 
     private static Path display(Path asGiven, Path absolute) {
         return asGiven.isAbsolute() ? absolute : asGiven.resolveSibling(absolute.getFileName());
-    }
-
-    /** The app's top-level *.c files, sorted; a clear error if there are none. */
-    static List<Path> sources(Path appDir) throws IOException {
-        if (!Files.isDirectory(appDir)) {
-            throw new IllegalArgumentException("app directory '" + appDir + "' does not exist"
-                    + (Files.exists(appDir) ? " (it is a file)" : ""));
-        }
-        try (Stream<Path> s = Files.list(appDir)) {
-            List<Path> sources = s.filter(p -> p.getFileName().toString().endsWith(".c"))
-                    .filter(Files::isRegularFile).sorted().toList();
-            if (sources.isEmpty()) {
-                throw new IllegalArgumentException("app directory '" + appDir
-                        + "' has no .c files (an app is a directory with at least main.c defining app_main)");
-            }
-            return sources;
-        }
     }
 
     /** symtab.S: the table in .mote_symtab (allocated) and the build facts in .mote_info (not). */

@@ -77,8 +77,9 @@ final class Compiler {
                         + errors + " error" + (errors == 1 ? "" : "s") + ")", missingHeader == null
                         ? "fix the errors above (each starts with file:line:col)"
                         : "'" + missingHeader + "' is neither the app's own nor part of the app API: an app"
-                        + " includes <mote.h> (docs/device-api.md) and its own headers; the kernel's"
-                        + " internal headers are not in the SDK");
+                        + " includes <mote.h>, the C library's headers (<stdio.h>, <string.h>, <math.h>...;"
+                        + " docs/device-api.md) and its own (folders of its own go in mote.build's include"
+                        + " or -I); the kernel's internal headers are not in the SDK");
             }
         } finally {
             pool.shutdownNow();

@@ -25,6 +25,7 @@ final class Linker {
     private final Path buildDir;
     private final PrintStream diagnostics;
     private final boolean verbose;
+    private final List<String> required = new ArrayList<>();
 
     Linker(Path lld, Path archDir, Path buildDir, PrintStream diagnostics, boolean verbose) {
         this.lld = lld;
@@ -32,6 +33,11 @@ final class Linker {
         this.buildDir = buildDir;
         this.diagnostics = diagnostics;
         this.verbose = verbose;
+    }
+
+    /** Links {@code symbol} (and what it needs) even though nothing names it (ld -u). */
+    void require(String symbol) {
+        required.add(symbol);
     }
 
     /** Writes {@code LOAD_ADDR = <addr>; INCLUDE link.ld} into the build directory. */
@@ -45,7 +51,10 @@ final class Linker {
                 + Numbers.hex(loadAddress) + ";\nINCLUDE link.ld\n", StandardCharsets.UTF_8);
     }
 
-    /** Links {@code objects} (app first, then board, then extras) before libmote.a into {@code out}. */
+    /**
+     * Links {@code objects} (app first, then its libraries, board, then extras) before libm.a and
+     * libmote.a into {@code out}.
+     */
     void link(List<Path> objects, Path out) throws IOException {
         Path lib = archDir.resolve("libmote.a");
         if (!Files.isRegularFile(lib)) {
@@ -55,7 +64,14 @@ final class Linker {
         List<String> cmd = new ArrayList<>(List.of(lld.toString(), "-T", SCRIPT,
                 "-L" + archDir.toAbsolutePath(), "--gc-sections", "-nostdlib", "-static",
                 "-o", out.toAbsolutePath().toString()));
+        required.forEach(s -> cmd.add("--undefined=" + s));
         objects.forEach(o -> cmd.add(o.toAbsolutePath().toString()));
+        // newlib's libm (math.h), then the kernel with the C library: lld finds a member in
+        // any archive whatever the order, and takes only those something calls
+        Path libm = archDir.resolve("libm.a");
+        if (Files.isRegularFile(libm)) {
+            cmd.add(libm.toAbsolutePath().toString());
+        }
         cmd.add(lib.toAbsolutePath().toString());
         if (verbose) {
             diagnostics.println("(cd " + buildDir + " && " + String.join(" ", cmd) + ")");

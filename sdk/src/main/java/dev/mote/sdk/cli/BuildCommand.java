@@ -7,6 +7,8 @@ import dev.mote.sdk.image.Version;
 import dev.mote.sdk.profile.Profile;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,7 @@ import org.apache.commons.cli.Options;
 
 /**
  * `mote build <app-dir> -p <profile> -o <out>`: compile and link an app into a firmware ELF and
- * sign it into an image beside it (with --key, else the checkout's development key).
+ * sign it into an image beside it (with --key, else the user's development key: DevKey).
  */
 final class BuildCommand implements Command {
     @Override
@@ -32,7 +34,8 @@ final class BuildCommand implements Command {
     @Override
     public String usage() {
         return "mote build <app-dir> -p <profile> [-o <out.elf|out.img>] [--key <key>] [--version V]"
-                + " [--security-counter N] [-D NAME[=VALUE]]... [--json]";
+                + " [--security-counter N] [-D NAME[=VALUE]]... [-I DIR]... [--cflags=FLAGS] [--lib LIB.a]..."
+                + " [--werror] [--json]";
     }
 
     @Override
@@ -44,10 +47,17 @@ final class BuildCommand implements Command {
                 "  mote build examples/hello -p qemu-microvm-x86_64 -o out/hello-x86.elf",
                 "  mote build examples/panic -p qemu-virt-arm64 -o out/panic.elf -D CRASH=4",
                 "  mote build examples/hello -p rpi4-arm64 -o out/kernel8.elf   # also writes out/kernel8.bin",
+                "  mote build examples/sensor-hub -p qemu-virt-arm64          # its mote.build: subfolders, -I, a .a",
+                "  mote build app -p qemu-virt-arm64 -I ../common --cflags='-O3 -DTRACE' --lib vendor/libx.a --werror",
+                "Compiles every .c file under the app directory (subfolders too) unless its mote.build lists",
+                "sources; mote.build also takes include, defines, cflags, libs, exclude and werror (docs/",
+                "device-api.md, \"Building an app\"). Apps get -Wall -Wextra; warnings stop the build only",
+                "with --werror (or werror = true).",
                 "Writes the ELF (for gdb and 'mote run') and the signed image (for the flasher and OTA) side",
                 "by side; the default is out/<app>.elf + out/<app>.img. Without --key the image is signed with",
-                "the checkout's development key (.mote/dev-signing.key, created on first use): fine for QEMU,",
-                "never for shipped devices. -p takes a profile name (see 'mote profiles') or a .profile file.");
+                "your development key (~/.config/mote/dev-signing.key, or $MOTE_DEV_KEY; created on first use,",
+                "one per user, trusted by mote run): fine for QEMU, never for shipped devices. -p takes a",
+                "profile name (see 'mote profiles') or a .profile file.");
     }
 
     @Override
@@ -62,6 +72,14 @@ final class BuildCommand implements Command {
                 .addOption(SigningArgs.passphraseEnv())
                 .addOption(Option.builder("D").longOpt("define").hasArg().argName("NAME[=VALUE]")
                         .desc("preprocessor definition for the app's sources (repeatable)").build())
+                .addOption(Option.builder("I").longOpt("include").hasArg().argName("DIR")
+                        .desc("include directory for the app's sources (repeatable)").build())
+                .addOption(Option.builder().longOpt("cflags").hasArg().argName("FLAGS")
+                        .desc("more compiler flags for the app's sources, e.g. --cflags='-O3 -DX' (repeatable)")
+                        .build())
+                .addOption(Option.builder().longOpt("lib").hasArg().argName("LIB.a")
+                        .desc("a prebuilt static library to link with the app (repeatable)").build())
+                .addOption(Option.builder().longOpt("werror").desc("the app's warnings are errors").build())
                 .addOption(Option.builder("j").longOpt("jobs").hasArg().argName("N")
                         .desc("parallel compiles (default: one per CPU)").build())
                 .addOption(Option.builder("v").longOpt("verbose").desc("print every tool command").build())
@@ -93,10 +111,22 @@ final class BuildCommand implements Command {
         }
         String[] defines = line.getOptionValues("D");
         Long counter = SigningArgs.counter(line, "security-counter");
+        List<String> cflags = new ArrayList<>();
+        for (String f : values(line, "cflags")) {
+            cflags.addAll(Arrays.asList(f.trim().split("\\s+")));
+        }
+        cflags.removeIf(String::isEmpty);
         BuildOptions options = new BuildOptions(defines == null ? List.of() : List.of(defines), jobs,
-                line.hasOption("v"), null, SigningArgs.version(line, Version.ZERO), counter == null ? 0 : counter);
+                line.hasOption("v"), null, SigningArgs.version(line, Version.ZERO), counter == null ? 0 : counter,
+                values(line, "I").stream().map(Path::of).toList(), cflags,
+                values(line, "lib").stream().map(Path::of).toList(), line.hasOption("werror"));
         return new Build(positional.get(0), profile, line.getOptionValue("o"), options, line.getOptionValue("key"),
                 line.getOptionValue("passphrase-env"), line.hasOption("json"));
+    }
+
+    private static List<String> values(CommandLine line, String opt) {
+        String[] v = line.getOptionValues(opt);
+        return v == null ? List.of() : List.of(v);
     }
 
     /** A parsed `mote build`; key is null for the development key. */
@@ -110,7 +140,10 @@ final class BuildCommand implements Command {
                     : ctx.path("out").resolve(app.toAbsolutePath().normalize().getFileName() + ".elf");
             BuildOptions o = key == null ? options
                     : options.withKey(SigningArgs.signingKey(ctx, key, passphraseEnv));
-            BuildDriver driver = new BuildDriver(ctx.sdk(), ctx.tools(), ctx.err());
+            // -I and --lib are relative to where the command runs
+            o = o.withApp(o.includes().stream().map(d -> ctx.path(d.toString())).toList(), o.cflags(),
+                    o.libs().stream().map(l -> ctx.path(l.toString())).toList(), o.werror());
+            BuildDriver driver = new BuildDriver(ctx.sdk(), ctx.tools(), ctx.err(), ctx.env());
             BuildResult r = driver.build(app, p, out, o);
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -105,6 +105,8 @@ final class ProfilesCommand implements Command {
         m.put("exit", p.exit().keyword());
         // What QEMU itself exits with when the guest exits 0 (isa-debug-exit shifts the code).
         m.put("qemu_ok_status", GuestExit.qemuStatus(p.exit(), 0));
+        m.put("net", p.net().keyword());
+        m.put("rng", p.rng().keyword());
         m.put("flash_size", p.flashSize());
         List<Object> parts = new ArrayList<>();
         for (Partition part : p.partitions()) {

@@ -6,9 +6,14 @@ import dev.mote.sdk.image.Image;
 import dev.mote.sdk.profile.Numbers;
 import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.run.BootChain;
+import dev.mote.sdk.run.Devices;
+import dev.mote.sdk.run.Network;
+import dev.mote.sdk.run.BootRefusal;
+import dev.mote.sdk.run.ConsoleWatch;
 import dev.mote.sdk.run.QemuRunner;
 import dev.mote.sdk.run.RunOptions;
 import dev.mote.sdk.run.RunResult;
+import dev.mote.sdk.run.RunTimeoutException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,6 +31,9 @@ import org.apache.commons.cli.Options;
  * through the bootloader from a flash, as on the board; an ELF boots directly (no verification).
  */
 final class RunCommand implements Command {
+    /** Exit code when --timeout stopped firmware that was still running (GNU timeout's). */
+    static final int TIMED_OUT = 124;
+
     @Override
     public String name() {
         return "run";
@@ -39,7 +47,8 @@ final class RunCommand implements Command {
     @Override
     public String usage() {
         return "mote run <image.img|app.elf> | --flash FLASH -p <profile>  [--pub KEY.pub]... [--timeout S]"
-                + " [--gdb [PORT]] [--mem SIZE] [--cpu CPU]";
+                + " [--gdb [PORT]] [--mem SIZE] [--cpu CPU] [--hostfwd [HOSTPORT:]PORT]... [--guestfwd PORT[:HOSTPORT]]..."
+                + " [--pcap FILE] [--tftp DIR] [--no-net]";
     }
 
     @Override
@@ -54,12 +63,22 @@ final class RunCommand implements Command {
                 "  mote flash out/hello.img --target tcp:127.0.0.1:4444     # through the bootloader's recovery mode",
                 "  mote run out/panic.img --gdb                # then, in another terminal:",
                 "  gdb-multiarch -q out/panic.elf -ex 'target remote 127.0.0.1:1234'",
+                "  mote run out/echo.img --hostfwd 7007:7     # the device's TCP port 7 at the host's 127.0.0.1:7007",
+                "  mote run out/http-get.img --guestfwd 80:8080 --pcap out/net.pcap   # 10.0.2.100:80 is 127.0.0.1:8080",
                 "An image boots from a temporary flash (slot A); with --flash the file is the board's flash",
                 "and keeps what the device writes (boot state, TEST/confirm) for the next run. The bootloader",
-                "trusts the --pub keys, or else the checkout's development key (.mote/dev-signing.pub).",
+                "trusts the --pub keys, or else your development key (~/.config/mote/dev-signing.pub, or",
+                "$MOTE_DEV_KEY's .pub: the one mote build signs with when given no --key).",
                 "The command exits with the guest's exit code (101 after a panic, 103 when a TEST image did",
-                "not confirm in time); it fails (1) if QEMU cannot run or the timeout (default 60 s; 0 = none)",
-                "expires. A board with nothing bootable waits in recovery mode for mote flash (--serial-tcp).");
+                "not confirm in time); it fails (1) if QEMU cannot run, or at once if the bootloader refuses",
+                "every slot of a board nobody can flash (the reason and the fix are printed). Firmware that",
+                "never exits runs until Ctrl-C (exit 130); --timeout S stops it after S seconds, and then",
+                "the command says it was still running and exits " + TIMED_OUT + ". With --serial-tcp a board with",
+                "nothing bootable waits in recovery mode for mote flash.",
+                "A board whose profile names a NIC gets QEMU's user-mode network, isolated (restrict=on): the",
+                "device is 10.0.2.15, its gateway 10.0.2.2; it reaches only what --guestfwd maps, at 10.0.2.100",
+                "(host.mote.internal), and the host reaches only the ports --hostfwd exposes on 127.0.0.1.",
+                "A --hostfwd without HOSTPORT gets a free port (printed), so devices side by side never collide.");
     }
 
     @Override
@@ -75,13 +94,25 @@ final class RunCommand implements Command {
                 .addOption(Option.builder().longOpt("pub").hasArg().argName("KEY.pub")
                         .desc("a public key the bootloader trusts (repeatable; default: the dev key)").build())
                 .addOption(Option.builder().longOpt("timeout").hasArg().argName("S")
-                        .desc("kill QEMU after S seconds (default 60, none with --gdb; 0 = none)").build())
+                        .desc("stop the firmware after S seconds, exit " + TIMED_OUT + " if it was still running"
+                                + " (default: none, run until it exits or Ctrl-C)").build())
                 .addOption(Option.builder().longOpt("gdb").hasArg().optionalArg(true).argName("PORT")
                         .desc("start halted, gdb server on 127.0.0.1:PORT (default 1234)").build())
                 .addOption(Option.builder().longOpt("mem").hasArg().argName("SIZE")
                         .desc("guest RAM, e.g. 64M (default: the profile's ram.size)").build())
                 .addOption(Option.builder().longOpt("cpu").hasArg().argName("CPU")
                         .desc("CPU model, e.g. cortex-a72 (default: the profile's)").build())
+                .addOption(Option.builder().longOpt("hostfwd").hasArg().argName("[HOSTPORT:]PORT")
+                        .desc("expose the device's TCP port PORT (udp:... for UDP) at 127.0.0.1:HOSTPORT"
+                                + " (none or 0: a free one, printed); repeatable").build())
+                .addOption(Option.builder().longOpt("guestfwd").hasArg().argName("PORT[:HOSTPORT]")
+                        .desc("the device's TCP connections to 10.0.2.100:PORT (host.mote.internal) reach"
+                                + " the host's 127.0.0.1:HOSTPORT (default: PORT); repeatable").build())
+                .addOption(Option.builder().longOpt("pcap").hasArg().argName("FILE")
+                        .desc("write the device's network traffic to FILE (pcap: Wireshark, tcpdump -r)").build())
+                .addOption(Option.builder().longOpt("tftp").hasArg().argName("DIR")
+                        .desc("serve DIR read-only over TFTP at 10.0.2.2 (QEMU's TFTP server)").build())
+                .addOption(Option.builder().longOpt("no-net").desc("boot without a NIC").build())
                 .addOption(Option.builder().longOpt("accel").hasArg().argName("auto|tcg|kvm")
                         .desc("tcg (default: works everywhere), kvm, or auto (KVM when /dev/kvm is usable"
                                 + " and the arch matches; -cpu host)").build());
@@ -113,7 +144,7 @@ final class RunCommand implements Command {
                     ? "<image>: missing (the .img or .elf mote build wrote, or --flash FLASH)"
                     : "<image>: expected one image, got " + args.size() + ": " + args);
         }
-        Duration timeout = gdbPort != null ? null : RunOptions.DEFAULT_TIMEOUT;
+        Duration timeout = null;   // firmware that never exits runs until Ctrl-C
         if (line.hasOption("timeout")) {
             String t = line.getOptionValue("timeout");
             if (!t.matches("\\d{1,9}")) {
@@ -141,10 +172,39 @@ final class RunCommand implements Command {
             serialPort = Integer.parseInt(v);
         }
         RunOptions options = new RunOptions(timeout, gdbPort, mem, line.getOptionValue("cpu"), accel, false)
-                .withSerialPort(serialPort);
+                .withSerialPort(serialPort).withDevices(devices(line));
         String[] pubs = line.getOptionValues("pub");
         return new Run(flash == null ? args.get(0) : null, flash, line.getOptionValue("p"),
                 pubs == null ? List.of() : List.of(pubs), options);
+    }
+
+    /** The NIC's network (forwards, capture) and the entropy source, from the options. */
+    static Devices devices(CommandLine line) {
+        Network net = Network.user();
+        for (String spec : optionValues(line, "hostfwd")) {
+            net = net.withHostForward(Network.HostForward.parse(spec));
+        }
+        for (String spec : optionValues(line, "guestfwd")) {
+            net = net.withGuestForward(Network.GuestForward.parse(spec));
+        }
+        if (line.hasOption("pcap")) {
+            net = net.withPcap(Path.of(line.getOptionValue("pcap")));
+        }
+        if (line.hasOption("tftp")) {
+            net = net.withTftp(Path.of(line.getOptionValue("tftp")));
+        }
+        if (line.hasOption("no-net")) {
+            if (!net.equals(Network.user())) {
+                throw new IllegalArgumentException("--no-net: there is no network to forward to or capture");
+            }
+            return new Devices(null, true);
+        }
+        return Devices.standard().withNetwork(net);
+    }
+
+    private static List<String> optionValues(CommandLine line, String name) {
+        String[] v = line.getOptionValues(name);
+        return v == null ? List.of() : List.of(v);
     }
 
     /** A parsed `mote run`: exactly one of {@code image} and {@code flash} is set. */
@@ -153,15 +213,43 @@ final class RunCommand implements Command {
         @Override
         public int execute(Context ctx) throws IOException {
             RunOptions o = options.withInheritStdin(ctx.interactive());
+            Devices d = o.devices();
+            Network n = d == null ? null : d.network();
+            if (n != null && n.pcap() != null) {
+                n = n.withPcap(ctx.path(n.pcap().toString()));
+            }
+            if (n != null && n.tftpRoot() != null) {
+                n = n.withTftp(ctx.path(n.tftpRoot().toString()));
+            }
+            if (n != null) {
+                o = o.withDevices(d.withNetwork(n));
+            }
             Path file = ctx.path(flash != null ? flash : image);
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException((flash != null ? "--flash" : "<image>") + ": '" + file
                         + "' does not exist" + (flash != null ? " (make one with mote mkflash)" : ""));
             }
             RunResult r;
+            try {
+                r = boot(ctx, file, o);
+            } catch (RunTimeoutException e) {
+                ctx.out().flush();
+                ctx.err().println("mote: stopped after " + e.timeout().toSeconds() + " s (--timeout): the firmware"
+                        + " was still running; exit " + TIMED_OUT + " (if it should have exited by then, rerun"
+                        + " with --gdb to see where it is)");
+                return TIMED_OUT;
+            }
+            ctx.out().flush();
+            return r.guestExitCode();
+        }
+
+        private RunResult boot(Context ctx, Path file, RunOptions o) throws IOException {
+            RunResult r;
             if (flash != null) {
                 Profile p = ctx.profiles().resolve(profile);
-                r = chain(ctx).run(file, p, SigningArgs.trustedKeys(ctx, pubs, file), o, ctx.out());
+                // nobody can flash a board whose console is this terminal: a refusal is final
+                ConsoleWatch watch = o.serialPort() == null && !o.serialPty() ? new BootRefusal() : null;
+                r = chain(ctx).run(file, p, SigningArgs.trustedKeys(ctx, pubs, file), o, ctx.out(), watch);
             } else if (isSignedImage(file)) {
                 Image img = Image.read(file);
                 Profile p = ctx.profiles().resolve(profile != null ? profile : img.header().profile());
@@ -174,8 +262,7 @@ final class RunCommand implements Command {
                 Profile p = QemuRunner.profileFor(file, profile, ctx.profiles());
                 r = new QemuRunner(ctx.tools(), ctx.err()).run(file, p, o, ctx.out());
             }
-            ctx.out().flush();
-            return r.guestExitCode();
+            return r;
         }
 
         private static BootChain chain(Context ctx) throws IOException {

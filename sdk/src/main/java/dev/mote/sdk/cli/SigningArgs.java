@@ -75,11 +75,11 @@ public final class SigningArgs {
 
     /**
      * The keys a bootloader or flasher trusts: the --pub files given, or else the development key
-     * (BootChain.defaultKeys: the checkout's or the user's, found from {@code near}).
+     * (BootChain.defaultKeys: the user's, as `mote build` signs with; {@code near} names the file).
      */
     public static List<VerifyKey> trustedKeys(Context ctx, List<String> pubs, Path near) throws IOException {
         if (pubs.isEmpty()) {
-            return BootChain.defaultKeys(near, ctx.cwd(), Path.of(System.getProperty("user.home")));
+            return BootChain.defaultKeys(near, ctx.env(), Path.of(System.getProperty("user.home")));
         }
         return publicKeys(ctx, pubs);
     }

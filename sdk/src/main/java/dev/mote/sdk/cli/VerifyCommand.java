@@ -6,6 +6,7 @@ import dev.mote.sdk.image.ImageException;
 import dev.mote.sdk.image.ImageHeader;
 import dev.mote.sdk.image.Verifier;
 import dev.mote.sdk.image.VerifyKey;
+import dev.mote.sdk.profile.Profile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ final class VerifyCommand implements Command {
                 "  mote verify out/hello.img --pub keys/fleet.pub",
                 "  mote verify out/hello.img --pub keys/fleet.pub --pub keys/old-fleet.pub -p qemu-virt-arm64",
                 "  mote verify out/hello.img --pub keys/fleet.pub --min-security-counter 3",
-                "  mote verify out/hello.img --pub .mote/dev-signing.pub     # an image built without --key",
+                "  mote verify out/hello.img --pub ~/.config/mote/dev-signing.pub   # built without --key (docs/image-format.md)",
                 "Exits 0 if the image is good, 1 naming the check that failed (bad signature, hash mismatch,",
                 "unknown key id, profile mismatch, downgrade, truncated at byte N, ...).");
     }
@@ -72,22 +73,37 @@ final class VerifyCommand implements Command {
                 line.hasOption("json"));
     }
 
+    /** The profile named {@code nameOrPath} if this checkout or the SDK has it, else null. */
+    static Profile known(Context ctx, String nameOrPath) throws IOException {
+        try {
+            return ctx.profiles().resolve(nameOrPath);
+        } catch (IllegalArgumentException unknown) {
+            return null;
+        }
+    }
+
     /** A parsed `mote verify`. */
     record Verify(String image, List<String> pubs, String profile, long minSecurityCounter, boolean json)
             implements Invocation {
         @Override
         public int execute(Context ctx) throws IOException {
             List<VerifyKey> keys = SigningArgs.publicKeys(ctx, pubs);
-            String expected = profile;
-            if (expected != null && expected.endsWith(".profile")) {
-                expected = ctx.profiles().resolve(expected).name();
+            Profile board = profile == null ? null : known(ctx, profile);
+            if (board == null && profile != null && profile.endsWith(".profile")) {
+                board = ctx.profiles().resolve(profile); // says what is wrong with the file
             }
             Path file = ctx.path(image);
-            Verifier verifier = new Verifier(keys).expectProfile(expected).minSecurityCounter(minSecurityCounter);
             Image img;
             VerifyKey signer;
             try {
                 img = Image.read(file);
+                // the board's limits too (slot, RAM, bootloader) when its profile is known here:
+                // the -p one, else the image's own
+                Profile own = board != null ? board : profile == null ? known(ctx, img.header().profile()) : null;
+                Verifier verifier = new Verifier(keys).expectProfile(profile).minSecurityCounter(minSecurityCounter);
+                if (own != null) {
+                    verifier = verifier.expectBoard(own);
+                }
                 signer = verifier.verify(img);
             } catch (ImageException e) {
                 if (json) {

@@ -45,6 +45,11 @@ public final class ElfFile {
         }
     }
 
+    /** Parses ELF bytes (e.g. a member of a .a archive); {@code name} is for errors. */
+    public static ElfFile parse(Path name, byte[] bytes) throws IOException {
+        return new ElfFile(name, bytes);
+    }
+
     /** Reads and parses {@code path}; IOException if it is not a 64-bit little-endian ELF. */
     public static ElfFile read(Path path) throws IOException {
         return new ElfFile(path, Files.readAllBytes(path));

@@ -10,15 +10,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the on-device symbol table (.mote_symtab) exactly as kernel/include/symtab.h lays it
- * out, little-endian: a 16-byte header (magic "MSYM", count, strings_off, strings_size), then
- * {@code count} 16-byte entries (u64 addr, u32 size, u32 name_off) sorted by address, then the
- * NUL-terminated names. Identical names share one string.
+ * Writes the on-device symbol table (.mote_symtab) exactly as kernel/core/symtab.h lays it
+ * out, little-endian: a 24-byte header (magic "MSY2", count, strings_off, strings_size, u64 base:
+ * the lowest function address), then {@code count} 12-byte entries (u32 offset from base, u32
+ * size, u32 name_off) sorted by address, then the NUL-terminated names. Identical names share
+ * one string.
  */
 public final class SymtabWriter {
-    public static final int MAGIC = 0x4d59534d;
-    public static final int HEADER_SIZE = 16;
-    public static final int ENTRY_SIZE = 16;
+    public static final int MAGIC = 0x3259534d;
+    public static final int HEADER_SIZE = 24;
+    public static final int ENTRY_SIZE = 12;
 
     private SymtabWriter() {
     }
@@ -50,12 +51,16 @@ public final class SymtabWriter {
         }
         int stringsOff = HEADER_SIZE + ENTRY_SIZE * unique.size();
         ByteBuffer b = ByteBuffer.allocate(stringsOff + stringsSize).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(MAGIC).putInt(unique.size()).putInt(stringsOff).putInt(stringsSize);
+        long base = unique.isEmpty() ? 0 : unique.get(0).value();
+        b.putInt(MAGIC).putInt(unique.size()).putInt(stringsOff).putInt(stringsSize).putLong(base);
         for (ElfSymbol s : unique) {
             if (s.size() > 0xffffffffL) {
                 throw new IllegalArgumentException("function " + s.name() + " is too large: " + s.size());
             }
-            b.putLong(s.value()).putInt((int) s.size()).putInt(offsets.get(s.name()));
+            if (s.value() - base > 0xffffffffL) {
+                throw new IllegalArgumentException("function " + s.name() + " is more than 4 GiB above the first");
+            }
+            b.putInt((int) (s.value() - base)).putInt((int) s.size()).putInt(offsets.get(s.name()));
         }
         for (String name : offsets.keySet()) {
             b.put(name.getBytes(StandardCharsets.UTF_8)).put((byte) 0);

@@ -2,6 +2,7 @@ package dev.mote.sdk.flash;
 
 import dev.mote.sdk.AtomicFile;
 import dev.mote.sdk.MoteException;
+import dev.mote.sdk.image.Board;
 import dev.mote.sdk.image.Image;
 import dev.mote.sdk.image.ImageException;
 import dev.mote.sdk.image.ImageException.Reason;
@@ -71,7 +72,8 @@ public final class FlashImage {
 
     /**
      * Puts {@code image} (called {@code name} in errors) into {@code slot}. ImageException if it
-     * is for another profile, MoteException if it does not fit the slot's partition.
+     * is for another profile or breaks the board's limits ({@link Board}), MoteException if it
+     * does not fit the slot's partition.
      */
     public FlashImage withImage(Slot slot, String name, Image image) {
         if (slot == null || slot == Slot.NONE) {
@@ -88,6 +90,11 @@ public final class FlashImage {
             throw new MoteException(part + ": " + name + " is " + Numbers.human(image.size()) + " (" + image.size()
                     + " bytes), larger than the " + part + " partition: " + Numbers.human(room) + " (" + room
                     + " bytes)", "make the app smaller, or use a profile with bigger slots");
+        }
+        try {
+            Board.of(profile).check(image.header()); // what the bootloader refuses before loading
+        } catch (ImageException e) {
+            throw new ImageException(e.reason(), part + ": " + name + ": " + e.getMessage());
         }
         Map<Slot, Entry> m = new EnumMap<>(images);
         m.put(slot, new Entry(name, image));

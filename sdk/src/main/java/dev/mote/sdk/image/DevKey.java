@@ -8,30 +8,62 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The development signing key `mote build` uses when no --key is given, so that a first build
- * works with nothing set up. One per checkout: {@code <repo>/.mote/dev-signing.key}, where
- * {@code <repo>} is the nearest directory above the app holding device-profiles/ or .git, else
- * {@code ~/.mote/dev-signing.key}. It is created on first use, unencrypted, mode 0600, with its
- * public key beside it (dev-signing.pub). Never for production: anything built in the checkout
- * is signed with it.
+ * works with nothing set up. One per user, shared by every app and checkout, so that `mote run`
+ * trusts whatever `mote build` signed: {@code $MOTE_DEV_KEY} if set, else
+ * {@code $XDG_CONFIG_HOME/mote/dev-signing.key}, else {@code ~/.config/mote/dev-signing.key}.
+ * Never inside the app's repository (a private key there ends up committed). It is created on
+ * first use, unencrypted, mode 0600, with its public key beside it (dev-signing.pub; for a
+ * {@code $MOTE_DEV_KEY} of x.key, x.pub). Never for production.
  */
 public final class DevKey {
     public static final String KEY_FILE = "dev-signing.key";
     public static final String PUB_FILE = "dev-signing.pub";
+    /** Environment variable naming the development key file, overriding the default place. */
+    public static final String ENV = "MOTE_DEV_KEY";
 
     private DevKey() {
     }
 
-    /** Where the development key for an app in {@code appDir} lives. */
-    public static Path location(Path appDir, Path home) {
+    /** Where the user's development key lives, from {@code env} (see the class comment). */
+    public static Path location(Map<String, String> env, Path home) {
+        String override = env.get(ENV);
+        if (override != null && !override.isBlank()) {
+            return Path.of(override).toAbsolutePath().normalize();
+        }
+        String xdg = env.get("XDG_CONFIG_HOME");
+        Path config = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
+                : home.resolve(".config");
+        return config.resolve("mote").resolve(KEY_FILE);
+    }
+
+    /** Where this process's user's development key lives. */
+    public static Path location() {
+        return location(System.getenv(), Path.of(System.getProperty("user.home")));
+    }
+
+    /** The public half beside {@code keyFile}: x.key -> x.pub, anything else + .pub. */
+    public static Path publicFile(Path keyFile) {
+        String name = keyFile.getFileName().toString();
+        return keyFile.resolveSibling((name.endsWith(".key") ? name.substring(0, name.length() - 4) : name) + ".pub");
+    }
+
+    /**
+     * A development key that earlier Mote versions wrote into the checkout holding the app
+     * ({@code <dir>/.mote/dev-signing.key} in a directory above {@code appDir}), or null: Mote
+     * no longer uses it, and the build says so, since it is a private key inside a repository.
+     */
+    public static Path legacyLocation(Path appDir) {
         for (Path d = appDir.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve("device-profiles")) || Files.exists(d.resolve(".git"))) {
-                return d.resolve(".mote").resolve(KEY_FILE);
+            Path old = d.resolve(".mote").resolve(KEY_FILE);
+            if (Files.isRegularFile(old)) {
+                return old;
             }
         }
-        return home.resolve(".mote").resolve(KEY_FILE);
+        return null;
     }
 
     /**
@@ -55,7 +87,7 @@ public final class DevKey {
             }
         }
         SigningKey key = Keys.readPrivate(abs, null);
-        Path pub = abs.resolveSibling(PUB_FILE);
+        Path pub = publicFile(abs);
         String pem = Keys.publicPem(key.publicKey());
         if (!Files.exists(pub) || !Files.readString(pub, StandardCharsets.US_ASCII).equals(pem)) {
             Path tmp = Files.createTempFile(abs.getParent(), ".dev-signing-", ".pub.tmp",
@@ -75,7 +107,8 @@ public final class DevKey {
         return List.of(
                 "mote: WARNING: signed with the DEVELOPMENT key " + keyFile + " (key id " + key.publicKey().shortId()
                         + ")",
-                "mote: WARNING: NOT FOR PRODUCTION: it sits unencrypted in this checkout; never trust it on a shipped device.",
+                "mote: WARNING: NOT FOR PRODUCTION: it sits unencrypted in your home directory (one per user, $" + ENV
+                        + " overrides); never trust it on a shipped device.",
                 "mote: WARNING: for real devices: mote keygen --out keys/fleet, then mote build ... --key keys/fleet.key");
     }
 }

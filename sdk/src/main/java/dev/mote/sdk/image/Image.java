@@ -3,6 +3,8 @@ package dev.mote.sdk.image;
 import dev.mote.sdk.AtomicFile;
 import dev.mote.sdk.image.ImageException.Reason;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -87,12 +89,50 @@ public final class Image {
                 : new Image(h, data, ImageHeader.SIZE, end - ImageHeader.SIZE, s);
     }
 
+    /** The largest image this tool can hold in memory (a Java array): far above any board's slot. */
+    public static final long MAX_READ = Integer.MAX_VALUE - 8;
+
     /** Reads and parses {@code file}; IOException if it cannot be read. */
     public static Image read(Path file) throws IOException {
+        return parse(Files.readAllBytes(checkSize(file)));
+    }
+
+    /**
+     * Checks {@code file}'s size against its header before anything else is read (checks 1-3,
+     * with check 2 on the header alone): a file that is not the size its header says, or larger
+     * than an image can be held, is refused at once, in one line, whatever its size (a 2 GiB file
+     * is never read into memory). Returns {@code file}. IOException if it cannot be read.
+     */
+    public static Path checkSize(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("'" + file + "' " + (Files.exists(file) ? "is not a file" : "does not exist"));
         }
-        return parse(Files.readAllBytes(file));
+        try (FileChannel ch = FileChannel.open(file)) {
+            long size = ch.size();
+            if (size < MIN_SIZE) {
+                return file; // small: parse says what is wrong with it
+            }
+            ByteBuffer head = ByteBuffer.allocate(ImageHeader.SIZE);
+            while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
+                // read the header
+            }
+            ImageHeader h = ImageHeader.parse(head.array());
+            long expected = MIN_SIZE + h.payloadSize();
+            if (size < expected) {
+                throw new ImageException(Reason.TRUNCATED, "truncated at byte " + size + " (header says "
+                        + h.payloadSize() + " payload bytes: " + expected + " in all)");
+            }
+            if (size > expected) {
+                throw new ImageException(Reason.TRAILING_BYTES, "trailing bytes: " + (size - expected)
+                        + " after the signature block, which ends at byte " + expected);
+            }
+            if (expected > MAX_READ) {
+                throw new ImageException(Reason.TOO_BIG, "image too big: " + expected + " bytes (a "
+                        + h.payloadSize() + "-byte payload); this tool takes images up to " + MAX_READ
+                        + " bytes, and no board's slot holds one this large");
+            }
+        }
+        return file;
     }
 
     /** Whether {@code data} starts like an image (the MOTE magic), to tell images from ELF files. */

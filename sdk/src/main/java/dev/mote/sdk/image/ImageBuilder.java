@@ -86,7 +86,14 @@ public final class ImageBuilder {
             }
             System.arraycopy(file, (int) s.offset(), payload, (int) (s.vaddr() - base), (int) s.filesz());
         }
-        return new ImageBuilder(profile, arch, base, handoffEntry(elf), payload);
+        long entry = handoffEntry(elf);
+        if (Long.compareUnsigned(entry - base, payload.length) >= 0 || Long.compareUnsigned(entry, base) < 0) {
+            throw new MoteException(elf.path() + ": the entry point 0x" + Long.toHexString(entry)
+                    + " is outside the loadable bytes (0x" + Long.toHexString(base) + " + " + payload.length
+                    + "): a device would refuse the image",
+                    "link the app with the SDK's linker script (mote build does)");
+        }
+        return new ImageBuilder(profile, arch, base, entry, payload);
     }
 
     /**

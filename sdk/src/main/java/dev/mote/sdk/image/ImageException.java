@@ -34,6 +34,9 @@ public final class ImageException extends MoteException {
         BAD_SIGNATURE("the header was changed after signing, or the signature is corrupt: do not use this image"),
         HASH_MISMATCH("the payload was changed after signing: do not use this image"),
         PROFILE_MISMATCH("build the app for this device's profile (mote build -p PROFILE)"),
+        TOO_BIG("the image does not fit this board's slots: make the app smaller"),
+        MISPLACED("the image would be loaded outside this board's RAM or over its bootloader: build it for"
+                + " this board's profile (mote build -p PROFILE)"),
         DOWNGRADE("the device has recorded a higher security counter: build with --security-counter"
                 + " at least as high");
 

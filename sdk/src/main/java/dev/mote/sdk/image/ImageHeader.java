@@ -101,8 +101,8 @@ public record ImageHeader(Arch arch, long payloadSize, long loadAddress, long en
 
     /**
      * Parses the first 256 bytes of {@code data} (which must hold at least that many), running
-     * check 2 of docs/image-format.md: magic, format version, header size, reserved bytes, and
-     * the shape of every field.
+     * check 2 of docs/image-format.md: magic, format version, header size, reserved bytes, the
+     * shape of every field, and the header rules on the numbers ({@link #brokenRule}).
      */
     public static ImageHeader parse(byte[] data) {
         if (data.length < SIZE) {
@@ -137,9 +137,37 @@ public record ImageHeader(Arch arch, long payloadSize, long loadAddress, long en
         }
         Version version = new Version(Integer.toUnsignedLong(b.getInt(0x20)), Integer.toUnsignedLong(b.getInt(0x24)),
                 Integer.toUnsignedLong(b.getInt(0x28)));
-        return new ImageHeader(arch, Integer.toUnsignedLong(b.getInt(0x0c)), b.getLong(0x10), b.getLong(0x18),
-                version, Integer.toUnsignedLong(b.getInt(0x2c)), name(data, OFF_PROFILE, "profile"),
+        ImageHeader h = new ImageHeader(arch, Integer.toUnsignedLong(b.getInt(0x0c)), b.getLong(0x10),
+                b.getLong(0x18), version, Integer.toUnsignedLong(b.getInt(0x2c)), name(data, OFF_PROFILE, "profile"),
                 name(data, OFF_APP_NAME, "app_name"), Arrays.copyOfRange(data, OFF_SHA256, OFF_SHA256 + 32));
+        String broken = h.brokenRule();
+        if (broken != null) {
+            throw bad(broken);
+        }
+        return h;
+    }
+
+    /**
+     * The header rules on the numbers (docs/image-format.md, "Header rules"), the same as the
+     * bootloader's image_parse_header (kernel/update/image.c; both are held to
+     * kernel/test/vectors/image-headers.txt): a non-empty payload, a load range
+     * [load_address, load_address + payload_size) that does not wrap past 2^64 (all unsigned),
+     * and the entry point inside it. Returns null, or the rule broken ("payload is empty", ...).
+     * {@link #parse} refuses a header that breaks one; the constructor does not, so tests can
+     * build hostile images.
+     */
+    public String brokenRule() {
+        if (payloadSize == 0) {
+            return "payload is empty";
+        }
+        if (Long.compareUnsigned(loadAddress, -1L - payloadSize) > 0) {
+            return "load range wraps past the end of the address space";
+        }
+        if (Long.compareUnsigned(entryPoint, loadAddress) < 0
+                || Long.compareUnsigned(entryPoint - loadAddress, payloadSize) >= 0) {
+            return "entry point outside the payload";
+        }
+        return null;
     }
 
     /** A NUL-padded ASCII field: printable characters, then only NULs, at least one of them. */

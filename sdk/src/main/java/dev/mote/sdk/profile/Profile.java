@@ -15,6 +15,9 @@ import java.util.List;
  *                          before booting a good image (0: only when nothing is bootable)
  * @param virtio     the virtio-mmio windows, or null if the board has none
  * @param qemuBinary the emulator, or null for a board that is only built (hardware profiles)
+ * @param net        the board's network interface ({@code net = virtio}: a virtio-net device in
+ *                   the virtio-mmio windows, which `mote run` attaches), or NONE
+ * @param rng        the board's entropy source ({@code rng = virtio}: a virtio-rng device), or NONE
  */
 public record Profile(
         String name,
@@ -38,7 +41,9 @@ public record Profile(
         List<Partition> partitions,
         String qemuBinary,
         List<String> qemuArgs,
-        long recoveryListenMs) {
+        long recoveryListenMs,
+        Device net,
+        Device rng) {
 
     public Profile {
         intcBase = List.copyOf(intcBase);
@@ -93,6 +98,21 @@ public record Profile(
         private final String keyword;
 
         ExitMethod(String keyword) {
+            this.keyword = keyword;
+        }
+
+        public String keyword() {
+            return keyword;
+        }
+    }
+
+    /** Which driver serves one of the board's optional devices (net, rng). */
+    public enum Device {
+        NONE("none"), VIRTIO("virtio");
+
+        private final String keyword;
+
+        Device(String keyword) {
             this.keyword = keyword;
         }
 

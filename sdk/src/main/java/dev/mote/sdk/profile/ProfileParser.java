@@ -23,7 +23,7 @@ public final class ProfileParser {
             "intc.type", "intc.base", "exit", "flash.size", "partition.boot_state",
             "partition.slot_a", "partition.slot_b", "partition.persist");
     static final Set<String> OPTIONAL = Set.of("virtio.base", "virtio.stride", "virtio.count",
-            "virtio.irq", "qemu.binary", "qemu.args", "recovery.listen_ms");
+            "virtio.irq", "qemu.binary", "qemu.args", "recovery.listen_ms", "net", "rng");
 
     private ProfileParser() {
     }
@@ -80,6 +80,8 @@ public final class ProfileParser {
             virtio = new Profile.Virtio(f.address("virtio.base"), f.size("virtio.stride"),
                     f.integer("virtio.count"), f.integer("virtio.irq"));
         }
+        Profile.Device net = device(f, "net", virtio);
+        Profile.Device rng = device(f, "rng", virtio);
         long flashSize = f.size("flash.size");
         List<Partition> partitions = partitions(f, flashSize);
         String qemuBinary = f.has("qemu.binary") ? f.text("qemu.binary") : null;
@@ -91,7 +93,19 @@ public final class ProfileParser {
         return new Profile(name, f.text("description"), source, arch, f.text("cpu"), hardware,
                 ramBase, ramSize, load, loader, boot, f.text("console.type"), f.address("console.base"),
                 f.text("intc.type"), intc, virtio, exit, flashSize, partitions, qemuBinary, qemuArgs,
-                f.has("recovery.listen_ms") ? f.integer("recovery.listen_ms") : 0);
+                f.has("recovery.listen_ms") ? f.integer("recovery.listen_ms") : 0, net, rng);
+    }
+
+    /** An optional device field (none when absent); a virtio one needs the virtio windows. */
+    private static Profile.Device device(Fields f, String key, Profile.Virtio virtio) {
+        if (!f.has(key)) {
+            return Profile.Device.NONE;
+        }
+        Profile.Device d = f.keyword(key, Profile.Device.values());
+        if (d == Profile.Device.VIRTIO && virtio == null) {
+            throw f.error(key, "'virtio' needs the board's virtio-mmio windows (virtio.base, ...)");
+        }
+        return d;
     }
 
     private static Map<String, Fields.Value> read(String display, List<String> lines) {

@@ -1,6 +1,9 @@
 package dev.mote.sdk.profile;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +47,27 @@ public final class ProfileRegistry {
         }
         dirs.add(packaged);
         return new ProfileRegistry(dirs, cwd);
+    }
+
+    /**
+     * The profile {@code name} as packaged in the SDK on the class path (mote-sdk/profiles/),
+     * read without extracting the SDK; null when there is none. For a component that meets
+     * profile names in images rather than from a user (the OTA server).
+     */
+    public static Profile packaged(String name) {
+        if (name == null || !name.matches("[a-z0-9][a-z0-9._-]*")) {
+            return null;
+        }
+        String resource = "mote-sdk/profiles/" + name + ".profile";
+        try (InputStream in = ProfileRegistry.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                return null;
+            }
+            List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            return ProfileParser.parse(resource, Path.of(name + ".profile"), lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + resource + ": " + e.getMessage(), e);
+        }
     }
 
     /** The directories searched, in order. */

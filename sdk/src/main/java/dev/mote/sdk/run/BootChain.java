@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Boots firmware the way the board does: QEMU loads the Mote bootloader (built for the profile,
@@ -42,27 +43,24 @@ public final class BootChain {
     }
 
     /**
-     * The keys a bootloader trusts when none are given: the development keys (the ones `mote
-     * build` signs with when given no --key) of the checkout holding {@code near} (an image or
-     * flash file) and of the one holding {@code cwd}.
+     * The keys a bootloader trusts when none are given: the user's development key, the one
+     * `mote build` signs with when given no --key (DevKey: $MOTE_DEV_KEY, else
+     * ~/.config/mote/dev-signing.key). {@code near} and {@code cwd} only make the error say
+     * what was being run.
      */
     public static List<VerifyKey> defaultKeys(Path near, Path cwd, Path home) throws IOException {
-        List<Path> pubs = new ArrayList<>();
-        for (Path dir : List.of(near.toAbsolutePath().getParent(), cwd.toAbsolutePath())) {
-            Path pub = DevKey.location(dir, home).resolveSibling(DevKey.PUB_FILE);
-            if (Files.isRegularFile(pub) && !pubs.contains(pub)) {
-                pubs.add(pub);
-            }
+        return defaultKeys(near, System.getenv(), home);
+    }
+
+    /** {@link #defaultKeys(Path, Path, Path)} with the environment given. */
+    public static List<VerifyKey> defaultKeys(Path near, Map<String, String> env, Path home) throws IOException {
+        Path pub = DevKey.publicFile(DevKey.location(env, home));
+        if (!Files.isRegularFile(pub)) {
+            throw new MoteException("no trusted key for the bootloader to check " + near + ": there is no development"
+                    + " key " + pub + " (mote build makes it when it signs without --key)",
+                    "pass --pub KEY.pub (the public half of the key the image was signed with)");
         }
-        if (pubs.isEmpty()) {
-            throw new MoteException("no trusted key for the bootloader: no development key next to " + near
-                    + " or in " + cwd, "pass --pub KEY.pub (the public half of the key the image was signed with)");
-        }
-        List<VerifyKey> keys = new ArrayList<>();
-        for (Path pub : pubs) {
-            keys.add(Keys.readPublic(pub));
-        }
-        return keys;
+        return List.of(Keys.readPublic(pub));
     }
 
     /**
@@ -79,6 +77,13 @@ public final class BootChain {
                 "-device", "virtio-blk-device,drive=flash");
     }
 
+    /**
+     * A guest reset (mote_reboot, a triple fault) restarts the board inside the same QEMU: the
+     * bootloader runs again on the same flash, as on the device. This overrides QemuCommand's
+     * -no-reboot, which stays for an ELF booted on its own (nothing there to restart into).
+     */
+    static final List<String> REBOOT_ARGS = List.of("-action", "reboot=reset");
+
     /** The bootloader ELF for {@code profile} trusting {@code keys} (cached). */
     public Path bootloader(Profile profile, List<VerifyKey> keys) throws IOException {
         return new BootloaderBuilder(sdk, tools, err).build(profile, keys, cacheDir.resolve("bootloaders"));
@@ -90,21 +95,32 @@ public final class BootChain {
      */
     public RunResult run(Path flash, Profile profile, List<VerifyKey> keys, RunOptions options, OutputStream console)
             throws IOException {
-        return run(flash, false, profile, keys, options, console);
+        return run(flash, false, profile, keys, options, console, null);
+    }
+
+    /**
+     * {@link #run(Path, Profile, List, RunOptions, OutputStream)}, stopping at once when {@code watch}
+     * says so (e.g. a {@link BootRefusal} when nobody will flash the board).
+     */
+    public RunResult run(Path flash, Profile profile, List<VerifyKey> keys, RunOptions options, OutputStream console,
+            ConsoleWatch watch) throws IOException {
+        return run(flash, false, profile, keys, options, console, watch);
     }
 
     private RunResult run(Path flash, boolean scratch, Profile profile, List<VerifyKey> keys, RunOptions options,
-            OutputStream console) throws IOException {
+            OutputStream console, ConsoleWatch watch) throws IOException {
         Path loader = bootloader(profile, keys);
         List<String> extra = new ArrayList<>(options.extraArgs());
         extra.addAll(flashArgs(flash, scratch));
-        return new QemuRunner(tools, err).run(loader, profile, options.withExtraArgs(extra), console);
+        extra.addAll(REBOOT_ARGS);
+        return new QemuRunner(tools, err).run(loader, profile, options.withExtraArgs(extra), console, watch);
     }
 
     /**
      * Boots one signed image as a factory-fresh board would: a temporary flash with the image in
      * slot A, recorded as the confirmed one. The app's ELF beside it (x.img -> x.elf) is what a
-     * debugger loads.
+     * debugger loads. Nothing else will ever be written to that flash, so if the bootloader
+     * refuses the image the run stops at once: {@link BootRefusedException}, with its reason.
      */
     public RunResult runImage(Path image, Profile profile, List<VerifyKey> keys, RunOptions options,
             OutputStream console) throws IOException {
@@ -122,7 +138,7 @@ public final class BootChain {
             String name = image.getFileName().toString();
             Path elf = image.resolveSibling(name.replaceAll("\\.img$", "") + ".elf");
             RunOptions o = Files.isRegularFile(elf) && options.symbols() == null ? options.withSymbols(elf) : options;
-            return run(flash, true, profile, keys, o, console);
+            return run(flash, true, profile, keys, o, console, new BootRefusal());
         } finally {
             Files.deleteIfExists(flash);
         }

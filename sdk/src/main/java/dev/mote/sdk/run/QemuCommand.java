@@ -43,6 +43,10 @@ public final class QemuCommand {
                 "-kernel", elf.toString()));
         cmd.addAll(p.qemuArgs());
         cmd.addAll(o.extraArgs());
+        // after the flash: the bootloader finds the first device on the command line first
+        if (o.devices() != null) {
+            cmd.addAll(o.devices().qemuArgs(p));
+        }
         if (o.gdbPort() != null) {
             cmd.addAll(List.of("-S", "-gdb", "tcp:127.0.0.1:" + o.gdbPort()));
         }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -63,12 +64,27 @@ public final class QemuRunner {
 
     /** Boots {@code elf}; the guest's console goes to {@code console}. */
     public RunResult run(Path elf, Profile profile, RunOptions options, OutputStream console) throws IOException {
+        return run(elf, profile, options, console, null);
+    }
+
+    /**
+     * Boots {@code elf}, and stops it as soon as {@code watch} (null for none) sees a console line
+     * that means the run cannot succeed, throwing what it returned.
+     */
+    public RunResult run(Path elf, Profile profile, RunOptions options, OutputStream console, ConsoleWatch watch)
+            throws IOException {
         if (!profile.runnable()) {
             throw new MoteException("profile " + profile.name() + " is " + profile.hardware().keyword()
                     + ": there is no QEMU machine for it", "write the image to the board, or build for a "
                     + "qemu-* profile of the same arch to run it here (mote profiles)");
         }
         tools.require(profile.qemuBinary());
+        Devices devices = options.devices();
+        if (devices != null && devices.network() != null && profile.net() == Profile.Device.VIRTIO) {
+            Network net = devices.network().withFreePorts();
+            options = options.withDevices(devices.withNetwork(net));
+            net.describe().forEach(line -> err.println("mote: " + line));
+        }
         boolean kvm = QemuCommand.useKvm(profile, options);
         List<String> cmd = QemuCommand.build(profile, elf, options, kvm);
         if (options.gdbPort() != null) {
@@ -85,7 +101,7 @@ public final class QemuRunner {
         Thread reaper = new Thread(() -> killTree(qemu), "qemu-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
         try {
-            return await(qemu, cmd, elf, profile, options, console, start);
+            return await(qemu, cmd, elf, profile, options, console, watch, start);
         } finally {
             if (!qemu.isAlive()) {
                 try {
@@ -98,7 +114,7 @@ public final class QemuRunner {
     }
 
     private RunResult await(Process qemu, List<String> cmd, Path elf, Profile profile, RunOptions options,
-            OutputStream console, long start) throws IOException {
+            OutputStream console, ConsoleWatch watch, long start) throws IOException {
         if (!options.inheritStdin()) {
             qemu.getOutputStream().close();
         }
@@ -107,6 +123,15 @@ public final class QemuRunner {
         boolean consoleElsewhere = options.serialPort() != null || options.serialPty();
         OutputStream outSink = options.qemuMessages() != null && consoleElsewhere
                 ? new LineTee(console, options.qemuMessages()) : console;
+        AtomicReference<MoteException> stopped = new AtomicReference<>();
+        if (watch != null && !consoleElsewhere) {
+            outSink = new LineTee(outSink, line -> {
+                MoteException e = watch.check(line);
+                if (e != null && stopped.compareAndSet(null, e)) {
+                    killTree(qemu);
+                }
+            });
+        }
         Thread out = pump(qemu.getInputStream(), outSink, "qemu-stdout");
         OutputStream errSink = options.qemuMessages() == null ? stderr
                 : new LineTee(stderr, options.qemuMessages());
@@ -119,9 +144,11 @@ public final class QemuRunner {
         join(errPump);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         String errText = stderr.toString(StandardCharsets.UTF_8);
+        if (stopped.get() != null) {
+            throw stopped.get();
+        }
         if (!finished) {
-            throw new MoteException("timed out after " + options.timeout().toSeconds() + " s: QEMU was killed",
-                    "the guest may be hung: rerun with --gdb to attach a debugger, or raise --timeout");
+            throw new RunTimeoutException(options.timeout());
         }
         int status = qemu.exitValue();
         Integer guest = GuestExit.guestCode(profile.exit(), status, errText);
@@ -129,6 +156,10 @@ public final class QemuRunner {
             err.print(errText);
             String why = status == 0 ? "the guest stopped without reporting an exit code (a reset or triple fault?)"
                     : "QEMU exited with status " + status;
+            if (errText.contains("host forwarding rule")) {
+                throw new MoteException("running " + elf.getFileName() + " failed: QEMU could not listen on a"
+                        + " --hostfwd port (taken since it was checked?)", "run again, or pick another host port");
+            }
             throw new MoteException("running " + elf.getFileName() + " failed: " + why,
                     "QEMU's messages are above; the command was: " + String.join(" ", cmd));
         }

@@ -28,10 +28,12 @@ import java.util.function.Consumer;
  * @param qemuMessages given each line QEMU itself prints, as it arrives (without the line end):
  *                     its stderr, and its stdout when the console is not there (a TCP port or a
  *                     pty); null for none. stderr is also reported when QEMU exits, as before
+ * @param devices      the board's NIC (on its network) and entropy source, attached after the
+ *                     extra arguments when the profile names them; null for neither
  */
 public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, String cpu, Accel accel,
         boolean inheritStdin, List<String> extraArgs, Path symbols, Integer serialPort, boolean serialPty,
-        Consumer<String> qemuMessages) {
+        Consumer<String> qemuMessages, Devices devices) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_GDB_PORT = 1234;
 
@@ -54,6 +56,14 @@ public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, Strin
         extraArgs = extraArgs == null ? List.of() : List.copyOf(extraArgs);
     }
 
+    /** Without the board's optional devices. */
+    public RunOptions(Duration timeout, Integer gdbPort, Long memBytes, String cpu, Accel accel,
+            boolean inheritStdin, List<String> extraArgs, Path symbols, Integer serialPort, boolean serialPty,
+            Consumer<String> qemuMessages) {
+        this(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, serialPort, serialPty,
+                qemuMessages, null);
+    }
+
     /** Without extra QEMU arguments. */
     public RunOptions(Duration timeout, Integer gdbPort, Long memBytes, String cpu, Accel accel,
             boolean inheritStdin) {
@@ -71,57 +81,63 @@ public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, Strin
 
     public RunOptions withTimeout(Duration t) {
         return new RunOptions(t, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, serialPort,
-                serialPty, qemuMessages);
+                serialPty, qemuMessages, devices);
     }
 
     public RunOptions withCpu(String c) {
         return new RunOptions(timeout, gdbPort, memBytes, c, accel, inheritStdin, extraArgs, symbols, serialPort,
-                serialPty, qemuMessages);
+                serialPty, qemuMessages, devices);
     }
 
     public RunOptions withGdbPort(Integer port) {
         return new RunOptions(timeout, port, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, serialPort,
-                serialPty, qemuMessages);
+                serialPty, qemuMessages, devices);
     }
 
     public RunOptions withAccel(Accel a) {
         return new RunOptions(timeout, gdbPort, memBytes, cpu, a, inheritStdin, extraArgs, symbols, serialPort,
-                serialPty, qemuMessages);
+                serialPty, qemuMessages, devices);
     }
 
     /** These QEMU arguments instead of any given before; they go after the profile's. */
     public RunOptions withExtraArgs(List<String> args) {
         return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, args, symbols, serialPort,
-                serialPty, qemuMessages);
+                serialPty, qemuMessages, devices);
     }
 
     public RunOptions withInheritStdin(boolean inherit) {
         return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inherit, extraArgs, symbols, serialPort,
-                serialPty, qemuMessages);
+                serialPty, qemuMessages, devices);
     }
 
     /** The serial console on a TCP server at 127.0.0.1:port instead of stdio. */
     public RunOptions withSerialPort(Integer port) {
         return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, port,
-                port == null && serialPty, qemuMessages);
+                port == null && serialPty, qemuMessages, devices);
     }
 
     /** The serial console on a new pseudo-terminal (QEMU -serial pty) instead of stdio or TCP. */
     public RunOptions withSerialPty() {
         return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, null, true,
-                qemuMessages);
+                qemuMessages, devices);
     }
 
     /** {@code listener} sees each line QEMU itself prints, as it arrives (e.g. the pty's name). */
     public RunOptions withQemuMessages(Consumer<String> listener) {
         return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, serialPort,
-                serialPty, listener);
+                serialPty, listener, devices);
+    }
+
+    /** The board's NIC and entropy source (null: neither). */
+    public RunOptions withDevices(Devices d) {
+        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, serialPort,
+                serialPty, qemuMessages, d);
     }
 
     /** The ELF whose symbols a debugger should load. */
     public RunOptions withSymbols(Path elf) {
         return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, elf, serialPort,
-                serialPty, qemuMessages);
+                serialPty, qemuMessages, devices);
     }
 
     /** KVM only when usable and the guest has the host's architecture (AUTO), or forced. */

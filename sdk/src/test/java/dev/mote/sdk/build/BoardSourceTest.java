@@ -32,4 +32,11 @@ class BoardSourceTest {
         assertEquals(0, BoardSource.flags(Fixtures.profile("rpi4-arm64")));
         assertTrue(BoardSource.generate(Fixtures.profile("pc-x86_64")).contains(".virtio_base = 0x0,"));
     }
+
+    @Test
+    void devicesFollowTheProfile() {
+        assertTrue(BoardSource.generate(Fixtures.profile("qemu-virt-arm64"))
+                .contains(".devices = BOARD_DEV_NET_VIRTIO | BOARD_DEV_RNG_VIRTIO,"));
+        assertTrue(BoardSource.generate(Fixtures.profile("rpi4-arm64")).contains(".devices = 0,"));
+    }
 }

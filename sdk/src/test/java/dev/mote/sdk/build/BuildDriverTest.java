@@ -1,6 +1,7 @@
 package dev.mote.sdk.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,6 +13,7 @@ import dev.mote.sdk.elf.ElfFile;
 import dev.mote.sdk.elf.ElfSection;
 import dev.mote.sdk.elf.ElfSegment;
 import dev.mote.sdk.elf.SymtabWriter;
+import dev.mote.sdk.image.DevKey;
 import dev.mote.sdk.image.Image;
 import dev.mote.sdk.image.Keys;
 import dev.mote.sdk.image.SigningKey;
@@ -20,6 +22,7 @@ import dev.mote.sdk.image.VerifyKey;
 import dev.mote.sdk.image.Version;
 import dev.mote.sdk.profile.Arch;
 import dev.mote.sdk.profile.Profile;
+import dev.mote.sdk.run.BootChain;
 import dev.mote.sdk.run.MoteInfo;
 import dev.mote.sdk.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
@@ -78,11 +81,12 @@ class BuildDriverTest {
                 + " [0-9a-f]{16}\\) for " + profile + ": [0-9.]+ KiB loadable \\(ELF [0-9.]+ KiB, image [0-9.]+ KiB\\)"
                 + " in [0-9.]+ s"), r.summary());
 
-        // Without a key the image is signed with the checkout's development key, loudly.
+        // Without a key the image is signed with the user's development key, loudly.
         assertEquals(tmp.resolve("out/hello.img"), r.image());
-        assertEquals(Fixtures.repo().resolve(".mote/dev-signing.key"), r.devKey());
+        assertEquals(DevKey.location(), r.devKey());
+        assertFalse(r.devKey().startsWith(Fixtures.repo()), "never a private key in the app's repository");
         assertTrue(diagnostics.toString(StandardCharsets.UTF_8).contains("NOT FOR PRODUCTION"));
-        VerifyKey devPub = Keys.readPublic(Fixtures.repo().resolve(".mote/dev-signing.pub"));
+        VerifyKey devPub = Keys.readPublic(DevKey.publicFile(DevKey.location()));
         Image img = new Verifier(List.of(devPub)).expectProfile(profile).verify(Files.readAllBytes(r.image()));
         assertEquals(r.header(), img.header());
         assertEquals("hello", img.header().appName());
@@ -116,6 +120,23 @@ class BuildDriverTest {
                 .mapToLong(ElfSegment::vaddr).min().orElseThrow();
         assertEquals(lowest, img.header().loadAddress());
         assertTrue(img.payload().length >= r.loadableBytes());
+    }
+
+    @Test
+    void anAppInItsOwnRepositoryIsSignedWithTheKeyRunTrusts() throws IOException {
+        Path repo = Files.createDirectories(tmp.resolve("blink-repo"));
+        Files.createDirectories(repo.resolve(".git"));
+        Path app = Files.createDirectories(repo.resolve("firmware"));
+        Files.writeString(app.resolve("main.c"), "#include <mote.h>\nint app_main(void) { return 0; }\n");
+        BuildResult r = new BuildDriver(Fixtures.sdk(), Fixtures.tools(),
+                new PrintStream(diagnostics, true, StandardCharsets.UTF_8))
+                .build(app, Fixtures.profile("qemu-virt-arm64"), tmp.resolve("out/blink.img"), BuildOptions.defaults());
+        assertFalse(Files.exists(repo.resolve(".mote")), "no key written into the app's repository");
+        try (var files = Files.walk(repo)) {
+            assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".key")).toList());
+        }
+        List<VerifyKey> trusted = BootChain.defaultKeys(r.image(), tmp, Path.of(System.getProperty("user.home")));
+        new Verifier(trusted).expectProfile("qemu-virt-arm64").verify(Files.readAllBytes(r.image()));
     }
 
     @Test

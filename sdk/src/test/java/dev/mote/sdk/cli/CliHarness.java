@@ -58,7 +58,7 @@ final class CliHarness {
 
     /** A small signed image ("blink" 1.4.2, 19 payload bytes) written to dir/name. */
     static Image writeImage(Path dir, String name, SigningKey key, String profile, long counter) throws IOException {
-        Image img = TestImage.of(profile).load(0x40100000L).version("1.4.2").app("blink").counter(counter)
+        Image img = TestImage.of(profile).version("1.4.2").app("blink").counter(counter)
                 .payload("not really firmware".getBytes()).sign(key);
         img.write(dir.resolve(name));
         return img;

@@ -28,7 +28,7 @@ class InspectCommandTest {
         String out = cli.out();
         for (String line : new String[] {"magic                MOTE", "format_version       1",
                 "header_size          256", "arch                 arm64 (1)", "flags                0",
-                "payload_size         19 (", "load_address         0x40100000", "entry_point          0x40100000",
+                "payload_size         19 (", "load_address         0x40180000", "entry_point          0x40180000",
                 "version              1.4.2", "security_counter     5", "profile              qemu-virt-arm64",
                 "app_name             blink", "payload_sha256       " + img.header().payloadSha256Hex(),
                 "hash_matches         yes", "key_id               " + key.publicKey().keyIdHex()}) {

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mote.sdk.image.Version;
-import dev.mote.sdk.run.RunOptions;
 import dev.mote.sdk.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +101,7 @@ class MainTest {
     @Test
     void gdbTakesAnOptionalPortAndDisablesTheDefaultTimeout() {
         RunCommand.Run plain = (RunCommand.Run) parse("run", "x.elf").invocation();
-        assertEquals(RunOptions.DEFAULT_TIMEOUT, plain.options().timeout());
+        assertNull(plain.options().timeout(), "firmware that never exits runs until Ctrl-C (or --timeout)");
         RunCommand.Run bare = (RunCommand.Run) parse("run", "--gdb", "x.elf").invocation();
         assertEquals("x.elf", bare.image());
         assertEquals(1234, bare.options().gdbPort());
@@ -111,6 +111,20 @@ class MainTest {
         assertEquals(Duration.ofSeconds(9), port.options().timeout());
         RunCommand.Run last = (RunCommand.Run) parse("run", "x.elf", "--gdb").invocation();
         assertEquals(1234, last.options().gdbPort());
+    }
+
+    @Test
+    void buildParsesIncludesFlagsLibrariesAndWerror() {
+        BuildCommand.Build b = (BuildCommand.Build) parse("build", "app", "-p", "qemu-virt-arm64", "-I", "inc",
+                "-Ithird_party", "--cflags=-O3 -DTRACE=1", "--cflags", "-Wshadow", "--lib", "vendor/libx.a",
+                "--werror").invocation();
+        assertEquals(List.of(Path.of("inc"), Path.of("third_party")), b.options().includes());
+        assertEquals(List.of("-O3", "-DTRACE=1", "-Wshadow"), b.options().cflags());
+        assertEquals(List.of(Path.of("vendor/libx.a")), b.options().libs());
+        assertTrue(b.options().werror());
+        BuildCommand.Build plain = (BuildCommand.Build) parse("build", "app", "-p", "qemu-virt-arm64").invocation();
+        assertFalse(plain.options().werror());
+        assertEquals(List.of(), plain.options().cflags());
     }
 
     @Test

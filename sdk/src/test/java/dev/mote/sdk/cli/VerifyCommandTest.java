@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mote.sdk.image.Keys;
 import dev.mote.sdk.image.SigningKey;
+import dev.mote.sdk.testing.HeaderVectors;
+import dev.mote.sdk.testing.TestKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,6 +71,69 @@ class VerifyCommandTest {
         assertEquals(1, cli.reset().run("verify", "b.img", "--pub", "fleet.pub", "--json"));
         assertTrue(cli.err().startsWith("mote: error: verify failed: " + tmp.resolve("b.img") + ": bad signature\nhint: "), cli.err());
         assertTrue(cli.out().contains("\"reason\":\"bad_signature\""), cli.out());
+    }
+
+    /**
+     * Signed images with hostile but well-formed headers (kernel/test/vectors/image-headers.txt):
+     * each is refused with the bootloader's words, with -p and with the image's own profile.
+     */
+    @Test
+    void hostileHeadersAreRefusedLikeTheBootloaderRefusesThem() throws Exception {
+        Keys.writePublic(tmp.resolve("suite.pub"), TestKeys.KEY.publicKey());
+        int n = 0;
+        for (HeaderVectors.Vector v : HeaderVectors.refusedFiles()) {
+            v.image().write(tmp.resolve(v.name() + ".img"));
+            for (String[] args : new String[][] {{"verify", v.name() + ".img", "--pub", "suite.pub"},
+                {"verify", v.name() + ".img", "--pub", "suite.pub", "-p", "qemu-virt-arm64"}}) {
+                assertEquals(1, cli.reset().run(args), v.name() + ": " + cli.out() + cli.err());
+                assertTrue(cli.err().startsWith("mote: error: verify failed: " + tmp.resolve(v.name() + ".img") + ": "),
+                        cli.err());
+                assertTrue(cli.err().contains(v.expect()), v.name() + ": " + cli.err());
+                assertEquals(2, cli.err().split("\n").length, "one line and a hint: " + cli.err());
+            }
+            n++;
+        }
+        assertTrue(n >= 20, "hostile images: " + n);
+    }
+
+    /**
+     * Huge files are refused from their header and size alone, in one line, without being read:
+     * a 2.5 GiB file used to end in an OutOfMemoryError stack trace, a 1.5 GB one was read whole
+     * before it was refused.
+     */
+    @Test
+    void aHugeFileIsRefusedFromItsHeaderWithoutReadingIt() throws Exception {
+        byte[] good = Files.readAllBytes(tmp.resolve("a.img"));
+        long[] sizes = {2_684_354_560L, 1_500_000_000L};
+        for (long size : sizes) {
+            Path big = tmp.resolve("big-" + size + ".img");
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+                f.write(good);          // a real image's header and all, then a sparse tail
+                f.setLength(size);
+            }
+            long t0 = System.nanoTime();
+            assertEquals(1, cli.reset().run("verify", big.getFileName().toString(), "--pub", "fleet.pub"));
+            assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "read whole? " + (System.nanoTime() - t0) / 1e9 + " s");
+            assertTrue(cli.err().startsWith("mote: error: verify failed: " + big + ": trailing bytes: "
+                    + (size - good.length) + " after the signature block"), cli.err());
+            assertEquals(2, cli.err().split("\\n").length, "one line and a hint: " + cli.err());
+        }
+        // a header that claims a 4 GiB payload, and a file that long: too large for any board
+        byte[] h = good.clone();
+        h[0x0c] = (byte) 0xff;
+        h[0x0d] = (byte) 0xff;
+        h[0x0e] = (byte) 0xff;
+        h[0x0f] = (byte) 0xff;
+        Path huge = tmp.resolve("huge.img");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.write(h, 0, 256);
+            f.setLength(256 + 0xffffffffL + 104);
+        }
+        assertEquals(1, cli.reset().run("verify", "huge.img", "--pub", "fleet.pub"));
+        assertTrue(cli.err().startsWith("mote: error: verify failed: " + huge + ": image too big: "), cli.err());
+        assertEquals(2, cli.err().split("\\n").length, cli.err());
+        assertEquals(1, cli.reset().run("inspect", "huge.img"));
+        assertTrue(cli.err().contains("image too big"), cli.err());
     }
 
     @Test

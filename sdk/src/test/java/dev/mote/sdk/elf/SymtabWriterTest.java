@@ -25,15 +25,16 @@ class SymtabWriterTest {
     void writesTheLayoutOfSymtabH() {
         byte[] t = SymtabWriter.write(List.of(func("b", 0x2000, 8), func("a", 0x1000, 0x20)));
         ByteBuffer b = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals(0x4d59534d, b.getInt(0));
-        assertArrayEquals("MSYM".getBytes(StandardCharsets.US_ASCII), new byte[] {t[0], t[1], t[2], t[3]});
+        assertEquals(0x3259534d, b.getInt(0));
+        assertArrayEquals("MSY2".getBytes(StandardCharsets.US_ASCII), new byte[] {t[0], t[1], t[2], t[3]});
         assertEquals(2, b.getInt(4));
-        assertEquals(16 + 2 * 16, b.getInt(8));
+        assertEquals(24 + 2 * 12, b.getInt(8));
         assertEquals(4, b.getInt(12));
-        assertEquals(0x1000, b.getLong(16));
-        assertEquals(0x20, b.getInt(24));
-        assertEquals(0, b.getInt(28));
-        assertEquals(0x2000, b.getLong(32));
+        assertEquals(0x1000, b.getLong(16));   // base: the lowest function
+        assertEquals(0, b.getInt(24));         // a: base + 0
+        assertEquals(0x20, b.getInt(28));
+        assertEquals(0, b.getInt(32));
+        assertEquals(0x1000, b.getInt(36));    // b: base + 0x1000
         assertEquals(8, b.getInt(40));
         assertEquals(2, b.getInt(44));
         assertEquals("a\0b\0", new String(t, 48, 4, StandardCharsets.US_ASCII));
@@ -42,13 +43,19 @@ class SymtabWriterTest {
     }
 
     @Test
+    void functionsMoreThan4GiBApartAreRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SymtabWriter.write(List.of(func("a", 0x1000, 4), func("b", 0x1000 + (1L << 32), 4))));
+    }
+
+    @Test
     void sharesRepeatedNamesAndDropsExactDuplicates() {
         byte[] t = SymtabWriter.write(List.of(func("init", 0x10, 4), func("init", 0x20, 4), func("init", 0x10, 4)));
         ByteBuffer b = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(2, b.getInt(4));
         assertEquals(5, b.getInt(12));
-        assertEquals(0, b.getInt(28));
-        assertEquals(0, b.getInt(44));
+        assertEquals(0, b.getInt(24 + 8));
+        assertEquals(0, b.getInt(24 + 12 + 8));
     }
 
     @Test
@@ -62,10 +69,10 @@ class SymtabWriterTest {
         long last = -1;
         StringBuilder names = new StringBuilder();
         for (int i = 0; i < count; i++) {
-            long addr = b.getLong(16 + 16 * i);
+            long addr = b.getLong(16) + Integer.toUnsignedLong(b.getInt(24 + 12 * i));
             assertTrue(addr > last);
             last = addr;
-            int nameOff = b.getInt(16 + 16 * i + 12);
+            int nameOff = b.getInt(24 + 12 * i + 8);
             int end = stringsOff + nameOff;
             while (t[end] != 0) {
                 end++;

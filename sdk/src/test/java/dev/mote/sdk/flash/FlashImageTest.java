@@ -94,6 +94,20 @@ class FlashImageTest {
         assertEquals(1, leftovers());
     }
 
+    /** An image the bootloader would refuse before loading it (here: over the bootloader) never goes in. */
+    @Test
+    void anImageTheBootloaderRefusesIsRefusedAndNothingIsWritten() throws IOException {
+        Path out = tmp.resolve("flash.bin");
+        Files.writeString(out, "precious");
+        Path low = tmp.resolve("low.img");
+        TestImage.arm().load(0x40100000L).sign().write(low);
+        ImageException e = assertThrows(ImageException.class,
+                () -> FlashImage.forProfile(ARM).withImage(Slot.A, low).write(out));
+        assertEquals(ImageException.Reason.MISPLACED, e.reason());
+        assertEquals("slot_a: " + low + ": image at 0x40100000 overlaps the bootloader", e.getMessage());
+        assertEquals("precious", Files.readString(out));
+    }
+
     @Test
     void anOversizedImageIsRefusedAndNothingIsWritten() throws IOException {
         Image big = TestImage.arm().app("big").version("1.0.1").counter(1)

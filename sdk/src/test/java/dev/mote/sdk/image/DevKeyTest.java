@@ -1,6 +1,7 @@
 package dev.mote.sdk.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,24 +22,38 @@ class DevKeyTest {
     Path tmp;
 
     @Test
-    void livesInTheCheckoutAboveTheApp() throws IOException {
-        Path repo = Files.createDirectories(tmp.resolve("repo"));
-        Files.createDirectories(repo.resolve("device-profiles"));
-        Path app = Files.createDirectories(repo.resolve("apps/blink"));
-        assertEquals(repo.resolve(".mote/dev-signing.key"), DevKey.location(app, tmp.resolve("home")));
-
-        Path gitRepo = Files.createDirectories(tmp.resolve("mine"));
-        Files.createDirectories(gitRepo.resolve(".git"));
-        assertEquals(gitRepo.resolve(".mote/dev-signing.key"),
-                DevKey.location(Files.createDirectories(gitRepo.resolve("blink")), tmp.resolve("home")));
+    void isOnePerUserNeverInTheAppsRepository() throws IOException {
+        Path home = tmp.resolve("home");
+        assertEquals(home.resolve(".config/mote/dev-signing.key"), DevKey.location(Map.of(), home));
+        // wherever the app lives (its own git repository, a Mote checkout), the same key
+        Path gitRepo = Files.createDirectories(tmp.resolve("mine/.git")).getParent();
+        assertFalse(DevKey.location(Map.of(), home).startsWith(gitRepo));
+        assertEquals(home.resolve(".config/mote/dev-signing.pub"),
+                DevKey.publicFile(DevKey.location(Map.of(), home)));
     }
 
     @Test
-    void fallsBackToTheHomeDirectory() throws IOException {
-        Path app = Files.createDirectories(tmp.resolve("loose/app"));
-        // tmp itself may sit under a checkout; only assert the fallback when nothing above has one.
-        Path found = DevKey.location(app, tmp.resolve("home"));
-        assertTrue(found.equals(tmp.resolve("home/.mote/dev-signing.key")) || !found.startsWith(tmp), found.toString());
+    void xdgConfigHomeAndMoteDevKeyMoveIt() {
+        Path home = tmp.resolve("home");
+        assertEquals(tmp.resolve("cfg/mote/dev-signing.key"),
+                DevKey.location(Map.of("XDG_CONFIG_HOME", tmp.resolve("cfg").toString()), home));
+        assertEquals(home.resolve(".config/mote/dev-signing.key"),
+                DevKey.location(Map.of("XDG_CONFIG_HOME", "relative/ignored"), home), "XDG paths must be absolute");
+        Map<String, String> both = Map.of("XDG_CONFIG_HOME", tmp.resolve("cfg").toString(),
+                DevKey.ENV, tmp.resolve("ci/team-dev.key").toString());
+        assertEquals(tmp.resolve("ci/team-dev.key"), DevKey.location(both, home));
+        assertEquals(tmp.resolve("ci/team-dev.pub"), DevKey.publicFile(DevKey.location(both, home)));
+    }
+
+    @Test
+    void findsAKeyEarlierVersionsLeftInACheckout() throws IOException {
+        Path repo = Files.createDirectories(tmp.resolve("old-repo"));
+        Path app = Files.createDirectories(repo.resolve("apps/blink"));
+        Path before = DevKey.legacyLocation(app);
+        assertTrue(before == null || !before.startsWith(repo), String.valueOf(before));
+        Files.createDirectories(repo.resolve(".mote"));
+        Files.writeString(repo.resolve(".mote/dev-signing.key"), "old");
+        assertEquals(repo.resolve(".mote/dev-signing.key"), DevKey.legacyLocation(app));
     }
 
     @Test

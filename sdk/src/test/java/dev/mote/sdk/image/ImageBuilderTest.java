@@ -24,8 +24,12 @@ class ImageBuilderTest {
     Path tmp;
 
     private ElfFile elf(int machine, Segment... segments) throws IOException {
+        return elf(machine, 0x40100010L, segments);
+    }
+
+    private ElfFile elf(int machine, long entry, Segment... segments) throws IOException {
         Path file = tmp.resolve("app.elf");
-        Files.write(file, elfBytes(machine, 0x40100010L, segments));
+        Files.write(file, elfBytes(machine, entry, segments));
         return ElfFile.read(file);
     }
 
@@ -58,7 +62,8 @@ class ImageBuilderTest {
     @Test
     void signedImagesVerify() throws IOException {
         SigningKey key = SigningKey.generate();
-        Image img = ImageBuilder.fromElf(elf(ElfFile.EM_X86_64, new Segment(0x100000, TestImage.random(64, 64), 64)),
+        Image img = ImageBuilder.fromElf(elf(ElfFile.EM_X86_64, 0x100010L,
+                new Segment(0x100000, TestImage.random(64, 64), 64)),
                 "qemu-microvm-x86_64", Arch.X86_64).sign(key);
         assertEquals(Version.ZERO, img.header().version());
         assertEquals(0, img.header().securityCounter());
@@ -72,6 +77,16 @@ class ImageBuilderTest {
         MoteException e = assertThrows(MoteException.class,
                 () -> ImageBuilder.fromElf(x86, "qemu-virt-arm64", Arch.ARM64));
         assertTrue(e.getMessage().contains("is not an arm64 ELF"), e.getMessage());
+    }
+
+    /** An image whose entry point is not in its payload would be refused by every device: never built. */
+    @Test
+    void anEntryPointOutsideTheLoadableBytesIsRefused() throws IOException {
+        ElfFile outside = elf(ElfFile.EM_AARCH64, 0x40200000L, new Segment(0x40100000L, TestImage.random(64, 1), 64));
+        MoteException e = assertThrows(MoteException.class,
+                () -> ImageBuilder.fromElf(outside, "qemu-virt-arm64", Arch.ARM64));
+        assertTrue(e.getMessage().contains("the entry point 0x40200000 is outside the loadable bytes"),
+                e.getMessage());
     }
 
     @Test

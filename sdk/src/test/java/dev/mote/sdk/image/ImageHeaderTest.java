@@ -93,7 +93,7 @@ class ImageHeaderTest {
     @Test
     void aNameMustLeaveRoomForItsNul() {
         String name31 = "a".repeat(31);
-        ImageHeader h = new ImageHeader(Arch.ARM64, 0, 0, 0, Version.ZERO, 0, name31, name31, HASH);
+        ImageHeader h = new ImageHeader(Arch.ARM64, 1, 0, 0, Version.ZERO, 0, name31, name31, HASH);
         assertEquals(name31, ImageHeader.parse(h.serialize()).profile());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ImageHeader(Arch.ARM64, 0, 0, 0, Version.ZERO, 0, "p", "a".repeat(32), HASH));

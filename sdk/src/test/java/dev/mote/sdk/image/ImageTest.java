@@ -50,11 +50,14 @@ class ImageTest {
         assertThrows(ImageException.class, () -> Image.wrap(Arrays.copyOf(bytes, 300)));
     }
 
+    /** The bootloader refuses an empty payload (no entry point can lie in it): so does every host tool. */
     @Test
-    void anEmptyPayloadIsAValidImage() {
+    void anEmptyPayloadIsRefused() {
         Image img = TestImage.arm().counter(7).payload(new byte[0]).sign(KEY);
         assertEquals(Image.MIN_SIZE, img.toBytes().length);
-        assertEquals(0, Image.parse(img.toBytes()).payload().length);
+        ImageException e = assertThrows(ImageException.class, () -> Image.parse(img.toBytes()));
+        assertEquals(Reason.BAD_HEADER, e.reason());
+        assertEquals("bad header: payload is empty", e.getMessage());
     }
 
     /** Cut points: inside the header, at its end, in the payload, inside the signature block. */

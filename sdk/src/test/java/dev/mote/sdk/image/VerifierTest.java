@@ -40,6 +40,13 @@ class VerifierTest {
             assertEquals(Reason.TRUNCATED, refuse(TRUSTING, bytes).reason());
             return;
         }
+        if (offset == 0x10) {
+            // load_address moves past the entry point: a header rule, refused before any key is used
+            ImageException e = refuse(TRUSTING, bytes);
+            assertEquals(Reason.BAD_HEADER, e.reason());
+            assertEquals("bad header: entry point outside the payload", e.getMessage());
+            return;
+        }
         ImageException e = refuse(TRUSTING, bytes);
         assertEquals(Reason.BAD_SIGNATURE, e.reason());
         assertEquals("bad signature", e.getMessage());

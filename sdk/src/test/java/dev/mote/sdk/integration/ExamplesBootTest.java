@@ -48,6 +48,18 @@ class ExamplesBootTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
+    void sensorHubBuiltFromFoldersByItsBuildFileRuns(String profile) throws IOException {
+        Qemu.Boot b = Qemu.boot(Qemu.build("sensor-hub", profile, tmp), Qemu.tcg());
+        String c = b.console();
+        assertTrue(c.contains("sensor-hub: 5 readings, 1 rejected, lowest -4250, highest 23125"), c);
+        assertTrue(c.contains("sensor-hub: 500 mC came from sensor 3"), c);
+        assertTrue(c.contains("sensor-hub: report (118 bytes, strlen 118): {\"n\":5,\"readings\":[{\"id\":1,"
+                + "\"mC\":-4250},"), c);
+        assertEquals(0, b.result().guestExitCode(), c);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
     void panicExits101WithASymbolizedBacktrace(String profile) throws IOException {
         Qemu.Boot b = Qemu.boot(Qemu.build("panic", profile, tmp), Qemu.tcg());
         assertEquals(101, b.result().guestExitCode(), b.console());

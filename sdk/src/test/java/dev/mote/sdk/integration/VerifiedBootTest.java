@@ -19,14 +19,19 @@ import dev.mote.sdk.run.BootChain;
 import dev.mote.sdk.run.RunOptions;
 import dev.mote.sdk.run.RunResult;
 import dev.mote.sdk.testing.Fixtures;
+import dev.mote.sdk.testing.TestImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -267,6 +272,106 @@ class VerifiedBootTest {
         assertTrue(rewrites >= 2, "the power was cut while the record was being rewritten");
         Boot after = bootUntil(flash, profile, "update: confirm ok");
         assertTrue(after.console().contains("update: running slot A version 1.0.0\n"), after.console());
+    }
+
+    /** Puts {@code img} into slot B byte by byte (FlashImage refuses what no device may load) and marks it pending. */
+    private static void plantPending(Path flash, String profile, byte[] img, long counter) throws IOException {
+        byte[] f = Files.readAllBytes(flash);
+        long slotB = Fixtures.profile(profile).partition("slot_b").offset();
+        System.arraycopy(img, 0, f, (int) slotB, img.length);
+        BootState pending = BootState.fresh(Slot.A, Slot.B, counter).withSeq(2);
+        System.arraycopy(pending.toBytes(), 0, f, BootState.copyFor(2) * BootState.COPY_STRIDE, BootState.SIZE);
+        Files.write(flash, f);
+    }
+
+    /**
+     * A validly signed image whose load range wraps past 2^64: the bootloader used to accept it
+     * and fault while loading it, on every boot, never reaching the good slot. Now it is refused
+     * by the header rules, and the board runs slot A on the same boot.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
+    void aSignedImageWhoseRangeWrapsIsRefusedAndTheGoodSlotBoots(String profile) throws IOException {
+        Path flash = flash(profile, image(profile, "1.0.0", 1), null, BootState.fresh(Slot.A, Slot.NONE, 1));
+        long top = 0xfffffffffffff000L;
+        byte[] wraps = TestImage.of(profile).load(top).entry(top).randomPayload(0x2000, 9).version("6.6.6").counter(2)
+                .sign(KEY).toBytes();
+        plantPending(flash, profile, wraps, 1);
+        Boot b = boot(flash, profile);
+        assertTrue(b.console().contains(
+                "[boot] slot B refused: bad header: load range wraps past the end of the address space"), b.console());
+        assertTrue(b.console().contains("update: running slot A version 1.0.0\n"), b.console());
+        assertEquals(0, b.exit(), b.console());
+        assertEquals(Slot.NONE, stateOf(flash, profile).pending());
+    }
+
+    /**
+     * A TEST attempt counts from the moment the bootloader touches the candidate (MCUboot's
+     * lesson): gdb stops the bootloader as it starts checking the pending slot, and the power is
+     * cut there, as a fault, a hang or a reset while loading would. The next boot must revert to
+     * the confirmed slot, never try the candidate again.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
+    void aResetWhileTheCandidateIsLoadedRevertsIt(String profile) throws Exception {
+        Path flash = flash(profile, image(profile, "1.0.0", 1), image(profile, "2.0.0", 2),
+                BootState.fresh(Slot.A, Slot.B, 1));
+        String gdb = cutAtFirstSlotCheck(flash, profile);
+        assertTrue(gdb.contains("Breakpoint 1, slot_check"), gdb);
+        BootState s = stateOf(flash, profile);
+        assertEquals(Slot.B, s.pending());
+        assertEquals(1, s.tries(), "the attempt was on flash before the candidate was read");
+
+        Boot b = boot(flash, profile);
+        assertTrue(b.console().contains("[boot] slot B: TEST image was not confirmed; reverting"), b.console());
+        assertFalse(b.console().contains("update: running slot B"), b.console());
+        assertTrue(b.console().contains("update: running slot A version 1.0.0\n"), b.console());
+        assertEquals(0, b.exit(), b.console());
+    }
+
+    /**
+     * Powers the board on under gdb, which stops the bootloader at its first slot_check (the
+     * pending slot's, boot_choose tries it first) and kills QEMU there; returns gdb's output.
+     */
+    private static String cutAtFirstSlotCheck(Path flash, String profile) throws Exception {
+        Profile p = Fixtures.profile(profile);
+        int port;
+        try (ServerSocket sock = new ServerSocket(0)) {
+            port = sock.getLocalPort();
+        }
+        BootChain chain = new BootChain(Fixtures.sdk(), Fixtures.tools(), new PrintStream(new ByteArrayOutputStream(),
+                true, StandardCharsets.UTF_8), CACHE);
+        Path loader = chain.bootloader(p, List.of(KEY.publicKey()));
+        RunOptions o = Qemu.tcg().withGdbPort(port);
+        CompletableFuture<Void> qemu = CompletableFuture.runAsync(() -> {
+            try {
+                chain.run(flash, p, List.of(KEY.publicKey()), o, new ByteArrayOutputStream());
+            } catch (IOException | RuntimeException e) {
+                // gdb's kill ends QEMU: how the runner reports that does not matter here
+            }
+        });
+        Process g = new ProcessBuilder(Fixtures.tools().require("gdb-multiarch").toString(), "-q", "-batch", "-nx",
+                loader.toString(), "-ex", "set tcp auto-retry on", "-ex", "set tcp connect-timeout 30",
+                "-ex", "target remote 127.0.0.1:" + port, "-ex", "break slot_check", "-ex", "continue",
+                "-ex", "kill").redirectErrorStream(true).start();
+        g.getOutputStream().close();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(g.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        if (!g.waitFor(90, TimeUnit.SECONDS)) {
+            g.destroyForcibly();
+        }
+        String text = out.get(10, TimeUnit.SECONDS);
+        try {
+            qemu.get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("QEMU still runs after gdb's kill:\n" + text, e);
+        }
+        return text;
     }
 
     /** Boot until the console shows {@code line}, then cut the power (the app may never stop). */

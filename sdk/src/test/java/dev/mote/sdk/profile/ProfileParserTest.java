@@ -160,4 +160,20 @@ class ProfileParserTest {
         List<String> noEquals = new ArrayList<>(Arrays.asList("name qemu-virt-arm64"));
         assertEquals(VIRT + ":1: expected 'key = value', got 'name qemu-virt-arm64'", fail(noEquals).getMessage());
     }
+
+    @Test
+    void theBoardsOptionalDevicesAreNamed() throws IOException {
+        Profile p = ProfileParser.parse(VIRT.toString(), VIRT, virtLines());
+        assertEquals(Profile.Device.VIRTIO, p.net());
+        assertEquals(Profile.Device.VIRTIO, p.rng());
+        Profile none = ProfileParser.parse(VIRT.toString(), VIRT, with("net", null));
+        assertEquals(Profile.Device.NONE, none.net());
+        List<String> lines = with("rng", "rng = e1000");
+        assertTrue(fail(lines).getMessage().contains("field 'rng'"), fail(lines).getMessage());
+        List<String> noWindows = new ArrayList<>(virtLines());
+        noWindows.removeIf(l -> l.startsWith("virtio."));
+        ProfileException e = fail(noWindows);
+        assertTrue(e.getMessage().endsWith("field 'net': 'virtio' needs the board's virtio-mmio windows"
+                + " (virtio.base, ...)"), e.getMessage());
+    }
 }

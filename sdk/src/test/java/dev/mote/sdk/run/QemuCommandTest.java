@@ -94,4 +94,15 @@ class QemuCommandTest {
         String tcg = String.join(" ", QemuCommand.build(x86, Path.of("a.elf"), RunOptions.defaults(), false));
         assertTrue(tcg.contains("-cpu max -accel tcg"), tcg);
     }
+
+    @Test
+    void theBoardsDevicesComeLastSoTheBootloaderFindsTheFlashFirst() {
+        RunOptions o = RunOptions.defaults().withExtraArgs(List.of("-drive", "file=f.img,if=none,id=flash"))
+                .withDevices(Devices.standard());
+        List<String> cmd = QemuCommand.build(virt, Path.of("h.elf"), o, false);
+        assertTrue(cmd.indexOf("-drive") < cmd.indexOf("-netdev"), String.join(" ", cmd));
+        assertEquals(List.of("-device", "virtio-rng-device"), cmd.subList(cmd.size() - 2, cmd.size()));
+        assertEquals(-1, QemuCommand.build(virt, Path.of("h.elf"), RunOptions.defaults(), false).indexOf("-netdev"),
+                "no devices unless the run asks for them");
+    }
 }

@@ -19,13 +19,17 @@ import java.util.Random;
  * Image img = TestImage.arm().counter(3).randomPayload(200_000, 7).sign(TestKeys.KEY);
  * byte[] bytes = TestImage.of("qemu-virt-arm64").version("1.1.0").totalSize(64 << 10, 1).bytes();
  * </pre>
- * Defaults: ARM64, loaded and entered at 0x40180000 (qemu-virt-arm64's load.address), version
- * 1.0.0, security counter 0, app "hello", 1000 pseudo-random payload bytes, signed with
- * {@link TestKeys#KEY}.
+ * Defaults: ARM64, loaded and entered at 0x40180000 (qemu-virt-arm64's load.address), or for a
+ * profile whose name ends in "x86_64" x86_64 at 0x180000 (qemu-microvm-x86_64's), version 1.0.0,
+ * security counter 0, app "hello", 1000 pseudo-random payload bytes, signed with
+ * {@link TestKeys#KEY}. Any field may be set to what no device accepts (the hostile headers of
+ * {@link HeaderVectors}): only parsing refuses them.
  */
 public final class TestImage {
     public static final String ARM = "qemu-virt-arm64";
     public static final long LOAD = 0x40180000L;
+    /** qemu-microvm-x86_64's load.address. */
+    public static final long LOAD_X86 = 0x180000L;
     /** Header and signature block: an image is this many bytes more than its payload. */
     public static final int OVERHEAD = ImageHeader.SIZE + SignatureBlock.SIZE;
 
@@ -40,6 +44,10 @@ public final class TestImage {
 
     private TestImage(String profile) {
         this.profile = profile;
+        if (profile.endsWith("x86_64")) {
+            arch = Arch.X86_64;
+            load = LOAD_X86;
+        }
     }
 
     /** An image for {@code profile} (the header's name only: no profile file is read). */

@@ -1,0 +1,63 @@
+package dev.mote.sdk.run;
+
+import dev.mote.sdk.profile.Profile;
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The board's optional devices to attach when it boots, as its profile names them: the NIC
+ * ({@code net = virtio}) on {@code network}, and the entropy source ({@code rng = virtio}).
+ * Without a Devices in the run options a board gets neither, as a bare board would.
+ *
+ * @param network the NIC's network, or null for no NIC (the device sees MOTE_ENODEV)
+ * @param rng     attach the entropy source
+ */
+public record Devices(Network network, boolean rng) {
+
+    /** What `mote run` attaches: the NIC on a user-mode network without forwards, the RNG. */
+    public static Devices standard() {
+        return new Devices(Network.user(), true);
+    }
+
+    public Devices withNetwork(Network n) {
+        return new Devices(n, rng);
+    }
+
+    /** The QEMU arguments for {@code p}: only the devices the profile has. */
+    public List<String> qemuArgs(Profile p) {
+        List<String> args = new ArrayList<>();
+        if (network != null && p.net() == Profile.Device.VIRTIO) {
+            args.addAll(network.qemuArgs("virtio-net-device", relayCommand()));
+        }
+        if (rng && p.rng() == Profile.Device.VIRTIO) {
+            args.addAll(List.of("-device", "virtio-rng-device"));
+        }
+        return args;
+    }
+
+    /**
+     * The command QEMU runs for each guestfwd connection (shell words, as QEMU parses them): this
+     * JVM's java running {@link GuestRelay} from this SDK's classes.
+     */
+    static String relayCommand() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp;
+        try {
+            cp = Path.of(GuestRelay.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            cp = System.getProperty("java.class.path").split(File.pathSeparator)[0];
+        }
+        return quote(java) + " -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp " + quote(cp) + " "
+                + GuestRelay.class.getName() + " 127.0.0.1";
+    }
+
+    private static String quote(String word) {
+        if (word.contains("'")) {
+            throw new IllegalArgumentException("a path with a quote cannot go to QEMU's guestfwd: " + word);
+        }
+        return "'" + word + "'";
+    }
+}

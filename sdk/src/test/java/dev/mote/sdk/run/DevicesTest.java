@@ -1,0 +1,46 @@
+package dev.mote.sdk.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mote.sdk.profile.Profile;
+import dev.mote.sdk.profile.ProfileParser;
+import dev.mote.sdk.testing.Fixtures;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which of the board's optional devices reach QEMU: what the profile names, and what the run asks for. */
+class DevicesTest {
+    private final Profile virt = Fixtures.profile("qemu-virt-arm64");
+
+    @Test
+    void theQemuBoardsGetANicOnTheIsolatedNetworkAndAnEntropySource() {
+        List<String> args = Devices.standard().qemuArgs(virt);
+        assertEquals(List.of("-netdev", "user,id=net0,restrict=on", "-device", "virtio-net-device,netdev=net0",
+                "-device", "virtio-rng-device"), args);
+        assertEquals(Profile.Device.VIRTIO, Fixtures.profile("qemu-microvm-x86_64").net());
+        assertEquals(Profile.Device.VIRTIO, Fixtures.profile("qemu-microvm-x86_64").rng());
+    }
+
+    @Test
+    void noNicWhenTheRunSaysSoOrTheProfileHasNone() throws IOException {
+        assertEquals(List.of("-device", "virtio-rng-device"), new Devices(null, true).qemuArgs(virt));
+        assertEquals(List.of(), new Devices(null, false).qemuArgs(virt));
+        Profile other = ProfileParser.parse(Fixtures.repo().resolve("sdk/src/test/resources/profiles/"
+                + "other-board-arm64.profile"), "other-board-arm64");
+        assertEquals(Profile.Device.NONE, other.net());
+        assertEquals(List.of(), Devices.standard().qemuArgs(other));
+    }
+
+    @Test
+    void guestForwardsRunThisSdksRelay() {
+        String relay = Devices.relayCommand();
+        assertTrue(relay.startsWith("'" + System.getProperty("java.home")), relay);
+        assertTrue(relay.endsWith(" dev.mote.sdk.run.GuestRelay 127.0.0.1"), relay);
+        List<String> args = Devices.standard().withNetwork(Network.user()
+                .withGuestForward(Network.GuestForward.parse("80:8080"))).qemuArgs(virt);
+        assertTrue(args.get(1).contains(",guestfwd=tcp:10.0.2.100:80-cmd:'"), args.get(1));
+        assertTrue(args.get(1).endsWith(" 127.0.0.1 8080"), args.get(1));
+    }
+}
