@@ -1,10 +1,10 @@
 package dev.mote.ota.web;
 
-import com.sun.net.httpserver.Filter;
-import com.sun.net.httpserver.HttpExchange;
-import java.io.IOException;
-import java.security.MessageDigest;
+import dev.mote.ota.rest.HttpHandler.Reply;
+import dev.mote.ota.rest.HttpHandler.Request;
+import dev.mote.ota.rest.RestServer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 
 /**
  * The dashboard's way into the REST API. As a filter on /api/: a request without a bearer token
@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * filter) needs no bearer token. A request with a bearer token (the CLI) is the REST server's to
  * check, as before.
  */
-final class ApiGate extends Filter {
+final class ApiGate implements RestServer.Filter {
     static final String CSRF_HEADER = "X-CSRF-Token";
     private final Sessions sessions;
     private final WebStats stats;
@@ -26,56 +26,47 @@ final class ApiGate extends Filter {
     }
 
     @Override
-    public void doFilter(HttpExchange ex, Chain chain) throws IOException {
-        Exchanges.secure(ex);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        if (ex.getRequestHeaders().containsKey("Authorization")) {
-            chain.doFilter(ex);
-            return;
+    public Reply filter(Request req, RestServer.Handler next) {
+        if (req.header("Authorization") != null) {
+            return api(next.handle(req));
         }
-        Sessions.Session s = sessions.use(Exchanges.cookie(ex, Sessions.COOKIE));
+        Sessions.Session s = sessions.use(Exchanges.cookie(req, Sessions.COOKIE));
         if (s == null) {
-            chain.doFilter(ex);   // 401 from the REST server
-            return;
+            return api(next.handle(req));   // 401 from the REST server
         }
         long cpu = WebStats.threadCpu();
         try {
-            String refusal = refusal(ex, s);
-            if (refusal != null) {
-                Exchanges.error(ex, 403, refusal);
-                return;
-            }
-            chain.doFilter(ex);
+            String refusal = refusal(req, s);
+            // written out here, so that the cost counted is the whole request's
+            return api(refusal != null ? Exchanges.error(403, refusal) : next.handle(req).rendered());
         } finally {
             stats.request(WebStats.threadCpu() - cpu);
         }
     }
 
+    private static Reply api(Reply r) {
+        return Exchanges.secure(r).header("Cache-Control", "no-store");
+    }
+
     /** Whether the request (without a bearer token) comes with a live session: the filter has passed it. */
-    boolean admits(HttpExchange ex) {
-        return sessions.peek(Exchanges.cookie(ex, Sessions.COOKIE)) != null;
+    boolean admits(Request req) {
+        return sessions.peek(Exchanges.cookie(req, Sessions.COOKIE)) != null;
     }
 
     /** Why a session's request is refused, or null. */
-    static String refusal(HttpExchange ex, Sessions.Session s) {
-        if (!Exchanges.unsafe(ex.getRequestMethod())) {
+    static String refusal(Request req, Sessions.Session s) {
+        if (!Exchanges.unsafe(req.method())) {
             return null;
         }
-        String token = ex.getRequestHeaders().getFirst(CSRF_HEADER);
+        String token = req.header(CSRF_HEADER);
         if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.US_ASCII),
                 s.csrf().getBytes(StandardCharsets.US_ASCII))) {
             return "missing or wrong CSRF token: a dashboard request that changes something sends the session's"
                     + " token in " + CSRF_HEADER;
         }
-        if (!Exchanges.sameOrigin(ex)) {
-            return "cross-origin request refused: Origin " + ex.getRequestHeaders().getFirst("Origin")
-                    + " is not this server";
+        if (!Exchanges.sameOrigin(req)) {
+            return "cross-origin request refused: Origin " + req.header("Origin") + " is not this server";
         }
         return null;
-    }
-
-    @Override
-    public String description() {
-        return "dashboard session and CSRF check";
     }
 }

@@ -1,9 +1,9 @@
 package dev.mote.ota.web;
 
-import com.sun.net.httpserver.HttpExchange;
 import dev.mote.ota.fleet.Fleet;
+import dev.mote.ota.rest.HttpHandler.Reply;
+import dev.mote.ota.rest.HttpHandler.Request;
 import dev.mote.ota.rest.RestServer;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -18,12 +18,14 @@ import java.util.Map;
  * <li>a filter on {@code /api/} that lets a signed-in page use the REST API with its session
  *     cookie, the CSRF token required for every change (ApiGate).
  * </ul>
- * The page reads and changes the fleet only through the REST API, as the CLI does.
+ * The page reads and changes the fleet only through the REST API, as the CLI does. Every reply
+ * carries the security headers (Exchanges); the page's files are its only replies that are not
+ * JSON, besides the event stream.
  */
 public final class Dashboard implements AutoCloseable {
     /** How often live updates look for changes. */
     public static final Duration LIVE_PERIOD = Duration.ofMillis(500);
-    /** Live pages open at once, at most (each has a writer thread). */
+    /** Live pages open at once, at most (each holds a connection and its queue of unwritten events). */
     public static final int MAX_STREAMS = 32;
     private final Sessions sessions;
     private final WebStats stats = new WebStats();
@@ -45,33 +47,36 @@ public final class Dashboard implements AutoCloseable {
     public static Dashboard mount(RestServer rest, String adminToken, Fleet fleet, Clock clock, Duration livePeriod) {
         Dashboard d = new Dashboard(adminToken, fleet, clock, livePeriod);
         rest.mount("/", d::handle);
-        rest.mount("/ui/events", d.live);
         ApiGate gate = new ApiGate(d.sessions, d.stats);
         rest.filterApi(gate);
         rest.authorizeAlso(gate::admits);
         return d;
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            long cpu = WebStats.threadCpu();
-            String path = ex.getRequestURI().getPath();
-            Exchanges.secure(ex);
+    /** Every request outside /api/ (on a REST worker). */
+    private Reply handle(Request req) {
+        String path = req.path();
+        if (path.equals(LiveEvents.PATH)) {
+            return Exchanges.secure(live.open(req));   // counts its own cost
+        }
+        long cpu = WebStats.threadCpu();
+        try {
+            Reply r;
             if (path.startsWith("/ui/")) {
-                if (!signIn.handle(ex, path)) {
-                    Exchanges.error(ex, 404, "no such page: " + path);
-                }
+                r = signIn.handle(req, path);
             } else {
                 StaticFiles.File f = files.get(path);
-                String m = ex.getRequestMethod();
+                String m = req.method();
                 if (f == null) {
-                    Exchanges.error(ex, 404, "no such page: " + path + " (the dashboard is at /)");
+                    r = null;
                 } else if (!m.equals("GET") && !m.equals("HEAD")) {
-                    Exchanges.error(ex, 405, m + " " + path + ": only GET");
+                    r = Exchanges.error(405, m + " " + path + ": only GET");
                 } else {
-                    StaticFiles.serve(ex, f);
+                    r = StaticFiles.serve(req, f);
                 }
             }
+            return Exchanges.secure(r == null ? Exchanges.noRoute(req) : r);
+        } finally {
             stats.cpu(WebStats.threadCpu() - cpu);
         }
     }

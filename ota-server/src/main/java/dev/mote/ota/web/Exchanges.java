@@ -1,11 +1,8 @@
 package dev.mote.ota.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsExchange;
-import java.io.IOException;
-import java.io.OutputStream;
+import dev.mote.ota.rest.HttpHandler.Reply;
+import dev.mote.ota.rest.HttpHandler.Request;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
@@ -28,20 +25,19 @@ final class Exchanges {
     private Exchanges() {
     }
 
-    /** The headers every dashboard reply, and every /api/ reply, carries. */
-    static void secure(HttpExchange ex) {
-        Headers h = ex.getResponseHeaders();
-        h.set("Content-Security-Policy", CSP);
-        h.set("X-Content-Type-Options", "nosniff");
-        h.set("X-Frame-Options", "DENY");
-        h.set("Referrer-Policy", "no-referrer");
-        h.set("Cross-Origin-Opener-Policy", "same-origin");
-        h.set("Cross-Origin-Resource-Policy", "same-origin");
+    /** {@code r} with the headers every dashboard reply, and every /api/ reply, carries. */
+    static Reply secure(Reply r) {
+        return r.header("Content-Security-Policy", CSP)
+                .header("X-Content-Type-Options", "nosniff")
+                .header("X-Frame-Options", "DENY")
+                .header("Referrer-Policy", "no-referrer")
+                .header("Cross-Origin-Opener-Policy", "same-origin")
+                .header("Cross-Origin-Resource-Policy", "same-origin");
     }
 
     /** The value of cookie {@code name} in the request, or null. */
-    static String cookie(HttpExchange ex, String name) {
-        for (String header : ex.getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
+    static String cookie(Request req, String name) {
+        for (String header : req.headerValues("Cookie")) {
             for (String part : header.split(";")) {
                 int eq = part.indexOf('=');
                 if (eq > 0 && part.substring(0, eq).trim().equals(name)) {
@@ -52,10 +48,9 @@ final class Exchanges {
         return null;
     }
 
-    /** Whether the request came over TLS (here, or to a proxy in front that says so). */
-    static boolean tls(HttpExchange ex) {
-        return ex instanceof HttpsExchange
-                || "https".equalsIgnoreCase(ex.getRequestHeaders().getFirst("X-Forwarded-Proto"));
+    /** Whether the request came over TLS, to a proxy in front that says so (the server itself speaks plain HTTP). */
+    static boolean tls(Request req) {
+        return "https".equalsIgnoreCase(req.header("X-Forwarded-Proto"));
     }
 
     /**
@@ -63,17 +58,16 @@ final class Exchanges {
      * the request was sent to (Host), and Sec-Fetch-Site, if sent, says same-origin. A request
      * with neither header is not from a browser page (browsers send Origin with every POST).
      */
-    static boolean sameOrigin(HttpExchange ex) {
-        Headers h = ex.getRequestHeaders();
-        String site = h.getFirst("Sec-Fetch-Site");
+    static boolean sameOrigin(Request req) {
+        String site = req.header("Sec-Fetch-Site");
         if (site != null && !site.equals("same-origin")) {
             return false;
         }
-        String origin = h.getFirst("Origin");
+        String origin = req.header("Origin");
         if (origin == null) {
             return true;
         }
-        String host = h.getFirst("Host");
+        String host = req.header("Host");
         if (host == null || origin.equals("null")) {
             return false;
         }
@@ -92,30 +86,25 @@ final class Exchanges {
         return !method.equals("GET") && !method.equals("HEAD") && !method.equals("OPTIONS");
     }
 
-    static void json(HttpExchange ex, int status, Object body) throws IOException {
-        byte[] out = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        send(ex, status, out);
+    /** {@code body} as JSON, never cached. */
+    static Reply json(int status, Object body) {
+        return new Reply(status, body).header("Cache-Control", "no-store");
     }
 
-    static void error(HttpExchange ex, int status, String message) throws IOException {
-        json(ex, status, Map.of("error", message));
+    static Reply error(int status, String message) {
+        return json(status, Map.of("error", message));
     }
 
-    static void send(HttpExchange ex, int status, byte[] body) throws IOException {
-        boolean head = ex.getRequestMethod().equals("HEAD");
-        ex.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            if (!head) {
-                os.write(body);
-            }
-        }
+    /** The 404 of a path the dashboard does not have, worded as the REST API's own. */
+    static Reply noRoute(Request req) {
+        String path = req.path();
+        String shown = path.length() > 100 ? path.substring(0, 100) + "..." : path;
+        return error(404, "no route " + req.method() + " " + shown + " (the dashboard is at /, the REST API under"
+                + " /api/: see docs/ota-server.md)");
     }
 
-    /** Reads a small request body (a sign-in), at most {@code max} bytes; null if larger. */
-    static byte[] body(HttpExchange ex, int max) throws IOException {
-        byte[] b = ex.getRequestBody().readNBytes(max + 1);
-        return b.length > max ? null : b;
+    /** The request's body if it is at most {@code max} bytes; null if larger. */
+    static byte[] body(Request req, int max) {
+        return req.tooLarge() || req.body().length > max ? null : req.body();
     }
 }

@@ -1,19 +1,21 @@
 package dev.mote.ota.web;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.mote.ota.fleet.Fleet;
 import dev.mote.ota.fleet.Records;
+import dev.mote.ota.rest.HttpHandler.Reply;
+import dev.mote.ota.rest.HttpHandler.Request;
+import dev.mote.ota.rest.ReplyStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.tinylog.Logger;
 
@@ -25,19 +27,21 @@ import org.tinylog.Logger;
  *
  * <p>Cost: one thread ticks every {@code period} while a page is connected, asks the fleet for
  * its change counter (no table access), and only when it moved computes one pulse, serialises it
- * once and queues the same bytes to every stream. Each stream is written by its own thread
- * ({@link LiveStream}) from a separate pool of at most {@code maxStreams}, so a stream never holds
- * one of the REST API's few worker threads.
+ * once and hands the same bytes to every stream. A stream is a chunked reply written on its
+ * connection's I/O thread ({@link LiveStream}): the REST worker that accepted the request returns
+ * at once, and no thread waits on a stream. At most {@code maxStreams} are open at once.
  */
-final class LiveEvents implements HttpHandler, AutoCloseable {
+final class LiveEvents implements AutoCloseable {
+    static final String PATH = "/ui/events";
     static final long PING_MILLIS = 20_000;
     private final Fleet fleet;
     private final Sessions sessions;
     private final WebStats stats;
     private final int maxStreams;
     private final List<LiveStream> streams = new CopyOnWriteArrayList<>();
+    /** Streams accepted, started or not yet: what {@code maxStreams} bounds. */
+    private final AtomicInteger open = new AtomicInteger();
     private final ScheduledExecutorService ticker;
-    private final ExecutorService writers;
     private long lastChanges = -1;
     private Set<Long> watching = Set.of();
 
@@ -47,59 +51,57 @@ final class LiveEvents implements HttpHandler, AutoCloseable {
         this.stats = stats;
         this.maxStreams = maxStreams;
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ota-live"));
-        this.writers = Executors.newCachedThreadPool(r -> daemon(r, "ota-live-stream"));
         ticker.scheduleWithFixedDelay(this::tick, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    @Override
-    public void handle(HttpExchange ex) throws IOException {
-        boolean streaming = false;
+    /** GET /ui/events: a refusal, or the stream (on a REST worker, which it does not keep). */
+    Reply open(Request req) {
+        if (!req.method().equals("GET")) {
+            return Exchanges.error(405, "GET the event stream");
+        }
+        Sessions.Session s = sessions.use(Exchanges.cookie(req, Sessions.COOKIE));
+        if (s == null) {
+            return Exchanges.error(401, "not signed in");
+        }
+        if (open.incrementAndGet() > maxStreams) {
+            open.decrementAndGet();
+            return Exchanges.error(503, "too many live pages open (" + maxStreams + "): close one")
+                    .header("Retry-After", "10");
+        }
+        long cpu = WebStats.threadCpu();
+        boolean accepted = false;
         try {
-            streaming = open(ex);
+            byte[] first = event(fleet.pulse(watched()));
+            Reply r = Reply.stream(200, "text/event-stream; charset=utf-8", out -> start(out, s, first))
+                    .header("Cache-Control", "no-store");
+            accepted = true;
+            return r;
         } finally {
-            if (!streaming) {
-                ex.close();
+            if (!accepted) {
+                open.decrementAndGet();
             }
+            stats.request(WebStats.threadCpu() - cpu);
         }
     }
 
-    /** Answers the request, or starts its stream: true if its writer now owns the exchange. */
-    private boolean open(HttpExchange ex) throws IOException {
-        Exchanges.secure(ex);
-        if (!ex.getRequestMethod().equals("GET")) {
-            Exchanges.error(ex, 405, "GET the event stream");
-            return false;
+    /**
+     * The stream's headers are out: its first pulse, then it gets every tick's. On the
+     * connection's I/O thread, where its close is seen too: that cannot come between the send
+     * and the add (a connection already closed runs onClose in the constructor).
+     */
+    private void start(ReplyStream out, Sessions.Session s, byte[] first) {
+        LiveStream[] self = new LiveStream[1];
+        self[0] = new LiveStream(out, s, stats, PING_MILLIS, System.currentTimeMillis(), () -> {
+            streams.remove(self[0]);
+            open.decrementAndGet();
+        });
+        if (self[0].send(first, System.currentTimeMillis())) {
+            streams.add(self[0]);
         }
-        Sessions.Session s = sessions.use(Exchanges.cookie(ex, Sessions.COOKIE));
-        if (s == null) {
-            Exchanges.error(ex, 401, "not signed in");
-            return false;
-        }
-        if (streams.size() >= maxStreams) {
-            ex.getResponseHeaders().set("Retry-After", "10");
-            Exchanges.error(ex, 503, "too many live pages open (" + maxStreams + "): close one");
-            return false;
-        }
-        long cpu = WebStats.threadCpu();
-        byte[] first = event(fleet.pulse(watched()));
-        LiveStream stream = new LiveStream(ex, s, stats, PING_MILLIS, () -> remove(ex));
-        var h = ex.getResponseHeaders();
-        h.set("Content-Type", "text/event-stream; charset=utf-8");
-        h.set("Cache-Control", "no-store");
-        ex.sendResponseHeaders(200, 0);
-        stream.send(first);
-        streams.add(stream);
-        stats.request(WebStats.threadCpu() - cpu);
-        writers.execute(stream);
-        return true;
     }
 
     private synchronized Set<Long> watched() {
         return watching;
-    }
-
-    private void remove(HttpExchange ex) {
-        streams.removeIf(s -> s.exchange() == ex);
     }
 
     /** One tick: a pulse to every stream if anything changed; sessions that ended are told so. */
@@ -108,10 +110,13 @@ final class LiveEvents implements HttpHandler, AutoCloseable {
             return;
         }
         long cpu = WebStats.threadCpu();
+        long now = System.currentTimeMillis();
         try {
             for (LiveStream s : streams) {
                 if (!sessions.alive(s.session())) {
-                    s.sendLast("event: signout\ndata: {}\n\n".getBytes(StandardCharsets.US_ASCII));
+                    s.sendLast("event: signout\ndata: {}\n\n".getBytes(StandardCharsets.US_ASCII), now);
+                } else {
+                    s.ping(now);
                 }
             }
             long changes = fleet.changes();
@@ -126,9 +131,9 @@ final class LiveEvents implements HttpHandler, AutoCloseable {
             }
             byte[] e = event(p);
             for (LiveStream s : streams) {
-                s.send(e);
+                s.send(e, now);
             }
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             Logger.warn(e, "dashboard: live update failed");
         } finally {
             stats.tick(WebStats.threadCpu() - cpu);
@@ -143,9 +148,13 @@ final class LiveEvents implements HttpHandler, AutoCloseable {
         return state.equals("completed") || state.equals("cancelled");
     }
 
-    private static byte[] event(Records.Pulse p) throws IOException {
-        return ("event: pulse\ndata: " + Exchanges.JSON.writeValueAsString(p) + "\n\n")
-                .getBytes(StandardCharsets.UTF_8);
+    private static byte[] event(Records.Pulse p) {
+        try {
+            return ("event: pulse\ndata: " + Exchanges.JSON.writeValueAsString(p) + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -160,6 +169,5 @@ final class LiveEvents implements HttpHandler, AutoCloseable {
         for (LiveStream s : streams) {
             s.close();
         }
-        writers.shutdownNow();
     }
 }

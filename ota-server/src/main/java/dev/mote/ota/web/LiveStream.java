@@ -1,105 +1,88 @@
 package dev.mote.ota.web;
 
-import com.sun.net.httpserver.HttpExchange;
-import java.io.IOException;
-import java.io.OutputStream;
+import dev.mote.ota.rest.ReplyStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One page's server-sent event stream (GET /ui/events), written by its own thread from a small
- * queue, never by a REST worker: the worker that accepted the request returns at once. A page
- * that stops reading fills its queue and is dropped (its EventSource reconnects); closing the
- * stream interrupts its writer, which closes the socket even in the middle of a write.
+ * One page's server-sent event stream (GET /ui/events). Sending never blocks the sender (the
+ * live ticker): each event is handed to the connection's I/O thread, which writes it at once.
+ * A page that stops reading leaves its events unwritten; one more than {@link #QUEUE} of them and
+ * the stream is dropped (the page's EventSource reconnects), so a slow reader costs at most that
+ * many events of memory.
  */
-final class LiveStream implements Runnable {
-    /** Events waiting for a slow page; one more and the stream is dropped. */
+final class LiveStream {
+    /** Events sent but not written yet (a slow page); one more and the stream is dropped. */
     static final int QUEUE = 16;
     private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] END = new byte[0];
-    private final HttpExchange ex;
+    private final ReplyStream out;
     private final Sessions.Session session;
     private final WebStats stats;
     private final long pingMillis;
-    private final Runnable onClose;
-    private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE);
-    private volatile boolean closed;
-    private volatile Thread writer;
+    private final AtomicInteger unwritten = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile long lastSent;
 
-    LiveStream(HttpExchange ex, Sessions.Session session, WebStats stats, long pingMillis, Runnable onClose) {
-        this.ex = ex;
+    /** {@code onClose} runs once, when the connection closes (either side, or {@link #close}). */
+    LiveStream(ReplyStream out, Sessions.Session session, WebStats stats, long pingMillis, long now,
+               Runnable onClose) {
+        this.out = out;
         this.session = session;
         this.stats = stats;
         this.pingMillis = pingMillis;
-        this.onClose = onClose;
-    }
-
-    HttpExchange exchange() {
-        return ex;
+        this.lastSent = now;
+        out.onClose(() -> {
+            if (closed.compareAndSet(false, true)) {
+                onClose.run();
+            }
+        });
     }
 
     Sessions.Session session() {
         return session;
     }
 
-    /** Queues an event; false (and the stream closes) if the page has fallen too far behind. */
-    boolean send(byte[] event) {
-        if (closed) {
-            return false;
-        }
-        if (!queue.offer(event)) {
-            close();
-            return false;
-        }
-        return true;
+    /** Queues an event; false (and the stream closes) if the page has fallen too far behind or left. */
+    boolean send(byte[] event, long now) {
+        return write(event, true, now);
     }
 
     /** Queues a last event, after which the stream ends (a signed-out session). */
-    void sendLast(byte[] event) {
-        if (send(event)) {
-            queue.offer(END);
+    void sendLast(byte[] event, long now) {
+        if (write(event, true, now)) {
+            out.end();
         }
     }
 
-    @Override
-    public void run() {
-        writer = Thread.currentThread();
-        try (OutputStream out = ex.getResponseBody()) {
-            while (!closed) {
-                byte[] b = queue.poll(pingMillis, TimeUnit.MILLISECONDS);
-                if (closed || b == END) {
-                    break;
-                }
-                long cpu = WebStats.threadCpu();
-                out.write(b == null ? PING : b);
-                out.flush();
-                if (b != null) {
-                    stats.event(b.length, WebStats.threadCpu() - cpu);
-                }
-            }
-        } catch (IOException | InterruptedException e) {
-            // the page went away, or the stream was closed
-        } finally {
-            closed = true;
-            writer = null;
-            Thread.interrupted();
-            try {
-                ex.close();
-            } catch (RuntimeException e) {
-                // already closed under it
-            }
-            onClose.run();
+    /** A comment line if nothing was sent for the ping interval (keeps proxies from closing an idle stream). */
+    void ping(long now) {
+        if (now - lastSent >= pingMillis) {
+            write(PING, false, now);
         }
     }
 
-    /** Ends the stream (idempotent): its writer stops and closes the connection. */
+    private boolean write(byte[] b, boolean event, long now) {
+        if (!out.isOpen()) {
+            return false;
+        }
+        if (unwritten.incrementAndGet() > QUEUE) {
+            close();
+            return false;
+        }
+        lastSent = now;
+        out.run(() -> {
+            long cpu = WebStats.threadCpu();
+            out.write(b, written -> unwritten.decrementAndGet());
+            if (event) {
+                stats.event(b.length, WebStats.threadCpu() - cpu);
+            }
+        });
+        return true;
+    }
+
+    /** Ends the stream now (idempotent): the connection closes, unwritten events are dropped. */
     void close() {
-        closed = true;
-        Thread t = writer;
-        if (t != null) {
-            t.interrupt();
-        }
+        out.close();
     }
 }

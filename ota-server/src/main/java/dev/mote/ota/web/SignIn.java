@@ -1,7 +1,8 @@
 package dev.mote.ota.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
+import dev.mote.ota.rest.HttpHandler.Reply;
+import dev.mote.ota.rest.HttpHandler.Request;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -37,52 +38,34 @@ final class SignIn {
         this.clock = clock;
     }
 
-    /** Handles /ui/login, /ui/session, /ui/logout; false for any other path. */
-    boolean handle(HttpExchange ex, String path) throws IOException {
-        String m = ex.getRequestMethod();
-        switch (path) {
-            case "/ui/login" -> {
-                if (!m.equals("POST")) {
-                    Exchanges.error(ex, 405, "sign in with POST");
-                } else {
-                    login(ex);
-                }
-            }
-            case "/ui/session" -> session(ex);
-            case "/ui/logout" -> {
-                if (!m.equals("POST")) {
-                    Exchanges.error(ex, 405, "sign out with POST");
-                } else {
-                    logout(ex);
-                }
-            }
-            default -> {
-                return false;
-            }
-        }
-        return true;
+    /** Answers /ui/login, /ui/session, /ui/logout; null for any other path. */
+    Reply handle(Request req, String path) {
+        String m = req.method();
+        return switch (path) {
+            case "/ui/login" -> m.equals("POST") ? login(req) : Exchanges.error(405, "sign in with POST");
+            case "/ui/session" -> session(req);
+            case "/ui/logout" -> m.equals("POST") ? logout(req) : Exchanges.error(405, "sign out with POST");
+            default -> null;
+        };
     }
 
-    private void login(HttpExchange ex) throws IOException {
-        String type = ex.getRequestHeaders().getFirst("Content-Type");
+    private Reply login(Request req) {
+        String type = req.header("Content-Type");
         if (type == null || !type.startsWith("application/json")) {
-            Exchanges.error(ex, 415, "sign in with a JSON body: {\"token\": \"...\"}");
-            return;
+            return Exchanges.error(415, "sign in with a JSON body: {\"token\": \"...\"}");
         }
-        if (!Exchanges.sameOrigin(ex)) {
-            Exchanges.error(ex, 403, "cross-origin sign-in refused");
-            return;
+        if (!Exchanges.sameOrigin(req)) {
+            return Exchanges.error(403, "cross-origin sign-in refused");
         }
-        InetAddress from = ex.getRemoteAddress().getAddress();
+        InetAddress from = req.remote().getAddress();
         long now = clock.millis();
         long[] f = failures.get(from);
         if (f != null && now - f[1] < WINDOW_MILLIS && f[0] >= MAX_FAILURES) {
             long wait = (f[1] + WINDOW_MILLIS - now + 999) / 1000;
-            ex.getResponseHeaders().set("Retry-After", Long.toString(wait));
-            Exchanges.error(ex, 429, "too many wrong sign-ins: try again in " + wait + " s");
-            return;
+            return Exchanges.error(429, "too many wrong sign-ins: try again in " + wait + " s")
+                    .header("Retry-After", Long.toString(wait));
         }
-        byte[] body = Exchanges.body(ex, MAX_BODY);
+        byte[] body = Exchanges.body(req, MAX_BODY);
         String token = null;
         try {
             JsonNode n = body == null ? null : Exchanges.JSON.readTree(body);
@@ -93,19 +76,17 @@ final class SignIn {
             token = null;
         }
         if (token == null) {
-            Exchanges.error(ex, 400, "sign in with a JSON body: {\"token\": \"...\"}");
-            return;
+            return Exchanges.error(400, "sign in with a JSON body: {\"token\": \"...\"}");
         }
         if (!MessageDigest.isEqual(adminToken, token.getBytes(StandardCharsets.UTF_8))) {
             fail(from, now);
-            Exchanges.error(ex, 401, "wrong admin token (it is in the server's data directory: admin.token)");
-            return;
+            return Exchanges.error(401, "wrong admin token (it is in the server's data directory: admin.token)");
         }
         failures.remove(from);
         Sessions.Session s = sessions.create();
-        ex.getResponseHeaders().add("Set-Cookie", Sessions.COOKIE + "=" + s.id + "; Path=/; HttpOnly; SameSite=Strict"
-                + "; Max-Age=" + Sessions.MAX_AGE.toSeconds() + (Exchanges.tls(ex) ? "; Secure" : ""));
-        Exchanges.json(ex, 200, Map.of("csrf", s.csrf(), "expires", s.expires()));
+        return Exchanges.json(200, Map.of("csrf", s.csrf(), "expires", s.expires()))
+                .header("Set-Cookie", Sessions.COOKIE + "=" + s.id + "; Path=/; HttpOnly; SameSite=Strict"
+                        + "; Max-Age=" + Sessions.MAX_AGE.toSeconds() + (Exchanges.tls(req) ? "; Secure" : ""));
     }
 
     private void fail(InetAddress from, long now) {
@@ -116,27 +97,25 @@ final class SignIn {
                 : new long[] {v[0] + 1, v[1]});
     }
 
-    private void session(HttpExchange ex) throws IOException {
-        Sessions.Session s = sessions.use(Exchanges.cookie(ex, Sessions.COOKIE));
+    private Reply session(Request req) {
+        Sessions.Session s = sessions.use(Exchanges.cookie(req, Sessions.COOKIE));
         if (s == null) {
-            Exchanges.error(ex, 401, "not signed in");
-            return;
+            return Exchanges.error(401, "not signed in");
         }
-        Exchanges.json(ex, 200, Map.of("csrf", s.csrf(), "expires", s.expires()));
+        return Exchanges.json(200, Map.of("csrf", s.csrf(), "expires", s.expires()));
     }
 
-    private void logout(HttpExchange ex) throws IOException {
-        Sessions.Session s = sessions.peek(Exchanges.cookie(ex, Sessions.COOKIE));
+    private Reply logout(Request req) {
+        Sessions.Session s = sessions.peek(Exchanges.cookie(req, Sessions.COOKIE));
         if (s != null) {
-            String refusal = ApiGate.refusal(ex, s);
+            String refusal = ApiGate.refusal(req, s);
             if (refusal != null) {
-                Exchanges.error(ex, 403, refusal);
-                return;
+                return Exchanges.error(403, refusal);
             }
             sessions.end(s);
         }
-        ex.getResponseHeaders().add("Set-Cookie", Sessions.COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
-                + (Exchanges.tls(ex) ? "; Secure" : ""));
-        Exchanges.json(ex, 200, Map.of("signedOut", true));
+        return Exchanges.json(200, Map.of("signedOut", true))
+                .header("Set-Cookie", Sessions.COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+                        + (Exchanges.tls(req) ? "; Secure" : ""));
     }
 }

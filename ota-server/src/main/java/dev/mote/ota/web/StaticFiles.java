@@ -1,6 +1,7 @@
 package dev.mote.ota.web;
 
-import com.sun.net.httpserver.HttpExchange;
+import dev.mote.ota.rest.HttpHandler.Reply;
+import dev.mote.ota.rest.HttpHandler.Request;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,25 +46,16 @@ final class StaticFiles {
         return files.get(path);
     }
 
-    /** Sends {@code f} (GET or HEAD), or 304 if the browser has it already. */
-    static void serve(HttpExchange ex, File f) throws IOException {
-        Exchanges.secure(ex);
-        var h = ex.getResponseHeaders();
-        h.set("Content-Type", f.type());
-        h.set("Cache-Control", "no-cache");
-        h.set("ETag", f.etag());
-        h.set("Vary", "Accept-Encoding");
-        if (f.etag().equals(ex.getRequestHeaders().getFirst("If-None-Match"))) {
-            ex.sendResponseHeaders(304, -1);
-            ex.close();
-            return;
-        }
-        String accept = ex.getRequestHeaders().getFirst("Accept-Encoding");
-        boolean gzip = accept != null && accept.contains("gzip");
-        if (gzip) {
-            h.set("Content-Encoding", "gzip");
-        }
-        Exchanges.send(ex, 200, gzip ? f.gzip() : f.plain());
+    /** The reply with {@code f} (to GET or HEAD), or a 304 if the browser has it already. */
+    static Reply serve(Request req, File f) {
+        boolean fresh = f.etag().equals(req.header("If-None-Match"));
+        String accept = req.header("Accept-Encoding");
+        boolean gzip = !fresh && accept != null && accept.contains("gzip");
+        Reply r = Reply.bytes(fresh ? 304 : 200, f.type(), fresh ? new byte[0] : gzip ? f.gzip() : f.plain())
+                .header("Cache-Control", "no-cache")
+                .header("ETag", f.etag())
+                .header("Vary", "Accept-Encoding");
+        return gzip ? r.header("Content-Encoding", "gzip") : r;
     }
 
     /** Bytes of every file as sent gzipped, and plain (for the page-weight check). */

@@ -4,9 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -166,8 +175,66 @@ class DashboardSecurityTest {
     void markupIsRefusedInGroupsAndTags() throws Exception {
         String bearer = "Bearer " + lab.server.adminToken();
         for (String body : List.of("{\"ids\":[\"a\"],\"group\":\"<b>\"}",
-                "{\"ids\":[\"a\"],\"tags\":[\"<script>\"]}")) {
+                "{\"ids\":[\"a\"],\"tags\":[\"<script>\"]}", "{\"ids\":[\"<img src=x onerror=alert(1)>\"]}",
+                "{\"ids\":[\"a\",\"<b>\"]}")) {
             assertEquals(400, web.post("/api/devices/provision", body, "Authorization", bearer).statusCode(), body);
         }
+        assertEquals(0, lab.api.get("api/devices").size(), "all or nothing: not even the good id before a bad one");
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderEachOfItsType() throws Exception {
+        URI u = lab.server.restUri();
+        String[] targets = {"GET /api/health", "HEAD /app.css", "GET /js/app.js", "GET /api/devices", "GET /"};
+        StringBuilder all = new StringBuilder();
+        for (String t : targets) {
+            all.append(t).append(" HTTP/1.1\r\nHost: ").append(u.getAuthority()).append("\r\n\r\n");
+        }
+        try (Socket sock = new Socket(u.getHost(), u.getPort())) {
+            sock.setSoTimeout(10_000);
+            sock.getOutputStream().write(all.toString().getBytes(StandardCharsets.US_ASCII));
+            DataInputStream in = new DataInputStream(sock.getInputStream());
+            String[] types = {"application/json", "text/css", "text/javascript", "application/json", "text/html"};
+            int[] statuses = {200, 200, 200, 401, 200};
+            for (int i = 0; i < targets.length; i++) {
+                Map<String, String> h = new HashMap<>();
+                int status = head(in, h);
+                assertEquals(statuses[i], status, targets[i]);
+                assertTrue(h.get("content-type").startsWith(types[i]), targets[i] + ": " + h);
+                assertEquals("nosniff", h.get("x-content-type-options"), targets[i]);
+                byte[] body = new byte[targets[i].startsWith("HEAD") ? 0 : Integer.parseInt(h.get("content-length"))];
+                in.readFully(body);
+                if (i == 1) {
+                    assertTrue(Integer.parseInt(h.get("content-length")) > 0, "HEAD says the length, sends no body");
+                }
+                if (i == 2) {
+                    assertTrue(new String(body, StandardCharsets.UTF_8).contains("import"),
+                            "the script itself, after a HEAD that sent no body");
+                }
+            }
+        }
+    }
+
+    /** Reads a reply's status line and headers (names in lower case into {@code h}); returns the status. */
+    private static int head(DataInputStream in, Map<String, String> h) throws IOException {
+        String status = line(in);
+        for (String l; !(l = line(in)).isEmpty(); ) {
+            int colon = l.indexOf(':');
+            h.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
+        }
+        return Integer.parseInt(status.substring(9, 12));
+    }
+
+    private static String line(DataInputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) {
+                throw new EOFException("the connection closed: " + b);
+            }
+            if (c != '\r') {
+                b.append((char) c);
+            }
+        }
+        return b.toString();
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mote.sdk.testing.Await;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,6 +77,34 @@ class LiveEventsTest {
             JsonNode stats = lab.api.get("api/stats").get("dashboard");
             assertEquals(12, stats.get("liveStreams").asInt(), stats.toString());
             assertTrue(stats.get("events").asLong() >= 24, stats.toString());
+        } finally {
+            for (SseStream sse : streams) {
+                sse.close();
+            }
+        }
+    }
+
+    @Test
+    void atMostMaxStreamsPagesAndOneThatLeavesFreesItsPlace() throws Exception {
+        WebClient.Session s = web.signIn(lab.server.adminToken());
+        List<SseStream> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < Dashboard.MAX_STREAMS; i++) {
+                SseStream sse = new SseStream(events, s.cookie());
+                streams.add(sse);
+                assertEquals(200, sse.status, "stream " + i);
+            }
+            try (SseStream extra = new SseStream(events, s.cookie())) {
+                assertEquals(503, extra.status, "one more than " + Dashboard.MAX_STREAMS);
+            }
+            streams.remove(0).close();
+            Await.await(() -> lab.api.get("api/stats").get("dashboard").get("liveStreams").asInt()
+                    == Dashboard.MAX_STREAMS - 1, WAIT, "the server sees the page leave, before any write");
+            try (SseStream again = new SseStream(events, s.cookie())) {
+                assertEquals(200, again.status, "its place is free");
+                again.await(0, e -> e.name().equals("pulse"), WAIT, "the first pulse");
+            }
+            assertEquals(200, web.get("/api/overview", s.headers()).statusCode(), "the REST API still answers");
         } finally {
             for (SseStream sse : streams) {
                 sse.close();
