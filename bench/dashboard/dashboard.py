@@ -192,7 +192,7 @@ def live(work, cp, n, repeats, port):
             if page:
                 browser.close()
                 browser = None
-                time.sleep(2)   # the server sees the stream gone at its next write
+                time.sleep(2)   # the stream's close reaches the server
             info = srv.api("GET", "rollouts/%d" % r["id"])
             runs.append({"name": name, "page": page, "state": state, "confirmed": info["counts"]["confirmed"],
                          "seconds": secs, "server_cpu": cpu, "web_cpu": d1["cpuSeconds"] - d0["cpuSeconds"],
@@ -237,10 +237,10 @@ def report(res, f, doc):
           "version), max in flight %s: a warm-up, then alternately without a page and with Chromium showing the "
           "rollout's page live from its creation to `completed` (the page opens the event stream, the server "
           "sends a pulse at most every %d ms while anything changes). Server CPU: utime + stime of the server "
-          "process over the rollout (the embedded broker runs inside it); dashboard CPU: what the dashboard's "
-          "threads spent, measured per thread (live ticks, writing events, the page's requests), from "
-          "`GET /api/stats`. A run without a page may still count an event or two: a stream closed just before "
-          "is dropped at its next write." % ("{:,}".format(lv["devices"]), lv["devices"], "{:,}".format(lv["devices"]),
+          "process over the rollout (the embedded broker runs inside it); dashboard CPU: what was spent on the "
+          "dashboard's behalf, measured per thread (live ticks, writing events on the connections' I/O threads, "
+          "the page's requests on the REST workers), from `GET /api/stats`. A page that closes is seen at once, "
+          "so a run without a page counts no event." % ("{:,}".format(lv["devices"]), lv["devices"], "{:,}".format(lv["devices"]),
                                              500), "",
           "| rollout | live page | POST → completed | confirmed (page showed) | server CPU | dashboard CPU | share | "
           "events (bytes) | page requests |", "|---|---|---|---|---|---|---|---|---|"]
