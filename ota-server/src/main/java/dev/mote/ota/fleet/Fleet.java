@@ -1,5 +1,6 @@
 package dev.mote.ota.fleet;
 
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -66,4 +67,21 @@ public interface Fleet {
      * or almost no space is left). What GET /api/health reports.
      */
     String storeProblem();
+
+    // ---- Views for the dashboard (docs/ota-server.md, "Dashboard"): read only ----
+
+    /** The fleet at a glance: counts by version, profile, group, online, update state; running rollouts. */
+    Records.Overview overview();
+
+    /** One page of the devices matching {@code query}, by id, and how many match in all. */
+    Records.DevicePage devicePage(Records.DeviceQuery query);
+
+    /** The rollout's phases, each with its jobs per state. */
+    List<Records.PhaseProgress> phases(long rolloutId);
+
+    /** A number that moves whenever anything the views show may have changed (cheap to ask). */
+    long changes();
+
+    /** Devices in all and online, and the progress of the unfinished rollouts and of {@code rollouts}. */
+    Records.Pulse pulse(Collection<Long> rollouts);
 }

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
 import org.tinylog.Logger;
 
@@ -51,6 +52,7 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
     private final Rollouts rollouts;
     private final RolloutEngine engine;
     private final DeviceReports reports;
+    private final Views views;
     private final Complaints complaints = new Complaints();
     private final Object wakeLock = new Object();
     private boolean woken;
@@ -76,6 +78,7 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
         this.rollouts = new Rollouts(store, images, actions, clock, this::wake);
         this.engine = new RolloutEngine(store, actions, clock);
         this.reports = new DeviceReports(store, actions, complaints);
+        this.views = new Views(store, rollouts);
         try {
             store.db().run(() -> {
                 for (JobInfo j : store.jobs().inFlight(0)) {
@@ -325,5 +328,32 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
         } finally {
             outbox.drain();
         }
+    }
+
+    // ---- Fleet: the dashboard's views ----
+
+    @Override
+    public Records.Overview overview() {
+        return views.overview();
+    }
+
+    @Override
+    public Records.DevicePage devicePage(Records.DeviceQuery query) {
+        return views.devicePage(query);
+    }
+
+    @Override
+    public List<Records.PhaseProgress> phases(long rolloutId) {
+        return views.phases(rolloutId);
+    }
+
+    @Override
+    public long changes() {
+        return views.changes();
+    }
+
+    @Override
+    public Records.Pulse pulse(Collection<Long> rollouts) {
+        return views.pulse(rollouts);
     }
 }

@@ -68,4 +68,56 @@ public final class Records {
     public record JobInfo(long id, long rollout, String device, int phase, String state, long bytes,
                           String reason, long offeredAt, long updatedAt) {
     }
+
+    /**
+     * A query of the device list (the dashboard's, GET /api/device-page): null fields match
+     * everything. {@code text} is found in the id, version or group; {@code state} is an update
+     * state (see {@link ListedDevice}); {@code limit} devices from {@code offset}, by id.
+     */
+    public record DeviceQuery(String text, String group, String tag, String profile, String version, Boolean online,
+                              String state, int offset, int limit) {
+    }
+
+    /**
+     * A device as the list shows it. {@code updateState}: the state of its latest job (queued ..
+     * confirmed, failed, rolledback, cancelled, skipped), or "none" if no rollout ever targeted it;
+     * {@code rollout}: that job's rollout (null without one).
+     */
+    public record ListedDevice(String id, String group, List<String> tags, String profile, String version,
+                               long securityCounter, String slot, boolean online, long lastSeen, String updateState,
+                               Long rollout) {
+    }
+
+    /** One page of the device list, and how many devices match the query in all. */
+    public record DevicePage(int total, int offset, int limit, List<ListedDevice> devices) {
+    }
+
+    /**
+     * The fleet at a glance: devices in all and online; devices per version, profile, group
+     * (the 20 most common of each; "" for none) and update state; the unfinished rollouts.
+     */
+    public record Overview(int devices, int online, Map<String, Integer> versions, Map<String, Integer> profiles,
+                           Map<String, Integer> groups, Map<String, Integer> updateStates,
+                           List<RolloutInfo> rollouts) {
+    }
+
+    /**
+     * One phase of a rollout: its number (0 holds the jobs skipped when the rollout was created),
+     * its cumulative size as written ("10", "50%"; null for 0), its jobs that were not skipped,
+     * and its jobs per state (every state, zeros included).
+     */
+    public record PhaseProgress(int phase, String target, int jobs, Map<String, Integer> counts) {
+    }
+
+    /** A rollout with its phases' progress. */
+    public record RolloutProgress(RolloutInfo rollout, List<PhaseProgress> phases) {
+    }
+
+    /**
+     * What a live view needs now, cheap to compute: a number that moves whenever anything a
+     * view shows may have changed, devices in all and online, and the progress of the rollouts
+     * asked about and of every unfinished one.
+     */
+    public record Pulse(long changes, int devices, int online, List<RolloutProgress> rollouts) {
+    }
 }

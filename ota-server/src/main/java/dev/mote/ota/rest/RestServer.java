@@ -19,23 +19,29 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.tinylog.Logger;
 
 /**
  * The OTA server's REST API (docs/ota-server.md, "REST API"): JSON over HTTP/1.1, every route
- * under /api/ behind a bearer token except /api/health. Routing is {@link Routes}; this class
- * owns the socket (Netty's HTTP codec: the one the broker already runs on), the token check and
- * the error mapping (ErrorStatus for FleetExceptions, 400 for a bad request or JSON, 413 for an
- * oversized body, 503 while the database cannot commit). Every reply is JSON, errors included,
- * {"error": "..."}, down to a request line the HTTP decoder cannot read (the JDK's HttpServer
- * answered those, and bad percent-escapes, with HTML pages of its own).
+ * under /api/ behind a bearer token (or the dashboard's session, see {@link #authorizeAlso})
+ * except /api/health. Routing is {@link Routes}; this class owns the socket (Netty's HTTP codec:
+ * the one the broker already runs on), the token check and the error mapping (ErrorStatus for
+ * FleetExceptions, 400 for a bad request or JSON, 413 for an oversized body, 503 while the
+ * database cannot commit). Every reply of the API is JSON, errors included, {"error": "..."},
+ * down to a request line the HTTP decoder cannot read (the JDK's HttpServer answered those, and
+ * bad percent-escapes, with HTML pages of its own). Paths outside /api/ go to what is
+ * {@link #mount}ed there (the dashboard), a JSON 404 without it.
  */
 public final class RestServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -49,7 +55,20 @@ public final class RestServer implements AutoCloseable {
     private final ExecutorService pool;
     private final EventLoopGroup acceptor = new NioEventLoopGroup(1, daemon("ota-rest-accept"));
     private final EventLoopGroup io = new NioEventLoopGroup(2, daemon("ota-rest-io"));
+    private final Map<String, Handler> mounts = new ConcurrentHashMap<>();
+    private final List<Filter> filters = new CopyOnWriteArrayList<>();
+    private volatile Predicate<HttpHandler.Request> alsoAuthorized = r -> false;
     private Channel channel;
+
+    /** Answers requests: a reply, or null when it has nothing at that path (a JSON 404 then). */
+    public interface Handler {
+        HttpHandler.Reply handle(HttpHandler.Request req);
+    }
+
+    /** A step before the /api/ routes: answers a request itself, or passes it to {@code next} and may add to the reply. */
+    public interface Filter {
+        HttpHandler.Reply filter(HttpHandler.Request req, Handler next);
+    }
 
     /**
      * @param passwords a device id's MQTT password, for POST /api/devices/provision (may be null)
@@ -69,6 +88,31 @@ public final class RestServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /**
+     * Serves the paths outside /api/ that start with {@code prefix} with {@code handler} (the
+     * longest prefix wins), on the same port and worker threads (the dashboard). Before start.
+     */
+    public void mount(String prefix, Handler handler) {
+        if (prefix.startsWith("/api/") || !prefix.startsWith("/")) {
+            throw new IllegalArgumentException("mount: '" + prefix + "' is not a path outside /api/");
+        }
+        mounts.put(prefix, handler);
+    }
+
+    /** Runs {@code filter} before every /api/ request, in the order added (the dashboard's session and CSRF check). */
+    public void filterApi(Filter filter) {
+        filters.add(filter);
+    }
+
+    /**
+     * Lets in, without a bearer token, the /api/ requests {@code check} accepts (the dashboard's
+     * session cookie, web.ApiGate, whose filter has already refused what the session may not do).
+     * A request with an Authorization header is judged by its token alone.
+     */
+    public void authorizeAlso(Predicate<HttpHandler.Request> check) {
+        this.alsoAuthorized = check;
     }
 
     /** Listens; IOException when the address cannot be bound. */
@@ -109,28 +153,61 @@ public final class RestServer implements AutoCloseable {
 
     /** The reply to one request (on a pool thread): never throws. */
     HttpHandler.Reply answer(HttpHandler.Request req) {
-        String target = req.uri();
-        int q = target.indexOf('?');
-        String path = q < 0 ? target : target.substring(0, q);
-        String query = q < 0 ? null : target.substring(q + 1);
-        try {
-            if (!path.startsWith("/api/")) {
-                throw Routes.noRoute(req.method(), path);
+        String path = req.path();
+        if (path.startsWith("/api/")) {
+            Handler chain = this::api;
+            for (int i = filters.size() - 1; i >= 0; i--) {
+                Filter f = filters.get(i);
+                Handler next = chain;
+                chain = r -> f.filter(r, next);
             }
-            if (!path.equals("/api/health") && !authorized(req.authorization())) {
+            return guarded(req, chain);
+        }
+        Handler page = mounted(path);
+        return guarded(req, r -> {
+            HttpHandler.Reply reply = page == null ? null : page.handle(r);
+            if (reply == null) {
+                throw Routes.noRoute(r.method(), path);
+            }
+            return reply;
+        });
+    }
+
+    /** The /api/ routes, after the filters: the token check, then {@link Routes}. */
+    private HttpHandler.Reply api(HttpHandler.Request req) {
+        return guarded(req, r -> {
+            String path = r.path();
+            if (!path.equals("/api/health") && !authorized(r)) {
                 return new HttpHandler.Reply(401, Map.of("error", "missing or wrong token: send 'Authorization:"
                         + " Bearer TOKEN' (the token is in the server's data directory, admin.token)"));
             }
-            Routes.Reply r = routes.route(req.method(), path, query, limit -> body(req));
-            return new HttpHandler.Reply(r.status(), r.body());
+            Routes.Reply x = routes.route(r.method(), path, r.query(), limit -> body(r));
+            return new HttpHandler.Reply(x.status(), x.body());
+        });
+    }
+
+    private Handler mounted(String path) {
+        String best = null;
+        for (String prefix : mounts.keySet()) {
+            if (path.startsWith(prefix) && (best == null || prefix.length() > best.length())) {
+                best = prefix;
+            }
+        }
+        return best == null ? null : mounts.get(best);
+    }
+
+    /** {@code h}'s reply, or the JSON error for what it threw. */
+    private static HttpHandler.Reply guarded(HttpHandler.Request req, Handler h) {
+        try {
+            return h.handle(req);
         } catch (FleetException e) {
             return error(ErrorStatus.of(e), e.getMessage());
         } catch (StoreException e) {
-            Logger.error("REST {} {}: the database failed: {}", req.method(), shorten(path), e.getMessage());
+            Logger.error("REST {} {}: the database failed: {}", req.method(), shorten(req.path()), e.getMessage());
             return error(503, "the database failed, nothing was changed: " + e.getMessage()
                     + " (GET /api/health says when it works again)");
         } catch (RuntimeException e) {
-            Logger.error(e, "REST {} {} failed", req.method(), shorten(path));
+            Logger.error(e, "REST {} {} failed", req.method(), shorten(req.path()));
             return error(500, "internal error: " + e);
         }
     }
@@ -152,8 +229,12 @@ public final class RestServer implements AutoCloseable {
         return s.length() > 100 ? s.substring(0, 100) + "..." : s;
     }
 
-    private boolean authorized(String h) {
-        if (h == null || !h.startsWith("Bearer ")) {
+    private boolean authorized(HttpHandler.Request req) {
+        String h = req.authorization();
+        if (h == null) {
+            return alsoAuthorized.test(req);
+        }
+        if (!h.startsWith("Bearer ")) {
             return false;
         }
         return MessageDigest.isEqual(token, h.substring(7).trim().getBytes(StandardCharsets.US_ASCII));

@@ -85,7 +85,12 @@ final class Routes {
         String id = p.length > 1 ? decode(p[1]) : null;
         String action = p.length > 2 ? p[2] : null;
         String key = method + " " + what + (id == null ? "" : " ID") + (action == null ? "" : " " + action);
-        Map<String, String> query = query(rawQuery, key.equals("GET devices") ? DEVICE_FILTERS : Set.of());
+        Map<String, String> query = query(rawQuery, switch (key) {
+            case "GET devices" -> DEVICE_FILTERS;
+            case "GET device-page" -> ViewRoutes.PAGE_PARAMETERS;
+            case "GET rollouts ID jobs" -> ViewRoutes.JOB_PARAMETERS;
+            default -> Set.of();
+        });
         switch (key) {
             case "GET health":
                 return health();
@@ -122,7 +127,13 @@ final class Routes {
             case "GET rollouts ID":
                 return ok(fleet.rollout(number(id)));
             case "GET rollouts ID jobs":
-                return ok(fleet.jobs(number(id)));
+                return ok(ViewRoutes.jobs(fleet.jobs(number(id)), query));
+            case "GET rollouts ID phases":
+                return ok(fleet.phases(number(id)));
+            case "GET overview":
+                return ok(fleet.overview());
+            case "GET device-page":
+                return ok(ViewRoutes.devicePage(fleet, query));
             case "POST rollouts ID pause": {
                 long n = number(id);
                 byte[] b = body.read(Limits.MAX_JSON_BODY);

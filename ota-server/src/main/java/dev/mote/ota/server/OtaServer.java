@@ -12,6 +12,7 @@ import dev.mote.ota.mqtt.EmbeddedBroker;
 import dev.mote.ota.mqtt.MqttLink;
 import dev.mote.ota.protocol.Hello;
 import dev.mote.ota.protocol.StateReport;
+import dev.mote.ota.web.Dashboard;
 import dev.mote.sdk.image.VerifyKey;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -53,6 +54,7 @@ public final class OtaServer implements AutoCloseable {
     private FleetService fleet;
     private MqttLink link;
     private RestServer rest;
+    private Dashboard dashboard;
 
     private OtaServer(Credentials credentials, String adminToken) {
         this.credentials = credentials;
@@ -90,8 +92,10 @@ public final class OtaServer implements AutoCloseable {
         add(link.start());
         fleet.start();
         parts.add(fleet);
-        rest = add(new RestServer(new InetSocketAddress(c.host(), c.httpPort()), adminToken, fleet,
-                credentials::devicePassword, this::stats).start());
+        RestServer r = new RestServer(new InetSocketAddress(c.host(), c.httpPort()), adminToken, fleet,
+                credentials::devicePassword, this::stats);
+        dashboard = add(Dashboard.mount(r, adminToken, fleet));
+        rest = add(r.start());
     }
 
     private <T extends AutoCloseable> T add(T part) {
@@ -146,6 +150,9 @@ public final class OtaServer implements AutoCloseable {
             m.put("cpuSeconds", os.getProcessCpuTime() / 1e9);
         }
         m.put("threads", Thread.activeCount());
+        if (dashboard != null) {
+            m.put("dashboard", dashboard.stats());
+        }
         return m;
     }
 

@@ -23,6 +23,7 @@ public final class Store implements AutoCloseable {
     private final DeviceStore devices;
     private final RolloutStore rollouts;
     private final JobStore jobs;
+    private final ViewStore views;
 
     private Store(FileChannel lockFile, FileLock lock, Database db, ImageFiles files) {
         this.lockFile = lockFile;
@@ -33,6 +34,7 @@ public final class Store implements AutoCloseable {
         this.devices = new DeviceStore(db);
         this.rollouts = new RolloutStore(db);
         this.jobs = new JobStore(db);
+        this.views = new ViewStore(db);
     }
 
     /** Opens the data directory, creating what is missing; IOException if another server holds it. */
@@ -83,6 +85,11 @@ public final class Store implements AutoCloseable {
 
     public JobStore jobs() {
         return jobs;
+    }
+
+    /** The dashboard's read-only queries. */
+    public ViewStore views() {
+        return views;
     }
 
     @Override
