@@ -11,7 +11,8 @@
  * 200 ms floor, Karn, exponential backoff), RFC 5681 slow start and
  * congestion avoidance with RFC 6582 NewReno fast retransmit/recovery and
  * RFC 3042 limited transmit, out-of-order data stored at its place in the
- * receive ring (TCP_OOO_MAX ranges tracked), zero-window probes with
+ * receive ring (TCP_OOO_MAX ranges tracked, and reported to a peer that
+ * allows it in SACK blocks on our ACKs, RFC 2018), zero-window probes with
  * backoff (never given up while answered), receiver and sender
  * silly-window avoidance, delayed ACKs (every second full segment, timer
  * cfg.delack_ms) and Nagle with Minshall's rule (a short segment waits only
@@ -19,7 +20,7 @@
  * request/response), keepalive, RFC 6528 initial sequence numbers, a new
  * SYN reusing a TIME_WAIT pair, answers to out-of-window segments rate
  * limited (no ACK wars), RST on close with unread data (RFC 2525).
- * Not done: SACK, timestamps, urgent data (URG is ignored: its bytes are
+ * Not done: acting on the peer's SACK blocks (we send as NewReno), timestamps, urgent data (URG is ignored: its bytes are
  * ordinary data, RFC 6093), IP options/fragments (the IP layer's business).
  *
  * Memory budget: the pcb pool is TCP_MAX_PCBS entries inside struct
@@ -146,6 +147,7 @@ struct tcp_pcb {
     /* receive side: ring from rhead, rlen bytes readable in order */
     uint32_t irs, rcv_nxt, rcv_adv, rhead, rlen, unacked;
     struct tcp_ooo ooo[TCP_OOO_MAX];
+    uint32_t sack_last;        /* a sequence number of the latest out-of-order segment */
     /* round trip, ms: srtt and rttvar scaled by 8 and 4 (RFC 6298) */
     uint32_t srtt8, rttvar4, rto, rtt_seq;
     uint64_t rtt_t;

@@ -71,6 +71,7 @@ static void tcp_rcv_data(struct tcp_pcb *pcb, uint32_t seq, const uint8_t *data,
     tcp_ring_put(pcb->rbuf, pcb->ts->cfg.rcvbuf, pcb->rhead + pcb->rlen + off, data, len);
     if (off) {
         tcp_ooo_add(pcb, seq, seq + len);
+        pcb->sack_last = seq;
         pcb->flags |= PF_ACKNOW;
         return;
     }
