@@ -50,6 +50,8 @@ struct tcp_seg {
     uint16_t mss;              /* option value, 0 if absent */
     int16_t ws;                /* option value, -1 if absent */
     uint8_t sackok;            /* SACK-permitted (RFC 2018) present */
+    uint8_t nsack;             /* SACK blocks present */
+    uint32_t sack_hi;          /* the highest right edge among them */
     uint8_t flags;
     const uint8_t *data;
     uint32_t len;

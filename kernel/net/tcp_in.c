@@ -35,7 +35,7 @@ static int tcp_parse(struct tcp_stack *ts, uint32_t src, uint32_t dst, const uin
     }
     sg->mss = 0;
     sg->ws = -1;
-    sg->sackok = 0;
+    sg->sackok = sg->nsack = 0;
     for (size_t i = TCP_HLEN; i < hl;) {
         uint8_t kind = p[i];
         if (kind == 0)
@@ -55,6 +55,11 @@ static int tcp_parse(struct tcp_stack *ts, uint32_t src, uint32_t dst, const uin
             sg->ws = p[i + 2];
         else if (kind == 4 && ol == 2)
             sg->sackok = 1;
+        for (size_t b = i + 2; kind == 5 && (ol - 2) % 8 == 0 && b < i + ol; b += 8) {
+            uint32_t right = get_be32(p + b + 4);
+            if (!sg->nsack++ || SEQ_GT(right, sg->sack_hi))
+                sg->sack_hi = right;
+        }
         i += ol;
     }
     sg->seq = get_be32(p + 4);

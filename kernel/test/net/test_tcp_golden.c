@@ -442,3 +442,35 @@ void test_tcp_golden_sack_blocks(void)
     CHECK(v.flags == TH_ACK && v.ack == 901 && v.hl == 20);
     tsim_free(&S);
 }
+
+/*
+ * Duplicate ACKs whose window moves (Linux grows its window as out-of-order
+ * data arrives) still count when their SACK blocks report data beyond the
+ * hole: the third starts fast retransmit. Without blocks they would not.
+ */
+void test_tcp_golden_sack_dupacks(void)
+{
+    tsim_init(&S, NULL, NULL, 0, 1, 59);
+    static const uint8_t sackok[] = { 2, 4, 0x03, 0xe8, 1, 1, 4, 2 };      /* MSS 1000, SACK-permitted */
+    struct tcp_pcb *pcb = open_active(sackok, 8);
+    static uint8_t data[4000];
+    CHECK(tcp_send(pcb, data, sizeof data, S.now) == 4000);
+    int sent = S.ncap;
+    CHECK(out(-1).seq == iss + 3001);                       /* four segments out */
+    /* the first is lost: three ACKs of iss + 1, each a bigger window, each SACKing more */
+    for (uint32_t k = 1; k <= 3; k++) {
+        uint8_t opt[12] = { 1, 1, 5, 10 };
+        put_be32(opt + 4, iss + 1001);
+        put_be32(opt + 8, iss + 1001 + 1000 * k);
+        peer(80, lport, PEER_ISS + 1, iss + 1, TH_ACK, (uint16_t)(20000 + 1000 * k), opt, 12, NULL, 0);
+    }
+    int again = 0;
+    for (int i = sent; i < S.ncap; i++) {
+        struct seg_view v = out(i);
+        again += v.seq == iss + 1 && v.len == 1000;         /* fast retransmit, no timeout */
+    }
+    CHECK(again == 1);
+    CHECK(pcb->st.fast_rexmits == 1 && pcb->st.timeouts == 0);
+    tcp_abort(pcb, S.now);
+    tsim_free(&S);
+}
