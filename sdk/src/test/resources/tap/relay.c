@@ -20,6 +20,8 @@
  *   stats   one line "stats key=value ...": per direction (d2l: device to
  *           Linux, l2d: back) frames, bytes, drop, dup, held, and the TCP
  *           segments seen: syn, fin, rst, zerowin (a window of 0 advertised),
+ *           rexmit (data sent again), stall (sent again after 100 ms of
+ *           silence that way: a retransmission timeout, most likely),
  *           and fin_cross=1 when the last connection's two FINs crossed
  *           (neither acknowledged the other's: a simultaneous close).
  *   reset   zero the counters. Answers "ok".
@@ -52,6 +54,8 @@ static const char *const dir_name[2] = {"d2l", "l2d"};
 
 struct counters {
     uint64_t frames, bytes, drop, dup, held, syn, fin, rst, zerowin;
+    uint64_t rexmit;             /* data segments starting below the highest byte seen: sent again */
+    uint64_t stall;              /* ... after 100 ms or more with no segment that way: a timeout */
 };
 
 struct pending {
@@ -73,6 +77,10 @@ static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 /* the last connection's FINs, per direction: seen, the FIN's sequence number, its ACK field */
 static int fin_seen[2];
 static uint32_t fin_seq[2], fin_ack[2];
+/* per direction: the end of the highest data seen (since the last SYN), when the last segment went */
+static int hi_valid[2];
+static uint32_t hi_end[2];
+static uint64_t last_seg_us[2];
 
 static uint64_t now_us(void)
 {
@@ -157,7 +165,19 @@ static void inspect(int dir, const uint8_t *f, size_t len)
     if (flags & 0x02) {          /* SYN: a new connection, forget the old one's FINs */
         c->syn++;
         fin_seen[0] = fin_seen[1] = 0;
+        hi_valid[0] = hi_valid[1] = 0;
     }
+    uint64_t now = now_us();
+    if (data && !(flags & 0x06)) {
+        if (hi_valid[dir] && (int32_t)(seq - hi_end[dir]) < 0) {
+            c->rexmit++;
+            c->stall += now - last_seg_us[dir] >= 100000;
+        }
+        if (!hi_valid[dir] || (int32_t)(seq + (uint32_t)data - hi_end[dir]) > 0)
+            hi_end[dir] = seq + (uint32_t)data;
+        hi_valid[dir] = 1;
+    }
+    last_seg_us[dir] = now;
     if (flags & 0x04)
         c->rst++;
     if (flags & 0x01) {
@@ -220,12 +240,13 @@ static void print_stats(void)
         const struct counters *c = &cnt[d];
         const char *n = dir_name[d];
         printf(" %s_frames=%llu %s_bytes=%llu %s_drop=%llu %s_dup=%llu %s_held=%llu %s_syn=%llu"
-               " %s_fin=%llu %s_rst=%llu %s_zerowin=%llu",
+               " %s_fin=%llu %s_rst=%llu %s_zerowin=%llu %s_rexmit=%llu %s_stall=%llu",
                n, (unsigned long long)c->frames, n, (unsigned long long)c->bytes, n,
                (unsigned long long)c->drop, n, (unsigned long long)c->dup, n,
                (unsigned long long)c->held, n, (unsigned long long)c->syn, n,
                (unsigned long long)c->fin, n, (unsigned long long)c->rst, n,
-               (unsigned long long)c->zerowin);
+               (unsigned long long)c->zerowin, n, (unsigned long long)c->rexmit, n,
+               (unsigned long long)c->stall);
     }
     int cross = fin_seen[0] && fin_seen[1] && fin_ack[0] != fin_seq[1] + 1 &&
                 fin_ack[1] != fin_seq[0] + 1;
