@@ -186,8 +186,10 @@ static void net_thread(void *arg)
             ;
         virtio_net_rx_irq(&nf->vn, 0);   /* frames that come while we work raise no interrupt */
         mote_mutex_lock(&nf->lock);
+        tcp_batch(&nf->ts, 1, 0);
         int n = virtio_net_rx(&nf->vn, on_frame, nf, NETIF_RX_BUDGET);
         uint64_t now = mote_uptime_ms();
+        tcp_batch(&nf->ts, 0, now);     /* one ACK for the batch's in-order data */
         if (now >= net_next_deadline(&nf->ns))
             net_timer(&nf->ns, now);
         if (now >= tcp_next_deadline(&nf->ts))

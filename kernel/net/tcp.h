@@ -166,6 +166,7 @@ struct tcp_stack {
     uint8_t isn_key[16];
     uint32_t stamp;
     uint32_t chal_n;           /* challenge ACKs this second (RFC 5961 section 7) */
+    uint8_t batch;             /* inside tcp_batch(ts, 1, ...): in-order ACKs wait for its end */
     uint64_t chal_t;
     struct tcp_pcb pcbs[TCP_MAX_PCBS];
 };
@@ -204,6 +205,15 @@ void tcp_input(struct tcp_stack *ts, uint32_t src, uint32_t dst, const uint8_t *
                uint64_t now);
 /* Run every timer due at `now` (retransmission, delayed ACK, persist, keepalive, TIME_WAIT). */
 void tcp_timer(struct tcp_stack *ts, uint64_t now);
+/*
+ * A batch of received segments (on: it starts; off: it ended). Inside it,
+ * the ACK that in-order data owes (every second full segment) waits for
+ * the end of the batch, up to a quarter of the receive buffer: one ACK per
+ * batch instead of one per two segments, as Linux's GRO gives (each costs
+ * a frame and, under emulation, a device exit). Out-of-order data and
+ * duplicates are still ACKed at once.
+ */
+void tcp_batch(struct tcp_stack *ts, int on, uint64_t now);
 /* When tcp_timer next has work: an absolute time, or UINT64_MAX for never. */
 uint64_t tcp_next_deadline(const struct tcp_stack *ts);
 

@@ -42,6 +42,7 @@
 #define PF_RECOVERY 0x0100     /* in NewReno fast recovery */
 #define PF_WS_OK 0x0200        /* both SYNs carried the window-scale option */
 #define PF_SACK_OK 0x0400      /* both SYNs carried SACK-permitted: our ACKs carry SACK blocks */
+#define PF_ACK_LATER 0x0800    /* an ACK is owed at the end of the batch (tcp_batch) */
 
 /* One incoming segment, parsed and checked. */
 struct tcp_seg {

@@ -134,7 +134,7 @@ void tcp_xmit(struct tcp_pcb *pcb, uint32_t seq, uint8_t flags, uint32_t off, ui
             iov[n++] = (struct net_iov){ pcb->sbuf, len - k };
     }
     if (flags & TH_ACK) {
-        pcb->flags &= ~PF_ACKNOW;
+        pcb->flags &= ~(PF_ACKNOW | PF_ACK_LATER);
         pcb->t_ack = 0;
         pcb->unacked = 0;
     }

@@ -474,3 +474,48 @@ void test_tcp_golden_sack_dupacks(void)
     tcp_abort(pcb, S.now);
     tsim_free(&S);
 }
+
+/*
+ * tcp_batch: in-order data owes its ACK at the end of the batch (up to a
+ * quarter of the receive buffer, 8 KiB here), not every second segment;
+ * out-of-order data is still ACKed at once. Outside a batch: every second.
+ */
+void test_tcp_golden_ack_batch(void)
+{
+    tsim_init(&S, NULL, NULL, 0, 1, 60);
+    struct tcp_pcb *l;
+    CHECK(tcp_listen(&S.st[0], 80, 4, &l) == 0);
+    peer(3000, 80, 100, 0, TH_SYN, 65535, opt_mss1000, 4, NULL, 0);
+    uint32_t s_iss = out(-1).seq;
+    peer(3000, 80, 101, s_iss + 1, TH_ACK, 65535, NULL, 0, NULL, 0);
+    CHECK(tcp_accept(l) != NULL);
+    static uint8_t d[1000];
+    uint32_t seq = 101;
+    int before = S.ncap;
+    tcp_batch(&S.st[0], 1, S.now);
+    for (int i = 0; i < 4; i++, seq += 1000)
+        peer(3000, 80, seq, s_iss + 1, TH_ACK, 65535, NULL, 0, d, 1000);
+    CHECK(S.ncap == before);                              /* 4 segments, no ACK yet */
+    tcp_batch(&S.st[0], 0, S.now);
+    CHECK(S.ncap == before + 1 && out(-1).ack == seq);     /* one, for all of them */
+    /* a long batch: an ACK once 8 KiB (a quarter of 32 KiB) are owed, and one at the end */
+    before = S.ncap;
+    tcp_batch(&S.st[0], 1, S.now);
+    for (int i = 0; i < 10; i++, seq += 1000)
+        peer(3000, 80, seq, s_iss + 1, TH_ACK, 65535, NULL, 0, d, 1000);
+    CHECK(S.ncap == before + 1 && out(-1).ack == seq - 1000);   /* after the 9th */
+    /* out of order inside a batch: at once */
+    peer(3000, 80, seq + 1000, s_iss + 1, TH_ACK, 65535, NULL, 0, d, 1000);
+    CHECK(S.ncap == before + 2 && out(-1).ack == seq);
+    tcp_batch(&S.st[0], 0, S.now);
+    CHECK(S.ncap == before + 2);                          /* nothing more owed */
+    /* outside a batch: every second segment */
+    peer(3000, 80, seq, s_iss + 1, TH_ACK, 65535, NULL, 0, d, 1000);   /* fills the hole */
+    before = S.ncap;
+    seq += 2000;
+    peer(3000, 80, seq, s_iss + 1, TH_ACK, 65535, NULL, 0, d, 1000);
+    CHECK(S.ncap == before);
+    peer(3000, 80, seq + 1000, s_iss + 1, TH_ACK, 65535, NULL, 0, d, 1000);
+    CHECK(S.ncap == before + 1 && out(-1).ack == seq + 2000);
+    tsim_free(&S);
+}
