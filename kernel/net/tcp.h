@@ -24,7 +24,7 @@
  * ordinary data, RFC 6093), IP options/fragments (the IP layer's business).
  *
  * Memory budget: the pcb pool is TCP_MAX_PCBS entries inside struct
- * tcp_stack (280 bytes each on 64-bit: 4.6 KiB for 16); the byte buffers
+ * tcp_stack (288 bytes each on 64-bit: 4.5 KiB for 16); the byte buffers
  * are cfg.nbufs pairs of a send ring (cfg.sndbuf) and a receive ring
  * (cfg.rcvbuf) carved from the memory given to tcp_init:
  * tcp_mem_size(cfg) = nbufs * (sndbuf + rcvbuf). Buffers over 64 KiB use
