@@ -95,3 +95,50 @@ bench_profile() { # PROFILE FIELD
 bench_help() {
     sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
 }
+
+# Where the Debian reference kernels are kept between runs.
+bench_cache() {
+    echo "${MOTE_BENCH_CACHE:-$HOME/.cache/mote/bench}"
+}
+
+# The stock Debian kernel for ARCH (amd64|arm64), fetched once into the cache (its .deb kept there
+# too); prints the path of its vmlinuz. arm64 is fetched with its own apt state, so the host's dpkg
+# configuration is untouched.
+bench_debian_kernel() {   # ARCH
+    local arch="$1" cache dir opts=()
+    cache="$(bench_cache)"
+    dir="$cache/$arch"
+    if [ "$arch" != "$(dpkg --print-architecture)" ]; then
+        local d="$cache/apt-$arch"
+        mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+        opts=(-o "APT::Architecture=$arch" -o "APT::Architectures::=$arch" -o "Dir::State::Lists=$d/lists"
+              -o "Dir::Cache=$d/cache" -o "Dir::State::status=/dev/null")
+    fi
+    if ! ls "$dir"/boot/vmlinuz-* >/dev/null 2>&1 || ! ls "$cache"/linux-image-*_"$arch".deb >/dev/null 2>&1; then
+        [ ${#opts[@]} -eq 0 ] || apt-get "${opts[@]}" update >&2
+        local pkg
+        pkg="$(apt-cache "${opts[@]}" depends "linux-image-$arch" | sed -n 's/.*Depends: \(linux-image-[0-9].*\)/\1/p' | head -1)"
+        [ -n "$pkg" ] || { say "cannot resolve linux-image-$arch"; exit 1; }
+        say "fetching $pkg"
+        mkdir -p "$dir"
+        (cd "$cache" && apt-get "${opts[@]}" download "$pkg" >&2)
+        dpkg-deb --fsys-tarfile "$cache/${pkg}"_*_"$arch".deb | tar -x -C "$dir" ./boot
+    fi
+    ls "$dir"/boot/vmlinuz-* | head -1
+}
+
+# Kernel modules of that Debian kernel, copied into DEST in the order named (NAME.ko; a name the
+# kernel has built in, so without a .ko, is skipped); prints the copied paths, one a line.
+bench_debian_modules() {  # ARCH DEST NAME...
+    local arch="$1" dest="$2" cache deb m f
+    shift 2
+    cache="$(bench_cache)"
+    deb="$(ls "$cache"/linux-image-*_"$arch".deb | head -1)"
+    mkdir -p "$dest/tree"
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dest/tree" --wildcards './lib/modules/*/kernel/drivers/net/*.ko' \
+        './lib/modules/*/kernel/drivers/virtio/*.ko' './lib/modules/*/kernel/net/core/*.ko'
+    for m in "$@"; do
+        f="$(find "$dest/tree" -name "$m.ko" | head -1)"
+        [ -z "$f" ] || { cp "$f" "$dest/$m.ko"; echo "$dest/$m.ko"; }
+    done
+}

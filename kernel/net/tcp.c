@@ -223,3 +223,15 @@ uint64_t tcp_next_deadline(const struct tcp_stack *ts)
     }
     return next;
 }
+
+void tcp_batch(struct tcp_stack *ts, int on, uint64_t now)
+{
+    ts->batch = (uint8_t)on;
+    for (int i = 0; !on && i < TCP_MAX_PCBS; i++) {
+        struct tcp_pcb *pcb = &ts->pcbs[i];
+        if (pcb->flags & PF_ACK_LATER) {
+            pcb->flags |= PF_ACKNOW;
+            tcp_output(pcb, now);
+        }
+    }
+}

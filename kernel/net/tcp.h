@@ -11,7 +11,8 @@
  * 200 ms floor, Karn, exponential backoff), RFC 5681 slow start and
  * congestion avoidance with RFC 6582 NewReno fast retransmit/recovery and
  * RFC 3042 limited transmit, out-of-order data stored at its place in the
- * receive ring (TCP_OOO_MAX ranges tracked), zero-window probes with
+ * receive ring (TCP_OOO_MAX ranges tracked, and reported to a peer that
+ * allows it in SACK blocks on our ACKs, RFC 2018), zero-window probes with
  * backoff (never given up while answered), receiver and sender
  * silly-window avoidance, delayed ACKs (every second full segment, timer
  * cfg.delack_ms) and Nagle with Minshall's rule (a short segment waits only
@@ -19,11 +20,11 @@
  * request/response), keepalive, RFC 6528 initial sequence numbers, a new
  * SYN reusing a TIME_WAIT pair, answers to out-of-window segments rate
  * limited (no ACK wars), RST on close with unread data (RFC 2525).
- * Not done: SACK, timestamps, urgent data (URG is ignored: its bytes are
+ * Not done: acting on the peer's SACK blocks (we send as NewReno), timestamps, urgent data (URG is ignored: its bytes are
  * ordinary data, RFC 6093), IP options/fragments (the IP layer's business).
  *
  * Memory budget: the pcb pool is TCP_MAX_PCBS entries inside struct
- * tcp_stack (280 bytes each on 64-bit: 4.6 KiB for 16); the byte buffers
+ * tcp_stack (288 bytes each on 64-bit: 4.5 KiB for 16); the byte buffers
  * are cfg.nbufs pairs of a send ring (cfg.sndbuf) and a receive ring
  * (cfg.rcvbuf) carved from the memory given to tcp_init:
  * tcp_mem_size(cfg) = nbufs * (sndbuf + rcvbuf). Buffers over 64 KiB use
@@ -146,6 +147,7 @@ struct tcp_pcb {
     /* receive side: ring from rhead, rlen bytes readable in order */
     uint32_t irs, rcv_nxt, rcv_adv, rhead, rlen, unacked;
     struct tcp_ooo ooo[TCP_OOO_MAX];
+    uint32_t sack_last;        /* a sequence number of the latest out-of-order segment */
     /* round trip, ms: srtt and rttvar scaled by 8 and 4 (RFC 6298) */
     uint32_t srtt8, rttvar4, rto, rtt_seq;
     uint64_t rtt_t;
@@ -164,6 +166,7 @@ struct tcp_stack {
     uint8_t isn_key[16];
     uint32_t stamp;
     uint32_t chal_n;           /* challenge ACKs this second (RFC 5961 section 7) */
+    uint8_t batch;             /* inside tcp_batch(ts, 1, ...): in-order ACKs wait for its end */
     uint64_t chal_t;
     struct tcp_pcb pcbs[TCP_MAX_PCBS];
 };
@@ -202,6 +205,15 @@ void tcp_input(struct tcp_stack *ts, uint32_t src, uint32_t dst, const uint8_t *
                uint64_t now);
 /* Run every timer due at `now` (retransmission, delayed ACK, persist, keepalive, TIME_WAIT). */
 void tcp_timer(struct tcp_stack *ts, uint64_t now);
+/*
+ * A batch of received segments (on: it starts; off: it ended). Inside it,
+ * the ACK that in-order data owes (every second full segment) waits for
+ * the end of the batch, up to a quarter of the receive buffer: one ACK per
+ * batch instead of one per two segments, as Linux's GRO gives (each costs
+ * a frame and, under emulation, a device exit). Out-of-order data and
+ * duplicates are still ACKed at once.
+ */
+void tcp_batch(struct tcp_stack *ts, int on, uint64_t now);
 /* When tcp_timer next has work: an absolute time, or UINT64_MAX for never. */
 uint64_t tcp_next_deadline(const struct tcp_stack *ts);
 

@@ -83,7 +83,11 @@ static void tcp_dupack(struct tcp_pcb *pcb, uint64_t now)
 }
 
 /*
- * The ACK of sg, in a synchronized state. Returns 1 if the segment is
+ * The ACK of sg, in a synchronized state. A duplicate ACK is RFC 5681's (no
+ * data, the same ACK and window, data outstanding), or one whose SACK blocks
+ * report data beyond the hole whatever its window (RFC 6675's DupAck: Linux
+ * grows its window as out-of-order data arrives, so its duplicates do not
+ * keep the window the same). Returns 1 if the segment is
  * finished with (unacceptable ACK answered, or the pcb closed), else 0.
  */
 int tcp_ack_in(struct tcp_pcb *pcb, const struct tcp_seg *sg, uint64_t now)
@@ -101,8 +105,9 @@ int tcp_ack_in(struct tcp_pcb *pcb, const struct tcp_seg *sg, uint64_t now)
     if (SEQ_GT(ack, pcb->snd_una))
         tcp_ack_new(pcb, ack, now);
     else if (ack == pcb->snd_una && !sg->len && !(sg->flags & (TH_SYN | TH_FIN)) &&
-             wnd == pcb->snd_wnd && pcb->snd_max != pcb->snd_una)
-        dup = 1;
+             pcb->snd_max != pcb->snd_una &&
+             (wnd == pcb->snd_wnd || (sg->nsack && SEQ_GT(sg->sack_hi, ack))))
+        dup = 1;      /* SACKed data beyond the hole: a duplicate even if the window moved */
     if (SEQ_LT(pcb->snd_wl1, sg->seq) ||
         (pcb->snd_wl1 == sg->seq && SEQ_LEQ(pcb->snd_wl2, ack))) {
         pcb->snd_wnd = wnd;

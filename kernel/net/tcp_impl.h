@@ -41,6 +41,8 @@
 #define PF_RTT 0x0080          /* timing the segment that ends at rtt_seq */
 #define PF_RECOVERY 0x0100     /* in NewReno fast recovery */
 #define PF_WS_OK 0x0200        /* both SYNs carried the window-scale option */
+#define PF_SACK_OK 0x0400      /* both SYNs carried SACK-permitted: our ACKs carry SACK blocks */
+#define PF_ACK_LATER 0x0800    /* an ACK is owed at the end of the batch (tcp_batch) */
 
 /* One incoming segment, parsed and checked. */
 struct tcp_seg {
@@ -48,6 +50,9 @@ struct tcp_seg {
     uint32_t wnd;              /* the raw window field */
     uint16_t mss;              /* option value, 0 if absent */
     int16_t ws;                /* option value, -1 if absent */
+    uint8_t sackok;            /* SACK-permitted (RFC 2018) present */
+    uint8_t nsack;             /* SACK blocks present */
+    uint32_t sack_hi;          /* the highest right edge among them */
     uint8_t flags;
     const uint8_t *data;
     uint32_t len;

@@ -35,6 +35,7 @@ static int tcp_parse(struct tcp_stack *ts, uint32_t src, uint32_t dst, const uin
     }
     sg->mss = 0;
     sg->ws = -1;
+    sg->sackok = sg->nsack = 0;
     for (size_t i = TCP_HLEN; i < hl;) {
         uint8_t kind = p[i];
         if (kind == 0)
@@ -52,6 +53,13 @@ static int tcp_parse(struct tcp_stack *ts, uint32_t src, uint32_t dst, const uin
             sg->mss = get_be16(p + i + 2);
         else if (kind == 3)
             sg->ws = p[i + 2];
+        else if (kind == 4 && ol == 2)
+            sg->sackok = 1;
+        for (size_t b = i + 2; kind == 5 && (ol - 2) % 8 == 0 && b < i + ol; b += 8) {
+            uint32_t right = get_be32(p + b + 4);
+            if (!sg->nsack++ || SEQ_GT(right, sg->sack_hi))
+                sg->sack_hi = right;
+        }
         i += ol;
     }
     sg->seq = get_be32(p + 4);
@@ -76,9 +84,10 @@ static void tcp_reset_reply(struct tcp_stack *ts, uint32_t src, uint32_t dst, ui
                        TH_RST | TH_ACK);
 }
 
-/* The peer's MSS and window-scale options, from its SYN. */
+/* The peer's MSS, window-scale and SACK-permitted options, from its SYN. */
 static void tcp_syn_options(struct tcp_pcb *pcb, const struct tcp_seg *sg)
 {
+    pcb->flags = (uint16_t)((pcb->flags & ~PF_SACK_OK) | (sg->sackok ? PF_SACK_OK : 0));
     uint32_t mss = sg->mss ? sg->mss : TCP_MSS_DEFAULT;
     pcb->mss = (uint16_t)tcp_min(tcp_max(mss, TCP_MSS_MIN), pcb->ts->cfg.mss);
     if (sg->ws >= 0) {

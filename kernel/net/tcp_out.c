@@ -56,15 +56,41 @@ uint32_t tcp_rcv_space(const struct tcp_pcb *pcb)
 }
 
 /*
+ * The SACK option (RFC 2018) after the header at h: one block per range
+ * held out of order (at most 4, so it fits without timestamps), the one
+ * with the latest segment first. Returns the header length with it.
+ */
+static int tcp_sack_opts(const struct tcp_pcb *pcb, uint8_t *h)
+{
+    int first = 0, hl = TCP_HLEN + 4;
+    for (int i = 0; i < pcb->nooo; i++)
+        if (SEQ_LEQ(pcb->ooo[i].start, pcb->sack_last) && SEQ_LT(pcb->sack_last, pcb->ooo[i].end))
+            first = i;
+    h[20] = 1;
+    h[21] = 1;
+    h[22] = 5;
+    h[23] = (uint8_t)(2 + 8 * pcb->nooo);
+    for (int k = 0; k < pcb->nooo; k++, hl += 8) {
+        const struct tcp_ooo *r = &pcb->ooo[k == 0 ? first : k == first ? 0 : k];
+        put_be32(h + hl, r->start);
+        put_be32(h + hl + 4, r->end);
+    }
+    return hl;
+}
+
+/*
  * Send one segment of pcb: seq, flags, and len bytes of the send ring from
  * data offset off (relative to sbase). A SYN carries our MSS and, when
- * allowed, window-scale options. Any segment with ACK settles a pending ACK.
+ * allowed, window-scale and SACK-permitted options; an ACK without data
+ * carries SACK blocks while data is held out of order (one with data leaves
+ * them out: they would not fit beside a full segment). Any segment with ACK
+ * settles a pending ACK.
  */
 void tcp_xmit(struct tcp_pcb *pcb, uint32_t seq, uint8_t flags, uint32_t off, uint32_t len,
               uint64_t now)
 {
     struct tcp_stack *ts = pcb->ts;
-    uint8_t h[TCP_HLEN + 8];
+    uint8_t h[TCP_HLEN + 40];
     int hl = TCP_HLEN;
     uint32_t wnd;
     (void)now;
@@ -80,12 +106,21 @@ void tcp_xmit(struct tcp_pcb *pcb, uint32_t seq, uint8_t flags, uint32_t off, ui
             h[27] = pcb->rcv_ws;
             hl = 28;
         }
+        if (pcb->state == TCP_SYN_SENT || (pcb->flags & PF_SACK_OK)) {
+            h[hl] = 1;
+            h[hl + 1] = 1;
+            h[hl + 2] = 4;
+            h[hl + 3] = 2;
+            hl += 4;
+        }
         wnd = tcp_min(ts->cfg.rcvbuf, 65535);     /* never scaled in a SYN */
         pcb->rcv_adv = pcb->rcv_nxt + wnd;
     } else {
         wnd = tcp_rcv_space(pcb);
         pcb->rcv_adv = pcb->rcv_nxt + wnd;
         wnd >>= pcb->rcv_ws;
+        if ((pcb->flags & PF_SACK_OK) && pcb->nooo && !len)
+            hl = tcp_sack_opts(pcb, h);
     }
     tcp_hdr(h, pcb->lport, pcb->rport, seq, (flags & TH_ACK) ? pcb->rcv_nxt : 0, hl, flags,
             (uint16_t)wnd);
@@ -99,7 +134,7 @@ void tcp_xmit(struct tcp_pcb *pcb, uint32_t seq, uint8_t flags, uint32_t off, ui
             iov[n++] = (struct net_iov){ pcb->sbuf, len - k };
     }
     if (flags & TH_ACK) {
-        pcb->flags &= ~PF_ACKNOW;
+        pcb->flags &= ~(PF_ACKNOW | PF_ACK_LATER);
         pcb->t_ack = 0;
         pcb->unacked = 0;
     }

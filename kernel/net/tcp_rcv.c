@@ -71,6 +71,7 @@ static void tcp_rcv_data(struct tcp_pcb *pcb, uint32_t seq, const uint8_t *data,
     tcp_ring_put(pcb->rbuf, pcb->ts->cfg.rcvbuf, pcb->rhead + pcb->rlen + off, data, len);
     if (off) {
         tcp_ooo_add(pcb, seq, seq + len);
+        pcb->sack_last = seq;
         pcb->flags |= PF_ACKNOW;
         return;
     }
@@ -78,8 +79,10 @@ static void tcp_rcv_data(struct tcp_pcb *pcb, uint32_t seq, const uint8_t *data,
     pcb->rlen += len;
     pcb->st.bytes_in += len;
     pcb->unacked += len;
-    if (tcp_ooo_take(pcb) || pcb->nooo || pcb->unacked >= 2u * pcb->mss)
+    if (tcp_ooo_take(pcb) || pcb->nooo)
         pcb->flags |= PF_ACKNOW;
+    else if (pcb->unacked >= 2u * pcb->mss)
+        pcb->flags |= pcb->ts->batch && pcb->unacked < pcb->ts->cfg.rcvbuf / 4 ? PF_ACK_LATER : PF_ACKNOW;
     else if (!pcb->t_ack)
         pcb->t_ack = now + pcb->ts->cfg.delack_ms;
     tcp_event(pcb, TCP_EV_READABLE);

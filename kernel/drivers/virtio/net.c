@@ -4,8 +4,9 @@
  * frame in one descriptor), handed back to the device as soon as the frame
  * was processed; transmit copies each frame into one of VNET_TX_BUFS
  * buffers, reclaimed when the device is done with them. Interrupts are
- * wanted for received frames only: transmit completions are collected on
- * the next send. The caller (the network thread) serialises every call.
+ * wanted for received frames only, and not while the network thread is
+ * draining the queue anyway: transmit completions are collected on the next
+ * send. The caller (the network thread) serialises every call.
  */
 #include <core/core.h>
 #include <mm/mm.h>
@@ -113,6 +114,23 @@ int virtio_net_rx(struct virtio_net *vn, void (*fn)(void *arg, const uint8_t *fr
     if (n)
         virtio_kick(&vn->dev, RXQ);
     return n;
+}
+
+/*
+ * Receive interrupts on or off: off while the network thread drains the
+ * queue, so a burst of frames costs one interrupt, not one each (NAPI's
+ * idea). After turning them back on, check virtio_net_rx_pending: a frame
+ * that came in between raised none.
+ */
+void virtio_net_rx_irq(struct virtio_net *vn, int on)
+{
+    virtio_queue_irq(&vn->dev, RXQ, on);
+}
+
+/* A received frame waits for virtio_net_rx. */
+int virtio_net_rx_pending(struct virtio_net *vn)
+{
+    return virtio_used_pending(&vn->dev, RXQ);
 }
 
 /* Take back the transmit buffers the device has finished with. */

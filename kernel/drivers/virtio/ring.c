@@ -373,3 +373,10 @@ void virtio_queue_irq(struct virtio_dev *dev, unsigned qi, int on)
     q->avail->flags = on ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT;
     arch_mb();
 }
+
+int virtio_used_pending(struct virtio_dev *dev, unsigned qi)
+{
+    struct virtq *q = dev->queues[qi];
+    arch_mb();               /* the flag written before, then the index read */
+    return q->used->idx != q->last_used;
+}

@@ -169,6 +169,8 @@ void virtio_kick(struct virtio_dev *dev, unsigned qi);
 int virtio_reap(struct virtio_dev *dev, unsigned qi, uint32_t *len);
 /* Ask for used-buffer interrupts on queue qi (on 1) or not (0); a hint the device may ignore. */
 void virtio_queue_irq(struct virtio_dev *dev, unsigned qi, int on);
+/* Has the device returned buffers on queue qi that virtio_reap has not taken yet? */
+int virtio_used_pending(struct virtio_dev *dev, unsigned qi);
 
 /* ---- blk.c: virtio-blk ---- */
 #define VIRTIO_BLK_SECTOR 512u
@@ -241,6 +243,8 @@ int virtio_net_rx(struct virtio_net *vn, void (*fn)(void *arg, const uint8_t *fr
 uint8_t *virtio_net_tx_buf(struct virtio_net *vn);
 int virtio_net_tx(struct virtio_net *vn, size_t len);
 void virtio_net_tx_reclaim(struct virtio_net *vn);
+void virtio_net_rx_irq(struct virtio_net *vn, int on);
+int virtio_net_rx_pending(struct virtio_net *vn);
 
 /* ---- rng.c: virtio-rng (entropy) ---- */
 /*

@@ -50,8 +50,9 @@ void test_tcp_golden_syn_and_handshake(void)
     CHECK(tcp_connect(&S.st[0], SIM_IP0, 0, SIM_IP1, 80, S.now, &pcb) == 0);
     CHECK(S.ncap == 1);
     struct seg_view v = out(0);
-    static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 0 };  /* MSS 1460, NOP, WS 0 */
-    CHECK(v.flags == TH_SYN && v.ack == 0 && v.hl == 28 && v.len == 0 && v.wnd == 32768);
+    /* MSS 1460, NOP, WS 0, NOP, NOP, SACK-permitted */
+    static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 0, 1, 1, 4, 2 };
+    CHECK(v.flags == TH_SYN && v.ack == 0 && v.hl == 32 && v.len == 0 && v.wnd == 32768);
     CHECK(!memcmp(S.cap[0] + 20, opts, sizeof opts) && get_be16(S.cap[0] + 18) == 0);
     CHECK(v.sport >= 49152 && v.dport == 80);
     CHECK(v.seq == tcp_isn(&S.st[0], SIM_IP0, v.sport, SIM_IP1, 80, S.now));
@@ -384,5 +385,137 @@ void test_tcp_golden_time_wait_reuse(void)
         tcp_abort(b, S.now);
     tcp_close(l, S.now);
     CHECK(tsim_stack_empty(&S.st[0]));
+    tsim_free(&S);
+}
+
+/*
+ * SACK (RFC 2018), the receiver's half: a SYN offering SACK-permitted gets
+ * it back; out-of-order data is reported in SACK blocks on the ACKs, the
+ * block with the latest segment first; the blocks go once the hole is filled.
+ * A SYN without it gets none, and no blocks.
+ */
+void test_tcp_golden_sack_blocks(void)
+{
+    tsim_init(&S, NULL, NULL, 0, 1, 58);
+    struct tcp_pcb *l;
+    CHECK(tcp_listen(&S.st[0], 80, 4, &l) == 0);
+    static const uint8_t syn_opts[] = { 2, 4, 0x05, 0xb4, 1, 1, 4, 2 };   /* MSS 1460, SACK-permitted */
+    peer(3000, 80, 100, 0, TH_SYN, 8192, syn_opts, 8, NULL, 0);
+    struct seg_view v = out(-1);
+    static const uint8_t want[] = { 2, 4, 0x05, 0xb4, 1, 1, 4, 2 };
+    CHECK(v.flags == (TH_SYN | TH_ACK) && v.hl == 28);
+    CHECK(!memcmp(S.cap[S.ncap - 1] + 20, want, sizeof want));
+    uint32_t s_iss = v.seq;
+    peer(3000, 80, 101, s_iss + 1, TH_ACK, 8192, NULL, 0, NULL, 0);
+    struct tcp_pcb *a = tcp_accept(l);
+    CHECK(a && tcp_state(a) == TCP_ESTABLISHED);
+    static uint8_t d[100];
+    /* bytes 101..200 lost; 201..300 and then 401..500 arrive: two blocks, 401 first */
+    peer(3000, 80, 201, s_iss + 1, TH_ACK, 8192, NULL, 0, d, 100);
+    v = out(-1);
+    CHECK(v.flags == TH_ACK && v.ack == 101 && v.hl == 32);
+    static const uint8_t one[] = { 1, 1, 5, 10, 0, 0, 0, 201, 0, 0, 1, 45 };
+    CHECK(!memcmp(S.cap[S.ncap - 1] + 20, one, sizeof one));
+    peer(3000, 80, 401, s_iss + 1, TH_ACK, 8192, NULL, 0, d, 100);
+    v = out(-1);
+    CHECK(v.ack == 101 && v.hl == 40);
+    static const uint8_t two[] = { 1, 1, 5, 18, 0, 0, 1, 145, 0, 0, 1, 245, 0, 0, 0, 201, 0, 0, 1, 45 };
+    CHECK(!memcmp(S.cap[S.ncap - 1] + 20, two, sizeof two));
+    /* 301..400 joins the two ranges: one block, 201..501 */
+    peer(3000, 80, 301, s_iss + 1, TH_ACK, 8192, NULL, 0, d, 100);
+    v = out(-1);
+    static const uint8_t joined[] = { 1, 1, 5, 10, 0, 0, 0, 201, 0, 0, 1, 245 };
+    CHECK(v.ack == 101 && v.hl == 32 && !memcmp(S.cap[S.ncap - 1] + 20, joined, sizeof joined));
+    /* the hole filled: everything ACKed, no blocks */
+    peer(3000, 80, 101, s_iss + 1, TH_ACK, 8192, NULL, 0, d, 100);
+    v = out(-1);
+    CHECK(v.flags == TH_ACK && v.ack == 501 && v.hl == 20);
+    /* a SYN without SACK-permitted: none back, and no blocks on its ACKs */
+    peer(3001, 80, 900, 0, TH_SYN, 8192, opt_mss1000, 4, NULL, 0);
+    v = out(-1);
+    CHECK(v.flags == (TH_SYN | TH_ACK) && v.hl == 24);
+    peer(3001, 80, 901, v.seq + 1, TH_ACK, 8192, NULL, 0, NULL, 0);
+    struct tcp_pcb *b = tcp_accept(l);
+    CHECK(b != NULL);
+    peer(3001, 80, 1001, v.seq + 1, TH_ACK, 8192, NULL, 0, d, 100);
+    v = out(-1);
+    CHECK(v.flags == TH_ACK && v.ack == 901 && v.hl == 20);
+    tsim_free(&S);
+}
+
+/*
+ * Duplicate ACKs whose window moves (Linux grows its window as out-of-order
+ * data arrives) still count when their SACK blocks report data beyond the
+ * hole: the third starts fast retransmit. Without blocks they would not.
+ */
+void test_tcp_golden_sack_dupacks(void)
+{
+    tsim_init(&S, NULL, NULL, 0, 1, 59);
+    static const uint8_t sackok[] = { 2, 4, 0x03, 0xe8, 1, 1, 4, 2 };      /* MSS 1000, SACK-permitted */
+    struct tcp_pcb *pcb = open_active(sackok, 8);
+    static uint8_t data[4000];
+    CHECK(tcp_send(pcb, data, sizeof data, S.now) == 4000);
+    int sent = S.ncap;
+    CHECK(out(-1).seq == iss + 3001);                       /* four segments out */
+    /* the first is lost: three ACKs of iss + 1, each a bigger window, each SACKing more */
+    for (uint32_t k = 1; k <= 3; k++) {
+        uint8_t opt[12] = { 1, 1, 5, 10 };
+        put_be32(opt + 4, iss + 1001);
+        put_be32(opt + 8, iss + 1001 + 1000 * k);
+        peer(80, lport, PEER_ISS + 1, iss + 1, TH_ACK, (uint16_t)(20000 + 1000 * k), opt, 12, NULL, 0);
+    }
+    int again = 0;
+    for (int i = sent; i < S.ncap; i++) {
+        struct seg_view v = out(i);
+        again += v.seq == iss + 1 && v.len == 1000;         /* fast retransmit, no timeout */
+    }
+    CHECK(again == 1);
+    CHECK(pcb->st.fast_rexmits == 1 && pcb->st.timeouts == 0);
+    tcp_abort(pcb, S.now);
+    tsim_free(&S);
+}
+
+/*
+ * tcp_batch: in-order data owes its ACK at the end of the batch (up to a
+ * quarter of the receive buffer, 8 KiB here), not every second segment;
+ * out-of-order data is still ACKed at once. Outside a batch: every second.
+ */
+void test_tcp_golden_ack_batch(void)
+{
+    tsim_init(&S, NULL, NULL, 0, 1, 60);
+    struct tcp_pcb *l;
+    CHECK(tcp_listen(&S.st[0], 80, 4, &l) == 0);
+    peer(3000, 80, 100, 0, TH_SYN, 65535, opt_mss1000, 4, NULL, 0);
+    uint32_t s_iss = out(-1).seq;
+    peer(3000, 80, 101, s_iss + 1, TH_ACK, 65535, NULL, 0, NULL, 0);
+    CHECK(tcp_accept(l) != NULL);
+    static uint8_t d[1000];
+    uint32_t seq = 101;
+    int before = S.ncap;
+    tcp_batch(&S.st[0], 1, S.now);
+    for (int i = 0; i < 4; i++, seq += 1000)
+        peer(3000, 80, seq, s_iss + 1, TH_ACK, 65535, NULL, 0, d, 1000);
+    CHECK(S.ncap == before);                              /* 4 segments, no ACK yet */
+    tcp_batch(&S.st[0], 0, S.now);
+    CHECK(S.ncap == before + 1 && out(-1).ack == seq);     /* one, for all of them */
+    /* a long batch: an ACK once 8 KiB (a quarter of 32 KiB) are owed, and one at the end */
+    before = S.ncap;
+    tcp_batch(&S.st[0], 1, S.now);
+    for (int i = 0; i < 10; i++, seq += 1000)
+        peer(3000, 80, seq, s_iss + 1, TH_ACK, 65535, NULL, 0, d, 1000);
+    CHECK(S.ncap == before + 1 && out(-1).ack == seq - 1000);   /* after the 9th */
+    /* out of order inside a batch: at once */
+    peer(3000, 80, seq + 1000, s_iss + 1, TH_ACK, 65535, NULL, 0, d, 1000);
+    CHECK(S.ncap == before + 2 && out(-1).ack == seq);
+    tcp_batch(&S.st[0], 0, S.now);
+    CHECK(S.ncap == before + 2);                          /* nothing more owed */
+    /* outside a batch: every second segment */
+    peer(3000, 80, seq, s_iss + 1, TH_ACK, 65535, NULL, 0, d, 1000);   /* fills the hole */
+    before = S.ncap;
+    seq += 2000;
+    peer(3000, 80, seq, s_iss + 1, TH_ACK, 65535, NULL, 0, d, 1000);
+    CHECK(S.ncap == before);
+    peer(3000, 80, seq + 1000, s_iss + 1, TH_ACK, 65535, NULL, 0, d, 1000);
+    CHECK(S.ncap == before + 1 && out(-1).ack == seq + 2000);
     tsim_free(&S);
 }
