@@ -18,7 +18,7 @@
 #define CONN_STACK 16384          /* the thread's: handlers and the OTA agent run on it */
 #define CONN_PRIO (MOTE_PRIO_MAX - 2)   /* above apps: a busy app must not kill the link */
 #define CONN_SEND_MS 10000        /* a send blocked this long drops the connection */
-#define CONN_RX 1536              /* one socket read */
+#define CONN_RX 4096              /* one socket read */
 #define CONN_STOPPING_MS 200      /* while stopping, look this often for the socket's end */
 
 /* A wait list (a condition variable on m->lock): waiters count themselves. */

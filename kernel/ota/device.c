@@ -37,13 +37,20 @@ static int slot_write(void *ctx, uint32_t off, const void *data, size_t len)
     struct ota_device *d = ctx;
     if (!slot_writable(d) || off > d->slot_size || len > d->slot_size - off)
         return MOTE_EPERM;
-    return flash_write(slot_offset(d) + off, data, len, 0);
+    uint64_t t = mote_uptime_ns();
+    int err = flash_write(slot_offset(d) + off, data, len, 0);
+    d->write_ns += mote_uptime_ns() - t;
+    return err;
 }
 
 static int slot_sync(void *ctx)
 {
-    (void)ctx;
-    return flash_sync();
+    struct ota_device *d = ctx;
+    uint64_t t = mote_uptime_ns();
+    int err = flash_sync();
+    d->sync_ns += mote_uptime_ns() - t;
+    d->syncs++;
+    return err;
 }
 
 static void reason(char *why, const char *fmt, const char *detail)
@@ -75,6 +82,10 @@ static int check_header(void *ctx, const uint8_t *hdr, size_t len, uint32_t size
                  (unsigned long long)total, (unsigned)size);
         return MOTE_EINVAL;
     }
+    d->started_ms = mote_uptime_ms();
+    printf("[mote] ota: %s %u.%u.%u, %u bytes, downloading into slot %c\n", in.app_name,
+           (unsigned)in.version[0], (unsigned)in.version[1], (unsigned)in.version[2], (unsigned)size,
+           d->inactive == SLOT_A ? 'A' : 'B');
     return 0;
 }
 
@@ -85,6 +96,12 @@ static int verify_slot(void *ctx, uint32_t size, const uint8_t sha[32], char *wh
     uint8_t digest[32];
     struct image_info in;
     const char *bad;
+    uint64_t took = mote_uptime_ms() - d->started_ms;
+    printf("[mote] ota: all %u bytes in slot %c after %llu ms (%llu KiB/s; flash writes %llu ms, "
+           "%u syncs %llu ms); checking them\n", (unsigned)size, d->inactive == SLOT_A ? 'A' : 'B',
+           (unsigned long long)took, (unsigned long long)(took ? (uint64_t)size * 1000 / 1024 / took : 0),
+           (unsigned long long)(d->write_ns / 1000000), (unsigned)d->syncs,
+           (unsigned long long)(d->sync_ns / 1000000));
     sha256_init(&s);
     for (uint32_t done = 0; done < size;) {
         uint32_t n = size - done < HASH_STEP ? size - done : HASH_STEP;

@@ -37,11 +37,25 @@ static const char *topic(char *buf, const char *dir, const char *leaf)
 
 /* ---- the agent's MQTT side (in the connection's thread, lock held) ---- */
 
+/* Is this state line a `downloading` progress report? */
+static bool is_progress(const void *line, size_t len)
+{
+    static const char needle[] = " status=downloading";
+    const char *p = line;
+    for (size_t i = 0; i + sizeof(needle) - 1 <= len; i++)
+        if (!memcmp(p + i, needle, sizeof(needle) - 1))
+            return true;
+    return false;
+}
+
 static int publish(void *ctx, const char *leaf, const void *payload, size_t len, int qos)
 {
     (void)ctx;
     char t[TOPIC_MAX];
     topic(t, "up", leaf);
+    /* what the device tells the server about its job, on its console too (progress aside) */
+    if (!strcmp(leaf, "state") && len > 0 && !is_progress(payload, len))
+        printf("[mote] ota: %.*s\n", (int)len, (const char *)payload);
     int r = mqtt_client_publish(mqtt_conn_client(svc.mqtt), t, strlen(t), payload, len, qos, 0,
                                 mote_uptime_ms());
     return r < 0 ? r : 0;
