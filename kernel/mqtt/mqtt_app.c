@@ -91,6 +91,7 @@ int mqtt_app_config(const struct mote_mqtt_config *cfg, struct mqtt_config *out,
     c->password = cfg->password;
     c->password_len = (uint16_t)(cfg->password ? strlen(cfg->password) : 0);
     out->connect_timeout_ms = cfg->connect_timeout_ms ? cfg->connect_timeout_ms : 10000;
+    out->fresh_resend = 1;      /* clean sessions: a re-send is a new publication (mqtt.h) */
     size_t max = cfg->max_message ? cfg->max_message : MQTT_APP_MAX_MESSAGE;
     size_t queue = cfg->queue_bytes ? cfg->queue_bytes : MQTT_APP_QUEUE;
     /* CONNECT: fixed header 5, variable header 10, then each string with its length */

@@ -101,6 +101,7 @@ void test_mqtt_app_config_defaults_sizes_and_refusals(void)
     CHECK(mqtt_app_config(&c, &sc, &sz) == 0);
     CHECK(sc.connect.keepalive_s == 60 && sc.connect.clean_session == 1);
     CHECK(sc.connect_timeout_ms == 10000);
+    CHECK(sc.fresh_resend == 1);
     CHECK(sc.connect.will_topic == NULL && sc.connect.will_msg == NULL);
     CHECK(sz.rx == MQTT_APP_MAX_MESSAGE + 4 && sz.inflight == MQTT_APP_QUEUE);
     CHECK(sz.tx == MQTT_APP_TX_MIN);
