@@ -219,6 +219,7 @@ class DeviceUpdateTest {
         assertTrue(d.get("lastSeen").isNull() || d.get("lastSeen").asLong() == 0 || !d.get("online").asBoolean(),
                 d.toString());
         bad.close();
+        arm1.close();   // its client id is taken next: the real device would take it back
         BrokerChecks.otherDevicesTopics(lab, "arm-1", "arm-2");
     }
 
