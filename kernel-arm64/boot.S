@@ -4,7 +4,8 @@
  * start every core here. We keep core 0, drop to EL1, take a stack in .bss,
  * zero .bss and call kmain() with IRQs masked and x29 = x30 = 0 (so
  * backtraces end here). Uses x19 (counter at entry), x21 (flags from a Mote
- * bootloader: x1, if x2 holds BOOT_HANDOFF_MAGIC; x22-x24: x4-x6, the RAM
+ * bootloader: x1, if x2 holds BOOT_HANDOFF_MAGIC; x25: x7 with them, its
+ * handoff block; x22-x24: x4-x6, the RAM
  * base and size and PSCI conduit it read from the DTB, if x3 also holds
  * BOOT_DT_MAGIC) and x20 (x0 at entry,
  * the DTB pointer if the loader passed one) across the set-up.
@@ -40,6 +41,7 @@ entry:
     movk    x9, #0x4554, lsl #16
     cmp     x2, x9
     csel    x21, x1, x21, eq
+    csel    x25, x7, xzr, eq        // the bootloader's handoff block (hal/boot.h)
     mov     x10, #(BOOT_DT_MAGIC & 0xffff)
     movk    x10, #(BOOT_DT_MAGIC >> 16), lsl #16
     ccmp    x3, x10, #0, eq         // eq: x2 and x3 both hold their magic
@@ -99,6 +101,8 @@ in_el1:
     str     x20, [x9, :lo12:boot_dtb]
     adrp    x9, boot_flags
     str     x21, [x9, :lo12:boot_flags]
+    adrp    x9, boot_handoff_block
+    str     x25, [x9, :lo12:boot_handoff_block]
     adrp    x9, boot_dt
     add     x9, x9, :lo12:boot_dt
     stp     x22, x23, [x9]
@@ -114,10 +118,11 @@ park:
 
     .section .bss.boot, "aw", %nobits
     .balign 8
-    .globl boot_cntvct, boot_dtb, boot_flags, boot_dt
+    .globl boot_cntvct, boot_dtb, boot_flags, boot_dt, boot_handoff_block
 boot_cntvct: .skip 8
 boot_dtb:    .skip 8
 boot_flags:  .skip 8
+boot_handoff_block: .skip 8
 boot_dt:     .skip 24               // RAM base, RAM size, PSCI conduit
 
     // Page-aligned so the core could put a guard page under them.

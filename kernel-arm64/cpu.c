@@ -213,20 +213,20 @@ uintptr_t arch_boot_info(void)
  * The image starts at EL1 with the MMU off: x0 = info (the DTB), x1 =
  * flags, x2 = BOOT_HANDOFF_MAGIC (so x1 is known to hold flags), x3 =
  * BOOT_DT_MAGIC saying x4-x6 carry what the DTB said (RAM base and size,
- * PSCI conduit; boot.S); a RAM size of 0 (no /memory node) has the image
- * walk the tree. The loaded code was written with the MMU and caches off:
- * drop stale instructions first.
+ * PSCI conduit; boot.S), x7 = handoff (hal/boot.h); a RAM size of 0 (no
+ * /memory node) has the image walk the tree. The loaded code was written
+ * with the MMU and caches off: drop stale instructions first.
  */
-void arch_boot_jump(uintptr_t entry, uintptr_t info, uint32_t flags)
+void arch_boot_jump(uintptr_t entry, uintptr_t info, uint32_t flags, uintptr_t handoff)
 {
     daif_mask_irq();
     dsb_sy();
     ic_iallu();
     dsb_sy();
     isb();
-    const uintptr_t x[7] = { info, flags, BOOT_HANDOFF_MAGIC, BOOT_DT_MAGIC,
-                             dt.ram_base, dt.ram_size, dt.psci };
-    br_x0_x6(entry, x);
+    const uintptr_t x[8] = { info, flags, BOOT_HANDOFF_MAGIC, BOOT_DT_MAGIC,
+                             dt.ram_base, dt.ram_size, dt.psci, handoff };
+    br_x0_x7(entry, x);
 }
 
 /* Nothing to start early: CNTFRQ gives the clock's rate, and cpu.c read the DTB already. */
@@ -237,6 +237,11 @@ void arch_boot_prepare(void)
 uint32_t arch_boot_flags(void)
 {
     return (uint32_t)boot_flags;
+}
+
+uintptr_t arch_boot_handoff(void)
+{
+    return (uintptr_t)boot_handoff_block;
 }
 
 void arch_ram_range(uintptr_t *base, uint64_t *size)

@@ -75,7 +75,7 @@ static inline void write_cpacr_el1(uint64_t v) { __asm__ volatile("msr cpacr_el1
 static inline void tlbi_vmalle1(void) { __asm__ volatile("tlbi vmalle1" ::: "memory"); }
 static inline void tlbi_vaae1is(uint64_t va) { __asm__ volatile("tlbi vaae1is, %0" :: "r"(va >> 12) : "memory"); }
 static inline void ic_iallu(void) { __asm__ volatile("ic iallu" ::: "memory"); }
-static inline __attribute__((noreturn)) void br_x0_x6(uintptr_t to, const uintptr_t x[7]) { register uintptr_t x0 __asm__("x0") = x[0], x1 __asm__("x1") = x[1], x2 __asm__("x2") = x[2], x3 __asm__("x3") = x[3], x4 __asm__("x4") = x[4], x5 __asm__("x5") = x[5], x6 __asm__("x6") = x[6]; __asm__ volatile("br %7" :: "r"(x0), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5), "r"(x6), "r"(to) : "memory"); __builtin_unreachable(); }
+static inline __attribute__((noreturn)) void br_x0_x7(uintptr_t to, const uintptr_t x[8]) { register uintptr_t x0 __asm__("x0") = x[0], x1 __asm__("x1") = x[1], x2 __asm__("x2") = x[2], x3 __asm__("x3") = x[3], x4 __asm__("x4") = x[4], x5 __asm__("x5") = x[5], x6 __asm__("x6") = x[6], x7 __asm__("x7") = x[7]; __asm__ volatile("br %8" :: "r"(x0), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5), "r"(x6), "r"(x7), "r"(to) : "memory"); __builtin_unreachable(); }
 
 /* ---- generic timer (EL1 virtual timer) ---- */
 static inline uint64_t read_cntfrq_el0(void) { uint64_t v; __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v)); return v; }
@@ -98,6 +98,7 @@ static inline uint64_t psci_smc(uint64_t fn) { register uint64_t x0 __asm__("x0"
 extern uint64_t boot_cntvct;    /* boot.S: CNTVCT at the first instruction */
 extern uint64_t boot_dtb;       /* boot.S: x0 at entry (DTB pointer or 0) */
 extern uint64_t boot_flags;     /* boot.S: BOOT_F_* from a Mote bootloader, or 0 */
+extern uint64_t boot_handoff_block; /* boot.S: x7 from a Mote bootloader (its handoff block), or 0 */
 extern uint64_t boot_dt[3];     /* boot.S: RAM base, size, PSCI conduit from a Mote bootloader, or 0 */
 extern char exception_vectors[];  /* vectors.S */
 extern char exc_stack_top[];      /* boot.S: top of the fault stack */

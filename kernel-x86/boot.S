@@ -153,21 +153,23 @@ long_entry:
      * boot_handoff: where a Mote bootloader starts this image (arch_boot_jump).
      * Long mode already, paging on with the low 1 GiB identity-mapped, IRQs
      * off; edi = boot protocol, esi = its boot info, rdx/rcx = the clock
-     * calibration (timer.c), r8 = BOOT_F_* flags. We keep the bootloader's
+     * calibration (timer.c), r8 = BOOT_F_* flags, r9 = its handoff block
+     * (hal/boot.h). We keep the bootloader's
      * page tables until mmu_init() replaces them, load our own GDT, clear
      * .bss and join the common path.
      */
     .globl boot_handoff
 boot_handoff:
     mov %r8, boot_flags(%rip)
+    mov %r9, boot_handoff_block(%rip)
     mov %edi, %r8d
-    mov %rdx, %r9               /* rdtsc overwrites edx */
+    mov %rdx, %r10              /* rdtsc overwrites edx */
     rdtsc
     mov %eax, boot_tsc(%rip)
     mov %edx, boot_tsc + 4(%rip)
     mov %r8d, boot_proto(%rip)
     mov %esi, boot_info(%rip)
-    mov %r9, boot_cal_tsc(%rip)
+    mov %r10, boot_cal_tsc(%rip)
     mov %rcx, boot_cal_apic(%rip)
     cld
     lea __bss_start(%rip), %rdi
@@ -206,6 +208,7 @@ boot_gdt_ptr64:                 /* the same table, loaded from 64-bit code */
     .section .data.boot, "aw"
     .balign 8
     .globl boot_tsc, boot_proto, boot_info, boot_cal_tsc, boot_cal_apic, boot_flags
+    .globl boot_handoff_block
 boot_tsc:   .quad 0
 boot_proto: .long 0
 boot_info:  .long 0
@@ -213,6 +216,7 @@ boot_info:  .long 0
 boot_cal_tsc:  .quad 0
 boot_cal_apic: .quad 0
 boot_flags:    .quad 0
+boot_handoff_block: .quad 0
 
     .section .bss.boot, "aw", @nobits
     .balign 4096

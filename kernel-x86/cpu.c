@@ -245,6 +245,11 @@ uintptr_t arch_boot_info(void)
     return boot_info;
 }
 
+uintptr_t arch_boot_handoff(void)
+{
+    return (uintptr_t)boot_handoff_block;
+}
+
 /*
  * A bootloader measures the TSC and LAPIC timer (timer.c, 2.5 ms against
  * the PIT) while it works instead of first: timer_init() then returns at
@@ -259,15 +264,15 @@ void arch_boot_prepare(void)
 /*
  * The image starts at boot_handoff (boot.S) in long mode, paging on (boot.S's
  * identity map of the low 1 GiB carries the jump), IRQs off: edi = the boot
- * protocol, esi = info, r8 = flags, and the clock calibration in rdx, rcx,
- * so the image skips its own.
+ * protocol, esi = info, r8 = flags, r9 = handoff, and the clock calibration
+ * in rdx, rcx, so the image skips its own.
  */
-void arch_boot_jump(uintptr_t entry, uintptr_t info, uint32_t flags)
+void arch_boot_jump(uintptr_t entry, uintptr_t info, uint32_t flags, uintptr_t handoff)
 {
     cli();
     uint64_t cal_tsc, cal_apic;
     timer_calibration(&cal_tsc, &cal_apic);
-    jmp_handoff(entry, boot_proto, info, cal_tsc, cal_apic, flags);
+    jmp_handoff(entry, boot_proto, info, cal_tsc, cal_apic, flags, handoff);
 }
 
 /* The frame pointer of our caller: its rbp, which our own frame saved. */

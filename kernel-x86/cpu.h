@@ -88,7 +88,7 @@ static inline void sti(void) { __asm__ volatile("sti" : : : "memory"); }
 static inline void sti_hlt(void) { __asm__ volatile("sti; hlt" : : : "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" : : : "memory"); }
 static inline void int3(void) { __asm__ volatile("int3" : : : "memory"); }
-static inline __attribute__((noreturn)) void jmp_handoff(uintptr_t to, uint32_t proto, uintptr_t info, uint64_t cal_tsc, uint64_t cal_apic, uint64_t flags) { register uint64_t r8 __asm__("r8") = flags; __asm__ volatile("jmp *%0" : : "a"(to), "D"(proto), "S"(info), "d"(cal_tsc), "c"(cal_apic), "r"(r8) : "memory"); __builtin_unreachable(); }
+static inline __attribute__((noreturn)) void jmp_handoff(uintptr_t to, uint32_t proto, uintptr_t info, uint64_t cal_tsc, uint64_t cal_apic, uint64_t flags, uintptr_t handoff) { register uint64_t r8 __asm__("r8") = flags; register uint64_t r9 __asm__("r9") = handoff; __asm__ volatile("jmp *%0" : : "a"(to), "D"(proto), "S"(info), "d"(cal_tsc), "c"(cal_apic), "r"(r8), "r"(r9) : "memory"); __builtin_unreachable(); }
 static inline void mfence(void) { __asm__ volatile("mfence" : : : "memory"); }
 static inline void pause(void) { __asm__ volatile("pause" : : : "memory"); }
 
@@ -141,6 +141,7 @@ void timer_calibrate_start(void);
 void timer_calibration(uint64_t *ns_per_tick32, uint64_t *apic_per_ns32);
 extern uint64_t boot_cal_tsc, boot_cal_apic;   /* handed on by a bootloader (boot.S), or 0 */
 extern uint64_t boot_flags;                     /* BOOT_F_* from a Mote bootloader, or 0 */
+extern uint64_t boot_handoff_block;             /* its handoff block (hal/boot.h), or 0 */
 
 #endif /* __ASSEMBLER__ */
 #endif

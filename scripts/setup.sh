@@ -3,14 +3,15 @@
 # source (the SDK build compiles its libm for apps: kernel/libc/newlib-libm.sh), QEMU for both
 # architectures (run), gdb-multiarch (debug), Mosquitto (the OTA server's tests against an
 # external MQTT broker), jsmn (a third-party JSON parser the C library's test compiles
-# unchanged), Chromium and its WebDriver (the OTA dashboard's tests in a real browser); then
-# checks Java 17 and Maven.
+# unchanged), Chromium and its WebDriver (the OTA dashboard's tests in a real browser), socat
+# (mote run's relay for --guestfwd connections: much faster to start than a JVM); then checks
+# Java 17 and Maven.
 # Idempotent: installs only what is missing and runs apt-get update at most once.
 # Run as root, or as a user with sudo.
 set -euo pipefail
 
 packages=(clang lld llvm newlib-source qemu-system-arm qemu-system-x86 qemu-system-data gdb-multiarch
-          openssl mosquitto mosquitto-clients libjsmn-dev chromium chromium-driver)
+          openssl mosquitto mosquitto-clients libjsmn-dev chromium chromium-driver socat)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -36,7 +37,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${sudo_cmd[@]}" apt-get update -q
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
-    echo "setup: clang, lld, llvm, newlib-source, QEMU (arm, x86), gdb-multiarch, openssl, mosquitto, jsmn and chromium are installed"
+          openssl mosquitto mosquitto-clients libjsmn-dev chromium chromium-driver socat)
 fi
 
 status=0

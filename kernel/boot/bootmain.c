@@ -41,6 +41,7 @@ static uint8_t arena[ARENA_SIZE] __attribute__((aligned(4096)));
 struct slot_keys boot_trust;
 static struct boot_state state;
 static struct image_info chosen;
+static struct boot_handoff handoff;   /* the keys, for the image we start (update.h) */
 static uint64_t verify_ns;
 
 /*
@@ -152,6 +153,8 @@ void kmain(void)
     say_starting(slot, state.pending == slot);
     (void)timer_set_deadline(TIMER_NEVER);
     irq_quiesce();              // the app starts with no interrupt armed or pending
+    handoff_make(&handoff, boot_keys, boot_key_count);   // its OTA agent trusts what we trust
     arch_boot_jump(chosen.entry_point, arch_boot_info(),
-                   BOOT_F_CHAIN | (state.pending == slot ? BOOT_F_TEST : 0));
+                   BOOT_F_CHAIN | BOOT_F_HANDOFF | (state.pending == slot ? BOOT_F_TEST : 0),
+                   (uintptr_t)&handoff);
 }

@@ -89,6 +89,14 @@ struct mqtt_config {
     uint32_t backoff_min_ms;        /* 0: 1 s */
     uint32_t backoff_max_ms;        /* 0: 60 s */
     uint32_t stable_ms;             /* a connection up this long resets the backoff; 0: 10 s */
+    /*
+     * After a clean-session reconnect, re-send unacknowledged QoS 1 messages
+     * without DUP: to the new session they are new publications (DUP is for a
+     * resumed session, [MQTT-4.4.0-1]), and Moquette 0.17 kills a whole
+     * session loop on a DUP PUBLISH it has no record of (retain(0) in
+     * PostOffice.publish2Subscribers). Off: DUP as before.
+     */
+    uint8_t fresh_resend;
 };
 
 /*

@@ -185,7 +185,7 @@ static void connack(struct mqtt_client *c, const struct mqtt_packet *p, uint64_t
     for (size_t o = 0; o < c->inflight.used && c->gen == gen;
          o += ENT_HDR + ent_len(c->inflight.buf + o)) {
         uint8_t *e = c->inflight.buf + o;
-        if (e[2] & ENT_SENT)
+        if ((e[2] & ENT_SENT) && !(c->cfg.fresh_resend && c->cfg.connect.clean_session))
             e[ENT_HDR] |= DUP_BIT;
         e[2] |= ENT_SENT;
         out(c, e + ENT_HDR, ent_len(e), 0, now);

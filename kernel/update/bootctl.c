@@ -62,6 +62,25 @@ int mote_boot_status(struct mote_boot_status *bs)
 __attribute__((weak)) const uint32_t mote_confirm_timeout_ms = 60000;
 
 static volatile int confirmed;
+static uint8_t trusted[SLOT_KEYS_MAX][32];   /* the bootloader's keys, copied from its handoff */
+
+int bootctl_trusted_keys(struct slot_keys *k)
+{
+    if (!(arch_boot_flags() & BOOT_F_HANDOFF) || !arch_boot_handoff())
+        return MOTE_ENOENT;
+    struct boot_handoff h;
+    memcpy(&h, (const void *)arch_boot_handoff(), sizeof(h));
+    if (handoff_check(&h))
+        return MOTE_EINVAL;
+    memcpy(trusted, h.keys, sizeof(trusted));
+    slot_keys_init(k, (const uint8_t(*)[32])trusted, h.nkeys);
+    return 0;
+}
+
+bool bootctl_confirmed(void)
+{
+    return confirmed;
+}
 
 /*
  * The TEST watchdog: if the image was started on trial, wait for

@@ -7,6 +7,7 @@
 #ifndef UPDATE_UPDATE_H
 #define UPDATE_UPDATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <update/bootstate.h>
 #include <update/image.h>
@@ -80,10 +81,41 @@ enum slot_verdict slot_check_header(const uint8_t hdr[IMAGE_HEADER_SIZE], uint32
 enum slot_verdict slot_check(const struct slot_keys *keys, int slot, uint32_t min_counter,
                              int load, struct image_info *in, const char **why);
 
+/*
+ * ---- handoff.c: what the bootloader hands the image it starts ----
+ * The keys it trusts, so that whatever checks an image in the running app
+ * (the OTA agent before it marks a slot pending) trusts exactly what the
+ * bootloader will check again at the next boot. A block in the bootloader's
+ * memory, its address passed by arch_boot_jump (hal/boot.h,
+ * BOOT_F_HANDOFF). Pure logic: host-tested.
+ */
+#define HANDOFF_MAGIC 0x464f484du   /* "MHOF" */
+struct boot_handoff {
+    uint32_t magic;                  /* HANDOFF_MAGIC */
+    uint16_t size;                   /* sizeof(struct boot_handoff) */
+    uint16_t nkeys;                  /* 1..SLOT_KEYS_MAX */
+    uint8_t keys[SLOT_KEYS_MAX][32]; /* raw Ed25519 public keys; unused ones zero */
+    uint32_t crc;                    /* CRC-32 of everything before it */
+};
+
+/* Fill *h with keys[0..n) (at most SLOT_KEYS_MAX are kept). */
+void handoff_make(struct boot_handoff *h, const uint8_t (*keys)[32], unsigned n);
+/* Is *h a whole block (magic, size, key count, CRC)? 0, or MOTE_EINVAL. */
+int handoff_check(const struct boot_handoff *h);
+
 /* ---- bootctl.c: the running app's side (mote_boot_status, mote_confirm) ---- */
 /* This board's boot_state partition, over mote_flash_read/write. */
 extern const struct flash_io bootstate_flash;
 /* Start the TEST watchdog thread if the bootloader started this image on trial. */
 void bootctl_watchdog_start(void);
+/*
+ * The keys the bootloader that started this image trusts (its handoff
+ * block), ready for slot_check(). 0; MOTE_ENOENT when no Mote bootloader
+ * handed any on (an ELF booted on its own, an older bootloader);
+ * MOTE_EINVAL when the block is damaged.
+ */
+int bootctl_trusted_keys(struct slot_keys *k);
+/* Has mote_confirm() succeeded since this boot (the image is confirmed now)? */
+bool bootctl_confirmed(void);
 
 #endif

@@ -13,6 +13,7 @@
 
 #define BOOT_F_TEST 0x1u    /* the image is on trial: it must confirm (mote_confirm) */
 #define BOOT_F_CHAIN 0x2u   /* started by a Mote bootloader (always set by one) */
+#define BOOT_F_HANDOFF 0x4u /* arch_boot_handoff() holds the bootloader's handoff block */
 
 /*
  * The boot information this image was started with (the firmware's
@@ -23,6 +24,14 @@ uintptr_t arch_boot_info(void);
 
 /* The BOOT_F_* flags a Mote bootloader started this image with; 0 otherwise. */
 uint32_t arch_boot_flags(void);
+
+/*
+ * The address of the bootloader's handoff block (its contents are portable:
+ * struct boot_handoff, update/update.h), as arch_boot_jump() handed it on;
+ * meaningful only with BOOT_F_HANDOFF. It lies in the bootloader's memory,
+ * below the image, which the image maps but never allocates.
+ */
+uintptr_t arch_boot_handoff(void);
 
 /*
  * The RAM this machine actually has, from the boot information or what a
@@ -41,11 +50,13 @@ void arch_boot_prepare(void);
 
 /*
  * Start a loaded image at `entry`, its `boot_handoff` symbol (each port's
- * boot.S defines one), with `info` for its arch_boot_info() and `flags` for
- * its arch_boot_flags(), in the CPU state the port's boot_handoff expects,
- * and whatever else the port hands on. IRQs off. Called by the bootloader,
- * which never turns the MMU on; never returns.
+ * boot.S defines one), with `info` for its arch_boot_info(), `flags` for
+ * its arch_boot_flags() and `handoff` for its arch_boot_handoff(), in the
+ * CPU state the port's boot_handoff expects, and whatever else the port
+ * hands on. IRQs off. Called by the bootloader, which never turns the MMU
+ * on; never returns.
  */
-__attribute__((noreturn)) void arch_boot_jump(uintptr_t entry, uintptr_t info, uint32_t flags);
+__attribute__((noreturn)) void arch_boot_jump(uintptr_t entry, uintptr_t info, uint32_t flags,
+                                              uintptr_t handoff);
 
 #endif

@@ -1,8 +1,7 @@
 /*
- * mote/mqtt.h - an MQTT 3.1.1 client for apps (DRAFT for review: the
- * session logic under it exists and is host-tested, kernel/mqtt/; the
- * socket/DNS glue and the thread that owns the connection come with the
- * network stack).
+ * mote/mqtt.h - an MQTT 3.1.1 client for apps (kernel/mqtt/, docs/mqtt-client.md;
+ * docs/device-api.md shows each call). A device provisioned for the OTA
+ * server has one connection already, its own: mote_ota_mqtt() (mote/ota.h).
  *
  * One call starts a client that keeps itself connected: it resolves the
  * host, opens TCP, sends CONNECT (with the will and credentials), subscribes
@@ -14,8 +13,10 @@
  * for the device while it is away (docs/mqtt-client.md says why).
  *
  * Threads: every function may be called from any thread, including from a
- * message callback (which runs in the client's own thread: keep it short,
- * and pass timeout 0 to calls made from it). Not from interrupt handlers.
+ * message callback (which runs in the client's own thread: keep it short;
+ * calls made from it never wait), except mote_mqtt_disconnect. Not from
+ * interrupt handlers. The client's thread runs at MOTE_PRIO_MAX - 2, above
+ * app threads, so a busy app does not starve the link.
  *
  *     struct mote_mqtt *m;
  *     struct mote_mqtt_config cfg = {

@@ -659,3 +659,51 @@ void test_mqtt_session_limits(void)
     CHECK(mqtt_client_publish(&c, "a", 1, "x", 1, 1, 0, 0) == MOTE_ENOMEM);
     CHECK(mqtt_client_subscribe(&c, "a", 1, 0, 0) == MOTE_ENOMEM);
 }
+
+/*
+ * fresh_resend (what the device glue sets): after a clean-session
+ * reconnect the unacknowledged QoS 1 messages go again in order, with
+ * their ids, but without DUP: Moquette 0.17 drops a session loop on a DUP
+ * PUBLISH it never saw (mqtt.h).
+ */
+void test_mqtt_session_qos1_fresh_resend_after_clean_reconnect(void)
+{
+    static struct mfake f;
+    uint8_t first;
+    const uint8_t *body;
+    size_t len;
+    mfake_init(&f, 10);
+    f.c.cfg.fresh_resend = 1;
+    mfake_connect(&f);
+    mfake_drain(&f);
+    int a = mqtt_client_publish(&f.c, "up/a", 4, "AAA", 3, 1, 0, f.now);
+    int b = mqtt_client_publish(&f.c, "up/b", 4, "BBB", 3, 1, 1, f.now);
+    CHECK(a > 0 && b > 0);
+    mfake_drain(&f);
+    f.now += 1000;
+    mqtt_client_transport_down(&f.c, f.now, 0);
+    f.now = mqtt_client_next_deadline(&f.c);
+    mqtt_client_timer(&f.c, f.now);
+    mqtt_client_transport_up(&f.c, f.now);
+    CHECK(next_type(&f) == 0x10);
+    SRV(&f, "\x20\x02\x00\x00");
+    CHECK(mfake_next_sent(&f, &first, &body, &len) && mfake_id(first, body) == a && first == 0x32);
+    CHECK(mfake_next_sent(&f, &first, &body, &len) && mfake_id(first, body) == b && first == 0x33);
+    CHECK(mqtt_client_queued(&f.c) == 2);
+    /* with a session the broker kept (clean_session 0) DUP stays */
+    mfake_init(&f, 10);
+    f.c.cfg.fresh_resend = 1;
+    f.c.cfg.connect.clean_session = 0;
+    mfake_connect(&f);
+    mfake_drain(&f);
+    a = mqtt_client_publish(&f.c, "up/a", 4, "AAA", 3, 1, 0, f.now);
+    mfake_drain(&f);
+    f.now += 1000;
+    mqtt_client_transport_down(&f.c, f.now, 0);
+    f.now = mqtt_client_next_deadline(&f.c);
+    mqtt_client_timer(&f.c, f.now);
+    mqtt_client_transport_up(&f.c, f.now);
+    CHECK(next_type(&f) == 0x10);
+    SRV(&f, "\x20\x02\x00\x00");
+    CHECK(mfake_next_sent(&f, &first, &body, &len) && mfake_id(first, body) == a && first == 0x3a);
+}

@@ -21,7 +21,7 @@ public final class Main {
 
     private static List<Command> commands() {
         List<Command> all = new ArrayList<>(List.of(new ServeCommand(), new UploadCommand(), new ImagesCommand(),
-                new DevicesCommand(), new CredentialsCommand(), new RolloutCommand(), new StatusCommand(),
+                new DevicesCommand(), new CredentialsCommand(), new ProvisionCommand(), new RolloutCommand(), new StatusCommand(),
                 new SimulateCommand(), new MosquittoConfigCommand()));
         all.addAll(PauseCommand.all());
         return all;

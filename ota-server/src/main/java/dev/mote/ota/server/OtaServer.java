@@ -131,6 +131,7 @@ public final class OtaServer implements AutoCloseable {
     public Map<String, Object> stats() {
         MqttLink.Counters k = link.counters();
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("broker", brokerUrl);   // where devices connect: mote ota provision's default port
         m.put("messagesIn", k.messagesIn());
         m.put("bytesIn", k.bytesIn());
         m.put("messagesOut", k.messagesOut());

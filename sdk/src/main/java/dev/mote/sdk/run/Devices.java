@@ -3,6 +3,7 @@ package dev.mote.sdk.run;
 import dev.mote.sdk.profile.Profile;
 import java.io.File;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ public record Devices(Network network, boolean rng) {
     public List<String> qemuArgs(Profile p) {
         List<String> args = new ArrayList<>();
         if (network != null && p.net() == Profile.Device.VIRTIO) {
-            args.addAll(network.qemuArgs("virtio-net-device", relayCommand()));
+            args.addAll(network.qemuArgs("virtio-net-device", relay()));
         }
         if (rng && p.rng() == Profile.Device.VIRTIO) {
             args.addAll(List.of("-device", "virtio-rng-device"));
@@ -39,7 +40,42 @@ public record Devices(Network network, boolean rng) {
     }
 
     /**
-     * The command QEMU runs for each guestfwd connection (shell words, as QEMU parses them): this
+     * The relay QEMU runs for each guestfwd connection: socat when it is installed (a few ms to
+     * start, against a few hundred for a JVM: a device's connect waits for it, bench/agent), else
+     * {@link #relayCommand()}. MOTE_GUEST_RELAY=java picks the JVM's relay anyway.
+     */
+    static String relay() {
+        Path socat = "java".equals(System.getenv("MOTE_GUEST_RELAY")) ? null : onPath("socat");
+        return socat == null ? relayCommand() : socatRelay(socat);
+    }
+
+    /**
+     * socat carrying one connection (shell words, as QEMU parses them; the host and port follow):
+     * stdin/stdout is the device's connection, nothing goes to stderr (also the connection), and
+     * after one side's end it waits 30 s for the other's, so a device's half-close still gets the
+     * host service's whole answer.
+     */
+    static String socatRelay(Path socat) {
+        return "'/bin/sh' -c 'exec \"$0\" -t 30 -b 65536 FD:0 \"TCP:$1:$2,nodelay\" 2>/dev/null' "
+                + quote(socat.toString()) + " 127.0.0.1";
+    }
+
+    private static Path onPath(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, tool);
+            if (Files.isExecutable(p)) {
+                return p.toAbsolutePath();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The JVM's relay for each guestfwd connection (shell words, as QEMU parses them): this
      * JVM's java running {@link GuestRelay} from this SDK's classes.
      */
     static String relayCommand() {

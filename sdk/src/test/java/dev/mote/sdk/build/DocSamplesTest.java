@@ -34,8 +34,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DocSamplesTest {
     static final String PRELUDE = String.join("\n", "#include <mote.h>", "#include <ctype.h>", "#include <errno.h>",
             "#include <inttypes.h>", "#include <limits.h>", "#include <math.h>", "#include <stdio.h>",
-            "#include <stdlib.h>", "#include <string.h>", "#include <mote/net.h>", "#include <sys/socket.h>",
-            "#include <netinet/in.h>", "#include <arpa/inet.h>", "#include <netdb.h>", "#include <unistd.h>", "");
+            "#include <stdlib.h>", "#include <string.h>", "#include <mote/net.h>", "#include <mote/mqtt.h>",
+            "#include <mote/ota.h>", "#include <sys/socket.h>", "#include <netinet/in.h>", "#include <arpa/inet.h>",
+            "#include <netdb.h>", "#include <unistd.h>", "");
 
     @TempDir
     Path tmp;

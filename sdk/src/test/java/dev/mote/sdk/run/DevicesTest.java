@@ -7,6 +7,7 @@ import dev.mote.sdk.profile.Profile;
 import dev.mote.sdk.profile.ProfileParser;
 import dev.mote.sdk.testing.Fixtures;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -42,5 +43,19 @@ class DevicesTest {
                 .withGuestForward(Network.GuestForward.parse("80:8080"))).qemuArgs(virt);
         assertTrue(args.get(1).contains(",guestfwd=tcp:10.0.2.100:80-cmd:'"), args.get(1));
         assertTrue(args.get(1).endsWith(" 127.0.0.1 8080"), args.get(1));
+    }
+
+    @Test
+    void socatRelaysWhenInstalledWithTheHostAndPortAsArguments() {
+        String relay = Devices.socatRelay(Path.of("/usr/bin/socat"));
+        assertTrue(relay.startsWith("'/bin/sh' -c 'exec \"$0\" "), relay);
+        assertTrue(relay.contains("FD:0 \"TCP:$1:$2,nodelay\" 2>/dev/null'"), relay);
+        assertTrue(relay.endsWith(" '/usr/bin/socat' 127.0.0.1"), relay);
+        // QEMU doubles the comma and appends the port: $0 socat, $1 127.0.0.1, $2 the port
+        String arg = Network.user().withGuestForward(Network.GuestForward.parse("1883:18830"))
+                .qemuArgs("virtio-net-device", relay).get(1);
+        assertTrue(arg.contains("-cmd:'/bin/sh' -c 'exec \"$0\" "), arg);
+        assertTrue(arg.contains("TCP:$1:$2,,nodelay"), arg);
+        assertTrue(arg.endsWith("'/usr/bin/socat' 127.0.0.1 18830"), arg);
     }
 }
