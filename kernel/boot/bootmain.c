@@ -56,7 +56,9 @@ static const char *verify_slot(void *ctx, int slot)
     uint64_t start = timer_now_ns();
     struct image_info in;
     const char *bad;
-    if (slot_check(&boot_trust, slot, state.security_counter, 1, &in, &bad))
+    struct image_board b;
+    slot_board(slot, &b);
+    if (slot_check(&boot_trust, slot, &b, state.security_counter, 1, &in, &bad))
         return bad;
     chosen = in;
     verify_ns = timer_now_ns() - start;
@@ -153,7 +155,7 @@ void kmain(void)
     say_starting(slot, state.pending == slot);
     (void)timer_set_deadline(TIMER_NEVER);
     irq_quiesce();              // the app starts with no interrupt armed or pending
-    handoff_make(&handoff, boot_keys, boot_key_count);   // its OTA agent trusts what we trust
+    handoff_make(&handoff, boot_keys, boot_key_count, (uintptr_t)__image_start, (uintptr_t)__image_end);   // its OTA agent trusts what we trust
     arch_boot_jump(chosen.entry_point, arch_boot_info(),
                    BOOT_F_CHAIN | BOOT_F_HANDOFF | (state.pending == slot ? BOOT_F_TEST : 0),
                    (uintptr_t)&handoff);

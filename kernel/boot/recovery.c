@@ -296,7 +296,9 @@ static void on_end(const struct rproto_frame *f)
         return;
     }
     rc.receiving = 0;
-    int code = slot_check(&boot_trust, rc.target, rc.st->security_counter, 0, &in, &why);
+    struct image_board b;
+    slot_board(rc.target, &b);
+    int code = slot_check(&boot_trust, rc.target, &b, rc.st->security_counter, 0, &in, &why);
     if (code != RPROTO_SFLASH)
         record_write(0, zero);                /* done, or bytes not worth resuming */
     if (!code && (bootstate_set_pending(rc.st, rc.target) ||

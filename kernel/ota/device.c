@@ -72,7 +72,7 @@ static int check_header(void *ctx, const uint8_t *hdr, size_t len, uint32_t size
         reason(why, "%s", "first chunk shorter than an image header");
         return MOTE_EINVAL;
     }
-    if (slot_check_header(hdr, d->min_counter, d->slot_size, &in, &bad)) {
+    if (slot_check_header(hdr, d->min_counter, &d->board, &in, &bad)) {
         reason(why, "%s", bad);
         return MOTE_EINVAL;
     }
@@ -117,7 +117,7 @@ static int verify_slot(void *ctx, uint32_t size, const uint8_t sha[32], char *wh
         reason(why, "%s", "sha256: the image in the slot is not the one offered");
         return MOTE_EINVAL;
     }
-    enum slot_verdict v = slot_check(&d->keys, d->inactive, d->min_counter, 0, &in, &bad);
+    enum slot_verdict v = slot_check(&d->keys, d->inactive, &d->board, d->min_counter, 0, &in, &bad);
     if (v == VERDICT_SIGNATURE)
         reason(why, "signature: %s", bad);
     else if (v)
@@ -186,7 +186,8 @@ int ota_device_init(struct ota_device *d, struct ota_env *env, char *why, size_t
         snprintf(why, why_size, "no boot state: not started by the Mote bootloader");
         return MOTE_ENODEV;
     }
-    int err = bootctl_trusted_keys(&d->keys);
+    uint64_t boot_start, boot_end;
+    int err = bootctl_trusted_keys(&d->keys, &boot_start, &boot_end);
     if (err) {
         snprintf(why, why_size, err == MOTE_ENOENT ? "the bootloader handed on no trusted keys"
                                                    : "the bootloader's handoff block is damaged");
@@ -197,6 +198,7 @@ int ota_device_init(struct ota_device *d, struct ota_env *env, char *why, size_t
     d->testing = bs.testing;
     d->min_counter = bs.min_security_counter;
     d->slot_size = (uint32_t)board.part_size[PART_SLOT_A + d->inactive];
+    slot_board_from(d->inactive, boot_start, boot_end, &d->board);
     snprintf(d->version, sizeof(d->version), "%u.%u.%u", (unsigned)bs.version[0],
              (unsigned)bs.version[1], (unsigned)bs.version[2]);
     d->progress = (struct flash_io){ progress_read, progress_write, d };

@@ -64,7 +64,7 @@ __attribute__((weak)) const uint32_t mote_confirm_timeout_ms = 60000;
 static volatile int confirmed;
 static uint8_t trusted[SLOT_KEYS_MAX][32];   /* the bootloader's keys, copied from its handoff */
 
-int bootctl_trusted_keys(struct slot_keys *k)
+int bootctl_trusted_keys(struct slot_keys *k, uint64_t *boot_start, uint64_t *boot_end)
 {
     if (!(arch_boot_flags() & BOOT_F_HANDOFF) || !arch_boot_handoff())
         return MOTE_ENOENT;
@@ -74,6 +74,8 @@ int bootctl_trusted_keys(struct slot_keys *k)
         return MOTE_EINVAL;
     memcpy(trusted, h.keys, sizeof(trusted));
     slot_keys_init(k, (const uint8_t(*)[32])trusted, h.nkeys);
+    *boot_start = h.boot_start;
+    *boot_end = h.boot_end;
     return 0;
 }
 

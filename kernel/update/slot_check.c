@@ -37,6 +37,11 @@ void slot_keys_init(struct slot_keys *k, const uint8_t (*keys)[32], unsigned n)
 
 void slot_board(int slot, struct image_board *b)
 {
+    slot_board_from(slot, (uintptr_t)__image_start, (uintptr_t)__image_end, b);
+}
+
+void slot_board_from(int slot, uint64_t boot_start, uint64_t boot_end, struct image_board *b)
+{
     uintptr_t base;
     uint64_t ram;
     arch_ram_range(&base, &ram);
@@ -44,8 +49,8 @@ void slot_board(int slot, struct image_board *b)
     b->slot_size = board.part_size[PART_SLOT_A + slot];
     b->ram_base = base;
     b->ram_size = ram;
-    b->keep_start = (uintptr_t)__image_start;
-    b->keep_end = (uintptr_t)__image_end;
+    b->keep_start = boot_start;
+    b->keep_end = boot_end;
 }
 
 enum slot_verdict slot_check_header(const uint8_t hdr[IMAGE_HEADER_SIZE], uint32_t min_counter,
@@ -103,7 +108,7 @@ static enum slot_verdict hash_payload(uint64_t off, const struct image_info *in,
     return VERDICT_OK;
 }
 
-enum slot_verdict slot_check(const struct slot_keys *keys, int slot, uint32_t min_counter,
+enum slot_verdict slot_check(const struct slot_keys *keys, int slot, const struct image_board *b, uint32_t min_counter,
                              int load, struct image_info *in, const char **reason)
 {
     uint64_t off = board.part_offset[PART_SLOT_A + slot];
@@ -111,9 +116,7 @@ enum slot_verdict slot_check(const struct slot_keys *keys, int slot, uint32_t mi
     *reason = "flash read error";
     if (mote_flash_read(off, hdr, sizeof(hdr)))
         return VERDICT_FLASH;
-    struct image_board b;
-    slot_board(slot, &b);
-    enum slot_verdict v = slot_check_header(hdr, min_counter, &b, in, reason);
+    enum slot_verdict v = slot_check_header(hdr, min_counter, b, in, reason);
     if (v)
         return v;
     if (mote_flash_read(off + IMAGE_HEADER_SIZE + in->payload_size, sig, sizeof(sig))) {

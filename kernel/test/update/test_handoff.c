@@ -12,11 +12,12 @@ static const uint8_t keys[3][32] = { { 1, 2, 3 }, { 4, 5, 6 }, { 0xff } };
 void test_handoff_round_trip_and_refusals(void)
 {
     struct boot_handoff h, bad;
-    handoff_make(&h, keys, 3);
+    handoff_make(&h, keys, 3, 0x40000000, 0x40080000);
     CHECK(handoff_check(&h) == 0);
     CHECK(h.nkeys == 3);
     CHECK(h.keys[2][0] == 0xff && h.keys[3][0] == 0);
-    CHECK(sizeof(h) == 268);
+    CHECK(h.boot_start == 0x40000000 && h.boot_end == 0x40080000);
+    CHECK(sizeof(h) == 288);   /* no padding: every byte is under the CRC */
 
     /* any single bit flipped anywhere is refused */
     for (size_t i = 0; i < sizeof(h) * 8; i++) {
@@ -32,11 +33,14 @@ void test_handoff_round_trip_and_refusals(void)
     uint8_t many[SLOT_KEYS_MAX + 2][32];
     for (int i = 0; i < SLOT_KEYS_MAX + 2; i++)
         memset(many[i], i + 1, 32);
-    handoff_make(&h, (const uint8_t(*)[32])many, SLOT_KEYS_MAX + 2);
+    handoff_make(&h, (const uint8_t(*)[32])many, SLOT_KEYS_MAX + 2, 0, 0);
     CHECK(handoff_check(&h) == 0 && h.nkeys == SLOT_KEYS_MAX);
     CHECK(h.keys[SLOT_KEYS_MAX - 1][0] == SLOT_KEYS_MAX);
 
     /* no key at all is not a block an image may trust */
-    handoff_make(&h, keys, 0);
+    handoff_make(&h, keys, 0, 0, 0);
+    CHECK(handoff_check(&h) == MOTE_EINVAL);
+    /* a range that ends before it starts */
+    handoff_make(&h, keys, 1, 2, 1);
     CHECK(handoff_check(&h) == MOTE_EINVAL);
 }

@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -57,8 +58,8 @@ public final class BootloaderBuilder {
         if (Files.isRegularFile(elf)) {
             return elf;
         }
-        Path work = Files.createDirectories(cacheDir).resolve(dir.getFileName() + ".tmp" + ProcessHandle.current().pid());
-        Files.createDirectories(work);
+        // a directory of its own: builds in this process (one per device under test) and others may race
+        Path work = Files.createTempDirectory(Files.createDirectories(cacheDir), dir.getFileName() + ".tmp");
         Files.writeString(work.resolve("board.c"), board, StandardCharsets.UTF_8);
         Files.writeString(work.resolve("keys.c"), keysC, StandardCharsets.UTF_8);
         List<String> flags = new ArrayList<>(sdk.cflags(profile.arch()));
@@ -77,8 +78,17 @@ public final class BootloaderBuilder {
             if (!Files.isRegularFile(elf)) {
                 throw raced;    // not another build that got there first
             }
+            deleteTree(work);
         }
         return elf;
+    }
+
+    private static void deleteTree(Path work) throws IOException {
+        try (var files = Files.walk(work)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** Everything the bootloader uses must end below where it loads apps. */
