@@ -155,7 +155,9 @@ void kmain(void)
     say_starting(slot, state.pending == slot);
     (void)timer_set_deadline(TIMER_NEVER);
     irq_quiesce();              // the app starts with no interrupt armed or pending
-    handoff_make(&handoff, boot_keys, boot_key_count, (uintptr_t)__image_start, (uintptr_t)__image_end);   // its OTA agent trusts what we trust
+    struct image_board b;
+    slot_board(slot, &b);
+    handoff_make(&handoff, boot_keys, boot_key_count, &b);   // its OTA agent trusts what we trust
     arch_boot_jump(chosen.entry_point, arch_boot_info(),
                    BOOT_F_CHAIN | BOOT_F_HANDOFF | (state.pending == slot ? BOOT_F_TEST : 0),
                    (uintptr_t)&handoff);

@@ -186,19 +186,17 @@ int ota_device_init(struct ota_device *d, struct ota_env *env, char *why, size_t
         snprintf(why, why_size, "no boot state: not started by the Mote bootloader");
         return MOTE_ENODEV;
     }
-    uint64_t boot_start, boot_end;
-    int err = bootctl_trusted_keys(&d->keys, &boot_start, &boot_end);
+    d->running = (uint8_t)(bs.slot == 'B' ? SLOT_B : SLOT_A);
+    d->inactive = d->running ^ 1;
+    int err = bootctl_trusted_keys(&d->keys, d->inactive, &d->board);
     if (err) {
         snprintf(why, why_size, err == MOTE_ENOENT ? "the bootloader handed on no trusted keys"
                                                    : "the bootloader's handoff block is damaged");
         return MOTE_ENODEV;
     }
-    d->running = (uint8_t)(bs.slot == 'B' ? SLOT_B : SLOT_A);
-    d->inactive = d->running ^ 1;
     d->testing = bs.testing;
     d->min_counter = bs.min_security_counter;
     d->slot_size = (uint32_t)board.part_size[PART_SLOT_A + d->inactive];
-    slot_board_from(d->inactive, boot_start, boot_end, &d->board);
     snprintf(d->version, sizeof(d->version), "%u.%u.%u", (unsigned)bs.version[0],
              (unsigned)bs.version[1], (unsigned)bs.version[2]);
     d->progress = (struct flash_io){ progress_read, progress_write, d };

@@ -64,7 +64,7 @@ __attribute__((weak)) const uint32_t mote_confirm_timeout_ms = 60000;
 static volatile int confirmed;
 static uint8_t trusted[SLOT_KEYS_MAX][32];   /* the bootloader's keys, copied from its handoff */
 
-int bootctl_trusted_keys(struct slot_keys *k, uint64_t *boot_start, uint64_t *boot_end)
+int bootctl_trusted_keys(struct slot_keys *k, int slot, struct image_board *b)
 {
     if (!(arch_boot_flags() & BOOT_F_HANDOFF) || !arch_boot_handoff())
         return MOTE_ENOENT;
@@ -74,8 +74,12 @@ int bootctl_trusted_keys(struct slot_keys *k, uint64_t *boot_start, uint64_t *bo
         return MOTE_EINVAL;
     memcpy(trusted, h.keys, sizeof(trusted));
     slot_keys_init(k, (const uint8_t(*)[32])trusted, h.nkeys);
-    *boot_start = h.boot_start;
-    *boot_end = h.boot_end;
+    b->arch = KERNEL_IMAGE_ARCH;
+    b->slot_size = board.part_size[PART_SLOT_A + slot];
+    b->ram_base = h.ram_base;
+    b->ram_size = h.ram_size;
+    b->keep_start = h.boot_start;
+    b->keep_end = h.boot_end;
     return 0;
 }
 

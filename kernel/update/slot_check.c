@@ -37,11 +37,6 @@ void slot_keys_init(struct slot_keys *k, const uint8_t (*keys)[32], unsigned n)
 
 void slot_board(int slot, struct image_board *b)
 {
-    slot_board_from(slot, (uintptr_t)__image_start, (uintptr_t)__image_end, b);
-}
-
-void slot_board_from(int slot, uint64_t boot_start, uint64_t boot_end, struct image_board *b)
-{
     uintptr_t base;
     uint64_t ram;
     arch_ram_range(&base, &ram);
@@ -49,8 +44,8 @@ void slot_board_from(int slot, uint64_t boot_start, uint64_t boot_end, struct im
     b->slot_size = board.part_size[PART_SLOT_A + slot];
     b->ram_base = base;
     b->ram_size = ram;
-    b->keep_start = boot_start;
-    b->keep_end = boot_end;
+    b->keep_start = (uintptr_t)__image_start;
+    b->keep_end = (uintptr_t)__image_end;
 }
 
 enum slot_verdict slot_check_header(const uint8_t hdr[IMAGE_HEADER_SIZE], uint32_t min_counter,

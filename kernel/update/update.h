@@ -56,12 +56,6 @@ void slot_keys_init(struct slot_keys *k, const uint8_t (*keys)[32], unsigned n);
  * running app __image_* are the app's, not the bootloader's.
  */
 void slot_board(int slot, struct image_board *b);
-/*
- * The same, from a running app, for the image the bootloader will check at
- * the next boot: [boot_start, boot_end) is the bootloader's memory, from its
- * handoff block (bootctl_trusted_keys).
- */
-void slot_board_from(int slot, uint64_t boot_start, uint64_t boot_end, struct image_board *b);
 
 /*
  * Check a 256-byte header for board *b: it parses (the header rules of
@@ -76,7 +70,7 @@ enum slot_verdict slot_check_header(const uint8_t hdr[IMAGE_HEADER_SIZE], uint32
 
 /*
  * Check the image in `slot` (SLOT_A or SLOT_B) as the bootloader boots it:
- * the header against *b (slot_board or slot_board_from, above), the key id and Ed25519
+ * the header against *b (slot_board, or bootctl_trusted_keys in an app), the key id and Ed25519
  * signature against `keys`, then the payload's SHA-256. Without `load` the
  * payload is hashed straight from flash through a small buffer and RAM is
  * left alone. With `load` (booting) the payload is placed at its load
@@ -89,10 +83,11 @@ enum slot_verdict slot_check(const struct slot_keys *keys, int slot, const struc
 
 /*
  * ---- handoff.c: what the bootloader hands the image it starts ----
- * The keys it trusts and the memory it occupies, so that whatever checks an
- * image in the running app (the OTA agent before it marks a slot pending)
- * trusts and places exactly what the bootloader will check again at the
- * next boot. A block in the bootloader's
+ * The keys it trusts, the RAM it found and the memory it occupies itself,
+ * so that whatever checks an image in the running app (the OTA agent before
+ * it marks a slot pending) trusts and places exactly what the bootloader
+ * will check again at the next boot (the app cannot always find the RAM
+ * range itself: on x86 the firmware's memory map is gone by then). A block in the bootloader's
  * memory, its address passed by arch_boot_jump (hal/boot.h,
  * BOOT_F_HANDOFF). Pure logic: host-tested.
  */
@@ -101,16 +96,16 @@ struct boot_handoff {
     uint32_t magic;                  /* HANDOFF_MAGIC */
     uint16_t size;                   /* sizeof(struct boot_handoff) */
     uint16_t nkeys;                  /* 1..SLOT_KEYS_MAX */
-    uint64_t boot_start, boot_end;   /* the bootloader's memory: an image must miss it */
+    uint64_t ram_base, ram_size;     /* the RAM an image must lie in ... */
+    uint64_t boot_start, boot_end;   /* ... missing the bootloader's own memory */
     uint8_t keys[SLOT_KEYS_MAX][32]; /* raw Ed25519 public keys; unused ones zero */
     uint32_t reserved;               /* zero; keeps the block free of padding */
     uint32_t crc;                    /* CRC-32 of everything before it */
 };
 
-/* Fill *h with keys[0..n) (at most SLOT_KEYS_MAX are kept) and the bootloader's range. */
-void handoff_make(struct boot_handoff *h, const uint8_t (*keys)[32], unsigned n, uint64_t boot_start,
-                  uint64_t boot_end);
-/* Is *h a whole block (magic, size, key count, range, CRC)? 0, or MOTE_EINVAL. */
+/* Fill *h with keys[0..n) (at most SLOT_KEYS_MAX are kept) and b's RAM and bootloader ranges. */
+void handoff_make(struct boot_handoff *h, const uint8_t (*keys)[32], unsigned n, const struct image_board *b);
+/* Is *h a whole block (magic, size, key count, ranges, CRC)? 0, or MOTE_EINVAL. */
 int handoff_check(const struct boot_handoff *h);
 
 /* ---- bootctl.c: the running app's side (mote_boot_status, mote_confirm) ---- */
@@ -119,12 +114,12 @@ extern const struct flash_io bootstate_flash;
 /* Start the TEST watchdog thread if the bootloader started this image on trial. */
 void bootctl_watchdog_start(void);
 /*
- * The keys the bootloader that started this image trusts (its handoff
- * block), ready for slot_check(). 0; MOTE_ENOENT when no Mote bootloader
- * handed any on (an ELF booted on its own, an older bootloader);
- * MOTE_EINVAL when the block is damaged.
+ * The keys the bootloader that started this image trusts and what it allows
+ * an image in `slot` (its handoff block), ready for slot_check(). 0;
+ * MOTE_ENOENT when no Mote bootloader handed any on (an ELF booted on its
+ * own, an older bootloader); MOTE_EINVAL when the block is damaged.
  */
-int bootctl_trusted_keys(struct slot_keys *k, uint64_t *boot_start, uint64_t *boot_end);
+int bootctl_trusted_keys(struct slot_keys *k, int slot, struct image_board *b);
 /* Has mote_confirm() succeeded since this boot (the image is confirmed now)? */
 bool bootctl_confirmed(void);
 
