@@ -75,5 +75,11 @@ enum slot_verdict slot_check(const struct slot_keys *keys, int slot, uint32_t mi
 extern const struct flash_io bootstate_flash;
 /* Start the TEST watchdog thread if the bootloader started this image on trial. */
 void bootctl_watchdog_start(void);
+/*
+ * The boot state and the running slot's image header, from the flash: 0,
+ * MOTE_EINVAL (not started by the Mote bootloader, or a bad header) or the
+ * flash's error.
+ */
+int bootctl_running(struct boot_state *st, struct image_info *info);
 
 #endif
