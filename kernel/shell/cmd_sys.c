@@ -162,7 +162,7 @@ static int cmd_boot(struct mote_shell *sh, int argc, char **argv)
     slot_line(sh, SLOT_B);
     char active = st.active <= SLOT_B ? (char)('a' + st.active) : '-';
     char pending = st.pending <= SLOT_B ? (char)('a' + st.pending) : '-';
-    shell_printf(sh, "active %c\npending %c\ntesting %s\ntries %u\nsecurity_counter %u\n",
+    shell_printf(sh, "active %c\npending %c\ntesting %s\ntries %u\nmin_security_counter %u\n",
                  active, pending, st.pending == st.booting && st.tries ? "yes" : "no",
                  (unsigned)st.tries, (unsigned)st.security_counter);
     return 0;

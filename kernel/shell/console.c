@@ -113,10 +113,12 @@ static void console_main(void *arg)
     for (;;) {
         int c = console_getc();
         if (c < 0) {
+            trace_quiet_tid = current->id;
             uint64_t now = mote_uptime_ms();
             mote_sleep_ms(now - last_input < QUIET_MS ? POLL_FAST_MS : POLL_SLOW_MS);
             continue;
         }
+        trace_quiet_tid = 0;
         last_input = mote_uptime_ms();
         enum line_status st = line_feed(&le, c, &sh);
         if (st == LINE_MORE)

@@ -140,6 +140,12 @@ struct trace_event {
  */
 extern volatile unsigned trace_mask;
 void trace_record(unsigned ev, uint64_t a, int64_t r);
+/*
+ * A thread whose events (and switches to and from it) are not recorded, 0
+ * for none: the console shell while it only polls the console, so a trace
+ * shows the app and not the shell waiting for keys.
+ */
+extern unsigned trace_quiet_tid;
 #define TRACE(cls, ev, a, r)                                                    \
     do {                                                                        \
         if (__builtin_expect(trace_mask & (cls), 0))                            \

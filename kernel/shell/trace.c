@@ -15,14 +15,16 @@
 #define TRACE_PAGES 4               /* 16 KiB: 682 events of 24 bytes */
 
 volatile unsigned trace_mask;
+unsigned trace_quiet_tid;
 static struct trace_ring ring;
 
 void trace_record(unsigned ev, uint64_t a, int64_t r)
 {
     unsigned long flags = arch_irq_save();
-    if (ring.ev) {
-        struct trace_event e = { timer_now_ns(), a, (int32_t)r, (uint16_t)ev,
-                                 (uint16_t)(current ? current->id : 0) };
+    unsigned tid = current ? current->id : 0, q = trace_quiet_tid;
+    int quiet = q && (tid == q || (ev == EV_SWITCH && (a == q || r == q)));
+    if (ring.ev && !quiet) {
+        struct trace_event e = { timer_now_ns(), a, (int32_t)r, (uint16_t)ev, (uint16_t)tid };
         trace_ring_put(&ring, &e);
     }
     arch_irq_restore(flags);
