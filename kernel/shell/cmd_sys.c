@@ -11,14 +11,14 @@
 #include <update/update.h>
 #include "shell.h"
 
-static int usage(struct mote_shell *sh, const char *u)
+int shell_usage(struct mote_shell *sh, const char *u)
 {
     shell_printf(sh, "usage: %s\n", u);
     return SHELL_EXIT_USAGE;
 }
 
 /* A decimal number in [lo, hi], or -1. */
-static long number(const char *s, long lo, long hi)
+long shell_number(const char *s, long lo, long hi)
 {
     long v = 0;
     if (!*s)
@@ -62,7 +62,7 @@ static int cmd_ps(struct mote_shell *sh, int argc, char **argv)
     (void)argv;
     static struct cpu_sample since;
     if (argc != 1)
-        return usage(sh, "ps");
+        return shell_usage(sh, "ps");
     int n = threads_snapshot(rows, SHELL_THREADS_MAX);
     cpu_sample_take(&since, rows, n, pm);
     thread_table(sh, n, 0);
@@ -72,9 +72,9 @@ static int cmd_ps(struct mote_shell *sh, int argc, char **argv)
 static int cmd_top(struct mote_shell *sh, int argc, char **argv)
 {
     struct cpu_sample s = { 0 };
-    long secs = argc == 2 ? number(argv[1], 1, 60) : 1;
+    long secs = argc == 2 ? shell_number(argv[1], 1, 60) : 1;
     if (argc > 2 || secs < 0)
-        return usage(sh, "top [SECONDS]  (1..60, default 1)");
+        return shell_usage(sh, "top [SECONDS]  (1..60, default 1)");
     int n = threads_snapshot(rows, SHELL_THREADS_MAX);
     cpu_sample_take(&s, rows, n, pm);
     mote_sleep_ms((uint32_t)secs * 1000);
@@ -171,15 +171,15 @@ static int cmd_boot(struct mote_shell *sh, int argc, char **argv)
 static int cmd_log(struct mote_shell *sh, int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "level")) {
-        long l = number(argv[2], 0, MOTE_LOG_DEBUG);
+        long l = shell_number(argv[2], 0, MOTE_LOG_DEBUG);
         if (l < 0)
-            return usage(sh, "log level 0..4  (0: none on the console, 4: debug)");
+            return shell_usage(sh, "log level 0..4  (0: none on the console, 4: debug)");
         mote_log_console((int)l);
         return 0;
     }
-    long max = argc == 2 ? number(argv[1], 1, 1000) : 50;
+    long max = argc == 2 ? shell_number(argv[1], 1, 1000) : 50;
     if (argc > 2 || max < 0)
-        return usage(sh, "log [COUNT] | log level N");
+        return shell_usage(sh, "log [COUNT] | log level N");
     struct log_ring *r = log_ring();
     if (!r) {
         shell_printf(sh, "0 records\n");
@@ -201,6 +201,33 @@ static int cmd_log(struct mote_shell *sh, int argc, char **argv)
     return 0;
 }
 
+/* Print and forget what the trace ring holds: at most the `max` newest events (0: all). */
+static void trace_dump(struct mote_shell *sh, uint32_t max)
+{
+    unsigned saved = trace_mask;
+    trace_mask = 0;                 /* the dump itself is not traced */
+    uint32_t held, cap;
+    uint64_t dropped;
+    trace_stats(&held, &dropped, &cap);
+    uint32_t skip = max && held > max ? held - max : 0;
+    shell_printf(sh, "%u events, %llu dropped (the ring holds %u)\n", held - skip,
+                 (unsigned long long)(dropped + skip), cap);
+    shell_printf(sh, "      time(s)  tid event\n");
+    struct trace_event e;
+    char line[112];
+    for (uint32_t i = 0; trace_take(skip, i, &e); i++) {
+        trace_format(&e, line, sizeof(line));
+        shell_printf(sh, "%s\n", line);
+    }
+    int n = threads_snapshot(rows, SHELL_THREADS_MAX);
+    shell_printf(sh, "threads:");
+    for (int i = 0; i < n; i++)
+        shell_printf(sh, " %u=%s", rows[i].id, rows[i].name);
+    shell_printf(sh, "\n");
+    trace_clear();
+    trace_mask = saved;
+}
+
 static int cmd_trace(struct mote_shell *sh, int argc, char **argv)
 {
     const char *u = "trace [on [sched|irq|net|flash|api|all]... | off | dump [COUNT] | clear]";
@@ -220,7 +247,7 @@ static int cmd_trace(struct mote_shell *sh, int argc, char **argv)
         for (int i = 2; i < argc; i++) {
             unsigned b = trace_class_bit(argv[i]);
             if (!b)
-                return usage(sh, u);
+                return shell_usage(sh, u);
             classes |= b;
         }
         if (trace_start(classes)) {
@@ -234,9 +261,9 @@ static int cmd_trace(struct mote_shell *sh, int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "dump") && argc <= 3) {
-        long max = argc == 3 ? number(argv[2], 1, 100000) : 0;
+        long max = argc == 3 ? shell_number(argv[2], 1, 100000) : 0;
         if (max < 0)
-            return usage(sh, u);
+            return shell_usage(sh, u);
         trace_dump(sh, (uint32_t)max);
         return 0;
     }
@@ -244,55 +271,10 @@ static int cmd_trace(struct mote_shell *sh, int argc, char **argv)
         trace_clear();
         return 0;
     }
-    return usage(sh, u);
+    return shell_usage(sh, u);
 }
 
-static int cmd_crash(struct mote_shell *sh, int argc, char **argv)
-{
-    if (!crash_available()) {
-        shell_printf(sh, "error: no crash records here: the image was not started by the Mote "
-                     "bootloader\n");
-        return SHELL_EXIT_FAILED;
-    }
-    struct crash_info ci[2];
-    int n = crash_list(&crash_flash, ci);
-    if (n < 0) {
-        shell_printf(sh, "error: the flash cannot be read (%d)\n", n);
-        return SHELL_EXIT_FAILED;
-    }
-    if (argc == 1) {
-        shell_printf(sh, "%d records\n", n);
-        for (int i = 0; i < n; i++)
-            shell_printf(sh, "record %u bytes %u lost %u%s%s\n", (unsigned)ci[i].seq,
-                         (unsigned)ci[i].text_len, (unsigned)ci[i].lost,
-                         ci[i].state & CRASH_S_SEEN ? " seen" : "",
-                         ci[i].state & CRASH_S_ACKED ? " acked" : "");
-        return 0;
-    }
-    long seq = argc == 3 && !strcmp(argv[1], "show") ? number(argv[2], 1, 0x7fffffff) : -1;
-    if (argc == 2 && !strcmp(argv[1], "show") && n)
-        seq = ci[n - 1].seq;
-    if (seq < 0)
-        return usage(sh, "crash [show [SEQ]]");
-    static char text[CRASH_TEXT_MAX + 1];
-    int len = crash_read(&crash_flash, (uint32_t)seq, text, sizeof(text));
-    if (len < 0) {
-        shell_printf(sh, "error: no crash record %ld\n", seq);
-        return SHELL_EXIT_FAILED;
-    }
-    shell_write(sh, text, (size_t)len);
-    return 0;
-}
 
-static int cmd_metrics(struct mote_shell *sh, int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    static char line[768];
-    metrics_snapshot(line, sizeof(line));
-    shell_printf(sh, "%s\n", line);
-    return 0;
-}
 
 static const struct shell_cmd sys_cmds[] = {
     { "help", "help                 the commands", cmd_help },
@@ -304,8 +286,6 @@ static const struct shell_cmd sys_cmds[] = {
     { "boot", "boot                 slots, versions, TEST state, security counter", cmd_boot },
     { "log", "log [COUNT]          the last COUNT (50) log records; log level N", cmd_log },
     { "trace", "trace [on [CLASS]...|off|dump [N]|clear]  the event trace", cmd_trace },
-    { "crash", "crash [show [SEQ]]   crash records kept in flash", cmd_crash },
-    { "metrics", "metrics              the metrics heartbeat's line", cmd_metrics },
     { "reboot", "reboot               restart the device", cmd_reboot },
 };
 

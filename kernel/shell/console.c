@@ -28,21 +28,13 @@ int mote_shell_register(const char *name, const char *help, mote_shell_fn fn)
     return shell_add(name, help, fn);
 }
 
-int mote_shell_printf(struct mote_shell *sh, const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    shell_write(sh, buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-    return n;
-}
 
 static void builtins(void)
 {
     shell_sys_add();
     shell_net_add();
+    shell_crash_add();
+    shell_metrics_add();
 }
 
 /* Run one line with the shell's lock held. */

@@ -162,3 +162,49 @@ const char *crash_reboot_reason(void)
     mote_mutex_unlock(&lock);
     return reason;
 }
+
+static int cmd_crash(struct mote_shell *sh, int argc, char **argv)
+{
+    if (!crash_available()) {
+        shell_printf(sh, "error: no crash records here: the image was not started by the Mote "
+                     "bootloader\n");
+        return SHELL_EXIT_FAILED;
+    }
+    struct crash_info ci[2];
+    int n = crash_list(&crash_flash, ci);
+    if (n < 0) {
+        shell_printf(sh, "error: the flash cannot be read (%d)\n", n);
+        return SHELL_EXIT_FAILED;
+    }
+    if (argc == 1) {
+        shell_printf(sh, "%d records\n", n);
+        for (int i = 0; i < n; i++)
+            shell_printf(sh, "record %u bytes %u lost %u%s%s\n", (unsigned)ci[i].seq,
+                         (unsigned)ci[i].text_len, (unsigned)ci[i].lost,
+                         ci[i].state & CRASH_S_SEEN ? " seen" : "",
+                         ci[i].state & CRASH_S_ACKED ? " acked" : "");
+        return 0;
+    }
+    long seq = argc == 3 && !strcmp(argv[1], "show") ? shell_number(argv[2], 1, 0x7fffffff) : -1;
+    if (argc == 2 && !strcmp(argv[1], "show") && n)
+        seq = ci[n - 1].seq;
+    if (seq < 0)
+        return shell_usage(sh, "crash [show [SEQ]]");
+    static char text[CRASH_TEXT_MAX + 1];
+    int len = crash_read(&crash_flash, (uint32_t)seq, text, sizeof(text));
+    if (len < 0) {
+        shell_printf(sh, "error: no crash record %ld\n", seq);
+        return SHELL_EXIT_FAILED;
+    }
+    shell_write(sh, text, (size_t)len);
+    return 0;
+}
+
+static const struct shell_cmd crash_cmds[] = {
+    { "crash", "crash [show [SEQ]]   crash records kept in flash", cmd_crash },
+};
+
+void shell_crash_add(void)
+{
+    shell_add_table(crash_cmds, 1);
+}

@@ -124,3 +124,22 @@ int metrics_snapshot(char *buf, size_t size)
         buf[size - 1] = 0;
     return (int)(len < size ? len : size - 1);
 }
+
+static int cmd_metrics(struct mote_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    static char line[768];
+    metrics_snapshot(line, sizeof(line));
+    shell_printf(sh, "%s\n", line);
+    return 0;
+}
+
+static const struct shell_cmd metrics_cmds[] = {
+    { "metrics", "metrics              the metrics heartbeat's line", cmd_metrics },
+};
+
+void shell_metrics_add(void)
+{
+    shell_add_table(metrics_cmds, 1);
+}

@@ -101,7 +101,7 @@ static void sh_put(char c, void *ctx)
     }
 }
 
-int shell_printf(struct mote_shell *sh, const char *fmt, ...)
+int mote_shell_printf(struct mote_shell *sh, const char *fmt, ...)
 {
     struct sh_out o;
     o.sh = sh;

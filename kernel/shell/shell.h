@@ -59,13 +59,21 @@ int shell_add(const char *name, const char *usage, int (*fn)(struct mote_shell *
 int shell_exec(struct mote_shell *sh, char *line, size_t len);
 /* The commands, in the order they were added (help). NULL past the end. */
 const struct shell_cmd *shell_cmd_at(unsigned i);
-/* Write through sh (mote_shell_printf is the same for apps). */
-int shell_printf(struct mote_shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Write through sh: mote_shell_printf (mote/shell.h), the apps' name for it. */
+#define shell_printf mote_shell_printf
 void shell_write(struct mote_shell *sh, const char *s, size_t n);
 
-/* cmd_sys.c, cmd_net.c: add the built-in commands (once; later calls do nothing). */
+/*
+ * Add the built-in commands (once; later calls do nothing): cmd_sys.c,
+ * cmd_net.c, and `crash` (crash.c) and `metrics` (metrics.c).
+ */
 void shell_sys_add(void);
 void shell_net_add(void);
+void shell_crash_add(void);
+void shell_metrics_add(void);
+/* "usage: ..." and SHELL_EXIT_USAGE; a decimal argument in [lo, hi], or -1 (cmd_sys.c). */
+int shell_usage(struct mote_shell *sh, const char *usage);
+long shell_number(const char *s, long lo, long hi);
 
 /* ---- line.c: the command line ---- */
 /*
@@ -174,11 +182,11 @@ int trace_format(const struct trace_event *e, char *buf, size_t size);
 unsigned trace_class_bit(const char *name);
 const char *trace_class_name(unsigned bit);
 
-/* trace.c: on (allocating the ring on first use), off, dump. */
+/* trace.c: on (allocating the ring on first use), off, reading it. */
 int trace_start(unsigned classes);
 void trace_stop(void);
-/* Print and forget what the ring holds (at most `max` newest events; 0: all). */
-void trace_dump(struct mote_shell *sh, uint32_t max);
+/* The i-th oldest event held after the first `skip`: 1 and *e, or 0 past the end. */
+int trace_take(uint32_t skip, uint32_t i, struct trace_event *e);
 /* Forget every event held. */
 void trace_clear(void);
 /* Events held and dropped (overwritten) since the last dump. */

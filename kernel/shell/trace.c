@@ -4,7 +4,9 @@
  * and the blocking device-API calls; while a class is off it costs a load
  * and a branch predicted not taken (bench/shell measures it). `trace on`
  * allocates the ring on first use; events then go into it with IRQs off,
- * the newest overwriting the oldest, and `trace dump` prints them.
+ * the newest overwriting the oldest, and `trace dump` (cmd_sys.c) prints
+ * them. The scheduler links this file into every image, so it holds the
+ * recorder and nothing that would pull in the rest of the shell.
  */
 #include <hal/cpu.h>
 #include <hal/timer.h>
@@ -48,6 +50,20 @@ void trace_stop(void)
     trace_mask = 0;
 }
 
+/*
+ * The i-th oldest event held (counting after the first `skip`) into *e: 1,
+ * or 0 when the ring holds no more. IRQs off while copying.
+ */
+int trace_take(uint32_t skip, uint32_t i, struct trace_event *e)
+{
+    unsigned long flags = arch_irq_save();
+    int ok = ring.ev && skip + i < trace_ring_count(&ring);
+    if (ok)
+        *e = *trace_ring_at(&ring, skip + i);
+    arch_irq_restore(flags);
+    return ok;
+}
+
 void trace_stats(uint32_t *held, uint64_t *dropped, uint32_t *cap)
 {
     unsigned long flags = arch_irq_save();
@@ -57,47 +73,10 @@ void trace_stats(uint32_t *held, uint64_t *dropped, uint32_t *cap)
     arch_irq_restore(flags);
 }
 
-/* One event out of the ring, or 0 when it holds no more (IRQs off while copying). */
-static int take(uint32_t skip, uint32_t i, struct trace_event *e)
-{
-    unsigned long flags = arch_irq_save();
-    int ok = skip + i < trace_ring_count(&ring);
-    if (ok)
-        *e = *trace_ring_at(&ring, skip + i);
-    arch_irq_restore(flags);
-    return ok;
-}
 
 void trace_clear(void)
 {
     unsigned long flags = arch_irq_save();
     ring.total = 0;
     arch_irq_restore(flags);
-}
-
-void trace_dump(struct mote_shell *sh, uint32_t max)
-{
-    unsigned saved = trace_mask;
-    trace_mask = 0;                 /* the dump itself is not traced */
-    uint32_t held, cap;
-    uint64_t dropped;
-    trace_stats(&held, &dropped, &cap);
-    uint32_t skip = max && held > max ? held - max : 0;
-    shell_printf(sh, "%u events, %llu dropped (the ring holds %u)\n", held - skip,
-                 (unsigned long long)(dropped + skip), cap);
-    shell_printf(sh, "      time(s)  tid event\n");
-    struct trace_event e;
-    char line[112];
-    for (uint32_t i = 0; take(skip, i, &e); i++) {
-        trace_format(&e, line, sizeof(line));
-        shell_printf(sh, "%s\n", line);
-    }
-    static struct thread_row rows[SHELL_THREADS_MAX];
-    int n = threads_snapshot(rows, SHELL_THREADS_MAX);
-    shell_printf(sh, "threads:");
-    for (int i = 0; i < n; i++)
-        shell_printf(sh, " %u=%s", rows[i].id, rows[i].name);
-    shell_printf(sh, "\n");
-    trace_clear();
-    trace_mask = saved;
 }

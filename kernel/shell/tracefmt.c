@@ -22,46 +22,60 @@ const struct trace_event *trace_ring_at(const struct trace_ring *r, uint32_t i)
     return &r->ev[(first + i) % r->cap];
 }
 
-/*
- * Per event: its name, its class, what its argument is called ("": printed
- * bare, NULL: not printed) and its result (NULL: none, "": " -> r", else
- * " name=r").
- */
-static const struct {
-    const char *name, *arg, *res;
-    unsigned cls;
-} events[EV_COUNT] = {
-    [EV_SWITCH] = { "switch", "to", "from", TRACE_SCHED },
-    [EV_IRQ] = { "irq", "", 0, TRACE_IRQ },
-    [EV_FLASH_READ] = { "flash_read", "offset", "", TRACE_FLASH },
-    [EV_FLASH_WRITE] = { "flash_write", "offset", "", TRACE_FLASH },
-    [EV_TCP_CONNECT] = { "tcp_connect", "to", "", TRACE_NET },
-    [EV_TCP_ACCEPT] = { "tcp_accept", "port", "", TRACE_NET },
-    [EV_TCP_SEND] = { "tcp_send", "conn", "", TRACE_NET },
-    [EV_TCP_RECV] = { "tcp_recv", "conn", "", TRACE_NET },
-    [EV_TCP_CLOSE] = { "tcp_close", "conn", "abort", TRACE_NET },
-    [EV_UDP_SEND] = { "udp_send", "to", "", TRACE_NET },
-    [EV_UDP_RECV] = { "udp_recv", "port", "", TRACE_NET },
-    [EV_DNS] = { "dns_resolve", 0, "", TRACE_NET },
-    [EV_PING] = { "ping", "to", "", TRACE_NET },
-    [EV_SLEEP] = { "sleep", "ms", 0, TRACE_API },
-    [EV_SEM_WAIT] = { "sem_wait", "sem", "", TRACE_API },
-    [EV_MUTEX_WAIT] = { "mutex_wait", "mutex", "owner", TRACE_API },
-    [EV_QUEUE_SEND] = { "queue_send", "queue", "", TRACE_API },
-    [EV_QUEUE_RECV] = { "queue_recv", "queue", "", TRACE_API },
-    [EV_THREAD_START] = { "thread_start", "id", "prio", TRACE_API },
-    [EV_THREAD_EXIT] = { "thread_exit", 0, 0, TRACE_API },
-    [EV_LOG] = { "log", "level", 0, TRACE_API },
+/* A word out of a list of NUL-separated words: the i-th. */
+static const char *word_at(const char *list, unsigned i)
+{
+    while (i--)
+        list += strlen(list) + 1;
+    return list;
+}
+
+/* The events' names, in enum trace_ev order. */
+static const char ev_names[] =
+    "switch\0irq\0flash_read\0flash_write\0tcp_connect\0tcp_accept\0tcp_send\0tcp_recv\0"
+    "tcp_close\0udp_send\0udp_recv\0dns_resolve\0ping\0sleep\0sem_wait\0mutex_wait\0"
+    "queue_send\0queue_recv\0thread_start\0thread_exit\0log";
+/* What an argument or a result is called: 0 none; 1 bare (irq's number, a result's " -> r"). */
+static const char words[] =
+    "\0\0to\0offset\0port\0conn\0ms\0sem\0mutex\0queue\0id\0level\0from\0abort\0owner\0prio";
+enum { W_NONE, W_BARE, W_TO, W_OFFSET, W_PORT, W_CONN, W_MS, W_SEM, W_MUTEX, W_QUEUE, W_ID,
+       W_LEVEL, W_FROM, W_ABORT, W_OWNER, W_PRIO };
+#define F_HEX 0x80u                  /* the argument is an address or offset */
+#define F_ENDPOINT 0x40u             /* the argument is ip << 16 | port */
+
+/* Per event: its class; its argument's word and flags; its result's word. */
+static const uint8_t events[EV_COUNT][3] = {
+    [EV_SWITCH] = { TRACE_SCHED, W_TO, W_FROM },
+    [EV_IRQ] = { TRACE_IRQ, W_BARE, W_NONE },
+    [EV_FLASH_READ] = { TRACE_FLASH, W_OFFSET | F_HEX, W_BARE },
+    [EV_FLASH_WRITE] = { TRACE_FLASH, W_OFFSET | F_HEX, W_BARE },
+    [EV_TCP_CONNECT] = { TRACE_NET, W_TO | F_ENDPOINT, W_BARE },
+    [EV_TCP_ACCEPT] = { TRACE_NET, W_PORT, W_BARE },
+    [EV_TCP_SEND] = { TRACE_NET, W_CONN, W_BARE },
+    [EV_TCP_RECV] = { TRACE_NET, W_CONN, W_BARE },
+    [EV_TCP_CLOSE] = { TRACE_NET, W_CONN, W_ABORT },
+    [EV_UDP_SEND] = { TRACE_NET, W_TO | F_ENDPOINT, W_BARE },
+    [EV_UDP_RECV] = { TRACE_NET, W_PORT, W_BARE },
+    [EV_DNS] = { TRACE_NET, W_NONE, W_BARE },
+    [EV_PING] = { TRACE_NET, W_TO | F_ENDPOINT, W_BARE },
+    [EV_SLEEP] = { TRACE_API, W_MS, W_NONE },
+    [EV_SEM_WAIT] = { TRACE_API, W_SEM | F_HEX, W_BARE },
+    [EV_MUTEX_WAIT] = { TRACE_API, W_MUTEX | F_HEX, W_OWNER },
+    [EV_QUEUE_SEND] = { TRACE_API, W_QUEUE | F_HEX, W_BARE },
+    [EV_QUEUE_RECV] = { TRACE_API, W_QUEUE | F_HEX, W_BARE },
+    [EV_THREAD_START] = { TRACE_API, W_ID, W_PRIO },
+    [EV_THREAD_EXIT] = { TRACE_API, W_NONE, W_NONE },
+    [EV_LOG] = { TRACE_API, W_LEVEL, W_NONE },
 };
 
 const char *trace_ev_name(unsigned ev)
 {
-    return ev < EV_COUNT ? events[ev].name : "?";
+    return ev < EV_COUNT ? word_at(ev_names, ev) : "?";
 }
 
 unsigned trace_ev_class(unsigned ev)
 {
-    return ev < EV_COUNT ? events[ev].cls : 0;
+    return ev < EV_COUNT ? events[ev][0] : 0;
 }
 
 static const char *const class_names[] = { "sched", "irq", "net", "flash", "api" };
@@ -84,12 +98,6 @@ const char *trace_class_name(unsigned bit)
     return "?";
 }
 
-/* Events whose argument is an IPv4 address and port packed as ip << 16 | port. */
-static int is_endpoint(unsigned ev)
-{
-    return ev == EV_TCP_CONNECT || ev == EV_UDP_SEND || ev == EV_PING;
-}
-
 int trace_format(const struct trace_event *e, char *buf, size_t size)
 {
     unsigned long long us = e->t_ns / 1000;
@@ -97,24 +105,23 @@ int trace_format(const struct trace_event *e, char *buf, size_t size)
                      trace_ev_name(e->ev));
     if (e->ev >= EV_COUNT || n < 0 || (size_t)n >= size)
         return n;
-    const char *arg = events[e->ev].arg, *res = events[e->ev].res;
+    unsigned arg = events[e->ev][1], res = events[e->ev][2], w = arg & 0x3f;
+    const char *name = word_at(words, w);
     int m = 0;
-    if (is_endpoint(e->ev)) {
+    if (arg & F_ENDPOINT) {
         uint32_t ip = (uint32_t)(e->a >> 16);
-        m = snprintf(buf + n, size - n, " %s=%u.%u.%u.%u:%u", arg, (unsigned)(ip >> 24),
+        m = snprintf(buf + n, size - n, " %s=%u.%u.%u.%u:%u", name, (unsigned)(ip >> 24),
                      (unsigned)(ip >> 16 & 255), (unsigned)(ip >> 8 & 255), (unsigned)(ip & 255),
                      (unsigned)(e->a & 0xffff));
-    } else if (arg && !*arg) {
+    } else if (w == W_BARE) {
         m = snprintf(buf + n, size - n, " %llu", (unsigned long long)e->a);
-    } else if (arg) {
-        int hex = e->ev == EV_FLASH_READ || e->ev == EV_FLASH_WRITE || e->ev == EV_SEM_WAIT ||
-                  e->ev == EV_MUTEX_WAIT || e->ev == EV_QUEUE_SEND || e->ev == EV_QUEUE_RECV;
-        m = snprintf(buf + n, size - n, hex ? " %s=0x%llx" : " %s=%llu", arg,
+    } else if (w) {
+        m = snprintf(buf + n, size - n, arg & F_HEX ? " %s=0x%llx" : " %s=%llu", name,
                      (unsigned long long)e->a);
     }
     if (m < 0 || (size_t)(n += m) >= size || !res)
         return n;
-    m = *res ? snprintf(buf + n, size - n, " %s=%d", res, (int)e->r)
-             : snprintf(buf + n, size - n, " -> %d", (int)e->r);
+    m = res == W_BARE ? snprintf(buf + n, size - n, " -> %d", (int)e->r)
+                      : snprintf(buf + n, size - n, " %s=%d", word_at(words, res), (int)e->r);
     return m < 0 ? n : n + m;
 }
