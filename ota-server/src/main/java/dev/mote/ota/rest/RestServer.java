@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.mote.ota.fleet.Fleet;
 import dev.mote.ota.fleet.FleetException;
+import dev.mote.ota.observe.Observatory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -39,6 +40,12 @@ public final class RestServer implements AutoCloseable {
      */
     public RestServer(InetSocketAddress bind, String token, Fleet fleet, Function<String, String> passwords,
                       Supplier<Map<String, Object>> stats) throws IOException {
+        this(bind, token, fleet, passwords, stats, null);
+    }
+
+    /** With the crash, log, metrics and shell routes of {@code observatory} (may be null: none). */
+    public RestServer(InetSocketAddress bind, String token, Fleet fleet, Function<String, String> passwords,
+                      Supplier<Map<String, Object>> stats, Observatory observatory) throws IOException {
         this.token = token.getBytes(StandardCharsets.US_ASCII);
         this.http = HttpServer.create(bind, 64);
         this.pool = Executors.newFixedThreadPool(4, r -> {
@@ -47,6 +54,9 @@ public final class RestServer implements AutoCloseable {
             return t;
         });
         Routes routes = new Routes(fleet, stats, passwords == null ? null : passwords::apply);
+        if (observatory != null) {
+            routes.observing(new ObserveRoutes(observatory));
+        }
         http.createContext("/api/", ex -> handle(ex, routes));
         http.setExecutor(pool);
     }

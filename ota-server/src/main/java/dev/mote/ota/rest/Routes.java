@@ -34,6 +34,7 @@ final class Routes {
     private final Fleet fleet;
     private final Supplier<Map<String, Object>> stats;
     private final Provisioner provisioner;
+    private ObserveRoutes observe;
 
     /** Turns device ids into passwords (the MQTT credentials), for POST /api/devices/provision. */
     interface Provisioner {
@@ -50,8 +51,18 @@ final class Routes {
         this.provisioner = provisioner;
     }
 
+    /** The crash, log, metrics and shell routes too (ObserveRoutes). */
+    Routes observing(ObserveRoutes routes) {
+        this.observe = routes;
+        return this;
+    }
+
     Reply route(String method, String path, String query, Supplier<byte[]> body) {
         String[] p = path.substring("/api/".length()).split("/");
+        Reply observed = observe == null ? null : observe.route(method, p, query, body);
+        if (observed != null) {
+            return observed;
+        }
         String what = p[0];
         String id = p.length > 1 ? decode(p[1]) : null;
         String action = p.length > 2 ? p[2] : null;
@@ -126,7 +137,7 @@ final class Routes {
         return new Reply(200, body);
     }
 
-    private static <T> T parse(byte[] body, Class<T> type) {
+    static <T> T parse(byte[] body, Class<T> type) {
         try {
             return RestServer.JSON.readValue(body, type);
         } catch (JsonProcessingException e) {

@@ -1,7 +1,6 @@
 package dev.mote.ota.server;
 
 import com.sun.management.OperatingSystemMXBean;
-import dev.mote.ota.rest.RestServer;
 import dev.mote.ota.auth.Credentials;
 import dev.mote.ota.fleet.DeviceEvents;
 import dev.mote.ota.fleet.Fleet;
@@ -9,8 +8,10 @@ import dev.mote.ota.fleet.FleetConfig;
 import dev.mote.ota.fleet.FleetService;
 import dev.mote.ota.mqtt.EmbeddedBroker;
 import dev.mote.ota.mqtt.MqttLink;
+import dev.mote.ota.observe.Observatory;
 import dev.mote.ota.protocol.Hello;
 import dev.mote.ota.protocol.StateReport;
+import dev.mote.ota.rest.RestServer;
 import dev.mote.sdk.image.VerifyKey;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -51,6 +52,7 @@ public final class OtaServer implements AutoCloseable {
     private String brokerUrl;
     private FleetService fleet;
     private MqttLink link;
+    private Observatory observatory;
     private RestServer rest;
 
     private OtaServer(Credentials credentials, String adminToken) {
@@ -86,11 +88,13 @@ public final class OtaServer implements AutoCloseable {
                         Duration.ofSeconds(10)));
         fleet = new FleetService(c.dataDir(), c.trusted(), link, Clock.systemUTC(), c.fleet());
         events.to = fleet;
+        observatory = new Observatory(fleet.database(), link, Clock.systemUTC(), Observatory.Config.DEFAULTS);
+        link.observe(observatory);
         add(link.start());
         fleet.start();
         parts.add(fleet);
         rest = add(new RestServer(new InetSocketAddress(c.host(), c.httpPort()), adminToken, fleet,
-                credentials::devicePassword, this::stats).start());
+                credentials::devicePassword, this::stats, observatory).start());
     }
 
     private <T extends AutoCloseable> T add(T part) {
@@ -100,6 +104,11 @@ public final class OtaServer implements AutoCloseable {
 
     public Fleet fleet() {
         return fleet;
+    }
+
+    /** Crash records, logs, metrics and the remote shell (dev.mote.ota.observe). */
+    public Observatory observatory() {
+        return observatory;
     }
 
     public Credentials credentials() {
