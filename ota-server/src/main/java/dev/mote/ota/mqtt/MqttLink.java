@@ -220,8 +220,7 @@ public final class MqttLink implements DeviceLink, ObserveLink, AutoCloseable {
     private void observed(String id, String topic, byte[] payload) {
         ObserveEvents o = observe;
         if (o == null) {
-            stats.malformed(id, topic, "nobody observes devices on this server");
-            return;
+            return;     // a link without an observer (tests of the update path): valid, unwanted
         }
         switch (Topics.leafOf(topic)) {
             case Topics.CRASH -> o.crash(id, CrashReport.parse(payload));
