@@ -31,12 +31,19 @@ import java.util.Map;
  *     (POST /api/devices/ID/shell: audit row, MQTT down/shell, the reply, the audit's exit), and
  *     N crashes: from the device being back on the network after its reboot to the record being
  *     listed by GET /api/crashes. Prints one JSON line (milliseconds, each list sorted).
+ * ShellBench demo SECONDS
+ *     the same server and device, which logs, crashes twice and sends heartbeats, kept up for
+ *     SECONDS: prints "server URL TOKEN" for the `mote ota` commands (docs/debugging.md's examples).
  * </pre>
  */
 public final class ShellBench {
     public static void main(String[] a) throws Exception {
+        if (a.length == 2 && a[0].equals("demo")) {
+            demo(Integer.parseInt(a[1]));
+            return;
+        }
         if (a.length != 2 || !a[0].equals("sim")) {
-            System.err.println("usage: ShellBench sim N");
+            System.err.println("usage: ShellBench sim N | ShellBench demo SECONDS");
             System.exit(2);
         }
         int n = Integer.parseInt(a[1]);
@@ -75,6 +82,31 @@ public final class ShellBench {
             Collections.sort(crash);
             int metrics = new Metrics(Map.of()).toBytes().length;
             System.out.println("{\"rtt_ms\":" + rtt + ",\"crash_ms\":" + crash + ",\"empty_metrics\":" + metrics + "}");
+        }
+    }
+
+    private static void demo(int seconds) throws Exception {
+        Path data = Files.createTempDirectory("mote-shelldemo");
+        try (OtaServer server = OtaServer.start(new OtaServer.Config(data, TestKeys.trusted(), "127.0.0.1", 0, 0,
+                null, FleetConfig.DEFAULTS));
+             Simulator sim = new Simulator(Simulator.Options.defaults(server.brokerUrl()))) {
+            SimulatedDevice d = sim.add(DeviceSpec.of("sensor-042", server.credentials().devicePassword("sensor-042"),
+                    TestImage.ARM, "1.2.0", TestKeys.trusted()).withObserve(ObserveSpec.DEFAULTS.withRemoteShell(true)
+                    .withMetricsEvery(Duration.ofSeconds(2)).withLogs(2, Duration.ofSeconds(1))));
+            sim.start();
+            waitFor(d::online);
+            d.log(2, "main: sensor 3 timed out");
+            d.log(1, "main: calibration lost");
+            Thread.sleep(1500);
+            for (int i = 0; i < 2; i++) {
+                d.crash("null-pointer", List.of("sensor_store", "sensor_poll", "worker", "thread_entry"));
+                waitFor(() -> !d.online());
+                waitFor(d::online);
+                Thread.sleep(500);
+            }
+            d.log(2, "main: sensor 3 timed out");
+            System.out.println("server " + server.restUri() + " " + server.adminToken());
+            Thread.sleep(seconds * 1000L);
         }
     }
 
