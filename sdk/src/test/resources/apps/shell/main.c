@@ -8,10 +8,15 @@
  * Its commands: `hello [NAME]`, `boom`, `quit [CODE]` (powers off with CODE).
  * Built with -DNET_PORT=N it also connects to the host (MOTE_NET_HOST:N, the
  * test's listener through --guestfwd) and keeps the connection open, so
- * `netstat` shows it ESTABLISHED.
+ * `netstat` shows it ESTABLISHED. With -DSHORT_CONFIRM the kernel's TEST
+ * watchdog gives a TEST boot 3 s to confirm, which this app never does.
  */
 #include <mote.h>
 #include <mote/net.h>
+
+#ifdef SHORT_CONFIRM
+const uint32_t mote_confirm_timeout_ms = 3000;
+#endif
 
 static volatile int boom;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mote.sdk.build.BuildDriver;
 import dev.mote.sdk.build.BuildOptions;
+import dev.mote.sdk.flash.BootState;
 import dev.mote.sdk.flash.FlashImage;
 import dev.mote.sdk.flash.Slot;
 import dev.mote.sdk.image.SigningKey;
@@ -56,8 +57,12 @@ class ShellTest {
     Path tmp;
 
     private Path build(String profile, String... defines) throws IOException {
-        Path out = tmp.resolve("shell-" + String.join("_", defines) + "-" + profile + ".img");
-        BuildOptions o = new BuildOptions(List.of(defines), 0, false, KEY, Version.parse("version", "1.2.3"), 1);
+        return buildVersion(profile, "1.2.3", defines);
+    }
+
+    private Path buildVersion(String profile, String version, String... defines) throws IOException {
+        Path out = tmp.resolve("shell-" + version + String.join("_", defines) + "-" + profile + ".img");
+        BuildOptions o = new BuildOptions(List.of(defines), 0, false, KEY, Version.parse("version", version), 1);
         new BuildDriver(Fixtures.sdk(), Fixtures.tools(), new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8)).build(APP, Fixtures.profile(profile), out, o);
         return out;
@@ -86,6 +91,14 @@ class ShellTest {
     private Path flashWith(String profile, Path img) throws IOException {
         Path f = tmp.resolve("flash-" + profile + ".bin");
         FlashImage.forProfile(Fixtures.profile(profile)).withImage(Slot.A, img).write(f);
+        return f;
+    }
+
+    /** Slot A confirmed, slot B pending: the next boot starts B in TEST. */
+    private Path flashWithPending(String profile, Path a, Path b) throws IOException {
+        Path f = tmp.resolve("flash-pending-" + profile + ".bin");
+        FlashImage.forProfile(Fixtures.profile(profile)).withImage(Slot.A, a).withImage(Slot.B, b)
+                .withBootState(BootState.fresh(Slot.A, Slot.B, 1)).write(f);
         return f;
     }
 
@@ -310,6 +323,31 @@ class ShellTest {
         // the reason is given once: the next boot started normally
         try (ShellConsole c = bootFlash(flash, profile)) {
             assertEquals("power-on", fields(c.run("metrics")).get("reboot"));
+            c.send("quit 0");
+            assertEquals(0, c.exitCode(RUN));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
+    void aTestImageThatNeverConfirmsLeavesARecordOfItsTrial(String profile) throws Exception {
+        Path flash = flashWithPending(profile, build(profile), buildVersion(profile, "2.0.0", "SHORT_CONFIRM"));
+        try (ShellConsole c = bootFlash(flash, profile)) {
+            Map<String, String> boot = keyValues(c.run("boot"));
+            assertEquals("slot_b 2.0.0", boot.get("running"));
+            assertEquals("yes", boot.get("testing"));
+            assertEquals(103, c.exitCode(RUN), c.console());   // the TEST watchdog, 3 s after boot
+            assertTrue(c.console().contains("TEST image not confirmed within 3000 ms"), c.console());
+            assertTrue(c.console().contains("[mote] crash record 1 kept in flash"), c.console());
+        }
+        try (ShellConsole c = bootFlash(flash, profile)) {   // reverted to slot A
+            assertEquals("slot_a 1.2.3", keyValues(c.run("boot")).get("running"));
+            Map<String, String> head = fields(c.run("crash show").lines().findFirst().orElse(""));
+            assertEquals("test-watchdog", head.get("kind"), c.console());
+            assertEquals("2.0.0", head.get("version"));
+            assertEquals("b", head.get("slot"));
+            assertEquals("1", head.get("test"));
+            assertEquals("test-watchdog", fields(c.run("metrics")).get("reboot"));
             c.send("quit 0");
             assertEquals(0, c.exitCode(RUN));
         }
