@@ -50,39 +50,48 @@ static int run_locked(struct mote_shell *sh, char *line, size_t len)
 struct buf_out {
     char *buf;
     size_t cap, len;
+    int cut;                        /* output was lost for want of room */
 };
 
 static void buf_write(void *ctx, const char *s, size_t n)
 {
     struct buf_out *o = ctx;
     size_t room = o->cap - 1 - o->len;
+    if (n > room)
+        o->cut = 1;
     n = n < room ? n : room;
     memcpy(o->buf + o->len, s, n);
     o->len += n;
     o->buf[o->len] = 0;
 }
 
-int mote_shell_run(const char *line, char *out, size_t cap)
+/* As mote_shell_run, for a line of len bytes (not NUL-terminated); *truncated if out was too small. */
+int shell_run_buf(const char *line, size_t len, char *out, size_t cap, int *truncated)
 {
     static char copy[SHELL_LINE_MAX + 2];
     char dummy[1];
-    struct buf_out o = { cap ? out : dummy, cap ? cap : 1, 0 };
+    struct buf_out o = { cap ? out : dummy, cap ? cap : 1, 0, 0 };
     o.buf[0] = 0;
     struct mote_shell sh = { buf_write, &o, SHELL_F_REMOTE };
-    size_t len = line ? strlen(line) : 0;
     mote_mutex_lock(&run_lock);
     builtins();
     int status;
     if (len > SHELL_LINE_MAX) {
-        shell_printf(&sh, "error: the line is longer than %u bytes; nothing was run\n",
-                     SHELL_LINE_MAX);
+        shell_printf(&sh, "error: the line is longer than %u bytes; nothing was run\n", SHELL_LINE_MAX);
         status = SHELL_EXIT_BADLINE;
     } else {
         memcpy(copy, line, len);
         status = shell_exec(&sh, copy, len);
     }
     mote_mutex_unlock(&run_lock);
+    if (truncated)
+        *truncated = o.cut;
     return status;
+}
+
+int mote_shell_run(const char *line, char *out, size_t cap)
+{
+    return shell_run_buf(line ? line : "", line ? strlen(line) : 0, out, cap, 0);
 }
 
 static void console_out(void *ctx, const char *s, size_t n)

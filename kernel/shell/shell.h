@@ -71,6 +71,21 @@ void shell_sys_add(void);
 void shell_net_add(void);
 void shell_crash_add(void);
 void shell_metrics_add(void);
+/*
+ * console.c: run one line of len bytes (not NUL-terminated) as mote_shell_run
+ * does; *truncated (may be NULL) says whether out was too small for the output.
+ */
+int shell_run_buf(const char *line, size_t len, char *out, size_t cap, int *truncated);
+
+/*
+ * remote.c: crash records, logs, metrics and the remote shell over the OTA
+ * agent's MQTT connection m, as device `device_id` (docs/ota-protocol.md);
+ * the shell's commands only when `shell` (the identity enables it). Starts
+ * the "observe" thread. 0, or the error subscribing / MOTE_ENOMEM.
+ */
+struct mote_mqtt;
+int remote_start(struct mote_mqtt *m, const char *device_id, int shell);
+
 /* "usage: ..." and SHELL_EXIT_USAGE; a decimal argument in [lo, hi], or -1 (cmd_sys.c). */
 int shell_usage(struct mote_shell *sh, const char *usage);
 long shell_number(const char *s, long lo, long hi);

@@ -8,6 +8,7 @@
 #define MOTE_SHELL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <mote.h>
 
 /* ---- the log: a ring in RAM, the newest records kept ---- */
@@ -26,6 +27,14 @@
 void mote_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print records of `level` and more important on the console (0: none). */
 void mote_log_console(int level);
+/*
+ * On a device connected to the OTA server (mote/ota.h): send records of
+ * `level` and more important to the server (MOTE_LOG_WARN unless set; 0:
+ * none), in batches at most every 5 s; and the metrics heartbeat every
+ * `seconds` (300 unless set; 0: none). docs/ota-protocol.md, "Logs", "Metrics".
+ */
+void mote_log_ship(int level);
+void mote_metrics_every(uint32_t seconds);
 
 /* ---- the shell ---- */
 struct mote_shell;   /* where a command's output goes */
