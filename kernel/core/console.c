@@ -10,7 +10,9 @@
 #include "core.h"
 
 static struct mote_mutex console_lock = MOTE_MUTEX_INIT;
-static int emergency;
+int kernel_emergency;
+static char *cap_buf;
+static size_t cap_size, *cap_len;
 
 void console_write(const char *s, size_t n)
 {
@@ -23,7 +25,14 @@ void console_write(const char *s, size_t n)
 
 void console_emergency(void)
 {
-    emergency = 1;
+    kernel_emergency = 1;
+}
+
+void console_capture(char *buf, size_t cap, size_t *len)
+{
+    cap_size = cap;
+    cap_len = len;
+    cap_buf = buf;
 }
 
 struct out {
@@ -35,6 +44,11 @@ static void out_flush(struct out *o)
 {
     unsigned long flags = arch_irq_save();
     console_write(o->buf, o->len);
+    if (cap_buf) {
+        size_t n = cap_size - *cap_len < o->len ? cap_size - *cap_len : o->len;
+        memcpy(cap_buf + *cap_len, o->buf, n);
+        *cap_len += n;
+    }
     arch_irq_restore(flags);
     o->len = 0;
 }
@@ -49,7 +63,7 @@ static void out_put(char c, void *ctx)
 
 int vprintf(const char *fmt, va_list ap)
 {
-    int locked = !emergency && sched_running() && !sched_in_irq();
+    int locked = !kernel_emergency && sched_running() && !sched_in_irq();
     if (locked)
         mote_mutex_lock(&console_lock);
     struct out o;
@@ -81,7 +95,10 @@ int putchar(int c)
     return (unsigned char)c;
 }
 
+int console_input_taken;
+
+/* The console shell reads the console itself once started (shell/console.c). */
 int mote_getchar(void)
 {
-    return console_getc();
+    return console_input_taken ? -1 : console_getc();
 }

@@ -32,6 +32,19 @@ void backtrace_print(uintptr_t fp, int first_frame);
 void console_write(const char *s, size_t n);
 /* From now on printf never blocks or locks (fault and panic paths). */
 void console_emergency(void);
+/*
+ * Set by console_emergency(): the kernel is reporting a crash with IRQs off
+ * and will not schedule again. Locks are skipped and drivers poll (the
+ * flash, so the crash record can be written: shell/crash.c).
+ */
+extern int kernel_emergency;
+/*
+ * While `buf` is set, everything printf writes is also appended to
+ * buf[*len .. cap) (the crash record keeps the report it printed). NULL stops it.
+ */
+void console_capture(char *buf, size_t cap, size_t *len);
+/* Set by the console shell: mote_getchar() returns -1, the shell reads console_getc(). */
+extern int console_input_taken;
 
 /* ---- device.c ---- */
 /* A watchdog gave up: reset, or under QEMU power off with `code` (the host sees it). */
@@ -51,6 +64,9 @@ enum thread_state { T_READY, T_RUNNING, T_BLOCKED, T_DEAD };
 struct mote_thread {
     void *sp;                      /* saved by ctx_switch */
     char name[16];
+    unsigned id;                   /* 1, 2, ... in order of creation (ps, trace) */
+    uint64_t cpu_ns;               /* time it ran, up to its last switch out */
+    uint64_t run_ns;               /* when it was last switched in */
     int prio;                      /* effective: base_prio, or more while it holds a mutex */
     int base_prio;                 /* as created or set (mote_thread_set_priority) */
     struct mote_mutex *held;       /* mutexes it owns, linked through held_next */
@@ -112,6 +128,8 @@ void sched_forget(struct mote_thread *t);
 void sched_yield(void);
 void sched_irq_enter(void);
 void sched_irq_leave(void);
+/* CPU time t has run so far, including the current stretch if it runs now. */
+uint64_t sched_cpu_ns(const struct mote_thread *t);
 
 /* thread.c */
 /* Unmapped addresses under every stack: no frame may be this large (docs/decisions.md). */
@@ -148,6 +166,18 @@ void prio_update(struct mote_thread *t);
 /* ---- watchdog.c ---- */
 /* Print every thread but the caller with its state and backtrace (reports). */
 void threads_report(void);
+/* "ready", "running", "blocked", "sleeping", "ended": what t does now (reports, ps). */
+const char *thread_state_name(const struct mote_thread *t);
+
+/*
+ * ---- crash records (shell/crash.c), weak: linked only into an image that
+ * can report them (the shell, the OTA agent). A report calls crash_begin()
+ * right after console_emergency() and crash_end() once it printed
+ * everything; crash_end writes the record to flash and returns. `kind` is
+ * the record's fault kind ("panic", "null-pointer", "watchdog", ...).
+ */
+void crash_begin(void) __attribute__((weak));
+void crash_end(const char *kind, uintptr_t addr) __attribute__((weak));
 
 /* ---- swtimer.c ---- */
 void swtimer_init(void);

@@ -1,6 +1,7 @@
 /* The device interrupt table: ports acknowledge, we dispatch. */
 #include <hal/cpu.h>
 #include <hal/intc.h>
+#include <shell/shell.h>
 #include "core.h"
 
 static struct {
@@ -22,6 +23,7 @@ int irq_attach(unsigned irq, void (*fn)(void *), void *arg)
 void irq_handle(unsigned irq)
 {
     sched_irq_enter();
+    TRACE(TRACE_IRQ, EV_IRQ, irq, 0);
     if (irq < IRQ_MAX && handlers[irq].fn) {
         handlers[irq].fn(handlers[irq].arg);
     } else {

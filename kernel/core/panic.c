@@ -33,6 +33,16 @@ static void report_begin(void)
         console_write("\n*** fault while reporting a fault; powering off\n", 50);
         arch_power_off(MOTE_EXIT_PANIC);
     }
+    if (crash_begin)
+        crash_begin();
+}
+
+/* End a report: keep it in flash when the image can report it later, then power off. */
+__attribute__((noreturn)) static void report_end(const char *kind, uintptr_t addr)
+{
+    if (crash_end)
+        crash_end(kind, addr);
+    arch_power_off(MOTE_EXIT_PANIC);
 }
 
 static const char *thread_name(void)
@@ -108,7 +118,7 @@ __attribute__((noreturn)) static void vpanic(const char *fmt, va_list ap)
     vprintf(fmt, ap);
     printf("\nbacktrace:\n");
     backtrace_print(fp, 0);
-    arch_power_off(MOTE_EXIT_PANIC);
+    report_end("panic", 0);
 }
 
 void panic(const char *fmt, ...)
@@ -137,29 +147,35 @@ static struct mote_thread *overflowed_thread(const struct fault *f)
     return f->kind == FAULT_PAGE ? thread_of_guard(f->addr) : 0;
 }
 
-/* Say what a fault means in terms a C programmer uses. */
-static const char *fault_summary(const struct fault *f, struct mote_thread **overflowed)
+/*
+ * Say what a fault means in terms a C programmer uses; *kind gets the
+ * crash record's short name for it (docs/ota-protocol.md, "Crash records").
+ */
+static const char *fault_summary(const struct fault *f, struct mote_thread **overflowed,
+                                 const char **kind)
 {
     *overflowed = overflowed_thread(f);
     if (*overflowed && f->kind != FAULT_EXEC)
-        return "stack overflow";
+        return *kind = "stack-overflow", "stack overflow";
     switch (f->kind) {
     case FAULT_PAGE:
         if (f->addr < PAGE_SIZE)
-            return "null pointer dereference";
-        return f->write ? "invalid memory write" : "invalid memory read";
+            return *kind = "null-pointer", "null pointer dereference";
+        if (f->write)
+            return *kind = "bad-write", "invalid memory write";
+        return *kind = "bad-read", "invalid memory read";
     case FAULT_EXEC:
         if (f->addr < PAGE_SIZE)
-            return "call through a null function pointer";
-        return "jump to non-executable memory";
+            return *kind = "null-call", "call through a null function pointer";
+        return *kind = "bad-jump", "jump to non-executable memory";
     case FAULT_UNDEF:
-        return "undefined instruction";
+        return *kind = "undefined-instruction", "undefined instruction";
     case FAULT_ALIGN:
-        return "misaligned access";
+        return *kind = "misaligned", "misaligned access";
     case FAULT_BREAK:
-        return "breakpoint / trap instruction";
+        return *kind = "breakpoint", "breakpoint / trap instruction";
     default:
-        return "CPU exception";
+        return *kind = "cpu-exception", "CPU exception";
     }
 }
 
@@ -167,7 +183,8 @@ void fault_report(const struct fault *f)
 {
     report_begin();
     struct mote_thread *ovf;
-    const char *what = fault_summary(f, &ovf);
+    const char *kind;
+    const char *what = fault_summary(f, &ovf, &kind);
     printf("\n*** FAULT in thread '%s': %s", thread_name(), what);
     if (f->kind == FAULT_PAGE || f->kind == FAULT_EXEC || f->kind == FAULT_ALIGN)
         printf(" (%s address 0x%lx)", f->kind == FAULT_EXEC ? "fetch" : f->write ? "write to" : "read from",
@@ -182,5 +199,5 @@ void fault_report(const struct fault *f)
     printf("backtrace:\n");
     print_location("  #0  ", trap_pc(f->tf));
     backtrace_print(trap_fp(f->tf), 1);
-    arch_power_off(MOTE_EXIT_PANIC);
+    report_end(kind, f->addr);
 }

@@ -4,6 +4,7 @@
  * time out the same way semaphores do.
  */
 #include <hal/cpu.h>
+#include <shell/shell.h>
 #include "core.h"
 
 int mote_queue_init(struct mote_queue *q, size_t item_size, size_t capacity)
@@ -24,6 +25,7 @@ int mote_queue_init(struct mote_queue *q, size_t item_size, size_t capacity)
 int mote_queue_send(struct mote_queue *q, const void *item, uint32_t timeout_ms)
 {
     int r = mote_sem_wait(&q->slots, timeout_ms);
+    TRACE(TRACE_API, EV_QUEUE_SEND, (uintptr_t)q, r);
     if (r)
         return r;
     unsigned long flags = arch_irq_save();
@@ -38,6 +40,7 @@ int mote_queue_send(struct mote_queue *q, const void *item, uint32_t timeout_ms)
 int mote_queue_recv(struct mote_queue *q, void *item, uint32_t timeout_ms)
 {
     int r = mote_sem_wait(&q->items, timeout_ms);
+    TRACE(TRACE_API, EV_QUEUE_RECV, (uintptr_t)q, r);
     if (r)
         return r;
     unsigned long flags = arch_irq_save();

@@ -12,6 +12,7 @@
 #include <hal/context.h>
 #include <hal/cpu.h>
 #include <hal/timer.h>
+#include <shell/shell.h>
 #include "core.h"
 
 #define SLICE_NS (10 * NS_PER_MS)
@@ -100,6 +101,10 @@ static void schedule(void)
     slice_update();
     rearm();
     if (next != prev) {
+        uint64_t now = timer_now_ns();
+        prev->cpu_ns += now - prev->run_ns;
+        next->run_ns = now;
+        TRACE(TRACE_SCHED, EV_SWITCH, next->id, prev->id);
         fpu_switch(next);
         ctx_switch(&prev->sp, next->sp);
     }
@@ -261,6 +266,14 @@ int sched_in_irq(void) { return irq_depth > 0; }
 int sched_running(void) { return running; }
 struct mote_thread *sched_threads(void) { return all_threads; }
 
+uint64_t sched_cpu_ns(const struct mote_thread *t)
+{
+    unsigned long flags = arch_irq_save();
+    uint64_t ns = t->cpu_ns + (t == current ? timer_now_ns() - t->run_ns : 0);
+    arch_irq_restore(flags);
+    return ns;
+}
+
 /* The idle thread: sleep the CPU whenever nothing else is ready. */
 static void idle_main(void *arg)
 {
@@ -288,6 +301,7 @@ void sched_start(void)
     running = 1;
     current = ready_pop(highest_ready());
     current->state = T_RUNNING;
+    current->run_ns = timer_now_ns();
     slice_update();
     rearm();
     ctx_switch(&boot_sp, current->sp);

@@ -13,6 +13,7 @@
  */
 #include <hal/cpu.h>
 #include <hal/timer.h>
+#include <shell/shell.h>
 #include "core.h"
 
 #define PI_CHAIN_MAX 16   /* owners followed per change; a longer chain is a design bug anyway */
@@ -83,6 +84,7 @@ static void mutex_take(struct mote_mutex *m)
         held_add(current, m);
         return;
     }
+    TRACE(TRACE_API, EV_MUTEX_WAIT, (uintptr_t)m, m->owner->id);
     current->blocked_on = m;
     tq_insert_prio(&m->waiters, current);   /* lend our priority before we sleep */
     prio_update(m->owner);
@@ -138,8 +140,10 @@ int mote_sem_wait(struct mote_sem *s, uint32_t timeout_ms)
         s->count--;
     else if (timeout_ms == 0)
         r = MOTE_EAGAIN;
-    else
+    else {
         r = sched_wait(&s->waiters, deadline_after(timeout_ms));
+        TRACE(TRACE_API, EV_SEM_WAIT, (uintptr_t)s, r);
+    }
     arch_irq_restore(flags);
     return r;
 }

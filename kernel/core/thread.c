@@ -23,6 +23,7 @@
 #include <hal/cpu.h>
 #include <hal/mmu.h>
 #include <mm/mm.h>
+#include <shell/shell.h>
 #include "core.h"
 
 #define STACK_AREA 0x10000000000ull   /* 1 TiB: above any RAM, canonical on x86_64 */
@@ -106,10 +107,15 @@ int thread_new(struct mote_thread **out, const char *name, void (*fn)(void *), v
     for (uint64_t *w = mem; (uintptr_t)w < t->stack_mem + t->stack_size; w++)
         *w = STACK_FILL;
     strncpy(t->name, name ? name : "?", sizeof(t->name) - 1);
+    static unsigned next_id;
+    flags = arch_irq_save();
+    t->id = ++next_id;
+    arch_irq_restore(flags);
     t->prio = t->base_prio = prio;
     t->fn = fn;
     t->arg = arg;
     t->sp = ctx_init((char *)t->stack_lo + t->stack_size, thread_entry, t);
+    TRACE(TRACE_API, EV_THREAD_START, t->id, prio);
     sched_add(t);
     *out = t;
     return 0;
@@ -168,6 +174,7 @@ void mote_thread_exit(void)
 {
     if (current->held)
         panic("thread '%s' ended holding mutex %p", current->name, (void *)current->held);
+    TRACE(TRACE_API, EV_THREAD_EXIT, 0, 0);
     sched_exit_current();
 }
 

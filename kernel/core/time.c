@@ -1,6 +1,7 @@
 /* Uptime and sleeping, on top of the port's monotonic clock. */
 #include <hal/cpu.h>
 #include <hal/timer.h>
+#include <shell/shell.h>
 #include "core.h"
 
 uint64_t mote_uptime_ns(void)
@@ -15,6 +16,7 @@ uint64_t mote_uptime_ms(void)
 
 void mote_sleep_ms(uint32_t ms)
 {
+    TRACE(TRACE_API, EV_SLEEP, ms, 0);
     unsigned long flags = arch_irq_save();
     sched_wait(0, timer_now_ns() + (uint64_t)ms * NS_PER_MS);
     arch_irq_restore(flags);

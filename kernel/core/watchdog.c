@@ -15,10 +15,12 @@ static volatile uint64_t wd_fed_ns;
 static struct mote_thread *volatile wd_fed_by;
 static uint64_t wd_timeout_ns;
 
-static const char *state_name(enum thread_state s)
+const char *thread_state_name(const struct mote_thread *t)
 {
     static const char *const names[] = { "ready", "running", "blocked", "ended" };
-    return names[s];
+    if (t->state == T_BLOCKED && !t->waitq && t->wake_ns != TIME_NEVER)
+        return "sleeping";
+    return names[t->state];
 }
 
 void threads_report(void)
@@ -26,7 +28,7 @@ void threads_report(void)
     for (struct mote_thread *t = sched_threads(); t; t = t->all_next) {
         if (t == current || t->prio == PRIO_IDLE)
             continue;
-        printf("thread '%s' (%s, priority %d):\n", t->name, state_name(t->state), t->prio);
+        printf("thread '%s' (%s, priority %d):\n", t->name, thread_state_name(t), t->prio);
         if (t->state != T_DEAD)
             backtrace_print(ctx_frame(t->sp), 0);
     }
@@ -43,10 +45,14 @@ static void wd_check(struct mote_timer *t, void *arg)
     arch_irq_save();
     console_emergency();        /* a stuck thread may hold the console lock */
     struct mote_thread *by = wd_fed_by;
+    if (crash_begin)
+        crash_begin();
     printf("\n*** WATCHDOG: not fed for %lu ms (timeout %lu ms; last fed by thread '%s'); "
            "resetting the board\n", (unsigned long)((now - wd_fed_ns) / NS_PER_MS),
            (unsigned long)(wd_timeout_ns / NS_PER_MS), by ? by->name : "?");
     threads_report();
+    if (crash_end)
+        crash_end("watchdog", 0);
     device_reset_or_exit(MOTE_EXIT_APP_WATCHDOG);
 }
 

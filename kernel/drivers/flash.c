@@ -4,6 +4,7 @@
  * alignment (partial sectors are read, patched and written back).
  */
 #include <core/core.h>
+#include <shell/shell.h>
 #include <storage/storage.h>
 #include "drivers.h"
 #include "virtio/virtio.h"
@@ -15,15 +16,20 @@ static int flash_state;              /* 0: not probed yet, 1: up, < 0: the error
 static size_t flash_window = 16 * 1024;
 static struct mote_mutex flash_lock = MOTE_MUTEX_INIT;
 
+/*
+ * No lock before the scheduler runs, nor while the kernel reports a crash
+ * (kernel_emergency): IRQs are off for good then, and the crash record is
+ * written by polling (virtio/ring.c), whoever held the lock.
+ */
 static void flash_lock_take(void)
 {
-    if (sched_running())
+    if (sched_running() && !kernel_emergency)
         mote_mutex_lock(&flash_lock);
 }
 
 static void flash_lock_give(void)
 {
-    if (sched_running())
+    if (sched_running() && !kernel_emergency)
         mote_mutex_unlock(&flash_lock);
 }
 
@@ -98,6 +104,7 @@ int mote_flash_read(uint64_t offset, void *buf, size_t len)
         return err;
     err = virtio_blk_read(&flash, offset, buf, len);
     flash_lock_give();
+    TRACE(TRACE_FLASH, EV_FLASH_READ, offset, err ? err : (int)len);
     return err;
 }
 
@@ -124,6 +131,7 @@ int flash_write(uint64_t offset, const void *buf, size_t len, int sync)
         return err;
     uint8_t sec[SECTOR];
     const uint8_t *p = buf;
+    size_t total = len;
     while (len && !err) {
         uint64_t lba = offset / SECTOR;
         size_t skip = offset % SECTOR, n;
@@ -145,6 +153,7 @@ int flash_write(uint64_t offset, const void *buf, size_t len, int sync)
     if (!err && sync)
         err = virtio_blk_flush(&flash);
     flash_lock_give();
+    TRACE(TRACE_FLASH, EV_FLASH_WRITE, offset, err ? err : (int)total);
     return err;
 }
 

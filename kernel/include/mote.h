@@ -79,6 +79,7 @@ struct mote_mem_stats {
     size_t heap_used;   /* bytes handed out by malloc, not yet freed */
     size_t heap_peak;   /* high-water mark of heap_used */
     size_t heap_free;   /* bytes free inside the heap's current pages */
+    size_t heap_largest; /* the largest of them in one block: the biggest malloc that needs no new pages */
 };
 void mote_mem_stats(struct mote_mem_stats *st);
 
@@ -242,5 +243,6 @@ __attribute__((noreturn, format(printf, 1, 2))) void mote_panic(const char *fmt,
 #include <mote/watchdog.h>
 #include <mote/partition.h>
 #include <mote/kv.h>
+#include <mote/shell.h>
 
 #endif

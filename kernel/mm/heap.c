@@ -109,3 +109,13 @@ size_t heap_block_size(void *p)
     struct heap_block *b = (struct heap_block *)((char *)p - HDR);
     return b->size - HDR;
 }
+
+/* The largest free block's payload: the biggest malloc that needs no new pages. */
+size_t heap_largest_free(const struct heap *h)
+{
+    size_t best = 0;
+    for (const struct heap_block *b = h->free_list; b; b = b->next)
+        if (b->size > best)
+            best = b->size;
+    return best > HDR ? best - HDR : 0;
+}

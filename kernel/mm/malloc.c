@@ -77,5 +77,6 @@ void mote_mem_stats(struct mote_mem_stats *st)
     st->heap_used = heap.used;
     st->heap_peak = heap.peak;
     st->heap_free = heap.free_bytes;
+    st->heap_largest = heap_largest_free(&heap);
     arch_irq_restore(flags);
 }

@@ -52,6 +52,7 @@ void *heap_alloc(struct heap *h, size_t size);
 /* Returns 0, or MOTE_EINVAL for a pointer that is not a live block. */
 int heap_release(struct heap *h, void *p);
 size_t heap_block_size(void *p);
+size_t heap_largest_free(const struct heap *h);
 
 /* ---- vrange.c: ranges of an address area (pure logic, host-tested) ---- */
 struct vrange {

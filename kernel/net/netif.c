@@ -248,6 +248,19 @@ static int netif_start(void)
     return 0;
 }
 
+struct netif *netif_started(void)
+{
+    return netif;
+}
+
+/*
+ * The debug shell's view of the network (netinfo.c), which it reaches by a
+ * weak reference: this strong one links it into every image that networks
+ * (and --gc-sections drops it again from those without the shell).
+ */
+extern const struct netinfo_ops netinfo_ops;
+const void *const netif_netinfo = &netinfo_ops;
+
 int netif_enter(struct netif **out)
 {
     struct netif *nf = netif;

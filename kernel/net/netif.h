@@ -52,6 +52,8 @@ struct netif {
  * MOTE_ENODEV (no NIC) / the error networking failed with (remembered).
  */
 int netif_enter(struct netif **out);
+/* The interface if networking has started (no lock taken), else NULL: never starts it. */
+struct netif *netif_started(void);
 /* Drop the lock, waking the network thread if its next deadline moved earlier. */
 void netif_leave(struct netif *nf);
 /* The deadline for timeout_ms from now: 0 for no waiting, NET_NEVER for MOTE_FOREVER. */

@@ -3,6 +3,7 @@
  * call under the interface's lock, waiting with it dropped (netif.h).
  */
 #include <core/core.h>
+#include <shell/shell.h>
 #include "netif.h"
 
 int mote_udp_open(uint16_t port, struct mote_udp **out)
@@ -47,6 +48,7 @@ int mote_udp_sendto(struct mote_udp *u, uint32_t ip, uint16_t port, const void *
     if (err)
         return err;
     err = len > NET_UDP_MAX ? MOTE_EMSGSIZE : udp_sendto(&nf->ns, u->h, ip, port, buf, len);
+    TRACE(TRACE_NET, EV_UDP_SEND, (uint64_t)ip << 16 | port, err);
     netif_leave(nf);
     return err;
 }
@@ -64,6 +66,7 @@ int mote_udp_recvfrom(struct mote_udp *u, void *buf, size_t cap, uint32_t *ip, u
     while ((r = udp_recvfrom(&nf->ns, u->h, buf, cap, &src, &sport)) == MOTE_EAGAIN &&
            (r = netif_wait(nf, &u->wq, deadline)) == 0)
         ;
+    TRACE(TRACE_NET, EV_UDP_RECV, udp_port(&nf->ns, u->h), r);
     netif_leave(nf);
     if (r >= 0) {
         if (ip)
@@ -111,6 +114,7 @@ int mote_dns_resolve(const char *name, uint32_t *ip, uint32_t timeout_ms)
             break;
         }
     }
+    TRACE(TRACE_NET, EV_DNS, 0, r);
     netif_leave(nf);
     return r;
 }
@@ -128,6 +132,7 @@ int mote_ping(uint32_t ip, size_t len, uint32_t timeout_ms, uint32_t *rtt_ms)
         h = r = icmp_ping_send(&nf->ns, ip, len, timeout_ms, mote_uptime_ms());
     while (h >= 0 && (r = icmp_ping_poll(&nf->ns, h, &rtt)) == MOTE_EAGAIN)
         netif_wait(nf, &nf->misc, NET_NEVER);
+    TRACE(TRACE_NET, EV_PING, (uint64_t)ip << 16, r ? r : (int)rtt);
     netif_leave(nf);
     if (!r && rtt_ms)
         *rtt_ms = rtt;

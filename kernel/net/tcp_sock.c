@@ -6,6 +6,7 @@
  * after that the module finishes the connection on its own.
  */
 #include <core/core.h>
+#include <shell/shell.h>
 #include "netif.h"
 
 struct mote_tcp {
@@ -81,11 +82,13 @@ int mote_tcp_connect(uint32_t ip, uint16_t port, uint32_t timeout_ms, struct mot
             goto err_leave;
         }
     }
+    TRACE(TRACE_NET, EV_TCP_CONNECT, (uint64_t)ip << 16 | port, pcb - nf->ts.pcbs);
     netif_leave(nf);
     *out = t;
     return 0;
 
 err_leave:
+    TRACE(TRACE_NET, EV_TCP_CONNECT, (uint64_t)ip << 16 | port, err);
     netif_leave(nf);
 err_free:
     free(t);
@@ -130,6 +133,7 @@ int mote_tcp_accept(struct mote_tcp *l, uint32_t timeout_ms, struct mote_tcp **o
         ;
     if (pcb)
         tcp_bind_pcb(nf, t, pcb);
+    TRACE(TRACE_NET, EV_TCP_ACCEPT, l->pcb->lport, pcb ? pcb - nf->ts.pcbs : err);
     netif_leave(nf);
     if (pcb) {
         *out = t;
@@ -152,6 +156,7 @@ int mote_tcp_send(struct mote_tcp *c, const void *buf, size_t len, uint32_t time
     while ((r = tcp_send(c->pcb, buf, len, mote_uptime_ms())) == 0 &&
            (r = netif_wait(nf, &c->tx, deadline)) == 0)
         ;
+    TRACE(TRACE_NET, EV_TCP_SEND, c->pcb - nf->ts.pcbs, r);
     netif_leave(nf);
     return r;
 }
@@ -184,6 +189,7 @@ int mote_tcp_recv(struct mote_tcp *c, void *buf, size_t len, uint32_t timeout_ms
     while ((r = tcp_recv(c->pcb, buf, len, mote_uptime_ms())) == MOTE_EAGAIN &&
            (r = netif_wait(nf, &c->rx, deadline)) == 0)
         ;
+    TRACE(TRACE_NET, EV_TCP_RECV, c->pcb - nf->ts.pcbs, r);
     netif_leave(nf);
     return r;
 }
@@ -208,6 +214,7 @@ static int tcp_end(struct mote_tcp *c, int abort)
     int r = netif_enter(&nf);
     if (r)
         return r;
+    TRACE(TRACE_NET, EV_TCP_CLOSE, c->pcb - nf->ts.pcbs, abort);
     tcp_release(nf, c, abort);
     netif_leave(nf);
     free(c);

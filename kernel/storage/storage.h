@@ -14,10 +14,11 @@
 /* ---- partition.c ---- */
 /*
  * The system's records at the start of the persist partition (recovery
- * resume record, device identity, OTA progress copies: docs/ota-protocol.md,
- * "The device's persist partition"); the app's part begins after them.
+ * resume record, device identity, OTA progress copies, crash records:
+ * docs/ota-protocol.md, "The device's persist partition"); the app's part
+ * begins after them.
  */
-#define PERSIST_RESERVED (16u * 1024)
+#define PERSIST_RESERVED (24u * 1024)
 /* 1 if app code may not write [offset, offset + len) of the flash (mote_flash_write). */
 int partition_protected(uint64_t offset, uint64_t len);
 

@@ -25,8 +25,8 @@ static int part_write(void *ctx, uint64_t off, const void *buf, size_t len)
 
 const struct flash_io bootstate_flash = { part_read, part_write, 0 };
 
-/* Load the boot state and the header of the running slot. */
-static int running_image(struct boot_state *st, struct image_info *info)
+/* Load the boot state and the header of the running slot (update.h). */
+int bootctl_running(struct boot_state *st, struct image_info *info)
 {
     int err = bootstate_load(&bootstate_flash, st);
     if (err)
@@ -44,7 +44,7 @@ int mote_boot_status(struct mote_boot_status *bs)
 {
     struct boot_state st;
     struct image_info info;
-    int err = running_image(&st, &info);
+    int err = bootctl_running(&st, &info);
     if (err)
         return err;
     bs->slot = (char)('A' + st.booting);
@@ -107,8 +107,15 @@ static void test_watchdog(void *arg)
         mote_sleep_ms((uint32_t)(timeout_ms - now));   /* no flash I/O until it matters */
     if (confirmed)
         return;
+    if (crash_begin) {
+        arch_irq_save();
+        console_emergency();
+        crash_begin();
+    }
     printf("[mote] watchdog: TEST image not confirmed within %u ms; resetting so the "
            "bootloader reverts it\n", (unsigned)timeout_ms);
+    if (crash_end)
+        crash_end("test-watchdog", 0);
     mote_exit(MOTE_EXIT_WATCHDOG);
 }
 
@@ -122,7 +129,7 @@ int mote_confirm(void)
 {
     struct boot_state st;
     struct image_info info;
-    int err = running_image(&st, &info);
+    int err = bootctl_running(&st, &info);
     if (err)
         return err;
     if (st.active == st.booting && st.pending != st.booting &&

@@ -122,5 +122,11 @@ void bootctl_watchdog_start(void);
 int bootctl_trusted_keys(struct slot_keys *k, int slot, struct image_board *b);
 /* Has mote_confirm() succeeded since this boot (the image is confirmed now)? */
 bool bootctl_confirmed(void);
+/*
+ * The boot state and the running slot's image header, from the flash: 0,
+ * MOTE_EINVAL (not started by the Mote bootloader, or a bad header) or the
+ * flash's error.
+ */
+int bootctl_running(struct boot_state *st, struct image_info *info);
 
 #endif

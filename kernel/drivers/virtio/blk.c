@@ -34,9 +34,10 @@ struct blk_req_hdr {
     uint64_t sector;
 };
 
+/* Locks only between threads; none while a crash is reported (ring.c polls then). */
 static int threaded(void)
 {
-    return sched_running() && !sched_in_irq();
+    return sched_running() && !sched_in_irq() && !kernel_emergency;
 }
 
 /*

@@ -221,6 +221,23 @@ static int chain_wait(struct virtio_dev *dev, struct virtq *q, uint16_t head, en
     }
 }
 
+/*
+ * While a crash is reported (kernel_emergency): a request a thread had in
+ * flight when the CPU stopped scheduling still belongs to the device, and
+ * its chain must come back before ours goes out (the driver's one request
+ * page is shared). Spin until every descriptor is free, or the timeout.
+ */
+static void drain(struct virtio_dev *dev, struct virtq *q)
+{
+    uint64_t deadline = timer_now_ns() + (uint64_t)VIRTIO_TIMEOUT_MS * NS_PER_MS;
+    uint32_t id, len;
+    while (q->nfree < q->size && timer_now_ns() < deadline) {
+        while (used_pop(q, &id, &len))
+            chain_free(q, (uint16_t)id);
+    }
+    virtio_irq_ack(dev);
+}
+
 /* Queue qi of dev, if the n buffers can go to it (all DMA-able); else 0. */
 static struct virtq *queue_for(struct virtio_dev *dev, unsigned qi, const struct virtio_buf *bufs,
                                unsigned n)
@@ -249,9 +266,11 @@ static struct virtq *queue_for(struct virtio_dev *dev, unsigned qi, const struct
 static int submit(struct virtio_dev *dev, struct virtq *q, const struct virtio_buf *bufs,
                   unsigned n, enum wait_how *how, uint16_t *head)
 {
-    int in_irq = sched_in_irq();
+    int in_irq = sched_in_irq() || kernel_emergency;
     if (dev->broken)
         return MOTE_EIO;
+    if (kernel_emergency)
+        drain(dev, q);
     if (q->nfree < n)
         return MOTE_EAGAIN;   /* only if an IRQ-context caller interrupted a thread's request */
     if (!in_irq && dev->irq_state == 0)
@@ -273,7 +292,7 @@ int virtio_transfer(struct virtio_dev *dev, unsigned qi, const struct virtio_buf
     struct virtq *q = queue_for(dev, qi, bufs, n);
     if (!q)
         return MOTE_EINVAL;
-    int threads = sched_running() && !sched_in_irq();
+    int threads = sched_running() && !sched_in_irq() && !kernel_emergency;
     if (threads)
         mote_mutex_lock(&q->lock);
     enum wait_how how;

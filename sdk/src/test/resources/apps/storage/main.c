@@ -27,8 +27,8 @@ static void test_partitions(struct mote_partition *persist)
     check(mote_partition_find("persist", persist) == 0 && persist->writable, "find persist", 0);
     printf("storage: persist at %llu, %llu bytes\n", (unsigned long long)persist->offset,
            (unsigned long long)persist->size);
-    check(persist->offset == (14400 + 16) * 1024ull && persist->size == (1984 - 16) * 1024ull,
-          "persist is the profile's less 16 KiB", (long)persist->offset);
+    check(persist->offset == (14400 + 24) * 1024ull && persist->size == (1984 - 24) * 1024ull,
+          "persist is the profile's less 24 KiB", (long)persist->offset);
     check(mote_partition_find("slot_a", &p) == 0 && !p.writable && p.offset == 64 * 1024 &&
           p.size == 7 * 1024 * 1024, "find slot_a, read-only", (long)p.offset);
     char hdr[4];

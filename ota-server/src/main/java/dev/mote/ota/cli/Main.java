@@ -22,7 +22,8 @@ public final class Main {
     private static List<Command> commands() {
         List<Command> all = new ArrayList<>(List.of(new ServeCommand(), new UploadCommand(), new ImagesCommand(),
                 new DevicesCommand(), new CredentialsCommand(), new ProvisionCommand(), new RolloutCommand(), new StatusCommand(),
-                new SimulateCommand(), new MosquittoConfigCommand()));
+                new SimulateCommand(), new MosquittoConfigCommand(), new CrashesCommand(), new LogsCommand(),
+                new MetricsCommand(), new RemoteShellCommand()));
         all.addAll(PauseCommand.all());
         return all;
     }

@@ -118,6 +118,11 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
         }
     }
 
+    /** The fleet's database, for what shares it (dev.mote.ota.observe). */
+    public dev.mote.ota.store.Database database() {
+        return store.db();
+    }
+
     /** One pass of the rollout engine, now, in the caller's thread. */
     public void tick() {
         engine.tick();

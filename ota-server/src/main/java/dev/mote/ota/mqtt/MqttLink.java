@@ -1,9 +1,9 @@
 package dev.mote.ota.mqtt;
 
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientState;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.MqttClientState;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
@@ -15,13 +15,21 @@ import dev.mote.ota.auth.Credentials;
 import dev.mote.ota.fleet.Complaints;
 import dev.mote.ota.fleet.DeviceEvents;
 import dev.mote.ota.fleet.DeviceLink;
+import dev.mote.ota.observe.ObserveEvents;
+import dev.mote.ota.observe.ObserveLink;
 import dev.mote.ota.protocol.Cancel;
 import dev.mote.ota.protocol.Chunk;
 import dev.mote.ota.protocol.ChunkRequest;
 import dev.mote.ota.protocol.Control;
+import dev.mote.ota.protocol.CrashAck;
+import dev.mote.ota.protocol.CrashReport;
 import dev.mote.ota.protocol.Hello;
+import dev.mote.ota.protocol.LogBatch;
+import dev.mote.ota.protocol.Metrics;
 import dev.mote.ota.protocol.Offer;
 import dev.mote.ota.protocol.ProtocolException;
+import dev.mote.ota.protocol.ShellCommand;
+import dev.mote.ota.protocol.ShellReply;
 import dev.mote.ota.protocol.StateReport;
 import dev.mote.ota.protocol.Topics;
 import io.reactivex.disposables.Disposable;
@@ -47,7 +55,7 @@ import org.tinylog.Logger;
  * the session is persistent, so an external broker keeps a device's QoS 1 reports while the server
  * is down.
  */
-public final class MqttLink implements DeviceLink, AutoCloseable {
+public final class MqttLink implements DeviceLink, ObserveLink, AutoCloseable {
     /**
      * @param chunk bytes per chunk when answering a request the link has no offer for (after a
      *     restart; otherwise the offer's chunk and window apply)
@@ -77,7 +85,8 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
     }
 
     private static final long MAX_BACKOFF_MILLIS = 2000;
-    private static final List<String> LEAVES = List.of(Topics.HELLO, Topics.STATE, Topics.REQ, Topics.STATUS);
+    private static final List<String> LEAVES = List.of(Topics.HELLO, Topics.STATE, Topics.REQ, Topics.STATUS,
+            Topics.CRASH, Topics.LOG, Topics.METRICS, Topics.SHELL_REPLY);
 
     private final BrokerUrl broker;
     private final byte[] password;
@@ -91,6 +100,7 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
     private final Mqtt3AsyncClient client;
     private final Disposable inbox;
     private volatile boolean closing;
+    private volatile ObserveEvents observe;
 
     public MqttLink(String brokerUrl, String serverPassword, DeviceEvents events, Options options) {
         this.broker = BrokerUrl.parse(brokerUrl);
@@ -205,6 +215,7 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
                 case Topics.STATE -> events.state(id, StateReport.from(Control.parse(payload)));
                 case Topics.REQ -> streamer.submit(id, ChunkRequest.from(Control.parse(payload)));
                 case Topics.STATUS -> status(id, topic, payload);
+                case Topics.CRASH, Topics.LOG, Topics.METRICS, Topics.SHELL_REPLY -> observed(id, topic, payload);
                 default -> stats.malformed(id, topic, "not a topic of the protocol");
             }
         } catch (ProtocolException e) {
@@ -212,6 +223,35 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
         } catch (RuntimeException e) {
             stats.error(id, topic, e);
         }
+    }
+
+    /** Crash records, logs, metrics and shell replies, for whoever observes devices (none: dropped). */
+    private void observed(String id, String topic, byte[] payload) {
+        ObserveEvents o = observe;
+        if (o == null) {
+            return;     // a link without an observer (tests of the update path): valid, unwanted
+        }
+        switch (Topics.leafOf(topic)) {
+            case Topics.CRASH -> o.crash(id, CrashReport.parse(payload));
+            case Topics.LOG -> o.logs(id, LogBatch.parse(payload));
+            case Topics.METRICS -> o.metrics(id, Metrics.parse(payload));
+            default -> o.shellReply(id, ShellReply.parse(payload));
+        }
+    }
+
+    /** Where crash records, logs, metrics and shell replies go (set once, before devices talk). */
+    public void observe(ObserveEvents events) {
+        this.observe = events;
+    }
+
+    @Override
+    public void crashAck(String deviceId, CrashAck ack) {
+        send(Topics.of(deviceId, Topics.CRASH_ACK), ack.toControl().toBytes(), MqttQos.AT_LEAST_ONCE);
+    }
+
+    @Override
+    public void shell(String deviceId, ShellCommand command) {
+        send(Topics.of(deviceId, Topics.SHELL), command.toBytes(), MqttQos.AT_LEAST_ONCE);
     }
 
     /** "online" says nothing the next hello will not; "offline" is the device's last will. */

@@ -21,6 +21,18 @@ public final class Topics {
     public static final String JOB = "down/job";
     /** Server to device: image chunks, binary (QoS 1; see {@link Chunk}). */
     public static final String CHUNK = "down/chunk";
+    /** Device to server: a crash record (QoS 1; {@link CrashReport}), until acknowledged. */
+    public static final String CRASH = "up/crash";
+    /** Server to device: the crash record is stored, the device may clear it (QoS 1). */
+    public static final String CRASH_ACK = "down/crash-ack";
+    /** Device to server: log records, batched (QoS 1; {@link LogBatch}). */
+    public static final String LOG = "up/log";
+    /** Device to server: the metrics heartbeat (QoS 0; {@link Metrics}). */
+    public static final String METRICS = "up/metrics";
+    /** Server to device: a shell command line (QoS 1; {@link ShellCommand}). */
+    public static final String SHELL = "down/shell";
+    /** Device to server: a shell command's output and exit status (QoS 1; {@link ShellReply}). */
+    public static final String SHELL_REPLY = "up/shell";
 
     /** Device ids: what can sit between two slashes of a topic and in a URL, 1 to 64 characters. */
     public static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");

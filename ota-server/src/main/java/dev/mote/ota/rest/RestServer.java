@@ -14,6 +14,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import dev.mote.ota.observe.Observatory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -76,10 +77,19 @@ public final class RestServer implements AutoCloseable {
      */
     public RestServer(InetSocketAddress bind, String token, Fleet fleet, Function<String, String> passwords,
                       Supplier<Map<String, Object>> stats) {
+        this(bind, token, fleet, passwords, stats, null);
+    }
+
+    /** With the crash, log, metrics and shell routes of {@code observatory} (may be null: none). */
+    public RestServer(InetSocketAddress bind, String token, Fleet fleet, Function<String, String> passwords,
+                      Supplier<Map<String, Object>> stats, Observatory observatory) {
         this.bind = bind;
         this.token = token.getBytes(StandardCharsets.US_ASCII);
         this.pool = Executors.newFixedThreadPool(4, daemon("ota-rest"));
         this.routes = new Routes(fleet, stats, passwords == null ? null : passwords::apply);
+        if (observatory != null) {
+            routes.observing(new ObserveRoutes(observatory));
+        }
     }
 
     private static ThreadFactory daemon(String name) {

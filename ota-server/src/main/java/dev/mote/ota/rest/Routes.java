@@ -55,6 +55,7 @@ final class Routes {
     private final Fleet fleet;
     private final Supplier<Map<String, Object>> stats;
     private final Provisioner provisioner;
+    private ObserveRoutes observe;
 
     /** Turns device ids into passwords (the MQTT credentials), for POST /api/devices/provision. */
     interface Provisioner {
@@ -71,6 +72,12 @@ final class Routes {
         this.provisioner = provisioner;
     }
 
+    /** The crash, log, metrics and shell routes too (ObserveRoutes). */
+    Routes observing(ObserveRoutes routes) {
+        this.observe = routes;
+        return this;
+    }
+
     /**
      * Routes a request. {@code rawPath} and {@code rawQuery} are as sent (still percent-encoded):
      * each segment and value is decoded once, strictly. {@code body} reads the body up to the
@@ -80,6 +87,10 @@ final class Routes {
         String[] p = rawPath.substring("/api/".length()).split("/", -1);
         if (p.length > 3) {
             throw noRoute(method, rawPath);
+        }
+        Reply observed = observe == null ? null : observe.route(method, p, rawQuery, body);
+        if (observed != null) {
+            return observed;
         }
         String what = p[0];
         String id = p.length > 1 ? decode(p[1]) : null;
@@ -194,7 +205,7 @@ final class Routes {
      * where a number belongs, no number written as a string or a fraction for a count. 400
      * saying what is wrong otherwise.
      */
-    private static <T> T parse(byte[] body, Class<T> type) {
+    static <T> T parse(byte[] body, Class<T> type) {
         T value;
         try {
             value = STRICT.readValue(body, type);
@@ -238,7 +249,7 @@ final class Routes {
     private static final Set<String> DEVICE_FILTERS = Set.of("group", "tag", "profile", "online");
 
     /** The query's keys and values, decoded strictly; only {@code allowed} keys, each at most once. */
-    private static Map<String, String> query(String raw, Set<String> allowed) {
+    static Map<String, String> query(String raw, Set<String> allowed) {
         Map<String, String> q = new HashMap<>();
         if (raw == null || raw.isEmpty()) {
             return q;

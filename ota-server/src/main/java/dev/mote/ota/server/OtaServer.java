@@ -1,7 +1,6 @@
 package dev.mote.ota.server;
 
 import com.sun.management.OperatingSystemMXBean;
-import dev.mote.ota.rest.RestServer;
 import dev.mote.ota.auth.Credentials;
 import dev.mote.ota.fleet.DeviceEvents;
 import dev.mote.ota.fleet.Fleet;
@@ -10,8 +9,10 @@ import dev.mote.ota.fleet.FleetConfig;
 import dev.mote.ota.fleet.FleetService;
 import dev.mote.ota.mqtt.EmbeddedBroker;
 import dev.mote.ota.mqtt.MqttLink;
+import dev.mote.ota.observe.Observatory;
 import dev.mote.ota.protocol.Hello;
 import dev.mote.ota.protocol.StateReport;
+import dev.mote.ota.rest.RestServer;
 import dev.mote.ota.web.Dashboard;
 import dev.mote.sdk.image.VerifyKey;
 import java.io.IOException;
@@ -53,6 +54,7 @@ public final class OtaServer implements AutoCloseable {
     private String brokerUrl;
     private FleetService fleet;
     private MqttLink link;
+    private Observatory observatory;
     private RestServer rest;
     private Dashboard dashboard;
 
@@ -89,11 +91,13 @@ public final class OtaServer implements AutoCloseable {
                         Duration.ofSeconds(10)));
         fleet = new FleetService(c.dataDir(), c.trusted(), link, Clock.systemUTC(), c.fleet());
         events.to = fleet;
+        observatory = new Observatory(fleet.database(), link, Clock.systemUTC(), Observatory.Config.DEFAULTS);
+        link.observe(observatory);
         add(link.start());
         fleet.start();
         parts.add(fleet);
         RestServer r = new RestServer(new InetSocketAddress(c.host(), c.httpPort()), adminToken, fleet,
-                credentials::devicePassword, this::stats);
+                credentials::devicePassword, this::stats, observatory);
         dashboard = add(Dashboard.mount(r, adminToken, fleet));
         rest = add(r.start());
     }
@@ -105,6 +109,11 @@ public final class OtaServer implements AutoCloseable {
 
     public Fleet fleet() {
         return fleet;
+    }
+
+    /** Crash records, logs, metrics and the remote shell (dev.mote.ota.observe). */
+    public Observatory observatory() {
+        return observatory;
     }
 
     public Credentials credentials() {

@@ -7,6 +7,7 @@ import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
 import dev.mote.ota.mqtt.BrokerUrl;
 import dev.mote.ota.mqtt.WireSize;
 import dev.mote.ota.protocol.Topics;
@@ -99,14 +100,15 @@ final class Connection {
                     publish(Topics.STATUS, ONLINE, MqttQos.AT_MOST_ONCE, true);
                     // chunks at QoS 1 too: a broker may drop QoS 0 messages to a client that reads slowly
                     // (Moquette does), and the in-flight window paces the chunks to the device
-                    List<String> filters = List.of(Topics.of(id, Topics.JOB), Topics.of(id, Topics.CHUNK));
+                    // crash-ack and shell too: a device whose identity disables the remote shell
+                    // ignores what comes there (as the C agent does)
+                    List<String> filters = List.of(Topics.of(id, Topics.JOB), Topics.of(id, Topics.CHUNK),
+                            Topics.of(id, Topics.CRASH_ACK), Topics.of(id, Topics.SHELL));
                     wireOut.add(WireSize.subscribe(filters));
-                    return client.subscribe(Mqtt3Subscribe.builder()
-                            .addSubscription().topicFilter(filters.get(0)).qos(MqttQos.AT_LEAST_ONCE)
-                            .applySubscription()
-                            .addSubscription().topicFilter(filters.get(1)).qos(MqttQos.AT_LEAST_ONCE)
-                            .applySubscription()
-                            .build()).thenApply(subAck -> {
+                    Mqtt3Subscribe sub = Mqtt3Subscribe.builder().addSubscriptions(filters.stream()
+                            .map(f -> Mqtt3Subscription.builder().topicFilter(f).qos(MqttQos.AT_LEAST_ONCE).build()))
+                            .build();
+                    return client.subscribe(sub).thenApply(subAck -> {
                                 wireIn.add(WireSize.subAck(filters.size()));
                                 return subAck;
                             });

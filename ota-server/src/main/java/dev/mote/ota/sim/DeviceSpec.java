@@ -14,9 +14,11 @@ import java.util.List;
  * @param dropAtBytes drop the connection once, the first time a download holds this many bytes
  *     (-1: never), to exercise resuming
  * @param maxChunk the largest chunk its buffers take (the hello's max_chunk)
+ * @param observe its crash records, logs, metrics and remote shell
  */
 public record DeviceSpec(String id, String password, String profile, String version, long counter, char slot,
-                         List<VerifyKey> trusted, Behaviour behaviour, long dropAtBytes, int maxChunk) {
+                         List<VerifyKey> trusted, Behaviour behaviour, long dropAtBytes, int maxChunk,
+                         ObserveSpec observe) {
     public DeviceSpec {
         if (!Topics.validDeviceId(id)) {
             throw new IllegalArgumentException("device id: '" + id + "' is not a valid id");
@@ -31,22 +33,30 @@ public record DeviceSpec(String id, String password, String profile, String vers
             throw new IllegalArgumentException("max chunk: " + Chunk.MIN_DATA + ".." + Chunk.MAX_DATA);
         }
         trusted = List.copyOf(trusted);
+        if (observe == null) {
+            observe = ObserveSpec.DEFAULTS;
+        }
     }
 
     /** A device running {@code version} (counter 0, slot a) that confirms what it installs. */
     public static DeviceSpec of(String id, String password, String profile, String version, List<VerifyKey> trusted) {
-        return new DeviceSpec(id, password, profile, version, 0, 'a', trusted, Behaviour.CONFIRM, -1, Chunk.MAX_DATA);
+        return new DeviceSpec(id, password, profile, version, 0, 'a', trusted, Behaviour.CONFIRM, -1, Chunk.MAX_DATA,
+                ObserveSpec.DEFAULTS);
     }
 
     public DeviceSpec withBehaviour(Behaviour b) {
-        return new DeviceSpec(id, password, profile, version, counter, slot, trusted, b, dropAtBytes, maxChunk);
+        return new DeviceSpec(id, password, profile, version, counter, slot, trusted, b, dropAtBytes, maxChunk, observe);
     }
 
     public DeviceSpec withDropAt(long bytes) {
-        return new DeviceSpec(id, password, profile, version, counter, slot, trusted, behaviour, bytes, maxChunk);
+        return new DeviceSpec(id, password, profile, version, counter, slot, trusted, behaviour, bytes, maxChunk, observe);
+    }
+
+    public DeviceSpec withObserve(ObserveSpec o) {
+        return new DeviceSpec(id, password, profile, version, counter, slot, trusted, behaviour, dropAtBytes, maxChunk, o);
     }
 
     public DeviceSpec withCounter(long c) {
-        return new DeviceSpec(id, password, profile, version, c, slot, trusted, behaviour, dropAtBytes, maxChunk);
+        return new DeviceSpec(id, password, profile, version, c, slot, trusted, behaviour, dropAtBytes, maxChunk, observe);
     }
 }

@@ -34,6 +34,7 @@ public final class SimulatedDevice implements Connection.Listener {
     private final DeviceSpec spec;
     private final Simulator.Env env;
     private final Installer installer;
+    private final Observed observed;
     private final LongAdder wireIn = new LongAdder();
     private final LongAdder wireOut = new LongAdder();
 
@@ -66,6 +67,7 @@ public final class SimulatedDevice implements Connection.Listener {
         this.spec = spec;
         this.env = env;
         this.installer = new Installer(spec);
+        this.observed = new Observed(spec.id(), spec.observe(), env);
     }
 
     public String id() {
@@ -112,6 +114,7 @@ public final class SimulatedDevice implements Connection.Listener {
             // reading it): say it again; a server ignores a report for a job it has closed
             report(lastTerminal);
         }
+        observed.connected(conn);
     }
 
     @Override
@@ -121,6 +124,7 @@ public final class SimulatedDevice implements Connection.Listener {
         }
         conn.close();
         online = false;
+        observed.disconnected();
         if (phase == Phase.REBOOTING) {
             conn = null; // it is restarting anyway: the new image connects after the reboot
             return;
@@ -144,6 +148,10 @@ public final class SimulatedDevice implements Connection.Listener {
         try {
             if (Topics.CHUNK.equals(leaf)) {
                 chunk(Chunk.decode(payload));
+            } else if (Topics.CRASH_ACK.equals(leaf) || Topics.SHELL.equals(leaf)) {
+                byte[] b = new byte[payload.remaining()];
+                payload.duplicate().get(b);
+                observed.received(leaf, b);
             } else if (Topics.JOB.equals(leaf)) {
                 byte[] text = new byte[payload.remaining()];
                 payload.duplicate().get(text);
@@ -268,6 +276,7 @@ public final class SimulatedDevice implements Connection.Listener {
             conn = null;
         }
         online = false;
+        observed.disconnected();
         env.later(env.options().rebootDelay().toMillis(), () -> boot(o));
     }
 
@@ -283,9 +292,14 @@ public final class SimulatedDevice implements Connection.Listener {
                     end(new StateReport(o.job(), JobStatus.CONFIRMED, 0, installer.version(), null));
                 };
             }
-            case CRASH -> afterHello = () -> end(new StateReport(o.job(), JobStatus.ROLLED_BACK, 0,
-                    installer.version(), "the new image crashed before confirming; the bootloader went back to slot "
-                    + installer.slot()));
+            case CRASH -> {
+                // the new image crashed in its TEST boot: its record goes up after the revert
+                observed.crashed("null-pointer", List.of("sensor_store", "sensor_poll", "app_main", "main_thread",
+                        "thread_entry"), o.version(), installer.slot() == 'a' ? 'b' : 'a', true);
+                afterHello = () -> end(new StateReport(o.job(), JobStatus.ROLLED_BACK, 0,
+                        installer.version(), "the new image crashed before confirming; the bootloader went back to slot "
+                        + installer.slot()));
+            }
             case HANG -> {
                 phase = Phase.HUNG; // says nothing more: the server's deadline fails the job
                 status = "hung";
@@ -338,6 +352,55 @@ public final class SimulatedDevice implements Connection.Listener {
             send(dl.restart());
         }
         progress(false);
+    }
+
+    /**
+     * The running image crashes now: the device keeps a crash record with this fault kind and
+     * backtrace, reboots (off the network for the reboot delay) and sends the record after its
+     * hello, until the server acknowledges it.
+     */
+    public synchronized void crash(String kind, List<String> frames) {
+        if (phase == Phase.STOPPED || phase == Phase.HUNG) {
+            return;
+        }
+        observed.crashed(kind, frames, installer.version(), installer.slot(), false);
+        if (conn != null) {
+            conn.close();
+            conn = null;
+        }
+        online = false;
+        dl = null;
+        phase = Phase.OFFLINE;
+        env.later(env.options().rebootDelay().toMillis(), this::afterCrash);
+    }
+
+    private synchronized void afterCrash() {
+        if (phase == Phase.OFFLINE) {
+            connect();
+        }
+    }
+
+    /** A log record (1 error, 2 warning, 3 info, 4 debug): into the device's ring, shipped if important enough. */
+    public synchronized void log(int level, String text) {
+        observed.log(level, text);
+    }
+
+    /** Crash records waiting for the server's acknowledgement. */
+    public int pendingCrashRecords() {
+        return observed.pendingRecords();
+    }
+
+    /** Heartbeats sent, shell commands run, crash records acknowledged. */
+    public long heartbeats() {
+        return observed.heartbeats();
+    }
+
+    public long shellCommands() {
+        return observed.shellCommands();
+    }
+
+    public long crashAcks() {
+        return observed.acks();
     }
 
     synchronized CompletableFuture<Void> stop() {

@@ -85,7 +85,9 @@ final class Schema {
                 event TEXT NOT NULL,
                 job_id INTEGER,
                 detail TEXT)""",
-            "CREATE INDEX history_device ON history(device_id, id)"));
+            "CREATE INDEX history_device ON history(device_id, id)"),
+            // 2: what devices say about themselves (crash records, logs, metrics, the remote shell)
+            ObserveStore.TABLES);
 
     private Schema() {
     }

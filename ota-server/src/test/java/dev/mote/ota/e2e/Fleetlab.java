@@ -66,6 +66,12 @@ final class Fleetlab {
         return Await.poll(() -> api.get(path), done, timeout);
     }
 
+    static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(e -> out.add(e.asText()));
+        return out;
+    }
+
     static int count(JsonNode rollout, String state) {
         JsonNode c = rollout.get("counts").get(state);
         return c == null ? 0 : c.asInt();

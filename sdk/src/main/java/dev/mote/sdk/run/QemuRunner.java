@@ -115,7 +115,9 @@ public final class QemuRunner {
 
     private RunResult await(Process qemu, List<String> cmd, Path elf, Profile profile, RunOptions options,
             OutputStream console, ConsoleWatch watch, long start) throws IOException {
-        if (!options.inheritStdin()) {
+        if (options.consoleInput() != null) {
+            pumpInput(options.consoleInput(), qemu.getOutputStream());
+        } else if (!options.inheritStdin()) {
             qemu.getOutputStream().close();
         }
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
@@ -197,6 +199,23 @@ public final class QemuRunner {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Copies the console's input to QEMU's stdin as it arrives; closes stdin at its end. */
+    private static void pumpInput(InputStream in, OutputStream stdin) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[256];
+            try (stdin) {
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    stdin.write(buf, 0, n);
+                    stdin.flush();
+                }
+            } catch (IOException e) {
+                // QEMU went away, or the input did: nothing more to copy
+            }
+        }, "qemu-stdin");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static Thread pump(InputStream in, OutputStream sink, String name) {

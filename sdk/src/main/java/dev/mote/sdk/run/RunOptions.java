@@ -1,5 +1,6 @@
 package dev.mote.sdk.run;
 
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,10 +31,13 @@ import java.util.function.Consumer;
  *                     pty); null for none. stderr is also reported when QEMU exits, as before
  * @param devices      the board's NIC (on its network) and entropy source, attached after the
  *                     extra arguments when the profile names them; null for neither
+ * @param consoleInput bytes typed on the board's console (stdio): copied to QEMU's stdin as they
+ *                     come, which is closed at their end (a test driving the debug shell); null
+ *                     for none (or this process's stdin, with inheritStdin)
  */
 public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, String cpu, Accel accel,
         boolean inheritStdin, List<String> extraArgs, Path symbols, Integer serialPort, boolean serialPty,
-        Consumer<String> qemuMessages, Devices devices) {
+        Consumer<String> qemuMessages, Devices devices, InputStream consoleInput) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_GDB_PORT = 1234;
 
@@ -50,6 +54,9 @@ public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, Strin
         if (serialPort != null && serialPty) {
             throw new IllegalArgumentException("serial: a TCP port or a pty, not both");
         }
+        if (consoleInput != null && inheritStdin) {
+            throw new IllegalArgumentException("console input: from a stream or from stdin, not both");
+        }
         if (memBytes != null && memBytes < (1 << 20)) {
             throw new IllegalArgumentException("mem: must be at least 1M, got " + memBytes + " bytes");
         }
@@ -57,6 +64,14 @@ public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, Strin
     }
 
     /** Without the board's optional devices. */
+    /** Without console input. */
+    public RunOptions(Duration timeout, Integer gdbPort, Long memBytes, String cpu, Accel accel,
+            boolean inheritStdin, List<String> extraArgs, Path symbols, Integer serialPort, boolean serialPty,
+            Consumer<String> qemuMessages, Devices devices) {
+        this(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, serialPort, serialPty,
+                qemuMessages, devices, null);
+    }
+
     public RunOptions(Duration timeout, Integer gdbPort, Long memBytes, String cpu, Accel accel,
             boolean inheritStdin, List<String> extraArgs, Path symbols, Integer serialPort, boolean serialPty,
             Consumer<String> qemuMessages) {
@@ -81,63 +96,69 @@ public record RunOptions(Duration timeout, Integer gdbPort, Long memBytes, Strin
 
     public RunOptions withTimeout(Duration t) {
         return new RunOptions(t, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, serialPort,
-                serialPty, qemuMessages, devices);
+                serialPty, qemuMessages, devices, consoleInput);
     }
 
     public RunOptions withCpu(String c) {
         return new RunOptions(timeout, gdbPort, memBytes, c, accel, inheritStdin, extraArgs, symbols, serialPort,
-                serialPty, qemuMessages, devices);
+                serialPty, qemuMessages, devices, consoleInput);
     }
 
     public RunOptions withGdbPort(Integer port) {
         return new RunOptions(timeout, port, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, serialPort,
-                serialPty, qemuMessages, devices);
+                serialPty, qemuMessages, devices, consoleInput);
     }
 
     public RunOptions withAccel(Accel a) {
         return new RunOptions(timeout, gdbPort, memBytes, cpu, a, inheritStdin, extraArgs, symbols, serialPort,
-                serialPty, qemuMessages, devices);
+                serialPty, qemuMessages, devices, consoleInput);
     }
 
     /** These QEMU arguments instead of any given before; they go after the profile's. */
     public RunOptions withExtraArgs(List<String> args) {
         return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, args, symbols, serialPort,
-                serialPty, qemuMessages, devices);
+                serialPty, qemuMessages, devices, consoleInput);
     }
 
     public RunOptions withInheritStdin(boolean inherit) {
         return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inherit, extraArgs, symbols, serialPort,
-                serialPty, qemuMessages, devices);
+                serialPty, qemuMessages, devices, consoleInput);
     }
 
     /** The serial console on a TCP server at 127.0.0.1:port instead of stdio. */
     public RunOptions withSerialPort(Integer port) {
         return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, port,
-                port == null && serialPty, qemuMessages, devices);
+                port == null && serialPty, qemuMessages, devices, consoleInput);
     }
 
     /** The serial console on a new pseudo-terminal (QEMU -serial pty) instead of stdio or TCP. */
     public RunOptions withSerialPty() {
         return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, null, true,
-                qemuMessages, devices);
+                qemuMessages, devices, consoleInput);
     }
 
     /** {@code listener} sees each line QEMU itself prints, as it arrives (e.g. the pty's name). */
     public RunOptions withQemuMessages(Consumer<String> listener) {
         return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, serialPort,
-                serialPty, listener, devices);
+                serialPty, listener, devices, consoleInput);
     }
 
     /** The board's NIC and entropy source (null: neither). */
     public RunOptions withDevices(Devices d) {
         return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, serialPort,
-                serialPty, qemuMessages, d);
+                serialPty, qemuMessages, d, consoleInput);
     }
 
     /** The ELF whose symbols a debugger should load. */
     public RunOptions withSymbols(Path elf) {
         return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, elf, serialPort,
-                serialPty, qemuMessages, devices);
+                serialPty, qemuMessages, devices, consoleInput);
+    }
+
+    /** Bytes typed on the console, copied to QEMU's stdin as they come (see consoleInput). */
+    public RunOptions withConsoleInput(InputStream in) {
+        return new RunOptions(timeout, gdbPort, memBytes, cpu, accel, inheritStdin, extraArgs, symbols, serialPort,
+                serialPty, qemuMessages, devices, in);
     }
 
     /** KVM only when usable and the guest has the host's architecture (AUTO), or forced. */
