@@ -46,6 +46,12 @@ import org.tinylog.Logger;
  * thrown. The connection comes back by itself when the broker restarts, with its subscriptions;
  * the session is persistent, so an external broker keeps a device's QoS 1 reports while the server
  * is down.
+ *
+ * <p>Several instances on one broker ({@code shared}) each log in with an account of their own
+ * (mote-server-NAME) and subscribe to {@code $share/mote/mote/dev/+/up/...}: the broker hands each
+ * device message to one of them (MQTT 5 shared subscriptions, which Mosquitto 2.0 also gives
+ * MQTT 3.1.1 clients). Their sessions are clean: a persistent session of an instance that died
+ * would go on taking its share of the messages into a queue no one reads.
  */
 public final class MqttLink implements DeviceLink, AutoCloseable {
     /**
@@ -78,6 +84,8 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
 
     private static final long MAX_BACKOFF_MILLIS = 2000;
     private static final List<String> LEAVES = List.of(Topics.HELLO, Topics.STATE, Topics.REQ, Topics.STATUS);
+    /** The shared subscription group of the server's instances. */
+    public static final String SHARE = "$share/mote/";
 
     private final BrokerUrl broker;
     private final byte[] password;
@@ -90,19 +98,30 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
     private final ChunkStreamer streamer;
     private final Mqtt3AsyncClient client;
     private final Disposable inbox;
+    private final boolean shared;
     private volatile boolean closing;
 
     public MqttLink(String brokerUrl, String serverPassword, DeviceEvents events, Options options) {
+        this(brokerUrl, Credentials.SERVER_USER, serverPassword, false, events, options);
+    }
+
+    /**
+     * A link as MQTT user {@code user} (also its client id); with {@code shared}, one of several
+     * instances sharing the device traffic.
+     */
+    public MqttLink(String brokerUrl, String user, String serverPassword, boolean shared, DeviceEvents events,
+                    Options options) {
+        this.shared = shared;
         this.broker = BrokerUrl.parse(brokerUrl);
         this.password = serverPassword.getBytes(StandardCharsets.US_ASCII);
         this.events = events;
         this.options = options;
         this.streamer = new ChunkStreamer(this, events, stats, options);
         this.client = MqttClient.builder().useMqttVersion3()
-                .identifier(Credentials.SERVER_USER)
+                .identifier(user)
                 .serverHost(broker.host()).serverPort(broker.port())
                 // on the builder, not the CONNECT: reconnects reuse only the builder's auth
-                .simpleAuth().username(Credentials.SERVER_USER).password(password).applySimpleAuth()
+                .simpleAuth().username(user).password(password).applySimpleAuth()
                 .addConnectedListener(ctx -> onConnected())
                 .addDisconnectedListener(this::disconnected)
                 .buildAsync();
@@ -117,7 +136,7 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
     /** Connects; IOException when the broker refuses or does not answer within the connect timeout. */
     public MqttLink start() throws IOException {
         // the listeners decide: onConnected() completes firstConnect, disconnected() fails it or retries
-        client.connectWith().cleanSession(false).keepAlive(30).send();
+        client.connectWith().cleanSession(shared).keepAlive(30).send();
         try {
             firstConnect.get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
             return this;
@@ -164,7 +183,7 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
             return;
         }
         Mqtt3Subscribe sub = Mqtt3Subscribe.builder().addSubscriptions(LEAVES.stream()
-                .map(leaf -> Mqtt3Subscription.builder().topicFilter(Topics.allDevices(leaf))
+                .map(leaf -> Mqtt3Subscription.builder().topicFilter((shared ? SHARE : "") + Topics.allDevices(leaf))
                         .qos(MqttQos.AT_LEAST_ONCE).build()))
                 .build();
         client.subscribe(sub).whenComplete((ack, e) -> {
