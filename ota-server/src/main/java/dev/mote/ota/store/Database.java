@@ -120,6 +120,11 @@ public final class Database implements AutoCloseable {
 
     /** Opens (creating it if needed) the SQLite database {@code file} and brings its schema up to date. */
     public static Database open(Path file, boolean fullSync) throws IOException {
+        return open(file, fullSync, Schema.MIGRATIONS);
+    }
+
+    /** {@link #open(Path, boolean)} with another list of migrations (tests: a newer or older server). */
+    static Database open(Path file, boolean fullSync, List<List<String>> migrations) throws IOException {
         Path abs = file.toAbsolutePath();
         Files.createDirectories(abs.getParent());
         SQLiteConfig cfg = new SQLiteConfig();
@@ -132,7 +137,7 @@ public final class Database implements AutoCloseable {
             c.setAutoCommit(false);
             return c;
         }, abs.toString(), abs, 1);
-        return migrated(db, Schema.MIGRATIONS);
+        return migrated(db, migrations);
     }
 
     /**

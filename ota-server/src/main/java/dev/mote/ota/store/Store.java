@@ -118,8 +118,14 @@ public final class Store implements AutoCloseable {
         return settings;
     }
 
+    private boolean closed;
+
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             db.close();
         } finally {
