@@ -2,14 +2,16 @@
 # Installs the host tools Mote needs on Debian/Ubuntu: clang + lld + llvm (build), newlib's
 # source (the SDK build compiles its libm for apps: kernel/libc/newlib-libm.sh), QEMU for both
 # architectures (run), gdb-multiarch (debug), Mosquitto (the OTA server's tests against an
-# external MQTT broker), jsmn (a third-party JSON parser the C library's test compiles
-# unchanged); then checks Java 17 and Maven.
+# external MQTT broker), PostgreSQL (the OTA server's tests and bench/ota start throwaway clusters
+# of it: initdb + pg_ctl from /usr/lib/postgresql/VERSION/bin; the package's own cluster is not
+# used), jsmn (a third-party JSON parser the C library's test compiles unchanged); then checks
+# Java 17 and Maven.
 # Idempotent: installs only what is missing and runs apt-get update at most once.
 # Run as root, or as a user with sudo.
 set -euo pipefail
 
 packages=(clang lld llvm newlib-source qemu-system-arm qemu-system-x86 qemu-system-data gdb-multiarch
-          openssl mosquitto mosquitto-clients libjsmn-dev)
+          openssl mosquitto mosquitto-clients postgresql libjsmn-dev)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -35,7 +37,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${sudo_cmd[@]}" apt-get update -q
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
-    echo "setup: clang, lld, llvm, newlib-source, QEMU (arm, x86), gdb-multiarch, openssl, mosquitto and jsmn are installed"
+    echo "setup: clang, lld, llvm, newlib-source, QEMU (arm, x86), gdb-multiarch, openssl, mosquitto, postgresql and jsmn are installed"
 fi
 
 status=0

@@ -1,5 +1,6 @@
 package dev.mote.ota.fleet;
 
+import dev.mote.ota.store.InstanceStore;
 import dev.mote.ota.store.InstanceStore.Instance;
 import dev.mote.ota.store.Store;
 import java.io.IOException;
@@ -82,49 +83,74 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Registers this instance, after waiting (up to {@link InstanceStore#LIVE_MILLIS} and a beat)
-     * for a dead process of the same name to fall silent. Refuses when the name is taken by a live
-     * process, and when an embedded broker would be shared: devices connected to one instance's
-     * embedded broker are out of reach of every other instance.
+     * Registers this instance, after waiting (up to {@link InstanceStore#LIVE_MILLIS} and two beats)
+     * for a dead process of the same name (killed, restarting) to fall silent. Refuses when the
+     * name is taken by a live process (its row is refreshed while this waits), and when an embedded
+     * broker would be shared: devices connected to one instance's embedded broker are out of reach
+     * of every other instance.
      */
     void join() throws IOException {
         if (isSole()) {
             return;
         }
-        long until = System.nanoTime() + (dev.mote.ota.store.InstanceStore.LIVE_MILLIS + 2 * BEAT_MILLIS) * 1_000_000;
+        long until = System.nanoTime() + (InstanceStore.LIVE_MILLIS + 2 * BEAT_MILLIS) * 1_000_000;
+        long firstSeen = -1;
+        long firstAt = 0;
         while (true) {
-            String refusal = store.db().tx(() -> {
-                store.instances().lockMembership();
-                List<Instance> live = store.instances().live();
-                for (Instance i : live) {
-                    if (i.name().equals(member.name())) {
-                        return "instance '" + member.name() + "' is already running against this database (heard from "
-                                + i.seenAgoMillis() + " ms ago): give each instance its own --instance NAME";
+            Instance same = null;
+            String refusal = null;
+            synchronized (this) {
+                Object[] r = store.db().tx(() -> {
+                    store.instances().lockMembership();
+                    List<Instance> live = store.instances().live();
+                    for (Instance i : live) {
+                        if (i.name().equals(member.name())) {
+                            return new Object[] {i, null};
+                        }
                     }
-                }
-                List<String> others = live.stream().map(Instance::name).toList();
-                if (member.embeddedBroker() && !others.isEmpty()) {
-                    return "instances " + others + " already run against this database, and the embedded broker"
-                            + " serves one instance only: give every instance --broker tcp://HOST:PORT (Mosquitto, EMQX, ...)";
-                }
-                for (Instance i : live) {
-                    if (i.embeddedBroker()) {
-                        return "instance '" + i.name() + "' runs with its embedded broker, which serves one instance"
-                                + " only: stop it, and give every instance --broker tcp://HOST:PORT";
+                    String why = refusal(live);
+                    if (why == null) {
+                        store.instances().register(member.name(), nonce, member.embeddedBroker());
                     }
-                }
-                store.instances().register(member.name(), nonce, member.embeddedBroker());
-                return null;
-            });
-            if (refusal == null) {
+                    return new Object[] {null, why};
+                });
+                same = (Instance) r[0];
+                refusal = (String) r[1];
+            }
+            if (same == null && refusal == null) {
                 Logger.info("instance '{}' joined ({} on {})", member.name(), holder, store.db().dialect());
                 return;
             }
-            if (!refusal.startsWith("instance '" + member.name() + "' is already") || System.nanoTime() > until) {
+            if (refusal != null) {
                 throw new IOException(refusal);
             }
-            sleep(500); // a process of this name that died: its row goes stale
+            // A process of this name: one that died a moment ago (its row goes stale), or one alive (it beats).
+            long now = System.nanoTime();
+            if (firstSeen < 0) {
+                firstSeen = same.seenAgoMillis();
+                firstAt = now;
+            } else if (same.seenAgoMillis() + 500 < firstSeen + (now - firstAt) / 1_000_000 || now > until) {
+                throw new IOException("instance '" + member.name() + "' is already running against this database"
+                        + " (heard from " + same.seenAgoMillis() + " ms ago): give each instance its own --instance NAME");
+            }
+            sleep(500);
         }
+    }
+
+    /** Why this instance may not join the live ones, or null. */
+    private String refusal(List<Instance> live) {
+        List<String> others = live.stream().map(Instance::name).toList();
+        if (member.embeddedBroker() && !others.isEmpty()) {
+            return "instances " + others + " already run against this database, and the embedded broker serves one"
+                    + " instance only: give every instance --broker tcp://HOST:PORT (Mosquitto, EMQX, ...)";
+        }
+        for (Instance i : live) {
+            if (i.embeddedBroker()) {
+                return "instance '" + i.name() + "' runs with its embedded broker, which serves one instance only:"
+                        + " stop it, and give every instance --broker tcp://HOST:PORT";
+            }
+        }
+        return null;
     }
 
     /** Beats every {@link #BEAT_MILLIS} on a thread of its own, until {@link #close}. */

@@ -60,6 +60,7 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
     private final Object wakeLock = new Object();
     private boolean woken;
     private volatile boolean running;
+    private boolean joined;
     private Thread thread;
 
     /**
@@ -140,7 +141,7 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
         if (running) {
             throw new IllegalStateException("already started");
         }
-        cluster.join();
+        join();
         running = true;
         if (cluster.isSole()) {
             resumeDownloads();
@@ -153,6 +154,17 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
             thread = new Thread(this::loop, "mote-ota-rollouts");
             thread.setDaemon(true);
             thread.start();
+        }
+    }
+
+    /**
+     * Joins the other instances on the database (refused: IOException saying why); {@link #start}
+     * does it if it was not done before.
+     */
+    public synchronized void join() throws IOException {
+        if (!joined) {
+            cluster.join();
+            joined = true;
         }
     }
 

@@ -96,13 +96,16 @@ public final class OtaServer implements AutoCloseable {
         MqttLink.Options d = MqttLink.Options.defaults();
         // several instances on one database share the device traffic of one external broker
         boolean shared = c.database() != null && c.externalBroker() != null;
-        link = new MqttLink(brokerUrl, Credentials.serverUser(c.instance()), credentials.serverPassword(), shared,
+        // the embedded broker knows the one server account; an external one has one per instance
+        link = new MqttLink(brokerUrl, Credentials.serverUser(shared ? c.instance() : null),
+                credentials.serverPassword(), shared,
                 events, new MqttLink.Options(c.fleet().chunkSize(), c.fleet().window(), d.maxOutstandingBytes(),
                         Duration.ofSeconds(10)));
         fleet = new FleetService(store, c.trusted(), link, Clock.systemUTC(), c.fleet(),
                 new Cluster.Member(c.instance() == null ? "default" : c.instance(), c.externalBroker() == null));
         try {
             fleet.checkFleetSecret(credentials.fingerprint());
+            fleet.join();
             events.to = fleet;
             add(link.start());
             fleet.start();
