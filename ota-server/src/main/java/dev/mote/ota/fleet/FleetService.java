@@ -61,6 +61,7 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
     private boolean woken;
     private volatile boolean running;
     private boolean joined;
+    private long lastOutageLog;
     private Thread thread;
 
     /**
@@ -222,7 +223,12 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
             try {
                 tick();
             } catch (RuntimeException e) {
-                Logger.error(e, "rollout engine: pass failed");
+                if (!store.db().unreachable(e)) {
+                    Logger.error(e, "rollout engine: pass failed");
+                } else if (System.nanoTime() - lastOutageLog > 10_000_000_000L) {
+                    lastOutageLog = System.nanoTime();
+                    Logger.warn("rollout engine: the database is unreachable ({}); trying again", e.getMessage());
+                }
             }
         }
     }

@@ -67,6 +67,9 @@ final class RolloutEngine {
                 Logger.warn("rollout engine: {}: pass stopped", e.getMessage());
                 return;
             } catch (RuntimeException e) {
+                if (store.db().unreachable(e)) {
+                    throw e; // all rollouts would fail alike: the loop says it once
+                }
                 // One broken rollout must not stop the others; the next pass tries it again.
                 Logger.error(e, "rollout {}: engine pass failed", r.id());
             }
