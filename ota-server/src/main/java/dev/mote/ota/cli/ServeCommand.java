@@ -71,6 +71,9 @@ final class ServeCommand implements Command {
                 .addOption(Option.builder().longOpt("instance").hasArg().argName("NAME")
                         .desc("this instance's name among several on one --db and --broker (its MQTT user is"
                                 + " mote-server-NAME: mote ota mosquitto-config --instances)").build())
+                .addOption(Option.builder().longOpt("nudge").hasArg().argName("SECONDS")
+                        .desc("offer a job in flight again when nothing moved it for this long (default 30; 0: never):"
+                                + " what a server that died was holding comes back").build())
                 .addOption(Option.builder().longOpt("chunk").hasArg().argName("BYTES")
                         .desc("image chunk size on the wire (default 16384; a device's max_chunk lowers it)").build())
                 .addOption(Option.builder().longOpt("window").hasArg().argName("N")
@@ -95,7 +98,8 @@ final class ServeCommand implements Command {
         FleetConfig fleet = new FleetConfig(
                 Args.whole("--chunk", line.getOptionValue("chunk", Integer.toString(d.chunkSize())), 1),
                 Args.whole("--window", line.getOptionValue("window", Integer.toString(d.window())), 1),
-                d.tickMillis(), d.cachedImages(), d.fullSync(), d.nudgeMillis());
+                d.tickMillis(), d.cachedImages(), d.fullSync(),
+                1000L * Args.whole("--nudge", line.getOptionValue("nudge", Long.toString(d.nudgeMillis() / 1000)), 0));
         String db = line.getOptionValue("db");
         PostgresUrl url = db == null ? null : PostgresUrl.parse(db);
         String passwordFile = line.getOptionValue("db-password-file");

@@ -202,6 +202,9 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
         m.put("engine", cluster.leads());
         m.put("leaseEpoch", cluster.epoch());
         m.put("database", store.db().dialect().name().toLowerCase(java.util.Locale.ROOT));
+        long[] commits = store.db().commits();
+        m.put("dbCommits", commits[0]);
+        m.put("dbWriteCommits", commits[1]);
         return m;
     }
 

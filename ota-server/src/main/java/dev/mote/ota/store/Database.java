@@ -108,6 +108,8 @@ public final class Database implements AutoCloseable {
     /** Why the last write failed, until a write commits again; null while all is well. */
     private volatile String problem;
     private final AtomicLong lastProbe = new AtomicLong();
+    private final java.util.concurrent.atomic.LongAdder commits = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder writeCommits = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
 
     private Database(Dialect dialect, Connector connector, String where, Path file, int pool) {
@@ -172,6 +174,11 @@ public final class Database implements AutoCloseable {
 
     public Dialect dialect() {
         return dialect;
+    }
+
+    /** Transactions committed since start, and those of them that wrote (GET /api/stats, bench/ota). */
+    public long[] commits() {
+        return new long[] {commits.sum(), writeCommits.sum()};
     }
 
     /** Whether {@code e}, thrown by a transaction, says the database could not be reached (it may come back). */
@@ -251,7 +258,9 @@ public final class Database implements AutoCloseable {
         commitOrder.lock();
         try {
             t.conn.c.commit();
+            commits.increment();
             if (t.wrote) {
+                writeCommits.increment();
                 problem = null;
             }
             // Still in commit order, so whatever these queue happens in that order.
