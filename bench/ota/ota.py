@@ -460,7 +460,7 @@ if __name__ == "__main__":
             json.dump(res, open(os.path.join(work, "results.json"), "w"), indent=1)
     finally:
         if pgc:
-            pgc.stop()
+            pgc.close()
     doc = opt["--doc"]
     report(res, facts(opt["--facts"]), doc)
     print(open(doc).read().split(MARKS[0])[1].split(MARKS[1])[0])

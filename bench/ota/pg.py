@@ -2,7 +2,7 @@
 temporary directory, 127.0.0.1 on a given port, its socket in that directory), as the server's
 tests start one. As root its programs run as the `postgres` user (PostgreSQL refuses root).
 fsync stays on; synchronous_commit is the caller's choice (see docs/SCALING.md)."""
-import glob, os, shutil, subprocess, time
+import glob, os, shutil, subprocess, tempfile
 
 USER, PASSWORD = "mote", "mote-bench-password"
 
@@ -22,9 +22,9 @@ class Cluster:
         self.bin = binaries()
         if not self.bin:
             raise SystemExit("bench/ota: PostgreSQL is not installed (bash scripts/setup.sh installs it)")
-        self.dir, self.port = os.path.join(work, "pg"), port
+        # its own directory: the postgres user cannot enter the run's (root's, mode 0700)
+        self.dir, self.port = tempfile.mkdtemp(prefix="mote-bench-pg."), port
         self.data = os.path.join(self.dir, "data")
-        os.makedirs(self.dir)
         pw = os.path.join(self.dir, "pw")
         with open(pw, "w") as f:
             f.write(PASSWORD + "\n")
@@ -47,6 +47,11 @@ class Cluster:
     def stop(self):
         subprocess.run(_as_server([self.bin + "/pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"]),
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def close(self):
+        """Stops the server and removes the cluster."""
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def url(self, db, password=False):
         return "postgresql://%s%s@127.0.0.1:%d/%s" % (USER, ":" + PASSWORD if password else "", self.port, db)

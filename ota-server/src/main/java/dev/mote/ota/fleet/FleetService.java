@@ -62,6 +62,8 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
     private volatile boolean running;
     private boolean joined;
     private long lastOutageLog;
+    /** When the database became unreachable for device events (System.nanoTime), 0 while it answers. */
+    private volatile long outageSince;
     private Thread thread;
 
     /**
@@ -348,17 +350,22 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
             return;
         }
         try {
-            long since = 0;
             while (true) {
                 try {
                     store.db().run(work);
+                    outageSince = 0;
                     break;
                 } catch (RuntimeException e) {
-                    // The database is away (PostgreSQL restarting): hold the device's message a while rather
-                    // than lose it; the link's queue waits meanwhile.
+                    // The database is away (PostgreSQL restarting): hold the device's messages a while
+                    // rather than lose them (the link's lanes wait meanwhile), but not past 15 s of an outage.
                     long now = System.nanoTime();
-                    since = since == 0 ? now : since;
-                    if (!store.db().unreachable(e) || now - since > OUTAGE_WAIT_NANOS || !running) {
+                    if (!store.db().unreachable(e) || !running) {
+                        throw e;
+                    }
+                    if (outageSince == 0) {
+                        outageSince = now;
+                    }
+                    if (now - outageSince > OUTAGE_WAIT_NANOS) {
                         throw e;
                     }
                     Thread.sleep(250);

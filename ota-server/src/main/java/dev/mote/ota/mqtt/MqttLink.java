@@ -33,16 +33,20 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.tinylog.Logger;
 
 /**
  * The server's side of docs/ota-protocol.md over MQTT: one connection, as {@link Credentials#SERVER_USER},
- * to the embedded broker or an external one. Device messages go to {@link DeviceEvents} on one
- * thread, in arrival order; chunk requests are answered here ({@link ChunkStreamer}) from
- * {@link DeviceEvents#jobImage}. A message that breaks the protocol is counted and dropped, never
+ * to the embedded broker or an external one. Messages are parsed on one thread, in arrival order;
+ * chunk requests are answered here ({@link ChunkStreamer}) from {@link DeviceEvents#jobImage};
+ * hellos, states and wills go to {@link DeviceEvents} on a lane thread of their device (one lane,
+ * or a few for a database that takes transactions side by side), each device's in arrival order.
+ * So a chunk request never waits behind another device's database transaction. A message that breaks the protocol is counted and dropped, never
  * thrown. The connection comes back by itself when the broker restarts, with its subscriptions;
  * the session is persistent, so an external broker keeps a device's QoS 1 reports while the server
  * is down.
@@ -86,6 +90,7 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
     private static final List<String> LEAVES = List.of(Topics.HELLO, Topics.STATE, Topics.REQ, Topics.STATUS);
     /** The shared subscription group of the server's instances. */
     public static final String SHARE = "$share/mote/";
+    private static final int LANE_QUEUE = 4096;
 
     private final BrokerUrl broker;
     private final byte[] password;
@@ -99,19 +104,35 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
     private final Mqtt3AsyncClient client;
     private final Disposable inbox;
     private final boolean shared;
+    private final ThreadPoolExecutor[] lanes;
     private volatile boolean closing;
 
     public MqttLink(String brokerUrl, String serverPassword, DeviceEvents events, Options options) {
-        this(brokerUrl, Credentials.SERVER_USER, serverPassword, false, events, options);
+        this(brokerUrl, Credentials.SERVER_USER, serverPassword, false, 1, events, options);
     }
 
     /**
      * A link as MQTT user {@code user} (also its client id); with {@code shared}, one of several
-     * instances sharing the device traffic.
+     * instances sharing the device traffic; device events on {@code lanes} threads.
      */
-    public MqttLink(String brokerUrl, String user, String serverPassword, boolean shared, DeviceEvents events,
-                    Options options) {
+    public MqttLink(String brokerUrl, String user, String serverPassword, boolean shared, int lanes,
+                    DeviceEvents events, Options options) {
         this.shared = shared;
+        this.lanes = new ThreadPoolExecutor[lanes];
+        for (int i = 0; i < lanes; i++) {
+            String name = "mote-mqtt-fleet-" + i;
+            // a full lane holds the parsing thread up (and so the broker), as one thread did before
+            this.lanes[i] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(LANE_QUEUE),
+                    r -> new Thread(r, name), (r, pool) -> {
+                        try {
+                            if (!pool.isShutdown()) {
+                                pool.getQueue().put(r);
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+        }
         this.broker = BrokerUrl.parse(brokerUrl);
         this.password = serverPassword.getBytes(StandardCharsets.US_ASCII);
         this.events = events;
@@ -219,9 +240,12 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
                 case Topics.HELLO -> {
                     Hello hello = Hello.from(Control.parse(payload));
                     streamer.hello(id, hello);
-                    events.hello(id, hello);
+                    toFleet(id, topic, () -> events.hello(id, hello));
                 }
-                case Topics.STATE -> events.state(id, StateReport.from(Control.parse(payload)));
+                case Topics.STATE -> {
+                    StateReport report = StateReport.from(Control.parse(payload));
+                    toFleet(id, topic, () -> events.state(id, report));
+                }
                 case Topics.REQ -> streamer.submit(id, ChunkRequest.from(Control.parse(payload)));
                 case Topics.STATUS -> status(id, topic, payload);
                 default -> stats.malformed(id, topic, "not a topic of the protocol");
@@ -233,11 +257,22 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
         }
     }
 
+    /** Runs a device event on the device's lane. */
+    private void toFleet(String id, String topic, Runnable event) {
+        lanes[Math.floorMod(id.hashCode(), lanes.length)].execute(() -> {
+            try {
+                event.run();
+            } catch (RuntimeException e) {
+                stats.error(id, topic, e);
+            }
+        });
+    }
+
     /** "online" says nothing the next hello will not; "offline" is the device's last will. */
     private void status(String id, String topic, byte[] payload) {
         String s = new String(payload, StandardCharsets.US_ASCII);
         if (s.equals("offline")) {
-            events.offline(id);
+            toFleet(id, topic, () -> events.offline(id));
         } else if (!s.equals("online")) {
             stats.malformed(id, topic, "status must be online or offline");
         }
@@ -291,6 +326,10 @@ public final class MqttLink implements DeviceLink, AutoCloseable {
             streamer.close();
             eventThread.shutdownNow();
             eventThread.awaitTermination(5, TimeUnit.SECONDS);
+            for (ThreadPoolExecutor lane : lanes) {
+                lane.shutdown(); // what devices said before the close is still handled
+                lane.awaitTermination(5, TimeUnit.SECONDS);
+            }
         } catch (ExecutionException | TimeoutException e) {
             Logger.debug(e, "MQTT link: disconnect");
         } catch (InterruptedException e) {

@@ -55,6 +55,8 @@ public final class OtaServer implements AutoCloseable {
     }
 
     static final String TOKEN_FILE = "admin.token";
+    /** Device events handled side by side with PostgreSQL (one of its 4 connections stays for the engine and REST). */
+    static final int LANES = 3;
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final Credentials credentials;
@@ -98,7 +100,7 @@ public final class OtaServer implements AutoCloseable {
         boolean shared = c.database() != null && c.externalBroker() != null;
         // the embedded broker knows the one server account; an external one has one per instance
         link = new MqttLink(brokerUrl, Credentials.serverUser(shared ? c.instance() : null),
-                credentials.serverPassword(), shared,
+                credentials.serverPassword(), shared, c.database() == null ? 1 : LANES,
                 events, new MqttLink.Options(c.fleet().chunkSize(), c.fleet().window(), d.maxOutstandingBytes(),
                         Duration.ofSeconds(10)));
         fleet = new FleetService(store, c.trusted(), link, Clock.systemUTC(), c.fleet(),
