@@ -58,7 +58,7 @@ class LeaseKillTest {
                         "-cp", System.getProperty("java.class.path"), "dev.mote.ota.cli.Main", "serve", "--data",
                         data.toString(), "--trust", pub.toString(), "--http-port", Integer.toString(http[i]),
                         "--broker", "tcp://127.0.0.1:" + broker.url().port(), "--db", url, "--instance",
-                        Integer.toString(i + 1));
+                        Integer.toString(i + 1), "--nudge", "5"); // what the killed one held comes back sooner
                 pb.environment().put("MOTE_DB_PASSWORD", db.password());
                 procs.add(pb.redirectErrorStream(true).redirectOutput(dir.resolve("serve-" + (i + 1) + ".log").toFile())
                         .start());
