@@ -437,8 +437,9 @@ if __name__ == "__main__":
     if "postgresql" in dbs or int(opt["--kills"]) > 0:
         pgc = pg.Cluster(work, port + 9, opt["--sync-commit"])
     try:
-        runs = [(b, d, i, int(x)) for b in opt["--brokers"].split(",") for d in dbs for i in counts
-                for x in opt["--devices"].split(",")]
+        # smaller fleets first: what one set-up costs against another is soonest in
+        runs = [(b, d, i, int(x)) for x in opt["--devices"].split(",") for b in opt["--brokers"].split(",")
+                for d in dbs for i in counts]
         for j, (broker, db, inst, n) in enumerate(runs):
             if broker == "mosquitto" and n > int(opt["--mosquitto-max"]):
                 continue

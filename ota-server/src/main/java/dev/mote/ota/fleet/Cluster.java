@@ -97,10 +97,7 @@ public final class Cluster implements AutoCloseable {
         long firstSeen = -1;
         long firstAt = 0;
         while (true) {
-            Instance same = null;
-            String refusal = null;
-            synchronized (this) {
-                Object[] r = store.db().tx(() -> {
+            Object[] r = store.db().tx(() -> {
                     store.instances().lockMembership();
                     List<Instance> live = store.instances().live();
                     for (Instance i : live) {
@@ -114,9 +111,8 @@ public final class Cluster implements AutoCloseable {
                     }
                     return new Object[] {null, why};
                 });
-                same = (Instance) r[0];
-                refusal = (String) r[1];
-            }
+            Instance same = (Instance) r[0];
+            String refusal = (String) r[1];
             if (same == null && refusal == null) {
                 Logger.info("instance '{}' joined ({} on {})", member.name(), holder, store.db().dialect());
                 return;

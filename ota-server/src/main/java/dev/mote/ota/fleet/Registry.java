@@ -122,9 +122,11 @@ final class Registry {
         DeviceFilter filter = f == null ? DeviceFilter.ALL : f;
         return store.db().tx(() -> {
             Map<String, List<String>> tags = devices.allTags();
+            Map<String, Long> jobs = store.shared() ? store.jobs().inFlightByDevice() : null;
             List<DeviceInfo> out = new ArrayList<>();
             for (DeviceRow d : devices.list(filter.group(), filter.tag(), filter.profile(), filter.online())) {
-                out.add(info(d, tags.getOrDefault(d.id(), List.of())));
+                out.add(info(d, tags.getOrDefault(d.id(), List.of()), jobs == null ? active.jobOf(d.id())
+                        : jobs.get(d.id())));
             }
             return out;
         });
@@ -151,9 +153,24 @@ final class Registry {
         });
     }
 
+    /**
+     * The device as the API shows it, with its job in flight: from memory alone, or with other
+     * instances on the database (which offer and end jobs too), from the database.
+     */
     private DeviceInfo info(DeviceRow d, List<String> tags) {
+        Long job;
+        if (store.shared()) {
+            Records.JobInfo j = store.jobs().inFlightOf(d.id());
+            job = j == null ? null : j.id();
+        } else {
+            job = active.jobOf(d.id());
+        }
+        return info(d, tags, job);
+    }
+
+    private static DeviceInfo info(DeviceRow d, List<String> tags, Long job) {
         return new DeviceInfo(d.id(), d.group(), List.copyOf(tags), d.profile(), d.version(), d.counter(), d.slot(),
-                d.online(), d.firstSeen(), d.lastSeen(), active.jobOf(d.id()));
+                d.online(), d.firstSeen(), d.lastSeen(), job);
     }
 
     static FleetException unknown(String id) {

@@ -91,6 +91,16 @@ public final class JobStore {
                 + " ORDER BY j.id DESC", JobStore::row, device);
     }
 
+    /** Every device's job in flight, by device: one query for a whole device listing. */
+    public Map<String, Long> inFlightByDevice() {
+        Map<String, Long> out = new java.util.HashMap<>();
+        db.query("SELECT device_id, id FROM jobs WHERE state IN " + IN_FLIGHT, rs -> {
+            out.put(rs.getString(1), rs.getLong(2));
+            return null;
+        });
+        return out;
+    }
+
     /** Jobs of one phase of a rollout per state. */
     public Map<JobState, Integer> phaseCounts(long rollout, int phase) {
         Map<JobState, Integer> out = new EnumMap<>(JobState.class);
