@@ -396,10 +396,14 @@ def report(everything, facts, doc):
                     and q["devices"] == n and q.get("instances", 1) == 1]
             if base:
                 ratio = r["delivery"] / base[0]["delivery"]
-                L.append("| PostgreSQL, %d instance(s): 1,000 × 1 MiB at ≥ 90%% of SQLite's delivery rate (issue 17) "
-                         "| %s | %.1f against %.1f MB/s: %.0f%% | %s |" % (r["instances"], b, r["delivery"],
-                                                                         base[0]["delivery"], 100 * ratio,
-                                                                         pf(ratio >= 0.9 and r["state"] == "completed")))
+                if r.get("instances", 1) == 1:
+                    L.append("| PostgreSQL: 1,000 × 1 MiB at ≥ 90%% of SQLite's delivery rate (issue 17) | %s | %.1f "
+                             "against %.1f MB/s: %.0f%% | %s |" % (b, r["delivery"], base[0]["delivery"], 100 * ratio,
+                                                                 pf(ratio >= 0.9 and r["state"] == "completed")))
+                else:
+                    L.append("| (not a target) PostgreSQL, %d instances on this one host, against one on SQLite | %s "
+                             "| %.1f against %.1f MB/s: %.0f%% | |" % (r["instances"], b, r["delivery"],
+                                                                     base[0]["delivery"], 100 * ratio))
     for k in killed:
         takes = [x["takeover"] for x in k["runs"] if x["was_leader"]]
         worst = max((t if t is not None else 1e9) for t in takes) if takes else None
