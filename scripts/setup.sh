@@ -2,16 +2,18 @@
 # Installs the host tools Mote needs on Debian/Ubuntu: clang + lld + llvm (build), newlib's
 # source (the SDK build compiles its libm for apps: kernel/libc/newlib-libm.sh), QEMU for both
 # architectures (run), gdb-multiarch (debug), Mosquitto (the OTA server's tests against an
-# external MQTT broker), jsmn (a third-party JSON parser the C library's test compiles
-# unchanged), Chromium and its WebDriver (the OTA dashboard's tests in a real browser), socat
-# (mote run's relay for --guestfwd connections: much faster to start than a JVM); then checks
+# external MQTT broker), PostgreSQL (the OTA server's tests and bench/ota start throwaway clusters
+# of it: initdb + pg_ctl from /usr/lib/postgresql/VERSION/bin; the package's own cluster is not
+# used), jsmn (a third-party JSON parser the C library's test compiles unchanged), Chromium and
+# its WebDriver (the OTA dashboard's tests in a real browser), socat (mote run's relay for
+# --guestfwd connections: much faster to start than a JVM); then checks
 # Java 17 and Maven.
 # Idempotent: installs only what is missing and runs apt-get update at most once.
 # Run as root, or as a user with sudo.
 set -euo pipefail
 
 packages=(clang lld llvm newlib-source qemu-system-arm qemu-system-x86 qemu-system-data gdb-multiarch
-          openssl mosquitto mosquitto-clients libjsmn-dev chromium chromium-driver socat)
+          openssl mosquitto mosquitto-clients postgresql libjsmn-dev chromium chromium-driver socat)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -37,7 +39,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${sudo_cmd[@]}" apt-get update -q
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
-          openssl mosquitto mosquitto-clients libjsmn-dev chromium chromium-driver socat)
+    echo "setup: clang, lld, llvm, newlib-source, QEMU (arm, x86), gdb-multiarch, openssl, mosquitto, postgresql, jsmn, chromium and socat are installed"
 fi
 
 status=0

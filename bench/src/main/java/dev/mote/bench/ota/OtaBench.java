@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * OtaBench image DIR PROFILE VERSION PAYLOAD_BYTES
  *     a new key pair DIR/bench.key|.pub and DIR/bench.img: a real signed image (TestImage, the SDK's code)
+ * OtaBench images DIR PROFILE COUNT PAYLOAD_BYTES
+ *     as image, COUNT of them signed by one new key: DIR/bench-K.img with versions 2.1.K (K = 1..COUNT),
+ *     one per rollout of bench/ota's kill mode
  * OtaBench raw DATA_DIR tcp://HOST:PORT PREFIX N IMAGE_BYTES CHUNK IN_FLIGHT_BYTES
  *     the broker alone, for the same bytes as a rollout: N subscribers with the devices' ids and
  *     passwords (PREFIX-00000..) on their down/chunk topics at QoS 1, and one publisher with the
@@ -44,11 +47,20 @@ public final class OtaBench {
             TestKeys.write(key, dir.resolve("bench"));
             TestImage.of(a[2]).version(a[3]).counter(1).randomPayload(Integer.parseInt(a[4]), 1)
                     .write(dir.resolve("bench.img"), key);
+        } else if (a.length == 5 && a[0].equals("images")) {
+            Path dir = Path.of(a[1]);
+            SigningKey key = TestKeys.stranger();
+            TestKeys.write(key, dir.resolve("bench"));
+            for (int k = 1; k <= Integer.parseInt(a[3]); k++) {
+                TestImage.of(a[2]).version("2.1." + k).counter(1).randomPayload(Integer.parseInt(a[4]), k)
+                        .write(dir.resolve("bench-" + k + ".img"), key);
+            }
         } else if (a.length == 8 && a[0].equals("raw")) {
             raw(Credentials.load(Path.of(a[1])), a[2].replaceFirst("^tcp://", ""), a[3], Integer.parseInt(a[4]),
                     Integer.parseInt(a[5]), Integer.parseInt(a[6]), Integer.parseInt(a[7]));
         } else {
             System.err.println("usage: OtaBench image DIR PROFILE VERSION PAYLOAD_BYTES\n"
+                    + "       OtaBench images DIR PROFILE COUNT PAYLOAD_BYTES\n"
                     + "       OtaBench raw DATA_DIR tcp://HOST:PORT PREFIX N IMAGE_BYTES CHUNK IN_FLIGHT_BYTES");
             System.exit(2);
         }

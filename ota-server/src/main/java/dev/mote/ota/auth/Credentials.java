@@ -25,6 +25,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Credentials {
     /** The server's MQTT user name; reserved, so no device may take it as its id. */
     public static final String SERVER_USER = "mote-server";
+    /** Instance NAME of several sharing one broker logs in as "mote-server-NAME" (a broker keeps one session per name). */
+    public static final java.util.regex.Pattern INSTANCE = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     public static final String SECRET_FILE = "fleet-secret";
     public static final String SERVER_PASSWORD_FILE = "mqtt-server-password";
     static final String LABEL = "mote-ota-device:";
@@ -83,13 +85,38 @@ public final class Credentials {
         return text;
     }
 
+    /** The server's MQTT user name: {@link #SERVER_USER}, or for instance NAME of several, mote-server-NAME. */
+    public static String serverUser(String instance) {
+        if (instance == null) {
+            return SERVER_USER;
+        }
+        if (!INSTANCE.matcher(instance).matches()) {
+            throw new IllegalArgumentException("--instance: '" + instance + "' is not 1-32 of a-z 0-9 -, starting with"
+                    + " a letter or digit");
+        }
+        return SERVER_USER + "-" + instance;
+    }
+
+    /** A name the server's accounts use (mote-server, mote-server-NAME): no device may have it. */
+    public static boolean isServerUser(String id) {
+        return id != null && (id.equals(SERVER_USER) || id.startsWith(SERVER_USER + "-"));
+    }
+
     /** The MQTT password of device {@code id} (to provision the device with). */
     public String devicePassword(String id) {
-        if (!Topics.validDeviceId(id) || SERVER_USER.equals(id)) {
+        if (!Topics.validDeviceId(id) || isServerUser(id)) {
             throw new IllegalArgumentException("device id: '" + id + "' must match " + Topics.DEVICE_ID.pattern()
                     + " and not be '" + SERVER_USER + "'");
         }
         return HEX.formatHex(hmac((LABEL + id).getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /**
+     * A one-way fingerprint of the fleet secret: instances sharing a database compare it, so one
+     * started with another data directory's secret is refused before it turns every device away.
+     */
+    public String fingerprint() {
+        return HEX.formatHex(hmac("mote-ota-fingerprint".getBytes(StandardCharsets.US_ASCII))).substring(0, 32);
     }
 
     public String serverPassword() {

@@ -28,7 +28,8 @@ final class MosquittoConfigCommand implements Command {
 
     @Override
     public String usage() {
-        return "mote ota mosquitto-config --out DIR [--data DIR] [--port 1883] [ID... | --prefix sim --count N]";
+        return "mote ota mosquitto-config --out DIR [--data DIR] [--port 1883] [--instances N|NAME,...]"
+                + " [ID... | --prefix sim --count N]";
     }
 
     @Override
@@ -47,7 +48,9 @@ final class MosquittoConfigCommand implements Command {
                 .addOption(Option.builder().longOpt("host").hasArg().desc("Mosquitto's listen address (default 127.0.0.1)").build())
                 .addOption(Option.builder().longOpt("port").hasArg().desc("Mosquitto's port (default 1883)").build())
                 .addOption(Option.builder().longOpt("prefix").hasArg().desc("with --count: ids PREFIX-00000.. (as simulate names them)").build())
-                .addOption(Option.builder().longOpt("count").hasArg().argName("N").desc("with --prefix: how many devices").build());
+                .addOption(Option.builder().longOpt("count").hasArg().argName("N").desc("with --prefix: how many devices").build())
+                .addOption(Option.builder().longOpt("instances").hasArg().argName("N|NAME,...")
+                        .desc("accounts for server instances (mote ota serve --instance NAME): names, or N for 1..N").build());
     }
 
     @Override
@@ -69,11 +72,33 @@ final class MosquittoConfigCommand implements Command {
         String data = line.getOptionValue("data", ServerArgs.DEFAULT_DATA);
         String host = line.getOptionValue("host", "127.0.0.1");
         int port = Args.port("--port", line.getOptionValue("port", "1883"));
+        List<String> instances = instances(line.getOptionValue("instances"));
         return ctx -> {
-            Path conf = MosquittoConfig.writeAll(ctx.path(out), host, port, Credentials.load(ctx.path(data)), ids);
+            Path conf = MosquittoConfig.writeAll(ctx.path(out), host, port, Credentials.load(ctx.path(data)), ids,
+                    instances);
             ctx.out().println("wrote " + conf + " (+ passwords, acl) for the server and " + ids.size()
                     + " device(s); start it with: mosquitto -c " + conf);
             return 0;
         };
+    }
+
+    /** --instances: a count (names 1..N) or a list of names; each checked as --instance checks it. */
+    static List<String> instances(String arg) {
+        List<String> out = new ArrayList<>();
+        if (arg == null) {
+            return out;
+        }
+        if (arg.matches("\\d{1,3}")) {
+            int n = Args.whole("--instances", arg, 1);
+            for (int i = 1; i <= n; i++) {
+                out.add(Integer.toString(i));
+            }
+            return out;
+        }
+        for (String name : arg.split(",")) {
+            Credentials.serverUser(name.strip());
+            out.add(name.strip());
+        }
+        return out;
     }
 }

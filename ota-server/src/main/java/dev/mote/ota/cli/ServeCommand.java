@@ -1,7 +1,9 @@
 package dev.mote.ota.cli;
 
+import dev.mote.ota.auth.Credentials;
 import dev.mote.ota.fleet.FleetConfig;
 import dev.mote.ota.server.OtaServer;
+import dev.mote.ota.store.PostgresUrl;
 import dev.mote.sdk.cli.Command;
 import dev.mote.sdk.cli.Context;
 import dev.mote.sdk.image.DevKey;
@@ -9,6 +11,8 @@ import dev.mote.sdk.image.Keys;
 import dev.mote.sdk.image.VerifyKey;
 import dev.mote.sdk.run.BootChain;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,19 +30,21 @@ final class ServeCommand implements Command {
 
     @Override
     public String summary() {
-        return "run the OTA server: embedded MQTT broker (or --broker), REST API, state in --data";
+        return "run the OTA server: embedded MQTT broker (or --broker), REST API, state in --data (or --db)";
     }
 
     @Override
     public String usage() {
         return "mote ota serve [--data DIR] [--trust KEY.pub]... [--host 127.0.0.1] [--mqtt-port 1883]"
-                + " [--http-port 8080] [--broker tcp://HOST:PORT]";
+                + " [--http-port 8080] [--broker tcp://HOST:PORT] [--db postgresql://USER@HOST/DB] [--instance NAME]";
     }
 
     @Override
     public String examples() {
         return "  mote ota serve --data ota-data --trust keys/fleet.pub\n"
-                + "  mote ota serve --broker tcp://127.0.0.1:1884 --http-port 9090   # Mosquitto: mote ota mosquitto-config\n";
+                + "  mote ota serve --broker tcp://127.0.0.1:1884 --http-port 9090   # Mosquitto: mote ota mosquitto-config\n"
+                + "  MOTE_DB_PASSWORD=... mote ota serve --db postgresql://mote@db.lan/ota --broker tcp://mqtt.lan:1883"
+                + " --instance 1   # one of several: docs/SCALING.md\n";
     }
 
     @Override
@@ -57,6 +63,17 @@ final class ServeCommand implements Command {
                         .desc("the REST API's port (default 8080; 0 = any free port)").build())
                 .addOption(Option.builder().longOpt("broker").hasArg().argName("URL")
                         .desc("use this external broker (tcp://HOST:PORT) instead of the embedded one").build())
+                .addOption(Option.builder().longOpt("db").hasArg().argName("URL")
+                        .desc("keep the state in this PostgreSQL database (postgresql://USER[:PASSWORD]@HOST[:PORT]/DB)"
+                                + " instead of SQLite in --data; several instances may share it").build())
+                .addOption(Option.builder().longOpt("db-password-file").hasArg().argName("FILE")
+                        .desc("the database password, when not in the URL (else $MOTE_DB_PASSWORD)").build())
+                .addOption(Option.builder().longOpt("instance").hasArg().argName("NAME")
+                        .desc("this instance's name among several on one --db and --broker (its MQTT user is"
+                                + " mote-server-NAME: mote ota mosquitto-config --instances)").build())
+                .addOption(Option.builder().longOpt("nudge").hasArg().argName("SECONDS")
+                        .desc("offer a job in flight again when nothing moved it for this long (default 30; 0: never):"
+                                + " what a server that died was holding comes back").build())
                 .addOption(Option.builder().longOpt("chunk").hasArg().argName("BYTES")
                         .desc("image chunk size on the wire (default 16384; a device's max_chunk lowers it)").build())
                 .addOption(Option.builder().longOpt("window").hasArg().argName("N")
@@ -81,8 +98,33 @@ final class ServeCommand implements Command {
         FleetConfig fleet = new FleetConfig(
                 Args.whole("--chunk", line.getOptionValue("chunk", Integer.toString(d.chunkSize())), 1),
                 Args.whole("--window", line.getOptionValue("window", Integer.toString(d.window())), 1),
-                d.tickMillis(), d.cachedImages(), d.fullSync());
-        return ctx -> serve(ctx, new OtaServer.Config(ctx.path(data), keys(ctx, trust), host, mqtt, http, broker, fleet));
+                d.tickMillis(), d.cachedImages(), d.fullSync(),
+                1000L * Args.whole("--nudge", line.getOptionValue("nudge", Long.toString(d.nudgeMillis() / 1000)), 0));
+        String db = line.getOptionValue("db");
+        PostgresUrl url = db == null ? null : PostgresUrl.parse(db);
+        String passwordFile = line.getOptionValue("db-password-file");
+        if (passwordFile != null && url == null) {
+            throw new IllegalArgumentException("--db-password-file: only with --db postgresql://...");
+        }
+        String instance = line.getOptionValue("instance");
+        if (instance != null) {
+            Credentials.serverUser(instance); // checks the name
+            if (url == null) {
+                throw new IllegalArgumentException("--instance: only with --db postgresql://... (instances share a"
+                        + " database; with SQLite in --data there is one server per directory)");
+            }
+        }
+        return ctx -> serve(ctx, new OtaServer.Config(ctx.path(data), keys(ctx, trust), host, mqtt, http, broker, fleet,
+                url == null ? null : url.withPassword(password(ctx, passwordFile)), instance));
+    }
+
+    /** The database password from --db-password-file or $MOTE_DB_PASSWORD (null: the URL's, or none). */
+    private static String password(Context ctx, String file) throws IOException {
+        if (file != null) {
+            return Files.readString(ctx.path(file), StandardCharsets.UTF_8).strip();
+        }
+        String env = ctx.env().get("MOTE_DB_PASSWORD");
+        return env == null || env.isEmpty() ? null : env;
     }
 
     private static List<VerifyKey> keys(Context ctx, String[] trust) throws IOException {
@@ -113,6 +155,9 @@ final class ServeCommand implements Command {
         ctx.out().println("  MQTT  " + server.brokerUrl() + (config.externalBroker() == null ? " (embedded broker)"
                 : " (external broker)"));
         ctx.out().println("  REST  " + server.restUri() + "/api/  (docs/ota-server.md)");
+        ctx.out().println("  DB    " + (config.database() == null ? config.dataDir().resolve("ota.db") + " (SQLite)"
+                : config.database() + " (PostgreSQL" + (config.instance() == null ? ""
+                : ", instance " + config.instance()) + ")"));
         ctx.out().println("  trusted keys: " + config.trusted().stream().map(VerifyKey::shortId).toList());
         ctx.out().println("stop with Ctrl-C");
         ctx.out().flush();

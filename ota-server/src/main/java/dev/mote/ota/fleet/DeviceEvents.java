@@ -22,4 +22,16 @@ public interface DeviceEvents {
      * Called for every request: answer from memory.
      */
     byte[] jobImage(String deviceId, long job);
+
+    /** The chunk size and window an offer named: what the link answers requests with. */
+    record Chunking(int chunk, int window) {
+    }
+
+    /**
+     * How job {@code job}'s offer cut the image, for a link that did not send that offer itself
+     * (another instance did); null when unknown (the link's defaults apply).
+     */
+    default Chunking chunking(String deviceId, long job) {
+        return null;
+    }
 }

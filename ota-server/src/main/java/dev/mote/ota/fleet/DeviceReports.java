@@ -46,8 +46,24 @@ final class DeviceReports {
         }
     }
 
-    /** Applies a state report; returns whether it ended the job (the engine then looks again). */
+    /**
+     * Applies a state report; returns whether it ended the job (the engine then looks again). A
+     * report that lost a race to another change of the job (on another instance) is weighed
+     * again against what the job has become.
+     */
     boolean state(String device, StateReport report, long now) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Boolean ended = apply(device, report, now);
+            if (ended != null) {
+                return ended;
+            }
+        }
+        Logger.debug("job {}: {} report: the job kept changing under it; ignored", report.job(), report.status());
+        return false;
+    }
+
+    /** {@link #state}, once: null when the job moved between reading and writing it. */
+    private Boolean apply(String device, StateReport report, long now) {
         JobInfo j = store.jobs().find(report.job());
         if (j == null || !j.device().equals(device)) {
             complaints.complain(device, Complaints.Cause.UNKNOWN_JOB, "state report for job " + report.job()
@@ -79,7 +95,6 @@ final class DeviceReports {
         if (to == JobState.CONFIRMED) {
             ImageInfo image = store.images().find(store.rollouts().find(j.rollout()).image());
             if (image.version().equals(report.version())) {
-                store.devices().running(device, image.version(), image.securityCounter());
                 bytes = image.size();
             } else {
                 // A confirm of the image it already ran is not an update.
@@ -93,7 +108,13 @@ final class DeviceReports {
             reason = "the new image did not confirm; back on " + (report.version() == null ? "the old image"
                     : report.version());
         }
-        actions.move(j, to, bytes, reason, now, false);
+        if (!actions.move(j, to, bytes, reason, now, false)) {
+            return null;
+        }
+        if (to == JobState.CONFIRMED) {
+            ImageInfo image = store.images().find(store.rollouts().find(j.rollout()).image());
+            store.devices().running(device, image.version(), image.securityCounter());
+        }
         return to.terminal();
     }
 }

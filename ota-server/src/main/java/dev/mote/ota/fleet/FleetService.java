@@ -33,6 +33,10 @@ import org.tinylog.Logger;
  * the same directory, after {@link #close} or kill -9, carries on where the last one stopped:
  * {@link #start} sends the offers of unfinished downloads again and the engine goes on.
  *
+ * <p>On PostgreSQL ({@link Store#shared}) several instances share the database: each handles the
+ * device messages and REST calls that come to it, one at a time runs the engine ({@link Cluster}),
+ * and the one that takes the engine over sends the offers of unfinished downloads again.
+ *
  * <pre>
  * FleetService fleet = new FleetService(dir, keys, link, Clock.systemUTC(), FleetConfig.DEFAULTS);
  * fleet.start();
@@ -54,9 +58,14 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
     private final DeviceReports reports;
     private final Views views;
     private final Complaints complaints = new Complaints();
+    private final Cluster cluster;
     private final Object wakeLock = new Object();
     private boolean woken;
     private volatile boolean running;
+    private boolean joined;
+    private long lastOutageLog;
+    /** When the database became unreachable for device events (System.nanoTime), 0 while it answers. */
+    private volatile long outageSince;
     private Thread thread;
 
     /**
@@ -65,29 +74,67 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
      */
     public FleetService(Path dataDir, List<VerifyKey> trusted, DeviceLink link, Clock clock, FleetConfig config)
             throws IOException {
+        this(openStore(dataDir, config), trusted, link, clock, config, Cluster.Member.DEFAULT);
+    }
+
+    private static Store openStore(Path dataDir, FleetConfig config) throws IOException {
+        return Store.open(dataDir, config.fullSync());
+    }
+
+    /**
+     * The fleet on {@code store} (which it closes), which may be shared with other instances: this
+     * one joins them as {@code member} at {@link #start}.
+     */
+    public FleetService(Store store, List<VerifyKey> trusted, DeviceLink link, Clock clock, FleetConfig config,
+                        Cluster.Member member) {
         if (trusted == null || trusted.isEmpty()) {
+            closeQuietly(store);
             throw new IllegalArgumentException("trusted keys: at least one public key is needed to accept images");
         }
         this.config = config;
         this.clock = clock;
-        this.store = Store.open(dataDir, config.fullSync());
+        this.store = store;
+        this.cluster = store.shared() ? Cluster.of(store, member, this::resumeDownloads) : Cluster.sole();
         this.outbox = new Outbox(link);
         this.images = new ImageRepository(store, trusted, clock, config.cachedImages());
         this.registry = new Registry(store, active, clock);
         this.actions = new JobActions(store, active, outbox, config);
         this.rollouts = new Rollouts(store, images, actions, clock, this::wake);
-        this.engine = new RolloutEngine(store, actions, clock);
+        this.engine = new RolloutEngine(store, actions, clock, cluster, config.nudgeMillis());
         this.reports = new DeviceReports(store, actions, complaints);
         this.views = new Views(store, rollouts);
         try {
             store.db().run(() -> {
                 for (JobInfo j : store.jobs().inFlight(0)) {
-                    active.put(j.device(), j.id(), store.rollouts().find(j.rollout()).image());
+                    active.put(j.device(), j.id(), store.rollouts().find(j.rollout()).image(),
+                            actions.chunkFor(store.devices().find(j.device()).maxChunk()), config.window());
                 }
             });
         } catch (RuntimeException e) {
-            store.close();
+            closeQuietly(store);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(Store store) {
+        try {
+            store.close();
+        } catch (IOException | RuntimeException e) {
+            Logger.debug(e, "closing the store");
+        }
+    }
+
+    /**
+     * Checks that this server derives device passwords from the same fleet secret as the others on
+     * the database ({@code fingerprint}: a one-way function of it), recording it the first time:
+     * an instance with another data directory's secrets would refuse every device.
+     */
+    public void checkFleetSecret(String fingerprint) throws IOException {
+        String known = store.db().tx(() -> store.settings().putIfAbsent("fleet_secret_fingerprint", fingerprint));
+        if (!fingerprint.equals(known)) {
+            throw new IOException("this server's fleet secret (fleet-secret in its data directory) is not the one"
+                    + " the database was set up with: copy fleet-secret, mqtt-server-password and admin.token from"
+                    + " the first instance's data directory");
         }
     }
 
@@ -96,11 +143,43 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
      * resumes from the bytes it holds), then starts the engine thread (unless
      * {@link FleetConfig#tickMillis} is 0).
      */
-    public synchronized void start() {
+    public synchronized void start() throws IOException {
         if (running) {
             throw new IllegalStateException("already started");
         }
+        join();
         running = true;
+        if (cluster.isSole()) {
+            resumeDownloads();
+        } else if (config.tickMillis() > 0) {
+            cluster.startBeating();
+        } else {
+            cluster.beatIfDue();
+        }
+        if (config.tickMillis() > 0) {
+            thread = new Thread(this::loop, "mote-ota-rollouts");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    /**
+     * Joins the other instances on the database (refused: IOException saying why); {@link #start}
+     * does it if it was not done before.
+     */
+    public synchronized void join() throws IOException {
+        if (!joined) {
+            cluster.join();
+            joined = true;
+        }
+    }
+
+    /**
+     * Sends the offer of every job not yet installed whose device is online again: at start, or
+     * when this instance takes the engine over from one that died (and may have died before
+     * sending what it had committed).
+     */
+    private void resumeDownloads() {
         store.db().run(() -> {
             for (JobInfo j : store.jobs().inFlight(0)) {
                 DeviceRow d = store.devices().find(j.device());
@@ -111,11 +190,7 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
             }
         });
         outbox.drain();
-        if (config.tickMillis() > 0) {
-            thread = new Thread(this::loop, "mote-ota-rollouts");
-            thread.setDaemon(true);
-            thread.start();
-        }
+        wake();
     }
 
     /** The fleet's database, for what shares it (dev.mote.ota.observe). */
@@ -125,8 +200,22 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
 
     /** One pass of the rollout engine, now, in the caller's thread. */
     public void tick() {
+        cluster.beatIfDue();
         engine.tick();
         outbox.drain();
+    }
+
+    /** This instance among the others: its name, whether it runs the engine now, the lease's epoch. */
+    public java.util.Map<String, Object> role() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("instance", cluster.isSole() ? null : cluster.name());
+        m.put("engine", cluster.leads());
+        m.put("leaseEpoch", cluster.epoch());
+        m.put("database", store.db().dialect().name().toLowerCase(java.util.Locale.ROOT));
+        long[] commits = store.db().commits();
+        m.put("dbCommits", commits[0]);
+        m.put("dbWriteCommits", commits[1]);
+        return m;
     }
 
     private void loop() {
@@ -147,7 +236,12 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
             try {
                 tick();
             } catch (RuntimeException e) {
-                Logger.error(e, "rollout engine: pass failed");
+                if (!store.db().unreachable(e)) {
+                    Logger.error(e, "rollout engine: pass failed");
+                } else if (System.nanoTime() - lastOutageLog > 10_000_000_000L) {
+                    lastOutageLog = System.nanoTime();
+                    Logger.warn("rollout engine: the database is unreachable ({}); trying again", e.getMessage());
+                }
             }
         }
     }
@@ -164,6 +258,7 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
     public void close() {
         stopEngine();
         outbox.drain();
+        cluster.close();
         closeStore();
     }
 
@@ -217,8 +312,40 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
 
     @Override
     public byte[] jobImage(String deviceId, long job) {
+        ActiveJobs.Active a = active(deviceId, job);
+        return a == null ? null : images.bytes(a.image());
+    }
+
+    @Override
+    public Chunking chunking(String deviceId, long job) {
+        ActiveJobs.Active a = active(deviceId, job);
+        return a == null ? null : new Chunking(a.chunk(), a.window());
+    }
+
+    /**
+     * The device's active job if it is {@code job}: from memory; with other instances on the
+     * database, from the database when memory does not have it or had it too long ago (another
+     * instance offered it, or ended it).
+     */
+    private ActiveJobs.Active active(String deviceId, long job) {
         ActiveJobs.Active a = active.get(deviceId);
-        return a == null || a.job() != job ? null : images.bytes(a.image());
+        if (a != null && a.job() == job && (!store.shared() || a.fresh(System.nanoTime()))) {
+            return a;
+        }
+        if (!store.shared() || !Topics.validDeviceId(deviceId)) {
+            return null;
+        }
+        try {
+            ActiveJobs.Active now = actions.lookUp(deviceId, job);
+            if (now != null) {
+                active.put(deviceId, now.job(), now.image(), now.chunk(), now.window());
+            } else if (a != null) {
+                active.remove(deviceId, a.job());
+            }
+            return now;
+        } catch (RuntimeException e) {
+            return a != null && a.job() == job ? a : null; // the database is away: what memory says
+        }
     }
 
     /**
@@ -231,13 +358,38 @@ public final class FleetService implements Fleet, DeviceEvents, AutoCloseable {
             return;
         }
         try {
-            store.db().run(work);
+            while (true) {
+                try {
+                    store.db().run(work);
+                    outageSince = 0;
+                    break;
+                } catch (RuntimeException e) {
+                    // The database is away (PostgreSQL restarting): hold the device's messages a while
+                    // rather than lose them (the link's lanes wait meanwhile), but not past 15 s of an outage.
+                    long now = System.nanoTime();
+                    if (!store.db().unreachable(e) || !running) {
+                        throw e;
+                    }
+                    if (outageSince == 0) {
+                        outageSince = now;
+                    }
+                    if (now - outageSince > OUTAGE_WAIT_NANOS) {
+                        throw e;
+                    }
+                    Thread.sleep(250);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             complaints.complain(deviceId, Complaints.Cause.FAILED, what + " failed: " + Complaints.describe(e));
         } finally {
             outbox.drain();
         }
     }
+
+    /** How long a device message waits for an unreachable database before it is given up. */
+    private static final long OUTAGE_WAIT_NANOS = 15_000_000_000L;
 
     /** What devices did wrong here: reports about jobs not theirs, events that failed. */
     public Complaints complaints() {

@@ -33,19 +33,23 @@ final class JobActions {
 
     /**
      * Offers a queued job to its (online, free) device: committed as OFFERED with the offer
-     * time the deadline counts from, then sent.
+     * time the deadline counts from, then sent. False if it was no longer queued (cancelled a
+     * moment ago on another instance).
      */
-    void offer(JobInfo job, RolloutRow r, ImageInfo image, DeviceRow device, long now) {
-        store.jobs().update(job.id(), JobState.OFFERED, 0, null, now, now);
+    boolean offer(JobInfo job, RolloutRow r, ImageInfo image, DeviceRow device, long now) {
+        if (!store.jobs().move(job.id(), JobState.QUEUED, JobState.OFFERED, 0, null, now, now)) {
+            return false;
+        }
         store.devices().addHistory(job.device(), now, JobState.OFFERED.wire(), job.id(), "rollout " + r.id() + " '"
                 + r.name() + "': " + image.app() + " " + image.version() + " (counter " + image.securityCounter()
                 + "), image " + image.sha256().substring(0, 12));
         Offer offer = offerFor(job.id(), r, image, device.maxChunk());
         db.afterCommit(() -> {
-            active.put(job.device(), job.id(), image.sha256());
+            active.put(job.device(), job.id(), image.sha256(), offer.chunk(), offer.window());
             outbox.offer(job.device(), offer);
         });
         Logger.debug("job {}: offered {} to {}", job.id(), image.version(), job.device());
+        return true;
     }
 
     /** Sends the offer of a job in flight again: the device resumes from what it holds. */
@@ -55,12 +59,16 @@ final class JobActions {
     }
 
     /**
-     * Moves a job to {@code to} (with the bytes held, or -1 to keep them, and the reason if any)
-     * and records it in the device's history. A terminal state frees the device; with
-     * {@code tellDevice} the device is also sent a cancel.
+     * Moves a job from the state it was read in to {@code to} (with the bytes held, or -1 to keep
+     * them, and the reason if any) and records it in the device's history. A terminal state frees
+     * the device; with {@code tellDevice} the device is also sent a cancel. False, and nothing
+     * done, when the job is no longer in the state it was read in (another transaction, another
+     * instance's, moved it first).
      */
-    void move(JobInfo job, JobState to, long bytes, String reason, long now, boolean tellDevice) {
-        store.jobs().update(job.id(), to, bytes, reason, -1, now);
+    boolean move(JobInfo job, JobState to, long bytes, String reason, long now, boolean tellDevice) {
+        if (!store.jobs().move(job.id(), JobState.fromWire(job.state()), to, bytes, reason, -1, now)) {
+            return false;
+        }
         store.devices().addHistory(job.device(), now, to.wire(), job.id(), reason);
         db.afterCommit(() -> {
             if (to.terminal()) {
@@ -73,6 +81,7 @@ final class JobActions {
         if (to.failure()) {
             Logger.info("job {} on {}: {}{}", job.id(), job.device(), to.wire(), reason == null ? "" : ": " + reason);
         }
+        return true;
     }
 
     /** Tells a device to drop a job the server no longer wants it to work on. */
@@ -80,12 +89,30 @@ final class JobActions {
         db.afterCommit(() -> outbox.cancel(device, job));
     }
 
-    private Offer offerFor(long job, RolloutRow r, ImageInfo image, int maxChunk) {
+    /**
+     * The device's job in flight {@code job} as the database has it (another instance offered it,
+     * or this one's memory is old), with the chunking its offer named; null when it is not.
+     */
+    ActiveJobs.Active lookUp(String device, long job) {
+        return db.tx(() -> {
+            JobInfo j = store.jobs().find(job);
+            if (j == null || !j.device().equals(device) || !JobState.fromWire(j.state()).inFlight()) {
+                return null;
+            }
+            DeviceRow d = store.devices().find(device);
+            return new ActiveJobs.Active(job, store.rollouts().find(j.rollout()).image(), chunkFor(d.maxChunk()),
+                    config.window(), System.nanoTime());
+        });
+    }
+
+    /** The chunk size an offer names for a device of {@code maxChunk} (0: unknown). */
+    int chunkFor(int maxChunk) {
         int chunk = config.chunkSize();
-        if (maxChunk > 0) {
-            chunk = Math.max(Chunk.MIN_DATA, Math.min(chunk, maxChunk));
-        }
-        return new Offer(job, image.sha256(), image.size(), image.version(), image.securityCounter(), chunk,
-                config.window(), r.deadlineSeconds());
+        return maxChunk > 0 ? Math.max(Chunk.MIN_DATA, Math.min(chunk, maxChunk)) : chunk;
+    }
+
+    private Offer offerFor(long job, RolloutRow r, ImageInfo image, int maxChunk) {
+        return new Offer(job, image.sha256(), image.size(), image.version(), image.securityCounter(),
+                chunkFor(maxChunk), config.window(), r.deadlineSeconds());
     }
 }

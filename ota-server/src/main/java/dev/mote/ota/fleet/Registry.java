@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 final class Registry {
     /** Groups and tags: one word, so they fit a URL, a CLI list ("a,b") and a log line. */
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:=/-]{0,63}");
+    static final long HELLO_GRACE_MILLIS = 2_000;
     private final Store store;
     private final DeviceStore devices;
     private final ActiveJobs active;
@@ -56,8 +57,13 @@ final class Registry {
         }
     }
 
+    /**
+     * The device's will (or it said "offline"). With several instances, a will can be handled after
+     * the hello of the device's next connection, by another instance: one within
+     * {@link #HELLO_GRACE_MILLIS} of a hello is not taken as the truth.
+     */
     void offline(String id, long now) {
-        devices.offline(id, now);
+        devices.offline(id, now, store.shared() ? now - HELLO_GRACE_MILLIS : Long.MAX_VALUE);
     }
 
     DeviceInfo provision(String id, String group, List<String> tags) {
@@ -116,9 +122,11 @@ final class Registry {
         DeviceFilter filter = f == null ? DeviceFilter.ALL : f;
         return store.db().tx(() -> {
             Map<String, List<String>> tags = devices.allTags();
+            Map<String, Long> jobs = store.shared() ? store.jobs().inFlightByDevice() : null;
             List<DeviceInfo> out = new ArrayList<>();
             for (DeviceRow d : devices.list(filter.group(), filter.tag(), filter.profile(), filter.online())) {
-                out.add(info(d, tags.getOrDefault(d.id(), List.of())));
+                out.add(info(d, tags.getOrDefault(d.id(), List.of()), jobs == null ? active.jobOf(d.id())
+                        : jobs.get(d.id())));
             }
             return out;
         });
@@ -145,9 +153,24 @@ final class Registry {
         });
     }
 
+    /**
+     * The device as the API shows it, with its job in flight: from memory alone, or with other
+     * instances on the database (which offer and end jobs too), from the database.
+     */
     private DeviceInfo info(DeviceRow d, List<String> tags) {
+        Long job;
+        if (store.shared()) {
+            Records.JobInfo j = store.jobs().inFlightOf(d.id());
+            job = j == null ? null : j.id();
+        } else {
+            job = active.jobOf(d.id());
+        }
+        return info(d, tags, job);
+    }
+
+    private static DeviceInfo info(DeviceRow d, List<String> tags, Long job) {
         return new DeviceInfo(d.id(), d.group(), List.copyOf(tags), d.profile(), d.version(), d.counter(), d.slot(),
-                d.online(), d.firstSeen(), d.lastSeen(), active.jobOf(d.id()));
+                d.online(), d.firstSeen(), d.lastSeen(), job);
     }
 
     static FleetException unknown(String id) {
@@ -155,10 +178,11 @@ final class Registry {
     }
 
     private static void checkId(String id) {
-        if (!Topics.validDeviceId(id) || Credentials.SERVER_USER.equals(id)) {
+        if (!Topics.validDeviceId(id) || Credentials.isServerUser(id)) {
             String shown = id == null ? "null" : id.length() > 80 ? id.substring(0, 80) + "..." : id;
             throw FleetException.badRequest("device id '" + shown + "': 1-64 letters, digits, '_', '.' or '-',"
-                    + " starting with a letter or digit (and not '" + Credentials.SERVER_USER + "')");
+                    + " starting with a letter or digit (and not '" + Credentials.SERVER_USER + "' or '"
+                    + Credentials.SERVER_USER + "-NAME')");
         }
     }
 

@@ -28,27 +28,48 @@ import org.tinylog.Logger;
  *     once more (skipped if it may not take the image).
  * </ol>
  * A phase's size counts its jobs that were not skipped. Everything a pass decides is read from
- * and written to the database under its lock, so a report that arrives mid-pass is seen by the
- * next one, never half-way.
+ * and written to the database in one transaction per rollout, with the rollout's row locked, so
+ * a report that arrives mid-pass is seen by the next one, never half-way, and an operator's
+ * pause or cancel (on any instance) comes before or after a pass, never inside it.
+ *
+ * <p>Besides, a job in flight that nothing moved for {@link FleetConfig#nudgeMillis} is offered
+ * again to its online device (it resumes, or repeats how the job ended). With several instances
+ * only the holder of the engine's lease runs passes ({@link Cluster}), each fenced by it.
  */
 final class RolloutEngine {
     private static final double EPSILON = 1e-9;
     private final Store store;
     private final JobActions actions;
     private final Clock clock;
+    private final Cluster cluster;
+    private final long nudgeMillis;
 
-    RolloutEngine(Store store, JobActions actions, Clock clock) {
+    RolloutEngine(Store store, JobActions actions, Clock clock, Cluster cluster, long nudgeMillis) {
         this.store = store;
         this.actions = actions;
         this.clock = clock;
+        this.cluster = cluster;
+        this.nudgeMillis = nudgeMillis;
     }
 
     void tick() {
+        if (!cluster.leads()) {
+            return;
+        }
         List<RolloutRow> unfinished = store.db().tx(() -> store.rollouts().unfinished());
         for (RolloutRow r : unfinished) {
             try {
-                store.db().run(() -> step(r.id(), clock.millis()));
+                store.db().run(() -> {
+                    cluster.fence();
+                    step(r.id(), clock.millis());
+                });
+            } catch (Cluster.LeaseLost e) {
+                Logger.warn("rollout engine: {}: pass stopped", e.getMessage());
+                return;
             } catch (RuntimeException e) {
+                if (store.db().unreachable(e)) {
+                    throw e; // all rollouts would fail alike: the loop says it once
+                }
                 // One broken rollout must not stop the others; the next pass tries it again.
                 Logger.error(e, "rollout {}: engine pass failed", r.id());
             }
@@ -56,12 +77,13 @@ final class RolloutEngine {
     }
 
     private void step(long id, long now) {
-        RolloutRow r = store.rollouts().find(id);
+        RolloutRow r = store.rollouts().lock(id);
         if (r == null || r.state().finished()) {
             return;
         }
         ImageInfo image = store.images().find(r.image());
         enforceDeadlines(r, now);
+        nudge(r, image, now);
         if (r.state() != RolloutState.RUNNING || !passGates(r, now)) {
             return;
         }
@@ -77,6 +99,24 @@ final class RolloutEngine {
                 // to stop: the bootloader confirms or reverts, and a late report is ignored.
                 actions.move(j, JobState.FAILED, -1, "deadline: not confirmed within " + r.deadlineSeconds() + "s",
                         now, s.beforeInstall());
+            }
+        }
+    }
+
+    /**
+     * Offers again the jobs in flight that nothing moved for nudgeMillis, to devices online: a
+     * device resumes a download, or repeats its ending report (which a server that died may have
+     * taken from the broker and lost); one that is rebooting ignores it.
+     */
+    private void nudge(RolloutRow r, ImageInfo image, long now) {
+        if (nudgeMillis <= 0) {
+            return;
+        }
+        for (JobInfo j : store.jobs().quietSince(r.id(), now - nudgeMillis)) {
+            DeviceRow d = store.devices().find(j.device());
+            if (d.online() && store.jobs().touch(j.id(), JobState.fromWire(j.state()), now)) {
+                Logger.debug("job {}: quiet for {} ms: offered again to {}", j.id(), now - j.updatedAt(), j.device());
+                actions.resend(j, r, image, d.maxChunk());
             }
         }
     }
@@ -135,8 +175,7 @@ final class RolloutEngine {
                 String skip = Eligibility.skipReason(image, d);
                 if (skip != null) {
                     actions.move(j, JobState.SKIPPED, -1, skip, now, false);
-                } else {
-                    actions.offer(j, r, image, d, now);
+                } else if (actions.offer(j, r, image, d, now)) {
                     free--;
                 }
             }

@@ -120,7 +120,7 @@ final class Rollouts {
             checkReason(reason.trim());
         }
         return db.tx(() -> {
-            RolloutRow r = find(id);
+            RolloutRow r = lock(id);
             if (r.state() != RolloutState.RUNNING) {
                 throw FleetException.conflict("rollout " + id + " is " + r.state().wire()
                         + ": only a running rollout can be paused");
@@ -140,7 +140,7 @@ final class Rollouts {
      */
     RolloutInfo resume(long id) {
         return db.tx(() -> {
-            RolloutRow r = find(id);
+            RolloutRow r = lock(id);
             if (r.state() != RolloutState.PAUSED) {
                 throw FleetException.conflict("rollout " + id + " is " + r.state().wire()
                         + ": only a paused rollout can be resumed");
@@ -167,7 +167,7 @@ final class Rollouts {
     /** Cancels a rollout: queued jobs never start, jobs in flight are cancelled on the device. */
     RolloutInfo cancel(long id) {
         return db.tx(() -> {
-            RolloutRow r = find(id);
+            RolloutRow r = lock(id);
             if (r.state().finished()) {
                 throw FleetException.conflict("rollout " + id + " is already " + r.state().wire());
             }
@@ -182,6 +182,15 @@ final class Rollouts {
             Logger.info("rollout {} cancelled", id);
             return info(id);
         });
+    }
+
+    /** The rollout, locked until the transaction ends: the engine's pass and other controls wait. */
+    private RolloutRow lock(long id) {
+        RolloutRow r = store.rollouts().lock(id);
+        if (r == null) {
+            throw FleetException.notFound("rollout " + id + ": no such rollout");
+        }
+        return r;
     }
 
     private RolloutRow find(long id) {

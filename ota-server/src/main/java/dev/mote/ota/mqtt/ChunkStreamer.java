@@ -97,8 +97,10 @@ final class ChunkStreamer {
         }
         Peer p = peers.get(id);
         boolean offered = p != null && p.job() == req.job() && p.chunk() > 0;
-        int size = offered ? p.chunk() : p != null && p.maxChunk() > 0 ? Math.min(chunk, p.maxChunk()) : chunk;
-        long max = (long) size * (offered ? p.window() : window);
+        DeviceEvents.Chunking known = offered ? null : events.chunking(id, req.job());
+        int size = offered ? p.chunk() : known != null ? known.chunk()
+                : p != null && p.maxChunk() > 0 ? Math.min(chunk, p.maxChunk()) : chunk;
+        long max = (long) size * (offered ? p.window() : known != null ? known.window() : window);
         long end = Math.min(image.length, req.offset() + Math.min(req.length(), max));
         String topic = Topics.of(id, Topics.CHUNK);
         for (long off = req.offset(); off < end; off += size) {

@@ -41,19 +41,29 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.tinylog.Logger;
 
 /**
  * The server's side of docs/ota-protocol.md over MQTT: one connection, as {@link Credentials#SERVER_USER},
- * to the embedded broker or an external one. Device messages go to {@link DeviceEvents} on one
- * thread, in arrival order; chunk requests are answered here ({@link ChunkStreamer}) from
- * {@link DeviceEvents#jobImage}. A message that breaks the protocol is counted and dropped, never
+ * to the embedded broker or an external one. Messages are parsed on one thread, in arrival order;
+ * chunk requests are answered here ({@link ChunkStreamer}) from {@link DeviceEvents#jobImage};
+ * hellos, states and wills go to {@link DeviceEvents} on a lane thread of their device (one lane,
+ * or a few for a database that takes transactions side by side), each device's in arrival order.
+ * So a chunk request never waits behind another device's database transaction. A message that breaks the protocol is counted and dropped, never
  * thrown. The connection comes back by itself when the broker restarts, with its subscriptions;
  * the session is persistent, so an external broker keeps a device's QoS 1 reports while the server
  * is down.
+ *
+ * <p>Several instances on one broker ({@code shared}) each log in with an account of their own
+ * (mote-server-NAME) and subscribe to {@code $share/mote/mote/dev/+/up/...}: the broker hands each
+ * device message to one of them (MQTT 5 shared subscriptions, which Mosquitto 2.0 also gives
+ * MQTT 3.1.1 clients). Their sessions are clean: a persistent session of an instance that died
+ * would go on taking its share of the messages into a queue no one reads.
  */
 public final class MqttLink implements DeviceLink, ObserveLink, AutoCloseable {
     /**
@@ -87,6 +97,9 @@ public final class MqttLink implements DeviceLink, ObserveLink, AutoCloseable {
     private static final long MAX_BACKOFF_MILLIS = 2000;
     private static final List<String> LEAVES = List.of(Topics.HELLO, Topics.STATE, Topics.REQ, Topics.STATUS,
             Topics.CRASH, Topics.LOG, Topics.METRICS, Topics.SHELL_REPLY);
+    /** The shared subscription group of the server's instances. */
+    public static final String SHARE = "$share/mote/";
+    private static final int LANE_QUEUE = 4096;
 
     private final BrokerUrl broker;
     private final byte[] password;
@@ -99,20 +112,47 @@ public final class MqttLink implements DeviceLink, ObserveLink, AutoCloseable {
     private final ChunkStreamer streamer;
     private final Mqtt3AsyncClient client;
     private final Disposable inbox;
+    private final boolean shared;
+    private final ThreadPoolExecutor[] lanes;
     private volatile boolean closing;
     private volatile ObserveEvents observe;
 
     public MqttLink(String brokerUrl, String serverPassword, DeviceEvents events, Options options) {
+        this(brokerUrl, Credentials.SERVER_USER, serverPassword, false, 1, events, options);
+    }
+
+    /**
+     * A link as MQTT user {@code user} (also its client id); with {@code shared}, one of several
+     * instances sharing the device traffic; device events on {@code lanes} threads.
+     */
+    public MqttLink(String brokerUrl, String user, String serverPassword, boolean shared, int lanes,
+                    DeviceEvents events, Options options) {
+        this.shared = shared;
+        this.lanes = new ThreadPoolExecutor[lanes];
+        for (int i = 0; i < lanes; i++) {
+            String name = "mote-mqtt-fleet-" + i;
+            // a full lane holds the parsing thread up (and so the broker), as one thread did before
+            this.lanes[i] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(LANE_QUEUE),
+                    r -> new Thread(r, name), (r, pool) -> {
+                        try {
+                            if (!pool.isShutdown()) {
+                                pool.getQueue().put(r);
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+        }
         this.broker = BrokerUrl.parse(brokerUrl);
         this.password = serverPassword.getBytes(StandardCharsets.US_ASCII);
         this.events = events;
         this.options = options;
         this.streamer = new ChunkStreamer(this, events, stats, options);
         this.client = MqttClient.builder().useMqttVersion3()
-                .identifier(Credentials.SERVER_USER)
+                .identifier(user)
                 .serverHost(broker.host()).serverPort(broker.port())
                 // on the builder, not the CONNECT: reconnects reuse only the builder's auth
-                .simpleAuth().username(Credentials.SERVER_USER).password(password).applySimpleAuth()
+                .simpleAuth().username(user).password(password).applySimpleAuth()
                 .addConnectedListener(ctx -> onConnected())
                 .addDisconnectedListener(this::disconnected)
                 .buildAsync();
@@ -127,7 +167,7 @@ public final class MqttLink implements DeviceLink, ObserveLink, AutoCloseable {
     /** Connects; IOException when the broker refuses or does not answer within the connect timeout. */
     public MqttLink start() throws IOException {
         // the listeners decide: onConnected() completes firstConnect, disconnected() fails it or retries
-        client.connectWith().cleanSession(false).keepAlive(30).send();
+        client.connectWith().cleanSession(shared).keepAlive(30).send();
         try {
             firstConnect.get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
             return this;
@@ -174,7 +214,7 @@ public final class MqttLink implements DeviceLink, ObserveLink, AutoCloseable {
             return;
         }
         Mqtt3Subscribe sub = Mqtt3Subscribe.builder().addSubscriptions(LEAVES.stream()
-                .map(leaf -> Mqtt3Subscription.builder().topicFilter(Topics.allDevices(leaf))
+                .map(leaf -> Mqtt3Subscription.builder().topicFilter((shared ? SHARE : "") + Topics.allDevices(leaf))
                         .qos(MqttQos.AT_LEAST_ONCE).build()))
                 .build();
         client.subscribe(sub).whenComplete((ack, e) -> {
@@ -210,9 +250,12 @@ public final class MqttLink implements DeviceLink, ObserveLink, AutoCloseable {
                 case Topics.HELLO -> {
                     Hello hello = Hello.from(Control.parse(payload));
                     streamer.hello(id, hello);
-                    events.hello(id, hello);
+                    toFleet(id, topic, () -> events.hello(id, hello));
                 }
-                case Topics.STATE -> events.state(id, StateReport.from(Control.parse(payload)));
+                case Topics.STATE -> {
+                    StateReport report = StateReport.from(Control.parse(payload));
+                    toFleet(id, topic, () -> events.state(id, report));
+                }
                 case Topics.REQ -> streamer.submit(id, ChunkRequest.from(Control.parse(payload)));
                 case Topics.STATUS -> status(id, topic, payload);
                 case Topics.CRASH, Topics.LOG, Topics.METRICS, Topics.SHELL_REPLY -> observed(id, topic, payload);
@@ -254,11 +297,22 @@ public final class MqttLink implements DeviceLink, ObserveLink, AutoCloseable {
         send(Topics.of(deviceId, Topics.SHELL), command.toBytes(), MqttQos.AT_LEAST_ONCE);
     }
 
+    /** Runs a device event on the device's lane. */
+    private void toFleet(String id, String topic, Runnable event) {
+        lanes[Math.floorMod(id.hashCode(), lanes.length)].execute(() -> {
+            try {
+                event.run();
+            } catch (RuntimeException e) {
+                stats.error(id, topic, e);
+            }
+        });
+    }
+
     /** "online" says nothing the next hello will not; "offline" is the device's last will. */
     private void status(String id, String topic, byte[] payload) {
         String s = new String(payload, StandardCharsets.US_ASCII);
         if (s.equals("offline")) {
-            events.offline(id);
+            toFleet(id, topic, () -> events.offline(id));
         } else if (!s.equals("online")) {
             stats.malformed(id, topic, "status must be online or offline");
         }
@@ -312,6 +366,10 @@ public final class MqttLink implements DeviceLink, ObserveLink, AutoCloseable {
             streamer.close();
             eventThread.shutdownNow();
             eventThread.awaitTermination(5, TimeUnit.SECONDS);
+            for (ThreadPoolExecutor lane : lanes) {
+                lane.shutdown(); // what devices said before the close is still handled
+                lane.awaitTermination(5, TimeUnit.SECONDS);
+            }
         } catch (ExecutionException | TimeoutException e) {
             Logger.debug(e, "MQTT link: disconnect");
         } catch (InterruptedException e) {

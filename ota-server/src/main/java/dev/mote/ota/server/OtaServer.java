@@ -4,6 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.mote.ota.auth.Credentials;
 import dev.mote.ota.fleet.DeviceEvents;
 import dev.mote.ota.fleet.Fleet;
+import dev.mote.ota.fleet.Cluster;
 import dev.mote.ota.fleet.Complaints;
 import dev.mote.ota.fleet.FleetConfig;
 import dev.mote.ota.fleet.FleetService;
@@ -14,6 +15,8 @@ import dev.mote.ota.protocol.Hello;
 import dev.mote.ota.protocol.StateReport;
 import dev.mote.ota.rest.RestServer;
 import dev.mote.ota.web.Dashboard;
+import dev.mote.ota.store.PostgresUrl;
+import dev.mote.ota.store.Store;
 import dev.mote.sdk.image.VerifyKey;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -36,16 +39,26 @@ import java.util.Map;
  */
 public final class OtaServer implements AutoCloseable {
     /**
+     * @param dataDir the secrets (and with SQLite, the database and images)
      * @param host the address the broker and the REST API listen on (127.0.0.1 unless you mean it)
      * @param mqttPort the embedded broker's port (0: any free one); ignored with {@code externalBroker}
      * @param httpPort the REST API's port (0: any free one)
      * @param externalBroker tcp://HOST:PORT of a broker to use instead of the embedded one, or null
+     * @param database a PostgreSQL database to keep the state in instead of SQLite in {@code dataDir}, or null
+     * @param instance this instance's name among several on one database and broker (its MQTT user
+     *     is mote-server-NAME), or null for the only one
      */
     public record Config(Path dataDir, List<VerifyKey> trusted, String host, int mqttPort, int httpPort,
-                         String externalBroker, FleetConfig fleet) {
+                         String externalBroker, FleetConfig fleet, PostgresUrl database, String instance) {
+        public Config(Path dataDir, List<VerifyKey> trusted, String host, int mqttPort, int httpPort,
+                      String externalBroker, FleetConfig fleet) {
+            this(dataDir, trusted, host, mqttPort, httpPort, externalBroker, fleet, null, null);
+        }
     }
 
     static final String TOKEN_FILE = "admin.token";
+    /** Device events handled side by side with PostgreSQL (one of its 4 connections stays for the engine and REST). */
+    static final int LANES = 3;
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final Credentials credentials;
@@ -84,17 +97,30 @@ public final class OtaServer implements AutoCloseable {
         }
         // The link needs the fleet (to report to) and the fleet the link (to offer through):
         // the link reports to a forwarder that the fleet fills in.
+        Store store = c.database() == null ? Store.open(c.dataDir(), c.fleet().fullSync()) : Store.open(c.database());
         Forward events = new Forward();
         MqttLink.Options d = MqttLink.Options.defaults();
-        link = new MqttLink(brokerUrl, credentials.serverPassword(), events,
-                new MqttLink.Options(c.fleet().chunkSize(), c.fleet().window(), d.maxOutstandingBytes(),
+        // several instances on one database share the device traffic of one external broker
+        boolean shared = c.database() != null && c.externalBroker() != null;
+        // the embedded broker knows the one server account; an external one has one per instance
+        link = new MqttLink(brokerUrl, Credentials.serverUser(shared ? c.instance() : null),
+                credentials.serverPassword(), shared, c.database() == null ? 1 : LANES,
+                events, new MqttLink.Options(c.fleet().chunkSize(), c.fleet().window(), d.maxOutstandingBytes(),
                         Duration.ofSeconds(10)));
-        fleet = new FleetService(c.dataDir(), c.trusted(), link, Clock.systemUTC(), c.fleet());
-        events.to = fleet;
-        observatory = new Observatory(fleet.database(), link, Clock.systemUTC(), Observatory.Config.DEFAULTS);
-        link.observe(observatory);
-        add(link.start());
-        fleet.start();
+        fleet = new FleetService(store, c.trusted(), link, Clock.systemUTC(), c.fleet(),
+                new Cluster.Member(c.instance() == null ? "default" : c.instance(), c.externalBroker() == null));
+        try {
+            fleet.checkFleetSecret(credentials.fingerprint());
+            fleet.join();
+            events.to = fleet;
+            observatory = new Observatory(fleet.database(), link, Clock.systemUTC(), Observatory.Config.DEFAULTS);
+            link.observe(observatory);
+            add(link.start());
+            fleet.start();
+        } catch (IOException | RuntimeException e) {
+            fleet.close();
+            throw e;
+        }
         parts.add(fleet);
         RestServer r = new RestServer(new InetSocketAddress(c.host(), c.httpPort()), adminToken, fleet,
                 credentials::devicePassword, this::stats, observatory);
@@ -160,9 +186,7 @@ public final class OtaServer implements AutoCloseable {
             m.put("cpuSeconds", os.getProcessCpuTime() / 1e9);
         }
         m.put("threads", Thread.activeCount());
-        if (dashboard != null) {
-            m.put("dashboard", dashboard.stats());
-        }
+        m.putAll(fleet.role());
         return m;
     }
 
@@ -200,6 +224,11 @@ public final class OtaServer implements AutoCloseable {
         @Override
         public byte[] jobImage(String deviceId, long job) {
             return to.jobImage(deviceId, job);
+        }
+
+        @Override
+        public Chunking chunking(String deviceId, long job) {
+            return to.chunking(deviceId, job);
         }
     }
 }

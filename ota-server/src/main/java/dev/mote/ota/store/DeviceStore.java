@@ -50,9 +50,12 @@ public final class DeviceStore {
         return db.query(sql.append(" ORDER BY id").toString(), DeviceStore::row, args.toArray());
     }
 
-    /** A device the server has not heard from yet (provisioned, or seen for the first time). */
-    public void insert(String id, String group) {
-        db.update("INSERT INTO devices (id, grp) VALUES (?, ?)", id, group);
+    /**
+     * A device the server has not heard from yet (provisioned, or seen for the first time); false
+     * if it exists already (another instance registered it a moment ago).
+     */
+    public boolean insert(String id, String group) {
+        return db.update("INSERT INTO devices (id, grp) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", id, group) == 1;
     }
 
     /** What a hello says; marks the device online. */
@@ -64,11 +67,17 @@ public final class DeviceStore {
 
     /** What the device runs after a confirmed update (its next hello says the same). */
     public void running(String id, String version, long counter) {
-        db.update("UPDATE devices SET version = ?, counter = max(counter, ?) WHERE id = ?", version, counter, id);
+        db.update("UPDATE devices SET version = ?, counter = CASE WHEN counter > ? THEN counter ELSE ? END WHERE id = ?",
+                version, counter, counter, id);
     }
 
-    public void offline(String id, long now) {
-        db.update("UPDATE devices SET online = 0, last_seen = ? WHERE id = ?", now, id);
+    /**
+     * Marks the device offline, unless a hello came after {@code helloBefore}: with several
+     * instances, its will (sent when an old connection dropped) may be handled after the hello
+     * of its new one, by another instance.
+     */
+    public void offline(String id, long now, long helloBefore) {
+        db.update("UPDATE devices SET online = 0, last_seen = ? WHERE id = ? AND last_seen <= ?", now, id, helloBefore);
     }
 
     public void setGroup(String id, String group) {
@@ -78,7 +87,7 @@ public final class DeviceStore {
     public void setTags(String id, List<String> tags) {
         db.update("DELETE FROM device_tags WHERE device_id = ?", id);
         for (String t : tags) {
-            db.update("INSERT OR IGNORE INTO device_tags (device_id, tag) VALUES (?, ?)", id, t);
+            db.update("INSERT INTO device_tags (device_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING", id, t);
         }
     }
 

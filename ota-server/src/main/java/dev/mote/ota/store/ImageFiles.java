@@ -15,7 +15,7 @@ import java.nio.file.StandardOpenOption;
  * names it is committed, so a row never points at a missing or half-written file; a crash in
  * between leaves at most an orphan file, which the next upload of the same bytes replaces.
  */
-public final class ImageFiles {
+public final class ImageFiles implements ImageBlobs {
     private final Path dir;
 
     public ImageFiles(Path dir) throws IOException {
@@ -36,7 +36,7 @@ public final class ImageFiles {
         return dir.resolve(sha256 + ".img");
     }
 
-    /** Stores {@code bytes} under {@code sha256} (which the caller computed from them), durably. */
+    @Override
     public void write(String sha256, byte[] bytes) throws IOException {
         AtomicFile.replace(path(sha256), tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
@@ -56,10 +56,12 @@ public final class ImageFiles {
         }
     }
 
+    @Override
     public byte[] read(String sha256) throws IOException {
         return Files.readAllBytes(path(sha256));
     }
 
+    @Override
     public boolean exists(String sha256) {
         return Files.isRegularFile(path(sha256));
     }

@@ -15,9 +15,11 @@ public final class ImageStore {
         this.db = db;
     }
 
-    public void insert(ImageInfo i) {
-        db.update("INSERT INTO images (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", i.sha256(), i.size(),
-                i.profile(), i.arch(), i.app(), i.version(), i.securityCounter(), i.keyId(), i.uploadedAt());
+    /** Stores the image's record; false when it is there already (another instance stored it first). */
+    public boolean insert(ImageInfo i) {
+        return db.update("INSERT INTO images (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (sha256) DO NOTHING", i.sha256(), i.size(),
+                i.profile(), i.arch(), i.app(), i.version(), i.securityCounter(), i.keyId(), i.uploadedAt()) == 1;
     }
 
     public ImageInfo find(String sha256) {

@@ -42,16 +42,33 @@ public final class JobStore {
                 JobStore::row, rollout);
     }
 
-    /** A state change; {@code offeredAt} and {@code bytes} are kept when negative. */
-    public void update(long id, JobState state, long bytes, String reason, long offeredAt, long now) {
-        db.update("UPDATE jobs SET state = ?, bytes = CASE WHEN ? < 0 THEN bytes ELSE ? END, reason = ?,"
-                + " offered_at = CASE WHEN ? < 0 THEN offered_at ELSE ? END, updated_at = ? WHERE id = ?",
-                state.wire(), bytes, bytes, reason, offeredAt, offeredAt, now, id);
+    /**
+     * Moves job {@code id} from state {@code from} to {@code to}, only if it is still in
+     * {@code from}: another transaction (another instance's) may have moved it since it was read,
+     * and then this changes nothing and returns false. So a report handled twice, or a deadline
+     * and a confirm at the same moment, can never count a job twice. {@code offeredAt} and
+     * {@code bytes} are kept when negative.
+     */
+    public boolean move(long id, JobState from, JobState to, long bytes, String reason, long offeredAt, long now) {
+        return db.update("UPDATE jobs SET state = ?, bytes = CASE WHEN ? < 0 THEN bytes ELSE ? END, reason = ?,"
+                + " offered_at = CASE WHEN ? < 0 THEN offered_at ELSE ? END, updated_at = ? WHERE id = ? AND state = ?",
+                to.wire(), bytes, bytes, reason, offeredAt, offeredAt, now, id, from.wire()) == 1;
     }
 
-    /** Download progress: no state change, no history entry. */
+    /** Download progress of a job in flight: no state change, no history entry. */
     public void setBytes(long id, long bytes, long now) {
-        db.update("UPDATE jobs SET bytes = ?, updated_at = ? WHERE id = ?", bytes, now, id);
+        db.update("UPDATE jobs SET bytes = ?, updated_at = ? WHERE id = ? AND state IN " + IN_FLIGHT, bytes, now, id);
+    }
+
+    /** Marks a job in {@code state} as looked after now (its device was reminded of it); false if it moved on. */
+    public boolean touch(long id, JobState state, long now) {
+        return db.update("UPDATE jobs SET updated_at = ? WHERE id = ? AND state = ?", now, id, state.wire()) == 1;
+    }
+
+    /** Jobs of the rollout in flight that nothing has changed since {@code before}. */
+    public List<JobInfo> quietSince(long rollout, long before) {
+        return db.query("SELECT " + COLUMNS + " FROM jobs j WHERE j.rollout_id = ? AND j.state IN " + IN_FLIGHT
+                + " AND j.updated_at < ? ORDER BY j.id", JobStore::row, rollout, before);
     }
 
     /** Jobs between offered and confirmed, of one rollout (rollout > 0) or of all (rollout 0). */
@@ -72,6 +89,16 @@ public final class JobStore {
     public JobInfo inFlightOf(String device) {
         return db.queryOne("SELECT " + COLUMNS + " FROM jobs j WHERE j.device_id = ? AND j.state IN " + IN_FLIGHT
                 + " ORDER BY j.id DESC", JobStore::row, device);
+    }
+
+    /** Every device's job in flight, by device: one query for a whole device listing. */
+    public Map<String, Long> inFlightByDevice() {
+        Map<String, Long> out = new java.util.HashMap<>();
+        db.query("SELECT device_id, id FROM jobs WHERE state IN " + IN_FLIGHT, rs -> {
+            out.put(rs.getString(1), rs.getLong(2));
+            return null;
+        });
+        return out;
     }
 
     /** Jobs of one phase of a rollout per state. */

@@ -32,6 +32,16 @@ public final class RolloutStore {
         return db.queryOne("SELECT " + COLUMNS + " FROM rollouts WHERE id = ?", RolloutStore::row, id);
     }
 
+    /**
+     * {@link #find}, and the row stays locked until the transaction ends (PostgreSQL; SQLite has one
+     * writer at a time anyway): the engine's pass over a rollout and an operator's pause, resume or
+     * cancel of it, on whichever instances, happen one after the other.
+     */
+    public RolloutRow lock(long id) {
+        return db.queryOne("SELECT " + COLUMNS + " FROM rollouts WHERE id = ?" + db.dialect().forUpdate(),
+                RolloutStore::row, id);
+    }
+
     public List<RolloutRow> all() {
         return db.query("SELECT " + COLUMNS + " FROM rollouts ORDER BY id", RolloutStore::row);
     }

@@ -13,7 +13,12 @@ import java.util.List;
 
 /** Shared set-up: a fleet on a real database file whose engine the test ticks. */
 final class Fleets {
-    static final FleetConfig CONFIG = FleetConfig.DEFAULTS.manualTicks();
+    /** The engine ticked by the test, and no nudging of quiet jobs (NudgeTest has its own): offers are counted. */
+    static final FleetConfig CONFIG = withNudge(FleetConfig.DEFAULTS.manualTicks(), 0);
+
+    static FleetConfig withNudge(FleetConfig c, long nudgeMillis) {
+        return new FleetConfig(c.chunkSize(), c.window(), c.tickMillis(), c.cachedImages(), c.fullSync(), nudgeMillis);
+    }
 
     private Fleets() {
     }

@@ -59,12 +59,18 @@ public final class Mosquitto implements AutoCloseable {
 
     /** Starts Mosquitto in {@code dir} with accounts for the server and {@code devices}. */
     public static Mosquitto start(Path dir, Credentials creds, Collection<String> devices) throws Exception {
+        return start(dir, creds, devices, java.util.List.of());
+    }
+
+    /** {@link #start}, with accounts for server {@code instances} too (mote-server-NAME). */
+    public static Mosquitto start(Path dir, Credentials creds, Collection<String> devices,
+                                  java.util.List<String> instances) throws Exception {
         Path bin = requireBinary();
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Path conf = MosquittoConfig.writeAll(dir, "127.0.0.1", port, creds, devices);
+        Path conf = MosquittoConfig.writeAll(dir, "127.0.0.1", port, creds, devices, instances);
         Path log = dir.resolve("mosquitto.log");
         Process p = new ProcessBuilder(bin.toString(), "-c", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();

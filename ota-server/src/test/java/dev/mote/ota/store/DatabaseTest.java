@@ -29,7 +29,7 @@ class DatabaseTest {
         try (Database db = Database.open(dir.resolve("ota.db"), true)) {
             assertEquals(2, db.tx(() -> db.queryLong("PRAGMA synchronous")), "FULL");
             assertEquals(Schema.current(), db.tx(() -> db.queryLong("SELECT count(*) FROM schema_version")),
-                    "migrated once: one row per migration");
+                    "each migration once");
         }
     }
 
