@@ -100,7 +100,7 @@ abstract class StoreContract {
         s.db().run(() -> s.instances().register("old-1", "n1", false));
         s.close();
         List<List<String>> newer = new ArrayList<>(Schema.MIGRATIONS);
-        newer.add(List.of("CREATE TABLE shell_audit (id {serial}, at {int64} NOT NULL, line {text})"));
+        newer.add(List.of("CREATE TABLE future_table (id {serial}, at {int64} NOT NULL, line {text})"));
         IOException e = assertThrows(IOException.class, () -> openWith(newer));
         assertTrue(e.getMessage().contains("in use by running instances old-1 (schema " + Schema.current() + ")"),
                 e.getMessage());
@@ -109,7 +109,7 @@ abstract class StoreContract {
         again.close();
         try (Database db = openWith(newer)) {
             assertEquals(Schema.current() + 1, db.tx(() -> db.queryLong("SELECT max(version) FROM schema_version")));
-            db.run(() -> db.update("INSERT INTO shell_audit (at, line) VALUES (1, 'ps')"));
+            db.run(() -> db.update("INSERT INTO future_table (at, line) VALUES (1, 'ps')"));
         }
         IOException old = assertThrows(IOException.class, this::open);
         assertTrue(old.getMessage().contains("is newer than this server's"), old.getMessage());
