@@ -20,9 +20,7 @@ const char *symtab_lookup(const void *tab, uintptr_t addr, uintptr_t *offset)
         else
             hi = mid;
     }
-    if (a < e[lo].off || a - e[lo].off >= (e[lo].size ? e[lo].size : 1))
-        return 0;
-    if (e[lo].name_off >= h->strings_size)
+    if (a < e[lo].off || e[lo].name_off >= h->strings_size)   /* before the first, a gap, or bad */
         return 0;
     *offset = a - e[lo].off;
     return strings + e[lo].name_off;

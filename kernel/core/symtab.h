@@ -7,10 +7,12 @@
  *   struct symtab_entry entries[count];         sorted by addr, ascending
  *   char strings[strings_size];                 NUL-terminated names
  *
- * An entry's function starts at base + off; name_off is an offset into
- * `strings`. Only functions (STT_FUNC) are listed. 12-byte entries with
- * 32-bit offsets from `base` (version 2, "MSY2") instead of 16 with whole
- * addresses: the table is a sixth of hello's loadable bytes.
+ * An entry's function starts at base + off and runs to the next entry;
+ * name_off is an offset into `strings`, or SYMTAB_GAP for an entry that
+ * marks where no function is (after the last one, and where functions
+ * leave more than a few bytes of padding between them). Only functions
+ * (STT_FUNC) are listed. 8-byte entries (version 3, "MSY3": 32-bit offsets
+ * from `base`, no sizes): the table is a sixth of hello's loadable bytes.
  * The section sits right after .text, so adding it moves no function.
  */
 #ifndef SYMTAB_H
@@ -18,7 +20,8 @@
 
 #include <stdint.h>
 
-#define SYMTAB_MAGIC 0x3259534du /* "MSY2" */
+#define SYMTAB_MAGIC 0x3359534du /* "MSY3" */
+#define SYMTAB_GAP 0xffffffffu  /* name_off of an entry where no function is */
 
 struct symtab_header {
     uint32_t magic;
@@ -30,8 +33,7 @@ struct symtab_header {
 
 struct symtab_entry {
     uint32_t off;          /* the function's address - base */
-    uint32_t size;
-    uint32_t name_off;
+    uint32_t name_off;     /* into strings; SYMTAB_GAP: no function from here */
 };
 
 /*

@@ -11,22 +11,32 @@ import java.util.Map;
 
 /**
  * Writes the on-device symbol table (.mote_symtab) exactly as kernel/core/symtab.h lays it
- * out, little-endian: a 24-byte header (magic "MSY2", count, strings_off, strings_size, u64 base:
- * the lowest function address), then {@code count} 12-byte entries (u32 offset from base, u32
- * size, u32 name_off) sorted by address, then the NUL-terminated names. Identical names share
- * one string.
+ * out, little-endian: a 24-byte header (magic "MSY3", count, strings_off, strings_size, u64 base:
+ * the lowest function address), then {@code count} 8-byte entries (u32 offset from base, u32
+ * name_off) sorted by address, then the NUL-terminated names. A function runs to the next entry;
+ * an entry with name_off {@link #GAP} marks where no function is: after the last one, and after
+ * any function followed by more than {@link #PADDING} bytes that belong to none. Identical names
+ * share one string.
  */
 public final class SymtabWriter {
-    public static final int MAGIC = 0x3259534d;
+    public static final int MAGIC = 0x3359534d;
     public static final int HEADER_SIZE = 24;
-    public static final int ENTRY_SIZE = 12;
+    public static final int ENTRY_SIZE = 8;
+    public static final int GAP = 0xffffffff;
+    /** Alignment padding up to this many bytes is counted to the function before it. */
+    static final long PADDING = 16;
 
     private SymtabWriter() {
     }
 
-    /** The number of entries in a table {@link #write} produced. */
+    /** The number of functions in a table {@link #write} produced (its gap entries not counted). */
     public static int count(byte[] table) {
-        return ByteBuffer.wrap(table).order(ByteOrder.LITTLE_ENDIAN).getInt(4);
+        ByteBuffer b = ByteBuffer.wrap(table).order(ByteOrder.LITTLE_ENDIAN);
+        int named = 0;
+        for (int i = 0, n = b.getInt(4); i < n; i++) {
+            named += b.getInt(HEADER_SIZE + i * ENTRY_SIZE + 4) == GAP ? 0 : 1;
+        }
+        return named;
     }
 
     /** The table for these functions (see {@link ElfFile#functions()}). */
@@ -49,18 +59,27 @@ public final class SymtabWriter {
                 stringsSize += s.name().getBytes(StandardCharsets.UTF_8).length + 1;
             }
         }
-        int stringsOff = HEADER_SIZE + ENTRY_SIZE * unique.size();
-        ByteBuffer b = ByteBuffer.allocate(stringsOff + stringsSize).order(ByteOrder.LITTLE_ENDIAN);
         long base = unique.isEmpty() ? 0 : unique.get(0).value();
-        b.putInt(MAGIC).putInt(unique.size()).putInt(stringsOff).putInt(stringsSize).putLong(base);
-        for (ElfSymbol s : unique) {
-            if (s.size() > 0xffffffffL) {
-                throw new IllegalArgumentException("function " + s.name() + " is too large: " + s.size());
+        List<long[]> entries = new ArrayList<>();   // {offset from base, name_off or GAP}
+        for (int i = 0; i < unique.size(); i++) {
+            ElfSymbol s = unique.get(i);
+            long end = s.value() + s.size();
+            if (end - base > 0xffffffffL) {
+                throw new IllegalArgumentException("function " + s.name() + " ends more than 4 GiB above the first");
             }
-            if (s.value() - base > 0xffffffffL) {
-                throw new IllegalArgumentException("function " + s.name() + " is more than 4 GiB above the first");
+            entries.add(new long[] {s.value() - base, offsets.get(s.name())});
+            ElfSymbol next = i + 1 < unique.size() ? unique.get(i + 1) : null;
+            boolean last = next == null;
+            // a function without a size (assembly) runs to the next one; the last one ends where its size says
+            if (last || (s.size() > 0 && next.value() > end + PADDING)) {
+                entries.add(new long[] {end - base, GAP & 0xffffffffL});
             }
-            b.putInt((int) (s.value() - base)).putInt((int) s.size()).putInt(offsets.get(s.name()));
+        }
+        int stringsOff = HEADER_SIZE + ENTRY_SIZE * entries.size();
+        ByteBuffer b = ByteBuffer.allocate(stringsOff + stringsSize).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(MAGIC).putInt(entries.size()).putInt(stringsOff).putInt(stringsSize).putLong(base);
+        for (long[] e : entries) {
+            b.putInt((int) e[0]).putInt((int) e[1]);
         }
         for (String name : offsets.keySet()) {
             b.put(name.getBytes(StandardCharsets.UTF_8)).put((byte) 0);
