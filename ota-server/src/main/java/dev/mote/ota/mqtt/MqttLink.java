@@ -62,7 +62,8 @@ import org.tinylog.Logger;
  * <p>Several instances on one broker ({@code shared}) each log in with an account of their own
  * (mote-server-NAME) and subscribe to {@code $share/mote/mote/dev/+/up/...}: the broker hands each
  * device message to one of them (MQTT 5 shared subscriptions, which Mosquitto 2.0 also gives
- * MQTT 3.1.1 clients). Their sessions are clean: a persistent session of an instance that died
+ * MQTT 3.1.1 clients); shell replies alone go to every instance, for the one whose REST
+ * request waits for them. Their sessions are clean: a persistent session of an instance that died
  * would go on taking its share of the messages into a queue no one reads.
  */
 public final class MqttLink implements DeviceLink, ObserveLink, AutoCloseable {
@@ -214,7 +215,7 @@ public final class MqttLink implements DeviceLink, ObserveLink, AutoCloseable {
             return;
         }
         Mqtt3Subscribe sub = Mqtt3Subscribe.builder().addSubscriptions(LEAVES.stream()
-                .map(leaf -> Mqtt3Subscription.builder().topicFilter((shared ? SHARE : "") + Topics.allDevices(leaf))
+                .map(leaf -> Mqtt3Subscription.builder().topicFilter(filter(leaf))
                         .qos(MqttQos.AT_LEAST_ONCE).build()))
                 .build();
         client.subscribe(sub).whenComplete((ack, e) -> {
@@ -225,6 +226,19 @@ public final class MqttLink implements DeviceLink, ObserveLink, AutoCloseable {
                 firstConnect.complete(null);
             }
         });
+    }
+
+    /**
+     * The subscription to a leaf: shared among the instances, except shell replies, which every
+     * instance hears: the one that sent the command waits for the reply (Observatory.shell).
+     */
+    private String filter(String leaf) {
+        return (shared && !leaf.equals(Topics.SHELL_REPLY) ? SHARE : "") + Topics.allDevices(leaf);
+    }
+
+    @Override
+    public boolean everyInstanceHearsShellReplies() {
+        return shared;
     }
 
     private void received(Mqtt3Publish p) {

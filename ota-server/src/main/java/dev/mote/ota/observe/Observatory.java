@@ -74,7 +74,11 @@ public final class Observatory implements ObserveEvents {
     private final ObserveLink link;
     private final Clock clock;
     private final Config config;
-    private final Map<Long, CompletableFuture<ShellReply>> waiting = new ConcurrentHashMap<>();
+    /** Shell commands this instance sent and waits for, by id: the device asked and the reply to come. */
+    private final Map<Long, Waiting> waiting = new ConcurrentHashMap<>();
+
+    private record Waiting(String device, CompletableFuture<ShellReply> reply) {
+    }
 
     public Observatory(Database db, ObserveLink link, Clock clock, Config config) {
         this.db = db;
@@ -96,9 +100,11 @@ public final class Observatory implements ObserveEvents {
             if (!store.hasCrash(deviceId, r.seq(), digest)) {
                 long group = store.group(r.signature(), r.kind(), String.join("<", r.frames()), r.version(), now);
                 Long job = r.test() ? store.jobFor(deviceId, r.version()) : null;
-                store.addCrash(group, deviceId, r.seq(), digest, now, r.uptimeMs(), r.test(), job, r.lost(), r.text());
-                devices.addHistory(deviceId, now, "crash", job, r.kind() + " in " + r.version()
-                        + (r.frames().isEmpty() ? "" : " at " + r.frames().get(0)) + " (crash group " + group + ")");
+                if (store.addCrash(group, deviceId, r.seq(), digest, now, r.uptimeMs(), r.test(), job, r.lost(),
+                        r.text()) != null) {
+                    devices.addHistory(deviceId, now, "crash", job, r.kind() + " in " + r.version()
+                            + (r.frames().isEmpty() ? "" : " at " + r.frames().get(0)) + " (crash group " + group + ")");
+                }
             }
             db.afterCommit(() -> link.crashAck(deviceId, new CrashAck(r.seq())));
         });
@@ -120,13 +126,19 @@ public final class Observatory implements ObserveEvents {
         });
     }
 
+    /**
+     * A device's shell reply: recorded in the audit log (once: a later copy, or one for a command
+     * that is not the device's, changes nothing) and handed to the REST request waiting for it, if
+     * it waits on this instance. With several instances every one hears every reply, and any of
+     * them may record it first.
+     */
     @Override
     public void shellReply(String deviceId, ShellReply r) {
         boolean ours = db.tx(() -> store.answer(r.id(), deviceId, r.exit(), clock.millis(), r.output().length()));
-        CompletableFuture<ShellReply> f = ours ? waiting.get(r.id()) : null;
-        if (f != null) {
-            f.complete(r);
-        } else if (!ours) {
+        Waiting w = waiting.get(r.id());
+        if (w != null && w.device().equals(deviceId)) {
+            w.reply().complete(r);
+        } else if (!ours && !link.everyInstanceHearsShellReplies()) {
             Logger.warn("{}: a shell reply for command {}, which it was not sent or answered already", deviceId, r.id());
         }
     }
@@ -225,7 +237,7 @@ public final class Observatory implements ObserveEvents {
         long id = db.tx(() -> {
             device(deviceId);
             long a = store.addAudit(deviceId, who, clock.millis(), line);
-            waiting.put(a, reply);
+            waiting.put(a, new Waiting(deviceId, reply));
             return a;
         });
         try {

@@ -8,4 +8,13 @@ public interface ObserveLink {
     void crashAck(String deviceId, CrashAck ack);
 
     void shell(String deviceId, ShellCommand command);
+
+    /**
+     * Every server instance hears every shell reply (several instances: the link subscribes to
+     * them outside the shared subscription, since the instance that waits for a reply is the one
+     * that sent the command), so a reply to another instance's command is no anomaly here.
+     */
+    default boolean everyInstanceHearsShellReplies() {
+        return false;
+    }
 }

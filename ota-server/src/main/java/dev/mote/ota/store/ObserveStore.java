@@ -9,7 +9,7 @@ import java.util.List;
  * each device's log lines and metrics heartbeats. Call inside {@link Database#tx}.
  */
 public final class ObserveStore {
-    /** Schema migration 2 (Schema.MIGRATIONS). */
+    /** Schema migration 3 (Schema.MIGRATIONS). */
     static final List<String> TABLES = List.of(
             """
             CREATE TABLE crash_groups (
@@ -90,14 +90,19 @@ public final class ObserveStore {
         this.db = db;
     }
 
-    /** The group with this signature, created if new; its id. */
+    /**
+     * The group with this signature, created if new; its id. Two instances storing the first
+     * crash of a signature at the same time both get the one group.
+     */
     public long group(String signature, String kind, String frames, String version, long now) {
         Long id = db.queryOne("SELECT id FROM crash_groups WHERE signature = ?", rs -> rs.getLong(1), signature);
         if (id != null) {
             return id;
         }
-        return db.insert("INSERT INTO crash_groups (signature, kind, frames, version, first_seen, last_seen)"
-                + " VALUES (?, ?, ?, ?, ?, ?)", signature, kind, frames, version, now, now);
+        db.update("INSERT INTO crash_groups (signature, kind, frames, version, first_seen, last_seen)"
+                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (signature) DO NOTHING", signature, kind, frames, version, now,
+                now);
+        return db.queryLong("SELECT id FROM crash_groups WHERE signature = ?", signature);
     }
 
     /** A crash already stored (the device sent it again: it missed the ack)? */
@@ -106,12 +111,21 @@ public final class ObserveStore {
                 digest) > 0;
     }
 
-    public long addCrash(long group, String device, long seq, String digest, long now, long uptimeMs, boolean test,
+    /**
+     * Stores a crash in its group and counts it there; null, counting nothing, when it is stored
+     * already (the device sent it again, and another instance stored it meanwhile).
+     */
+    public Long addCrash(long group, String device, long seq, String digest, long now, long uptimeMs, boolean test,
                          Long job, long lost, String record) {
+        List<Long> ids = db.updateReturning("INSERT INTO crashes (group_id, device_id, seq, digest, received_at, uptime_ms, test_boot,"
+                + " job_id, lost, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (device_id, seq, digest) DO NOTHING RETURNING id", rs -> rs.getLong(1), group, device,
+                seq, digest, now, uptimeMs, test, job, lost, record);
+        if (ids.isEmpty()) {
+            return null;
+        }
         db.update("UPDATE crash_groups SET count = count + 1, last_seen = ? WHERE id = ?", now, group);
-        return db.insert("INSERT INTO crashes (group_id, device_id, seq, digest, received_at, uptime_ms, test_boot,"
-                + " job_id, lost, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", group, device, seq, digest, now,
-                uptimeMs, test, job, lost, record);
+        return ids.get(0);
     }
 
     /**
@@ -176,7 +190,7 @@ public final class ObserveStore {
         args.add(limit);
         return db.query("SELECT id, device_id, who, at, command, exit, answered_at, output_bytes FROM shell_audit"
                 + where + " ORDER BY id DESC LIMIT ?", rs -> new AuditRow(rs.getLong(1), rs.getString(2),
-                rs.getString(3), rs.getLong(4), rs.getString(5), (Integer) rs.getObject(6),
+                rs.getString(3), rs.getLong(4), rs.getString(5), nullableInt(rs, 6),
                 DeviceStore.nullableLong(rs, 7), DeviceStore.nullableLong(rs, 8)), args.toArray());
     }
 
@@ -224,6 +238,12 @@ public final class ObserveStore {
     private void trim(String table, String device, int keep) {
         db.update("DELETE FROM " + table + " WHERE device_id = ? AND id <= (SELECT id FROM " + table
                 + " WHERE device_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)", device, device, keep);
+    }
+
+    /** An integer column that may be null (PostgreSQL's BIGINT reads as a Long, SQLite's INTEGER as an Integer). */
+    private static Integer nullableInt(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
     }
 
     private static GroupRow groupRow(java.sql.ResultSet rs) throws java.sql.SQLException {

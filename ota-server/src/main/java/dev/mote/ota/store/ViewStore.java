@@ -130,22 +130,24 @@ public final class ViewStore {
     }
 
     /**
-     * Rows inserted, changed or deleted through this database connection since it was opened
-     * (SQLite's total_changes()): the server has one connection, so this moves whenever anything
-     * a view shows may have changed, and costs no table access to ask.
+     * A number that moves whenever anything a view shows may have changed, and costs no table
+     * access to ask ({@link Dialect#changes}: SQLite counts the rows its one connection changed;
+     * on PostgreSQL it is the next transaction id, which any instance's write moves, the instances'
+     * heartbeats among them, so there it moves about once a second even in a quiet fleet).
      */
     public long changes() {
-        return db.queryLong("SELECT total_changes()");
+        return db.queryLong("SELECT " + db.dialect().changes());
     }
 
-    private static String where(DeviceQuery q, List<Object> args) {
+    private String where(DeviceQuery q, List<Object> args) {
         StringBuilder w = new StringBuilder(" WHERE 1 = 1");
         if (q.text() != null) {
-            String like = "%" + q.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-            w.append(" AND (d.id LIKE ? ESCAPE '\\' OR d.version LIKE ? ESCAPE '\\' OR d.grp LIKE ? ESCAPE '\\')");
-            args.add(like);
-            args.add(like);
-            args.add(like);
+            String pattern = "%" + q.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            String like = " " + db.dialect().likeAnyCase() + " ? ESCAPE '\\'";
+            w.append(" AND (d.id" + like + " OR d.version" + like + " OR d.grp" + like + ")");
+            args.add(pattern);
+            args.add(pattern);
+            args.add(pattern);
         }
         if (q.group() != null) {
             w.append(" AND d.grp = ?");

@@ -10,10 +10,13 @@ import dev.mote.ota.fleet.FleetConfig;
 import dev.mote.ota.mqtt.Mosquitto;
 import dev.mote.ota.rest.OtaClient;
 import dev.mote.ota.server.OtaServer;
+import dev.mote.ota.sim.DeviceSpec;
+import dev.mote.ota.sim.ObserveSpec;
 import dev.mote.ota.sim.SimulatedDevice;
 import dev.mote.ota.sim.Simulator;
 import dev.mote.ota.store.PostgresCluster;
 import dev.mote.ota.store.PostgresUrl;
+import dev.mote.sdk.testing.TestImage;
 import dev.mote.sdk.testing.TestKeys;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -88,6 +91,42 @@ class ScaleOutTest {
                     "one instance runs the engine: " + s1 + "\n" + s2);
             long chunks = s1.get("chunksOut").asLong() + s2.get("chunksOut").asLong();
             assertTrue(chunks >= (long) n * (v11.length / 16384), "every chunk of every device: " + chunks);
+        }
+    }
+
+    /**
+     * Shell replies go to every instance (not shared): the one whose REST request sent the
+     * command is waiting for the reply. Shared, about half the commands would time out.
+     */
+    @Test
+    void theRemoteShellAnswersOnEitherInstance() throws Exception {
+        Mosquitto.requireBinary();
+        PostgresUrl db = PostgresCluster.shared().newDatabase();
+        Path data = dir.resolve("ota-data");
+        try (Mosquitto broker = Mosquitto.start(dir, Credentials.load(data), List.of("sh-1"), List.of("1", "2"));
+             OtaServer one = OtaServer.start(config(data, "tcp://127.0.0.1:" + broker.url().port(), db, "1"));
+             OtaServer two = OtaServer.start(config(data, "tcp://127.0.0.1:" + broker.url().port(), db, "2"));
+             Simulator sim = new Simulator(Simulator.Options.defaults(one.brokerUrl()))) {
+            OtaClient api1 = Fleetlab.client(one.restUri(), one.adminToken());
+            OtaClient api2 = Fleetlab.client(two.restUri(), two.adminToken());
+            String password = api1.post("api/devices/provision", Map.of("ids", List.of("sh-1"), "group", "lab"))
+                    .get(0).get("password").asText();
+            sim.add(DeviceSpec.of("sh-1", password, TestImage.ARM, "1.0.0", TestKeys.trusted())
+                    .withObserve(ObserveSpec.DEFAULTS.withRemoteShell(true)));
+            sim.start();
+            Fleetlab.await(api2, "api/devices?online=true", d -> d.size() == 1, Duration.ofSeconds(30));
+            // four through each instance in a row: a broker that took turns handing the replies
+            // to the instances would give one of them replies the other waits for
+            for (int i = 0; i < 8; i++) {
+                OtaClient api = i < 4 ? api1 : api2;
+                assertEquals("hi " + i + "\n", api.post("api/devices/sh-1/shell", Map.of("command", "echo hi " + i))
+                        .get("output").asText(), "command " + i + " on instance " + (i < 4 ? 1 : 2));
+            }
+            JsonNode audit = api2.get("api/shell/audit");
+            assertEquals(8, audit.size(), audit.toString());
+            for (JsonNode a : audit) {
+                assertEquals(0, a.get("exit").asInt(), a.toString());
+            }
         }
     }
 

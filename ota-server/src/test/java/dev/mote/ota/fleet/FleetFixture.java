@@ -17,8 +17,13 @@ abstract class FleetFixture {
     FleetService fleet;
 
     @BeforeEach
-    void openFleet() {
-        fleet = Fleets.open(dir, clock, link);
+    void openFleet() throws Exception {
+        fleet = open();
+    }
+
+    /** The fleet the test runs on: on SQLite in {@link #dir} here; a subclass may open another. */
+    FleetService open() throws Exception {
+        return Fleets.open(dir, clock, link);
     }
 
     @AfterEach

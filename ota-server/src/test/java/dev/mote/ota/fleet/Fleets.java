@@ -33,6 +33,14 @@ final class Fleets {
         }
     }
 
+    /** A fleet on {@code store} (PostgreSQL: as the only instance on its database), started. */
+    static FleetService open(dev.mote.ota.store.Store store, FakeClock clock, FakeDeviceLink link) throws IOException {
+        FleetService f = new FleetService(store, List.of(TestKeys.KEY.publicKey()), link, clock, CONFIG,
+                Cluster.Member.DEFAULT);
+        f.start();
+        return f;
+    }
+
     /** The fleet tests' image: qemu-virt-arm64, 40,000 payload bytes (three 16 KiB chunks), the suite's key. */
     static byte[] image(String version, long counter) {
         return TestImage.arm().version(version).counter(counter).randomPayload(40_000, counter).bytes();

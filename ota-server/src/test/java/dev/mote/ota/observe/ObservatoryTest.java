@@ -26,18 +26,26 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The observatory on a real database file, with a recording link instead of MQTT. */
+/**
+ * The observatory on a real database file, with a recording link instead of MQTT
+ * ({@link ObservatoryPostgresTest}: the same on PostgreSQL, and two instances on it).
+ */
 class ObservatoryTest {
     @TempDir
     Path dir;
-    private Database db;
-    private final List<Object> sent = new CopyOnWriteArrayList<>();
-    private Observatory obs;
+    Database db;
+    final List<Object> sent = new CopyOnWriteArrayList<>();
+    Observatory obs;
     private ObserveLink link;
+
+    /** The database the test runs on: SQLite here. */
+    Database openDatabase() throws Exception {
+        return Database.open(dir.resolve("ota.db"), false);
+    }
 
     @BeforeEach
     void open() throws Exception {
-        db = Database.open(dir.resolve("ota.db"), false);
+        db = openDatabase();
         db.run(() -> new DeviceStore(db).insert("d1", null));
         link = new ObserveLink() {
             @Override
@@ -63,7 +71,7 @@ class ObservatoryTest {
         db.close();
     }
 
-    private static CrashReport record(long seq, String kind) {
+    static CrashReport record(long seq, String kind) {
         return CrashReport.parse(("crash seq=" + seq + " kind=" + kind + " version=1.0.0 test=0\nbacktrace:\n"
                 + "  #0  0x0000000040181114 f+0x8\n").getBytes(StandardCharsets.US_ASCII));
     }

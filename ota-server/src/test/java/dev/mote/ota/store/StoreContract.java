@@ -288,4 +288,47 @@ abstract class StoreContract {
         assertEquals("f1", s.db().tx(() -> s.settings().putIfAbsent("fp", "f1")));
         assertEquals("f1", s.db().tx(() -> s.settings().putIfAbsent("fp", "f2")), "written once");
     }
+
+    @Test
+    void crashesLogsAndTheShellAuditAreStoredOnce() throws Exception {
+        Store s = store();
+        long r = rollout(s, List.of("d1"));
+        ObserveStore o = new ObserveStore(s.db());
+        s.db().run(() -> {
+            long g = o.group("sig", "panic", "f<g", "1.1.0", 10);
+            assertEquals(g, o.group("sig", "panic", "f<g", "1.1.0", 11), "the group there already");
+            Long job = o.jobFor("d1", "1.1.0");
+            assertNotEquals(null, job);
+            assertNotEquals(null, o.addCrash(g, "d1", 1, "dg", 12, 5, true, job, 0, "crash seq=1"));
+            assertNull(o.addCrash(g, "d1", 1, "dg", 13, 5, true, job, 0, "crash seq=1"), "stored already");
+            assertTrue(o.hasCrash("d1", 1, "dg"));
+        });
+        ObserveStore.GroupRow g = s.db().tx(() -> o.groups("d1")).get(0);
+        assertEquals(1, g.count(), "counted once");
+        assertEquals(1, g.devices());
+        List<ObserveStore.CrashRow> crashes = s.db().tx(() -> o.crashes(g.id(), 10));
+        assertTrue(crashes.get(0).testBoot());
+        assertEquals(List.of(r), s.db().tx(() -> o.jobs(g.id())).stream().map(j -> j[1]).toList());
+        long a1 = s.db().tx(() -> o.addAudit("d1", "bob", 20, "ps"));
+        long a2 = s.db().tx(() -> o.addAudit("d1", "bob", 21, "top"));
+        assertTrue(s.db().tx(() -> o.answer(a1, "d1", 3, 22, 100)));
+        assertFalse(s.db().tx(() -> o.answer(a1, "d1", 0, 23, 1)), "answered already");
+        assertFalse(s.db().tx(() -> o.answer(a2, "d2", 0, 23, 1)), "not d2's command");
+        List<ObserveStore.AuditRow> audit = s.db().tx(() -> o.audit("d1", 10));
+        assertEquals(List.of(a2, a1), audit.stream().map(ObserveStore.AuditRow::id).toList());
+        assertNull(audit.get(0).exit());
+        assertNull(audit.get(0).outputBytes());
+        assertEquals(3, audit.get(1).exit());
+        assertEquals(100L, audit.get(1).outputBytes());
+        s.db().run(() -> {
+            o.addLogs("d1", 30, 1, List.of("a", "b", "c", "d"), 3);
+            o.addMetrics("d1", 31, "uptime_ms=1", 2);
+            o.addMetrics("d1", 32, "uptime_ms=2", 2);
+            o.addMetrics("d1", 33, "uptime_ms=3", 2);
+        });
+        assertEquals(List.of("b", "c", "d"), s.db().tx(() -> o.logs("d1", 0, 10)).stream()
+                .map(ObserveStore.LineRow::line).toList());
+        assertEquals(List.of("uptime_ms=2", "uptime_ms=3"), s.db().tx(() -> o.metrics("d1", 0, 10)).stream()
+                .map(ObserveStore.LineRow::line).toList());
+    }
 }
