@@ -51,12 +51,14 @@ public record Devices(Network network, boolean rng) {
 
     /**
      * socat carrying one connection (shell words, as QEMU parses them; the host and port follow):
-     * stdin/stdout is the device's connection, nothing goes to stderr (also the connection), and
-     * after one side's end it waits 30 s for the other's, so a device's half-close still gets the
-     * host service's whole answer.
+     * stdin/stdout is the device's connection, nothing goes to stderr (also the connection). After
+     * the device's end it waits 30 s for the host service's, so a device's half-close still gets
+     * the whole answer; the host service's end closes the device's side at once (shut-close: QEMU
+     * ends a guestfwd connection only when its relay closes it, and a device reading to the end of
+     * an HTTP/1.0 answer would otherwise wait those 30 s).
      */
     static String socatRelay(Path socat) {
-        return "'/bin/sh' -c 'exec \"$0\" -t 30 -b 65536 FD:0 \"TCP:$1:$2,nodelay\" 2>/dev/null' "
+        return "'/bin/sh' -c 'exec \"$0\" -t 30 -b 65536 FD:0,shut-close \"TCP:$1:$2,nodelay\" 2>/dev/null' "
                 + quote(socat.toString()) + " 127.0.0.1";
     }
 
