@@ -82,6 +82,15 @@ public final class RealShellBench {
                 for (int i = 0; i < 10; i++) {
                     shell(api, "uptime");
                 }
+                if (Boolean.getBoolean("realshell.trace")) {     // where a round trip's time goes, on the device
+                    shell(api, "trace on net api sched");
+                    long t0 = System.nanoTime();
+                    shell(api, "uptime");
+                    System.err.printf("traced round trip: %.1f ms%n", (System.nanoTime() - t0) / 1e6);
+                    shell(api, "trace off");
+                    System.err.println(api.post("api/devices/bench-1/shell", Map.of("command", "trace dump 120"))
+                            .get("output").asText());
+                }
                 List<Double> rtt = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     long t0 = System.nanoTime();

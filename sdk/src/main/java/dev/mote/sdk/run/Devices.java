@@ -56,7 +56,7 @@ public record Devices(Network network, boolean rng) {
      * host service's whole answer.
      */
     static String socatRelay(Path socat) {
-        return "'/bin/sh' -c 'exec \"$0\" -t 30 -b 65536 FD:0 \"TCP:$1:$2,nodelay\" 2>/dev/null' "
+        return "'/bin/sh' -c 'exec \"$0\" -t 30 -b 65536 FD:0,nodelay \"TCP:$1:$2,nodelay\" 2>/dev/null' "
                 + quote(socat.toString()) + " 127.0.0.1";
     }
 
