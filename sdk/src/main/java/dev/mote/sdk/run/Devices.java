@@ -53,7 +53,9 @@ public record Devices(Network network, boolean rng) {
      * socat carrying one connection (shell words, as QEMU parses them; the host and port follow):
      * stdin/stdout is the device's connection, nothing goes to stderr (also the connection), and
      * after one side's end it waits 30 s for the other's, so a device's half-close still gets the
-     * host service's whole answer.
+     * host service's whole answer. TCP_NODELAY on both ends: stdin/stdout is a loopback TCP
+     * pair to libslirp, and without it a small write behind another waited ~40 ms for the
+     * other end's delayed ACK (bench/shell's remote shell round trip).
      */
     static String socatRelay(Path socat) {
         return "'/bin/sh' -c 'exec \"$0\" -t 30 -b 65536 FD:0,nodelay \"TCP:$1:$2,nodelay\" 2>/dev/null' "
