@@ -76,6 +76,7 @@ static void on_up(void *arg, uint64_t now)
     /* QoS 0, retained: Moquette scans retained QoS 1 messages on every SUBSCRIBE (docs/ota-protocol.md) */
     mqtt_client_publish(mqtt_conn_client(svc.mqtt), t, strlen(t), "online", 6, 0, 1, now);
     ota_agent_connected(&svc.agent, now);
+    remote_connected();          /* crash records waiting since the reboot go now */
 }
 
 static void on_down(void *arg)
