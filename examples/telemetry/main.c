@@ -14,10 +14,13 @@
  *     mote run --flash out/s1.flash -p qemu-virt-arm64 --pub keys/fleet.pub --guestfwd 1883
  *
  * Build flags for the tests and benchmarks (mote build -D): TELEMETRY_CRASH=1 panics a TEST
- * boot before it confirms; TELEMETRY_PAD=N adds N bytes to the image.
+ * boot before it confirms; TELEMETRY_PAD=N adds N bytes to the image; TELEMETRY_SHELL=1 adds
+ * the shell commands `fault` (the sampling thread writes through a null pointer at its next
+ * reading: a crash record) and `spam N` (N warnings in the log), and a heartbeat every 10 s.
  */
 #include <mote.h>
 #include <mote/ota.h>
+#include <stdlib.h>
 
 #define PERIOD_MS 1000
 #define ACK_WAIT_MS 30000          /* the first reading's acknowledgement, before giving up */
@@ -37,6 +40,39 @@ static int read_sensor(uint32_t n)
                                        -92, -71, -38 };
     return 2150 + swing[n % 16] + (int)(mote_random32() % 21) - 10;
 }
+
+#ifdef TELEMETRY_SHELL
+static volatile int fault_asked;
+static volatile int *volatile nowhere;      /* NULL, read at run time: the compiler cannot drop the store */
+
+/* Where the `fault` command crashes: always the same backtrace, so the server groups the crashes. */
+__attribute__((noinline)) static void sensor_store(volatile int *slot, int t)
+{
+    *slot = t;
+}
+
+static int cmd_fault(struct mote_shell *sh, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fault_asked = 1;
+    mote_shell_printf(sh, "telemetry: faulting at the next reading\n");
+    return 0;
+}
+
+static int cmd_spam(struct mote_shell *sh, int argc, char **argv)
+{
+    int n = argc == 2 ? atoi(argv[1]) : 0;
+    if (n <= 0 || n > 100000) {
+        mote_shell_printf(sh, "usage: spam N\n");
+        return 2;
+    }
+    for (int i = 0; i < n; i++)
+        mote_log(MOTE_LOG_WARN, "telemetry: spam %d of %d", i + 1, n);
+    mote_shell_printf(sh, "logged %d warnings\n", n);
+    return 0;
+}
+#endif
 
 /* Wait until the broker acknowledged everything queued (QoS 1): 0, or MOTE_ETIMEDOUT. */
 static int acknowledged(struct mote_mqtt *m, uint32_t timeout_ms)
@@ -65,6 +101,11 @@ int app_main(void)
     volatile unsigned last = sizeof(pad) - 1;   /* read through volatile: the array stays */
     printf("telemetry: %u pad bytes (last %u)\n", (unsigned)sizeof(pad), pad[last]);
 #endif
+#ifdef TELEMETRY_SHELL
+    mote_shell_register("fault", "fault                the next reading writes through a null pointer", cmd_fault);
+    mote_shell_register("spam", "spam N               log N warnings", cmd_spam);
+    mote_metrics_every(10);
+#endif
     if (mote_ota_start()) {
         printf("telemetry: no OTA (see above); sampling without reporting\n");
         for (uint32_t n = 0;; n++) {
@@ -77,6 +118,10 @@ int app_main(void)
     bool confirmed = !boot.testing;
     for (uint32_t n = 0;; n++) {
         int t = read_sensor(n);
+#ifdef TELEMETRY_SHELL
+        if (fault_asked)
+            sensor_store(nowhere, t);
+#endif
         int len = snprintf(line, sizeof(line), "t=%d.%02d seq=%u version=%s", t / 100, t % 100,
                            (unsigned)n, version);
         /* the first reading of a TEST boot at QoS 1: its acknowledgement is the health check */

@@ -10,12 +10,13 @@
 #include <core/core.h>
 #include <mote/ota.h>
 #include <mqtt/glue.h>
+#include <shell/shell.h>
 #include "identity.h"
 #include "service.h"
 
 #define TOPIC_MAX (9 + IDENTITY_ID_MAX + 16)   /* "mote/dev/" ID "/down/chunk" */
 #define KEEPALIVE_S 60                         /* as the simulator's */
-#define QUEUE_BYTES 4096                       /* QoS 1 hello, state, req until acknowledged */
+#define QUEUE_BYTES 8192                       /* QoS 1 hello, state, req, a crash record, a shell reply */
 
 static struct {
     struct mote_mutex lock;      /* mote_ota_start: once */
@@ -75,6 +76,7 @@ static void on_up(void *arg, uint64_t now)
     /* QoS 0, retained: Moquette scans retained QoS 1 messages on every SUBSCRIBE (docs/ota-protocol.md) */
     mqtt_client_publish(mqtt_conn_client(svc.mqtt), t, strlen(t), "online", 6, 0, 1, now);
     ota_agent_connected(&svc.agent, now);
+    remote_connected();          /* crash records waiting since the reboot go now */
 }
 
 static void on_down(void *arg)
@@ -168,6 +170,13 @@ static int start(void)
     printf("[mote] ota: device %s, broker %s:%u, running %s from slot %c%s\n", svc.id.device_id,
            svc.id.host, svc.id.port, svc.dev.version, svc.dev.running == SLOT_A ? 'A' : 'B',
            svc.dev.testing ? " (TEST boot)" : "");
+    /* crash records, logs, heartbeats on the same connection; the shell only if the identity says so */
+    int shell = (svc.id.flags & IDENTITY_FLAG_SHELL) != 0;
+    int rerr = remote_start(svc.mqtt, svc.id.device_id, shell);
+    if (rerr)
+        printf("[mote] ota: cannot start crash reports, logs and metrics (error %d)\n", rerr);
+    else
+        printf("[mote] ota: crash reports, logs, metrics on; remote shell %s\n", shell ? "on" : "off");
     return 0;
 }
 

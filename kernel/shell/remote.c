@@ -267,6 +267,11 @@ static void observe_main(void *arg)
     }
 }
 
+void remote_connected(void)
+{
+    mote_event_set(&obs.ev, EV_WORK);    /* a zeroed event is a valid one: safe before remote_start */
+}
+
 int remote_start(struct mote_mqtt *m, const char *device_id, int shell)
 {
     char t[TOPIC_MAX];

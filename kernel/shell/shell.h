@@ -85,6 +85,8 @@ int shell_run_buf(const char *line, size_t len, char *out, size_t cap, int *trun
  */
 struct mote_mqtt;
 int remote_start(struct mote_mqtt *m, const char *device_id, int shell);
+/* The connection is up (any thread, before remote_start too): what waits goes now, not at the next poll. */
+void remote_connected(void);
 
 /* "usage: ..." and SHELL_EXIT_USAGE; a decimal argument in [lo, hi], or -1 (cmd_sys.c). */
 int shell_usage(struct mote_shell *sh, const char *usage);

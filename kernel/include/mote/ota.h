@@ -17,7 +17,12 @@
  *
  * The same connection carries the app's own messages: mote_ota_mqtt() is a
  * mote/mqtt.h client, allowed to publish under mote/dev/ID/up/ (the broker
- * refuses every other topic to a device).
+ * refuses every other topic to a device). It also carries what the device
+ * tells the server about itself (docs/debugging.md): its crash records
+ * (sent after the reboot, cleared once the server acknowledged them), its
+ * log lines at or above mote_log_ship()'s level, the metrics heartbeat, and
+ * - only when the identity record enables it (`mote ota provision --shell`)
+ * - the shell's commands from the server (`mote ota shell`).
  */
 #ifndef MOTE_OTA_H
 #define MOTE_OTA_H

@@ -130,10 +130,16 @@ final class DeviceLab implements AutoCloseable {
      */
     QemuDevice device(String id, String profile, Path v1, String group, List<String> tags, int maxChunk)
             throws IOException {
+        return device(id, profile, v1, group, tags, maxChunk, false);
+    }
+
+    /** As above; {@code shell}: its identity enables the remote shell (`mote ota provision --shell`). */
+    QemuDevice device(String id, String profile, Path v1, String group, List<String> tags, int maxChunk,
+            boolean shell) throws IOException {
         Profile p = Fixtures.profile(profile);
         Path flash = dir.resolve(id + ".flash");
         FlashImage.forProfile(p).withImage(Slot.A, v1).write(flash);
-        Provision.run(api, new Provision.Request(id, flash, p, null, false, maxChunk, group, tags));
+        Provision.run(api, new Provision.Request(id, flash, p, null, shell, maxChunk, group, tags));
         QemuDevice d = new QemuDevice(id, p, flash, List.of(fleet.publicKey()), mqttPort);
         devices.add(d);
         return d;

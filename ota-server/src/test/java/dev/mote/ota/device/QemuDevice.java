@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A real device under QEMU: the Mote bootloader on the board's flash file (its images, boot state
@@ -155,6 +156,26 @@ final class QemuDevice implements AutoCloseable {
         messages.println("=== power cut");
         q.destroyForcibly();
         q.onExit().get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A power cut at a moment the console chooses: finds the QEMU first, then watches the console
+     * (no sleeping) and kills the QEMU the moment {@code when} holds. false if it never held within
+     * {@code timeout} (no cut then).
+     */
+    boolean powerCutWhen(Predicate<String> when, Duration timeout) throws Exception {
+        ProcessHandle q = qemu().orElseThrow(() -> new AssertionError(id + ": no QEMU to cut the power of"));
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!when.test(console())) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            Thread.onSpinWait();
+        }
+        q.destroyForcibly();
+        messages.println("=== power cut");
+        q.onExit().get(10, TimeUnit.SECONDS);
+        return true;
     }
 
     /** Switches it off for good: kills its QEMU until the supply has stopped restarting it. */

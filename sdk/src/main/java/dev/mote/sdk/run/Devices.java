@@ -55,10 +55,12 @@ public record Devices(Network network, boolean rng) {
      * the device's end it waits 30 s for the host service's, so a device's half-close still gets
      * the whole answer; the host service's end closes the device's side at once (shut-close: QEMU
      * ends a guestfwd connection only when its relay closes it, and a device reading to the end of
-     * an HTTP/1.0 answer would otherwise wait those 30 s).
+     * an HTTP/1.0 answer would otherwise wait those 30 s). TCP_NODELAY on both ends: stdin/stdout
+     * is a loopback TCP pair to libslirp, and without it a small write behind another waited
+     * ~40 ms for the other end's delayed ACK (bench/shell's remote shell round trip).
      */
     static String socatRelay(Path socat) {
-        return "'/bin/sh' -c 'exec \"$0\" -t 30 -b 65536 FD:0,shut-close \"TCP:$1:$2,nodelay\" 2>/dev/null' "
+        return "'/bin/sh' -c 'exec \"$0\" -t 30 -b 65536 FD:0,nodelay,shut-close \"TCP:$1:$2,nodelay\" 2>/dev/null' "
                 + quote(socat.toString()) + " 127.0.0.1";
     }
 

@@ -49,7 +49,7 @@ class DevicesTest {
     void socatRelaysWhenInstalledWithTheHostAndPortAsArguments() {
         String relay = Devices.socatRelay(Path.of("/usr/bin/socat"));
         assertTrue(relay.startsWith("'/bin/sh' -c 'exec \"$0\" "), relay);
-        assertTrue(relay.contains("FD:0,shut-close \"TCP:$1:$2,nodelay\" 2>/dev/null'"), relay);
+        assertTrue(relay.contains("FD:0,nodelay,shut-close \"TCP:$1:$2,nodelay\" 2>/dev/null'"), relay);
         assertTrue(relay.endsWith(" '/usr/bin/socat' 127.0.0.1"), relay);
         // QEMU doubles the comma and appends the port: $0 socat, $1 127.0.0.1, $2 the port
         String arg = Network.user().withGuestForward(Network.GuestForward.parse("1883:18830"))
