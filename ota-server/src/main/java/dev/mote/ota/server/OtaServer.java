@@ -187,6 +187,9 @@ public final class OtaServer implements AutoCloseable {
         }
         m.put("threads", Thread.activeCount());
         m.putAll(fleet.role());
+        if (dashboard != null) {
+            m.put("dashboard", dashboard.stats());
+        }
         return m;
     }
 
