@@ -227,6 +227,9 @@ def main():
         say("download rate: raw TCP through guestfwd, then the OTA agent (JVM relay, then socat)")
         tflash = os.path.join(work, "tcpget.flash")
         mote("mkflash", "-p", ARM, "--slot-a", tcpget, "-o", tflash)
+        # captured before anything listens on raw_port: capturing boots the board for a moment
+        tcmds = {relay: capture(work, ARM, tflash, "5001:%d" % raw_port, relay, "tcpget-" + relay)
+                 for relay in ("java", "socat")}
         ls = socket.socket()
         ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         ls.bind(("127.0.0.1", raw_port))
@@ -242,9 +245,8 @@ def main():
         sha = srv.upload(big[0])
         res["download"] = {}
         for relay in ("java", "socat"):
-            tcmd = capture(work, ARM, tflash, "5001:%d" % raw_port, relay, "tcpget")
             threading.Thread(target=send, daemon=True).start()
-            out = run_marks(tcmd, [], 60)[3]
+            out = run_marks(tcmds[relay], [], 60)[3]
             m = re.search(r"tcpget: (\d+) bytes in (\d+) us", out)
             raw = int(m.group(1)) / (int(m.group(2)) / 1e6) if m else None
             flash = provision(work, srv, "dl-" + relay, ARM, v1[ARM], "dl-" + relay)
