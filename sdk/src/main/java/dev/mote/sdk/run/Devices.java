@@ -40,13 +40,19 @@ public record Devices(Network network, boolean rng) {
     }
 
     /**
-     * The relay QEMU runs for each guestfwd connection: socat when it is installed (a few ms to
-     * start, against a few hundred for a JVM: a device's connect waits for it, bench/agent), else
-     * {@link #relayCommand()}. MOTE_GUEST_RELAY=java picks the JVM's relay anyway.
+     * The relay QEMU runs for each guestfwd connection: {@link #relayCommand()}, this SDK's own,
+     * which acknowledges what the device sends at once; MOTE_GUEST_RELAY=socat picks socat when
+     * it is installed (a few ms to start instead of a JVM's few hundred, but its kernel delays
+     * the ACKs QEMU's Nagle waits for: a device's small message behind another waits up to
+     * 40 ms, and an OTA download ran at a third of the speed; docs/networking.md).
      */
     static String relay() {
-        Path socat = "java".equals(System.getenv("MOTE_GUEST_RELAY")) ? null : onPath("socat");
-        return socat == null ? relayCommand() : socatRelay(socat);
+        return relay(System.getenv("MOTE_GUEST_RELAY"), onPath("socat"));
+    }
+
+    /** The relay for the choice {@code relay} (MOTE_GUEST_RELAY, may be null) and socat's path (null: none). */
+    static String relay(String relay, Path socat) {
+        return "socat".equals(relay) && socat != null ? socatRelay(socat) : relayCommand();
     }
 
     /**

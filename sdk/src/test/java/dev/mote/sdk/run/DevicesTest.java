@@ -46,6 +46,15 @@ class DevicesTest {
     }
 
     @Test
+    void theSdksRelayUnlessSocatIsAskedForAndInstalled() {
+        Path socat = Path.of("/usr/bin/socat");
+        assertEquals(Devices.relayCommand(), Devices.relay(null, socat));
+        assertEquals(Devices.relayCommand(), Devices.relay("java", socat));
+        assertEquals(Devices.relayCommand(), Devices.relay("socat", null));
+        assertEquals(Devices.socatRelay(socat), Devices.relay("socat", socat));
+    }
+
+    @Test
     void socatRelaysWhenInstalledWithTheHostAndPortAsArguments() {
         String relay = Devices.socatRelay(Path.of("/usr/bin/socat"));
         assertTrue(relay.startsWith("'/bin/sh' -c 'exec \"$0\" "), relay);
