@@ -40,11 +40,12 @@ public record Devices(Network network, boolean rng) {
     }
 
     /**
-     * The relay QEMU runs for each guestfwd connection: {@link #relayCommand()}, this SDK's own,
-     * which acknowledges what the device sends at once; MOTE_GUEST_RELAY=socat picks socat when
-     * it is installed (a few ms to start instead of a JVM's few hundred, but its kernel delays
-     * the ACKs QEMU's Nagle waits for: a device's small message behind another waits up to
-     * 40 ms, and an OTA download ran at a third of the speed; docs/networking.md).
+     * The relay QEMU runs for each guestfwd connection: socat when it is installed (a few ms to
+     * start instead of a JVM's few hundred: a device's first connection waits for it), else
+     * {@link #relayCommand()}, this SDK's own, which MOTE_GUEST_RELAY=java picks anyway. The
+     * SDK's acknowledges what the device sends at once, where socat's kernel delays the ACKs
+     * QEMU's Nagle waits for: request/answer traffic such as an OTA download runs about three
+     * times faster through it (docs/networking.md, "The relay and Nagle").
      */
     static String relay() {
         return relay(System.getenv("MOTE_GUEST_RELAY"), onPath("socat"));
@@ -52,7 +53,7 @@ public record Devices(Network network, boolean rng) {
 
     /** The relay for the choice {@code relay} (MOTE_GUEST_RELAY, may be null) and socat's path (null: none). */
     static String relay(String relay, Path socat) {
-        return "socat".equals(relay) && socat != null ? socatRelay(socat) : relayCommand();
+        return "java".equals(relay) || socat == null ? relayCommand() : socatRelay(socat);
     }
 
     /**

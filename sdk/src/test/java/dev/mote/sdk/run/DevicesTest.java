@@ -46,12 +46,12 @@ class DevicesTest {
     }
 
     @Test
-    void theSdksRelayUnlessSocatIsAskedForAndInstalled() {
+    void socatWhenInstalledUnlessTheSdksRelayIsAskedFor() {
         Path socat = Path.of("/usr/bin/socat");
-        assertEquals(Devices.relayCommand(), Devices.relay(null, socat));
-        assertEquals(Devices.relayCommand(), Devices.relay("java", socat));
-        assertEquals(Devices.relayCommand(), Devices.relay("socat", null));
+        assertEquals(Devices.socatRelay(socat), Devices.relay(null, socat));
         assertEquals(Devices.socatRelay(socat), Devices.relay("socat", socat));
+        assertEquals(Devices.relayCommand(), Devices.relay("java", socat));
+        assertEquals(Devices.relayCommand(), Devices.relay(null, null));
     }
 
     @Test
