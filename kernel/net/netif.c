@@ -254,7 +254,7 @@ struct netif *netif_started(void)
 }
 
 /*
- * The debug shell's view of the network (netinfo.c), which it reaches by a
+ * The debug shell's view of the network (shell/netinfo.c), which it reaches by a
  * weak reference: this strong one links it into every image that networks
  * (and --gc-sections drops it again from those without the shell).
  */

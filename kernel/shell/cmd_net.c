@@ -1,6 +1,6 @@
 /*
  * The shell's network commands: ifconfig, netstat, arp, ping. They reach
- * the stack through netinfo_ops (net/netinfo.c), a weak reference: an
+ * the stack through netinfo_ops (shell/netinfo.c), a weak reference: an
  * image without networking links none of the stack for them and says so;
  * none of them starts networking (ping waits for it to be up).
  */

@@ -6,7 +6,7 @@
  * networking: before the first network call it says MOTE_ENODEV.
  */
 #include <shell/shell.h>
-#include "netif.h"
+#include <net/netif.h>
 
 /* The started interface with its lock taken, or MOTE_ENODEV. */
 static int enter(struct netif **nf)
