@@ -11,11 +11,11 @@ from benchlib import MOTE, REPO, facts, inspect, qemu_cmd, run, stats, write_sec
 MARKS = ("<!-- bench/shell begin -->", "<!-- bench/shell end -->")
 REAL_MARKS = ("<!-- bench/shell-real begin -->", "<!-- bench/shell-real end -->")
 PROFILES = ("qemu-virt-arm64", "qemu-microvm-x86_64")
-PARTS = {  # the shell's objects by what they are for (kernel/shell/, kernel/net/netinfo.c)
+PARTS = {  # the shell's objects by what they are for (kernel/shell/)
     "shell": ["shell/line.o", "shell/shell.o", "shell/console.o", "shell/cmd_sys.o", "shell/cmd_net.o"],
     "trace": ["shell/trace.o", "shell/tracefmt.o"],
     "log": ["shell/log.o", "shell/logring.o"],
-    "crash records + metrics": ["shell/crash.o", "shell/crashrec.o", "shell/metrics.o", "net/netinfo.o"],
+    "crash records + metrics": ["shell/crash.o", "shell/crashrec.o", "shell/metrics.o", "shell/netinfo.o"],
     "over MQTT (remote.c)": ["shell/remote.o"],
 }
 
