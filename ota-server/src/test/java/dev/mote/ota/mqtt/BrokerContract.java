@@ -64,8 +64,16 @@ abstract class BrokerContract {
         return TestClient.connect(broker, id, id, creds.devicePassword(id));
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger serverConnections = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * The server's account, with a client id of its own each time ("mote-server:test-N", as the
+     * server's tools connect): a test's connection never races the previous test's session of the
+     * same id being closed (Moquette then closes the new one). Mosquitto uses the user name anyway.
+     */
     TestClient server() {
-        return TestClient.connect(broker, Credentials.SERVER_USER, Credentials.SERVER_USER, creds.serverPassword());
+        return TestClient.connect(broker, Credentials.SERVER_USER + ":test-" + serverConnections.incrementAndGet(),
+                Credentials.SERVER_USER, creds.serverPassword());
     }
 
     @Test

@@ -123,10 +123,17 @@ final class Browser implements AutoCloseable {
         }, RuntimeException.class, WAIT);
     }
 
+    /** Types into a field, again when a live update redraws the page under it (a stale element). */
     void type(String css, String text) throws Exception {
-        WebElement e = find(css);
-        e.clear();
-        e.sendKeys(text);
+        Await.retrying(() -> {
+            WebElement e = driver.findElement(By.cssSelector(css));
+            e.clear();
+            e.sendKeys(text);
+            if (!text.equals(e.getDomProperty("value"))) {
+                throw new IllegalStateException(css + " lost what was typed");
+            }
+            return null;
+        }, RuntimeException.class, WAIT);
     }
 
     /** Saves the page as target/dashboard-screenshots/NAME.png. */
