@@ -1,5 +1,7 @@
 package dev.mote.ota.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mote.ota.fleet.Records;
 import dev.mote.ota.rest.OtaClient;
@@ -10,7 +12,11 @@ import dev.mote.sdk.testing.Await;
 import dev.mote.sdk.testing.TestImage;
 import dev.mote.sdk.testing.TestKeys;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +40,33 @@ final class Fleetlab {
 
     static OtaClient client(URI rest, String token) {
         return new OtaClient(URI.create(rest + "/"), token);
+    }
+
+    /** Waits up to {@code timeout} for a `mote ota serve` process's REST API to answer (its token file exists by then). */
+    static OtaClient awaitServe(Process p, Path data, int http, Duration timeout) throws Exception {
+        OtaClient[] api = new OtaClient[1];
+        Await.await(() -> {
+            assertTrue(p.isAlive(), "mote ota serve exited with " + (p.isAlive() ? 0 : p.exitValue()));
+            Path token = data.resolve("admin.token");
+            if (!Files.exists(token)) {
+                return false;
+            }
+            api[0] = client(URI.create("http://127.0.0.1:" + http), Files.readString(token).trim());
+            try {
+                api[0].get("api/health");
+                return true;
+            } catch (RuntimeException | IOException notYet) {
+                return false;
+            }
+        }, timeout, "mote ota serve answering on port " + http);
+        return api[0];
+    }
+
+    /** A TCP port free on 127.0.0.1 now. */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     /** Provisions {@code n} devices "dev-000".."dev-NNN" in {@code group} and adds them to {@code sim}. */

@@ -13,10 +13,6 @@ import dev.mote.ota.store.PostgresUrl;
 import dev.mote.sdk.image.Keys;
 import dev.mote.sdk.testing.Await;
 import dev.mote.sdk.testing.TestKeys;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +46,7 @@ class LeaseKillTest {
         try (Mosquitto broker = Mosquitto.start(dir, Credentials.load(data), ScaleOutTest.ids("lk", n),
                 List.of("1", "2"));
              Simulator sim = new Simulator(Simulator.Options.defaults("tcp://127.0.0.1:" + broker.url().port()))) {
-            int[] http = {freePort(), freePort()};
+            int[] http = {Fleetlab.freePort(), Fleetlab.freePort()};
             // the password from the environment, not the URL (it never shows on a command line)
             String url = "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database();
             for (int i = 0; i < 2; i++) {
@@ -63,7 +59,8 @@ class LeaseKillTest {
                 procs.add(pb.redirectErrorStream(true).redirectOutput(dir.resolve("serve-" + (i + 1) + ".log").toFile())
                         .start());
             }
-            OtaClient[] api = {awaitUp(procs.get(0), data, http[0]), awaitUp(procs.get(1), data, http[1])};
+            OtaClient[] api = {Fleetlab.awaitServe(procs.get(0), data, http[0], Duration.ofSeconds(60)),
+                Fleetlab.awaitServe(procs.get(1), data, http[1], Duration.ofSeconds(60))};
             String log1 = Files.readString(dir.resolve("serve-1.log"));
             assertTrue(!log1.contains(db.password()), "the password is never printed:\n" + log1);
             byte[] v11 = Fleetlab.image("1.1.0", 1);
@@ -107,31 +104,6 @@ class LeaseKillTest {
             for (Process p : procs) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-        }
-    }
-
-    private static OtaClient awaitUp(Process p, Path data, int http) throws Exception {
-        OtaClient[] api = new OtaClient[1];
-        Await.await(() -> {
-            assertTrue(p.isAlive(), "mote ota serve exited with " + (p.isAlive() ? 0 : p.exitValue()));
-            Path token = data.resolve("admin.token");
-            if (!Files.exists(token)) {
-                return false;
-            }
-            api[0] = Fleetlab.client(URI.create("http://127.0.0.1:" + http), Files.readString(token).trim());
-            try {
-                api[0].get("api/health");
-                return true;
-            } catch (RuntimeException | IOException notYet) {
-                return false;
-            }
-        }, Duration.ofSeconds(60), "mote ota serve answering on port " + http);
-        return api[0];
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

@@ -9,12 +9,8 @@ import dev.mote.ota.sim.DeviceStats;
 import dev.mote.ota.sim.SimulatedDevice;
 import dev.mote.ota.sim.Simulator;
 import dev.mote.sdk.image.Keys;
-import dev.mote.sdk.testing.Await;
 import dev.mote.sdk.testing.TestKeys;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,15 +36,15 @@ class ServerKillTest {
         Path data = dir.resolve("ota-data");
         Path pub = dir.resolve("fleet.pub");
         Keys.writePublic(pub, TestKeys.KEY.publicKey());
-        int mqtt = freePort();
-        int http = freePort();
+        int mqtt = Fleetlab.freePort();
+        int http = Fleetlab.freePort();
         List<String> serve = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), "dev.mote.ota.cli.Main", "serve", "--data", data.toString(),
                 "--trust", pub.toString(), "--mqtt-port", Integer.toString(mqtt), "--http-port", Integer.toString(http));
         Process first = start(serve, dir.resolve("serve-1.log"));
         Process second = null;
         try (Simulator sim = new Simulator(Simulator.Options.defaults("tcp://127.0.0.1:" + mqtt))) {
-            OtaClient api = awaitUp(first, data, http);
+            OtaClient api = Fleetlab.awaitServe(first, data, http, Duration.ofSeconds(30));
             byte[] v11 = Fleetlab.image("1.1.0", 1);
             String sha = api.postBytes("api/images", v11).get("sha256").asText();
             Fleetlab.devices(api, sim, "kill", 40, "lab", Map.of(), Map.of());
@@ -65,7 +61,7 @@ class ServerKillTest {
             assertEquals(137, first.exitValue(), "killed by SIGKILL");
 
             second = start(serve, dir.resolve("serve-2.log"));
-            api = awaitUp(second, data, http);
+            api = Fleetlab.awaitServe(second, data, http, Duration.ofSeconds(30));
             JsonNode r = Fleetlab.await(api, "api/rollouts/" + id, x -> !x.get("state").asText().equals("running"),
                     Duration.ofSeconds(120));
             assertEquals("completed", r.get("state").asText(), r + "\n" + Files.readString(dir.resolve("serve-2.log")));
@@ -88,31 +84,5 @@ class ServerKillTest {
 
     private static Process start(List<String> cmd, Path log) throws IOException {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    /** Waits for the REST API to answer (the token file exists by then). */
-    private static OtaClient awaitUp(Process p, Path data, int http) throws Exception {
-        OtaClient[] api = new OtaClient[1];
-        Await.await(() -> {
-            assertTrue(p.isAlive(), "mote ota serve exited with " + (p.isAlive() ? 0 : p.exitValue()));
-            Path token = data.resolve("admin.token");
-            if (!Files.exists(token)) {
-                return false;
-            }
-            api[0] = Fleetlab.client(URI.create("http://127.0.0.1:" + http), Files.readString(token).trim());
-            try {
-                api[0].get("api/health");
-                return true;
-            } catch (RuntimeException | IOException notYet) {
-                return false;
-            }
-        }, Duration.ofSeconds(30), "mote ota serve answering on port " + http);
-        return api[0];
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }
