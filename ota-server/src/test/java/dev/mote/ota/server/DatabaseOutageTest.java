@@ -1,5 +1,6 @@
 package dev.mote.ota.server;
 
+import static dev.mote.ota.server.AdminRequests.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,9 +10,6 @@ import dev.mote.ota.fleet.FleetConfig;
 import dev.mote.ota.store.PostgresCluster;
 import dev.mote.sdk.testing.Await;
 import dev.mote.sdk.testing.TestKeys;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,14 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabaseOutageTest {
     @TempDir
     Path tmp;
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    private HttpResponse<String> send(OtaServer s, String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(s.restUri() + path))
-                .header("Authorization", "Bearer " + s.adminToken()).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     @Test
     void theServerRidesOutADatabaseRestart() throws Exception {

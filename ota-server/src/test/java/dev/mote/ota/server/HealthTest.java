@@ -1,5 +1,6 @@
 package dev.mote.ota.server;
 
+import static dev.mote.ota.server.AdminRequests.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,13 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mote.ota.fleet.FleetConfig;
 import dev.mote.ota.store.SmallDisk;
 import dev.mote.sdk.testing.TestKeys;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,14 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 class HealthTest {
     @TempDir
     Path tmp;
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    private HttpResponse<String> send(OtaServer s, String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(s.restUri() + path))
-                .header("Authorization", "Bearer " + s.adminToken()).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     @Test
     void aFullDiskIsA503UntilThereIsRoomAgain() throws Exception {
