@@ -17,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -78,17 +77,9 @@ public final class BootloaderBuilder {
             if (!Files.isRegularFile(elf)) {
                 throw raced;    // not another build that got there first
             }
-            deleteTree(work);
+            Sdk.deleteTree(work);
         }
         return elf;
-    }
-
-    private static void deleteTree(Path work) throws IOException {
-        try (var files = Files.walk(work)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /** Everything the bootloader uses must end below where it loads apps. */
