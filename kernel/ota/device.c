@@ -35,7 +35,7 @@ static bool slot_writable(const struct ota_device *d)
 static int slot_write(void *ctx, uint32_t off, const void *data, size_t len)
 {
     struct ota_device *d = ctx;
-    if (!slot_writable(d) || off > d->slot_size || len > d->slot_size - off)
+    if (!slot_writable(d) || off > d->board.slot_size || len > d->board.slot_size - off)
         return MOTE_EPERM;
     uint64_t t = mote_uptime_ns();
     int err = flash_write(slot_offset(d) + off, data, len, 0);
@@ -196,7 +196,6 @@ int ota_device_init(struct ota_device *d, struct ota_env *env, char *why, size_t
     }
     d->testing = bs.testing;
     d->min_counter = bs.min_security_counter;
-    d->slot_size = (uint32_t)board.part_size[PART_SLOT_A + d->inactive];
     snprintf(d->version, sizeof(d->version), "%u.%u.%u", (unsigned)bs.version[0],
              (unsigned)bs.version[1], (unsigned)bs.version[2]);
     d->progress = (struct flash_io){ progress_read, progress_write, d };

@@ -146,7 +146,7 @@ static int start(void)
     svc.env.request_reconnect = request_reconnect;
     snprintf(svc.base, sizeof(svc.base), "mote/dev/%s/", svc.id.device_id);
     struct ota_boot boot = { board.name, svc.dev.version, svc.dev.min_counter, svc.dev.running,
-                             svc.dev.testing, svc.dev.slot_size, svc.id.max_chunk };
+                             svc.dev.testing, (uint32_t)svc.dev.board.slot_size, svc.id.max_chunk };
     err = ota_agent_init(&svc.agent, &svc.env, &boot, mote_uptime_ms());
     if (err)
         printf("[mote] ota: cannot read the progress record (error %d): starting with no job\n", err);

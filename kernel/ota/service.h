@@ -18,8 +18,7 @@ struct ota_device {
     uint8_t running, inactive;   /* SLOT_A / SLOT_B */
     bool testing;                /* booted in TEST (maybe confirmed since: bootctl_confirmed) */
     uint32_t min_counter;        /* the bootloader's floor */
-    uint32_t slot_size;          /* bytes in the inactive slot */
-    struct image_board board;    /* what the bootloader allows an image in the inactive slot */
+    struct image_board board;    /* what the bootloader allows an image in the inactive slot (its size too) */
     char version[32];            /* the running image's */
     struct slot_keys keys;       /* the bootloader's, from its handoff block */
     struct flash_io progress;    /* the progress record's region of persist */
