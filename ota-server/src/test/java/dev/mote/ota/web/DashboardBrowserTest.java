@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mote.ota.sim.Behaviour;
+import dev.mote.sdk.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
@@ -231,6 +233,18 @@ class DashboardBrowserTest {
         assertEquals("running", lab.api.get("api/rollouts/" + id).get("state").asText());
         b.click("#cancel");
         b.screenshot("rollout-cancel-asked");
+        // a live update while the operator decides leaves the question open (it used to close it)
+        b.js("document.getElementById('cancel-confirm').dataset.asked = 'yes';"
+                + "window.__devices = -1; const es = new EventSource('/ui/events');"
+                + "es.addEventListener('pulse', e => window.__devices = JSON.parse(e.data).devices);");
+        long before = Await.poll(() -> ((Number) b.js("return window.__devices")).longValue(), n -> n >= 0,
+                Browser.WAIT);
+        assertTrue(before >= 0, "the page's stream answers");
+        lab.api.post("api/devices/provision", Map.of("ids", List.of("spare-during-cancel")));
+        Await.poll(() -> ((Number) b.js("return window.__devices")).longValue(), n -> n > before, Browser.WAIT);
+        Thread.sleep(300);   // the page's own stream delivers the same pulse
+        assertEquals("yes", b.js("const e = document.getElementById('cancel-confirm');"
+                + "return e && e.offsetParent !== null ? e.dataset.asked : 'gone'"), "the question is still open");
         b.click("#cancel-confirm");
         b.awaitText("#rollout-state", "cancelled"::equals, Browser.WAIT, "cancelled from the page");
         assertEquals("cancelled", lab.api.get("api/rollouts/" + id).get("state").asText());

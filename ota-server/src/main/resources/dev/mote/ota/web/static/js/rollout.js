@@ -23,12 +23,15 @@ export async function render(root, parts) {
     title, reason, controls, actionError, overall, phaseList, summary, failed);
 
   let failures = -1;
-  const draw = () => {
+  let controlsFor = null;   // the state the controls were drawn for
+  // A pulse redraws the controls only when the state changed: an open "cancel?" question or a
+  // half-typed pause reason survives the live updates that arrive while the operator decides.
+  const draw = (controlsToo) => {
     mount(title, h('span', {id: 'rollout-name'}, r.name), ' ',
       h('span', {class: 'badge big st-' + r.state, id: 'rollout-state'}, r.state));
     mount(reason, r.reason ? note(r.state === 'paused' ? 'warn' : r.state === 'completed' ? 'good' : 'info',
       h('strong', null, label(r.state)), ' ', h('span', {id: 'rollout-reason'}, r.reason)) : null);
-    drawControls();
+    if (controlsToo || r.state !== controlsFor) drawControls();
     drawSummary(summary, r);
     drawOverall(overall, r);
     drawPhases(phaseList, r, phases);
@@ -48,10 +51,11 @@ export async function render(root, parts) {
     } catch (e) {
       mount(actionError, note('bad', 'Not done: ', e.message));
     }
-    draw();
+    draw(true);
   };
 
   const drawControls = () => {
+    controlsFor = r.state;
     const buttons = [];
     if (r.state === 'running') {
       const why = h('input', {id: 'pause-reason', type: 'text', placeholder: 'reason (optional)',
@@ -80,20 +84,10 @@ export async function render(root, parts) {
     mount(controls, buttons);
   };
 
-  draw();
+  draw(true);
   return subscribe(p => {
     const mine = p.rollouts.find(x => x.rollout.id === id);
     if (!mine) return;
-    const focus = document.activeElement;
-    if (focus && focus.id === 'pause-reason' && mine.rollout.state === r.state) {
-      // the operator is typing a reason: leave the controls, redraw the rest
-      r = mine.rollout;
-      phases = mine.phases;
-      drawSummary(summary, r);
-      drawOverall(overall, r);
-      drawPhases(phaseList, r, phases);
-      return;
-    }
     r = mine.rollout;
     phases = mine.phases;
     draw();
