@@ -73,23 +73,37 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    /** Is something accepting connections on host:port within 5 s? */
-    private static boolean listening(String host, int port) {
+    /**
+     * Does this broker accept connections on host:port (within 5 s, however loaded the machine)? A connection must reach
+     * {@code guard}: Moquette only logs a failed bind, and with a port picked beforehand another
+     * process may be the one listening there.
+     */
+    private static boolean listening(String host, int port, WireGuard guard) {
         long until = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < until) {
+            long seen = guard.connections();
             try (java.net.Socket s = new java.net.Socket()) {
                 s.connect(new java.net.InetSocketAddress(host, port), 500);
-                return true;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
+                while (guard.connections() == seen && System.nanoTime() < until) {
+                    Thread.sleep(2);
                 }
+                return guard.connections() != seen;
+            } catch (IOException notYet) {
+                pause();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
         return false;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static EmbeddedBroker startOn(String host, int port, Credentials credentials, boolean devicesWaitForServer)
@@ -115,18 +129,19 @@ public final class EmbeddedBroker implements AutoCloseable {
             stopQuietly(server);
             throw new IOException("MQTT broker: cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
         }
+        WireGuard guard = new WireGuard(credentials, policy, complaints);
         try {
-            installGuard(server, new WireGuard(credentials, policy, complaints));
+            installGuard(server, guard);
         } catch (ReflectiveOperationException | RuntimeException e) {
             stopQuietly(server);
             throw new IOException("MQTT broker: cannot install the will and publish checks in Moquette "
                     + Server.MOQUETTE_VERSION + " (" + e + "); this server is built for Moquette 0.17", e);
         }
         policy.guarded(); // clients are admitted from here on: none got in unguarded
-        if (!listening(host, port)) {
+        if (!listening(host, port, guard)) {
             stopQuietly(server);
-            throw new IOException("MQTT broker: started, but nothing listens on " + host + ":" + port
-                    + " (is the port taken?)");
+            throw new IOException("MQTT broker: cannot listen on " + host + ":" + port
+                    + ": the port is taken (or nothing answers there)");
         }
         Logger.info("MQTT broker listening on {}:{}", host, port);
         return new EmbeddedBroker(server, policy, complaints, host, port);

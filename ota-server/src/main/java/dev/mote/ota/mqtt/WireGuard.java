@@ -51,11 +51,22 @@ final class WireGuard extends ChannelInboundHandlerAdapter {
     private final Credentials credentials;
     private final BrokerPolicy policy;
     private final Complaints complaints;
+    /** Connections this broker set up: proves a listener on its port is this broker's. */
+    private final java.util.concurrent.atomic.AtomicLong connections = new java.util.concurrent.atomic.AtomicLong();
 
     WireGuard(Credentials credentials, BrokerPolicy policy, Complaints complaints) {
         this.credentials = credentials;
         this.policy = policy;
         this.complaints = complaints;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        connections.incrementAndGet();
+    }
+
+    long connections() {
+        return connections.get();
     }
 
     @Override

@@ -48,6 +48,30 @@ class EmbeddedBrokerTest extends BrokerContract {
         Threads.assertNoneLeft(before);
     }
 
+    /**
+     * Someone else answering on the port is not this broker listening (Moquette only logs its failed
+     * bind): with a port picked beforehand, that once sent a test's clients to another broker.
+     */
+    @Test
+    void aPortAnotherServerAnswersOnIsRefused() throws Exception {
+        try (ServerSocket other = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try {
+                    while (true) {
+                        other.accept().close();
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            IOException e = assertThrows(IOException.class,
+                    () -> EmbeddedBroker.start("127.0.0.1", other.getLocalPort(), creds));
+            assertTrue(e.getMessage().contains("cannot listen on 127.0.0.1:" + other.getLocalPort()), e.getMessage());
+        }
+    }
+
     @Test
     void subscriptionsOutsideTheDevicesDownTopicsAreRefusedInTheSubAck() {
         try (TestClient a = device(A)) {
