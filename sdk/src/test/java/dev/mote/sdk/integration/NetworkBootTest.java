@@ -186,7 +186,8 @@ class NetworkBootTest {
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), net.hostForwards().get(1).hostPort())) {
                     s.setSoTimeout(20_000);
                     s.getOutputStream().write("shout\n".getBytes(StandardCharsets.US_ASCII));
-                    assertEquals("SHOUT\n", new String(s.getInputStream().readNBytes(6), StandardCharsets.US_ASCII));
+                    assertEquals("SHOUT\n", new String(s.getInputStream().readNBytes(6), StandardCharsets.US_ASCII),
+                            () -> "the device's answer through hostfwd; its console:\n" + d.console());
                 }
                 int code = d.exitCode(Duration.ofSeconds(60));
                 String c = d.console();
