@@ -140,18 +140,39 @@ static void do_open(struct mqtt_client *c, uint64_t now)
         settle(c, now, MOTE_MQTT_TRANSPORT, 0);     /* nothing opened: nothing to close */
 }
 
-/* Send SUBSCRIBE for entry e (its size was checked against tx when it was added). */
-static __attribute__((noinline)) void send_subscribe(struct mqtt_client *c, uint8_t *e, uint64_t now)
+/*
+ * Send SUBSCRIBE for the subscriptions from store offset `from` on: as many
+ * as fit in tx (up to SUB_BATCH) share one packet and its id, each entry
+ * remembering its place (flags >> 1) for the SUBACK's return codes. One
+ * round trip for a session's subscriptions instead of one each. Returns
+ * the offset after the last one sent.
+ */
+#define SUB_BATCH 16
+static __attribute__((noinline)) size_t send_subscribes(struct mqtt_client *c, size_t from, int all, uint64_t now)
 {
+    struct mqtt_filter f[SUB_BATCH];
+    uint8_t *ents[SUB_BATCH];
     uint16_t id = new_id(c);
-    struct mqtt_filter f = { (const char *)e + ENT_HDR, (uint16_t)ent_len(e), e[3] };
-    int n = mqtt_encode_subscribe(c->tx, c->tx_size, id, &f, 1);
-    if (n < 0)
-        return;
-    e[0] = (uint8_t)(id >> 8);
-    e[1] = (uint8_t)id;
-    e[2] |= ENT_PENDING;
-    out(c, c->tx, (size_t)n, 0, now);
+    size_t o = from;
+    int n = 0, len = 0;
+    while (n < SUB_BATCH && o < c->subs.used && (all || n == 0)) {
+        uint8_t *e = c->subs.buf + o;
+        f[n] = (struct mqtt_filter){ (const char *)e + ENT_HDR, (uint16_t)ent_len(e), e[3] };
+        if (mqtt_encode_subscribe(c->tx, c->tx_size, id, f, (size_t)n + 1) < 0)
+            break;                  /* each fits alone (checked when added): n > 0 here */
+        ents[n++] = e;
+        o += ENT_HDR + ent_len(e);
+    }
+    len = mqtt_encode_subscribe(c->tx, c->tx_size, id, f, (size_t)n);
+    if (len < 0)
+        return c->subs.used;
+    for (int i = 0; i < n; i++) {
+        ents[i][0] = (uint8_t)(id >> 8);
+        ents[i][1] = (uint8_t)id;
+        ents[i][2] = (uint8_t)(ENT_PENDING | i << 1);
+    }
+    out(c, c->tx, (size_t)len, 0, now);
+    return o;
 }
 
 /* After CONNACK: up once no SUBACK is awaited. */
@@ -179,8 +200,8 @@ static void connack(struct mqtt_client *c, const struct mqtt_packet *p, uint64_t
     c->up_since = now;
     c->reason = MOTE_MQTT_OK;
     memset(c->seen, 0, sizeof(c->seen));
-    for (size_t o = 0; o < c->subs.used && c->gen == gen; o += ENT_HDR + ent_len(c->subs.buf + o))
-        send_subscribe(c, c->subs.buf + o, now);
+    for (size_t o = 0; o < c->subs.used && c->gen == gen;)
+        o = send_subscribes(c, o, 1, now);
     /* Unacknowledged QoS 1 messages, oldest first [MQTT-4.6.0-1]; DUP on those sent before. */
     for (size_t o = 0; o < c->inflight.used && c->gen == gen;
          o += ENT_HDR + ent_len(c->inflight.buf + o)) {
@@ -194,18 +215,34 @@ static void connack(struct mqtt_client *c, const struct mqtt_packet *p, uint64_t
         check_ready(c, p->session_present);
 }
 
+/* The pending subscription with this packet id and place in its SUBSCRIBE; NULL if none. */
+static uint8_t *pending_sub(struct mqtt_client *c, uint16_t id, size_t place)
+{
+    for (size_t o = 0; o < c->subs.used; o += ENT_HDR + ent_len(c->subs.buf + o)) {
+        uint8_t *e = c->subs.buf + o;
+        if (ent_id(e) == id && (e[2] & ENT_PENDING) && (size_t)(e[2] >> 1) == place)
+            return e;
+    }
+    return NULL;
+}
+
+/* SUBACK: return code i answers the i-th filter of that SUBSCRIBE (gone ones: unsubscribed meanwhile). */
 static void suback(struct mqtt_client *c, const struct mqtt_packet *p)
 {
-    uint8_t *e = store_find(&c->subs, p->id, NULL, 0);
-    if (!e || !(e[2] & ENT_PENDING))
-        return;                     /* unsubscribed meanwhile */
-    e[2] &= (uint8_t)~ENT_PENDING;
-    int granted = p->payload[0] == MQTT_SUBACK_FAILURE ? -1 : p->payload[0];
-    if (granted < 0)
-        c->stats.subs_refused++;
-    emit(c, (struct mqtt_event){ .kind = MQTT_EV_SUBACK, .granted = granted,
-                                 .topic = (const char *)e + ENT_HDR, .topic_len = ent_len(e) });
-    check_ready(c, 0);
+    uint32_t gen = c->gen;
+    for (size_t i = 0; i < p->payload_len && c->gen == gen; i++) {
+        uint8_t *e = pending_sub(c, p->id, i);
+        if (!e)
+            continue;
+        e[2] = 0;
+        int granted = p->payload[i] == MQTT_SUBACK_FAILURE ? -1 : p->payload[i];
+        if (granted < 0)
+            c->stats.subs_refused++;
+        emit(c, (struct mqtt_event){ .kind = MQTT_EV_SUBACK, .granted = granted,
+                                     .topic = (const char *)e + ENT_HDR, .topic_len = ent_len(e) });
+    }
+    if (c->gen == gen)
+        check_ready(c, 0);
 }
 
 /* An application message: deliver, then PUBACK a QoS 1 one. */
@@ -487,7 +524,7 @@ int mqtt_client_subscribe(struct mqtt_client *c, const char *filter, size_t len,
     }
     e[3] = (uint8_t)qos;
     if (c->state >= MQ_SUBSCRIBING)
-        send_subscribe(c, e, now);
+        send_subscribes(c, (size_t)(e - c->subs.buf), 0, now);
     return 0;
 }
 

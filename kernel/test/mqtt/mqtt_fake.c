@@ -152,9 +152,13 @@ void mfake_connect(struct mfake *f)
     CHECK(mfake_next_sent(f, &first, &body, &len) && first == 0x10);
     SRV(f, "\x20\x02\x00\x00");
     while (mfake_next_sent(f, &first, &body, &len)) {
-        if (first == 0x82) {
-            uint8_t ack[5] = { 0x90, 3, body[0], body[1], body[len - 1] };
-            mfake_srv(f, ack, sizeof(ack));
+        if (first == 0x82) {            /* grant every filter its QoS */
+            uint8_t ack[4 + 64] = { 0x90, 2, body[0], body[1] };
+            for (size_t o = 2; o + 2 < len && ack[1] < 2 + 64; ack[1]++) {
+                o += 2 + (size_t)(body[o] << 8 | body[o + 1]);
+                ack[2 + ack[1]] = body[o++];
+            }
+            mfake_srv(f, ack, 2u + ack[1]);
         }
     }
     CHECK(mqtt_client_state(&f->c) == MOTE_MQTT_CONNECTED);
