@@ -25,6 +25,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.tinylog.Logger;
 
 /**
  * The embedded broker's access control where Moquette 0.17 has none of its own, in every
@@ -125,6 +126,10 @@ final class WireGuard extends ChannelInboundHandlerAdapter {
                 complaints.complain(ctx.channel().attr(USER).get(), Cause.OVERSIZED, "a packet the broker could not"
                         + " take (" + (cause.getCause() == null ? cause.getMessage() : cause.getCause().getMessage())
                         + "): connection closed");
+            } else if (Credentials.SERVER_USER.equals(ctx.channel().attr(USER).get())) {
+                // devices go this way every day; the server's own link should not: say why
+                Logger.warn("MQTT broker: the server's connection {} failed: {}", ctx.channel().remoteAddress(),
+                        cause.toString());
             }
             ctx.close();
             return;
