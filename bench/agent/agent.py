@@ -204,12 +204,12 @@ def main():
         for p in (ARM, X86):
             flash = provision(work, srv, "launch-" + p[5:9], p, v1[p], "launch")
             floor = qemu_cmd(os.path.join(work, "argv-hello-" + p), os.path.join(work, "empty-%s.elf" % p))
-            r = {"floor": [], "socat": [], "java": []}
+            r = {"floor": [], "native": [], "socat": [], "java": []}
             for _ in range(a.launches):
                 r["floor"].append(run_marks(floor, [], 30)[1])
-            for relay in ("socat", "java"):
+            for relay in ("native", "socat", "java"):
                 cmd = capture(work, p, flash, str(mqtt), relay, "launch")
-                cmds[p] = cmd if relay == "socat" else cmds.get(p, cmd)
+                cmds[p] = cmd if relay == "native" else cmds.get(p, cmd)
                 cmds[p, relay] = cmd
                 for _ in range(a.launches):
                     seen = run_marks(cmd, [CONNECTED], 60, kill_on=CONNECTED)[0]
@@ -224,12 +224,12 @@ def main():
                 lo, hi = (lo, mid) if CONNECTED in seen else (mid, hi)
             res.setdefault("ram", {})[p] = hi
         # ---- 1. OTA download rate beside raw TCP on the same path, through each relay ----
-        say("download rate: raw TCP through guestfwd, then the OTA agent (JVM relay, then socat)")
+        say("download rate: raw TCP through guestfwd, then the OTA agent (native relay, JVM relay, socat)")
         tflash = os.path.join(work, "tcpget.flash")
         mote("mkflash", "-p", ARM, "--slot-a", tcpget, "-o", tflash)
         # captured before anything listens on raw_port: capturing boots the board for a moment
         tcmds = {relay: capture(work, ARM, tflash, "5001:%d" % raw_port, relay, "tcpget-" + relay)
-                 for relay in ("java", "socat")}
+                 for relay in ("native", "java", "socat")}
         ls = socket.socket()
         ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         ls.bind(("127.0.0.1", raw_port))
@@ -244,7 +244,7 @@ def main():
             c.close()
         sha = srv.upload(big[0])
         res["download"] = {}
-        for relay in ("java", "socat"):
+        for relay in ("native", "java", "socat"):
             threading.Thread(target=send, daemon=True).start()
             out = run_marks(tcmds[relay], [], 60)[3]
             m = re.search(r"tcpget: (\d+) bytes in (\d+) us", out)
@@ -341,7 +341,7 @@ def report(res, f, doc):
         lines.append("| of which kernel/%s | %s | %s | |" % (part, kib(s[ARM]["shares"].get(part, 0)),
                                                            kib(s[X86]["shares"].get(part, 0))))
     lines.append("| smallest RAM that connects | %d KiB | %d KiB | runs in 4 MiB |" % (res["ram"][ARM], res["ram"][X86]))
-    for relay in ("socat", "java"):
+    for relay in ("native", "socat", "java"):
         cells = []
         for p in (ARM, X86):
             l = res["launch"][p]

@@ -14,12 +14,17 @@ __attribute__((noinline)) static void copy_str(char *dst, const char *src, size_
     dst[n] = 0;
 }
 
-void agent_save(struct ota_agent *a)
+static void save_to(struct ota_agent *a, const struct flash_io *io)
 {
-    if (progress_store(a->env->progress, &a->rec))
+    if (progress_store(io, &a->rec))
         a->stats.save_errors++;
     else
         a->stats.saves++;
+}
+
+void agent_save(struct ota_agent *a)
+{
+    save_to(a, a->env->progress);
 }
 
 void agent_end(struct ota_agent *a, uint32_t job, enum ota_status st, const char *version,
@@ -172,26 +177,31 @@ static void chunk(struct ota_agent *a, const uint8_t *msg, size_t len, uint64_t 
         agent_end(a, a->rec.job, OTA_FAILED, NULL, why[0] ? why : "image header refused");
         return;
     }
+    dl_mark(&a->dl, req, slot);
+    a->stats.chunk_bytes += n;
+    a->fruitless = 0;
+    a->last_chunk = now;
+    bool done = dl_complete(&a->dl);
+    if (!done) {
+        /* the next request leaves before the flash write, not after it: the link stays busier */
+        agent_progress(a, false, now);
+        dl_fill(&a->dl, agent_req, a);
+    }
     if (e->slot_write(e->ctx, off, data, n)) {
         snprintf(why, sizeof(why), "flash: could not write offset %u", (unsigned)off);
         agent_end(a, a->rec.job, OTA_FAILED, NULL, why);
         return;
     }
-    dl_mark(&a->dl, req, slot);
-    a->stats.chunk_bytes += n;
-    a->fruitless = 0;
-    a->last_chunk = now;
-    if (dl_complete(&a->dl)) {
+    if (done) {
         agent_finish(a, now);
         return;
     }
     uint32_t have = dl_have(&a->dl);
     if (have - a->rec.have >= OTA_SAVE_EVERY && !e->slot_sync(e->ctx)) {
+        /* what the sync made durable; the record is, at the next sync (ota.h: progress_lazy) */
         a->rec.have = have;
-        agent_save(a);
+        save_to(a, e->progress_lazy ? e->progress_lazy : e->progress);
     }
-    agent_progress(a, false, now);
-    dl_fill(&a->dl, agent_req, a);
 }
 
 void ota_agent_message(struct ota_agent *a, const char *leaf, const void *payload, size_t len,

@@ -19,7 +19,7 @@ void agent_progress(struct ota_agent *a, bool now_, uint64_t now);
 void agent_job_line(struct ota_agent *a, const void *payload, size_t len, uint64_t now);
 
 /* ---- agent.c ---- */
-/* Save the record; counts the outcome. */
+/* Save the record (flushed); counts the outcome. */
 void agent_save(struct ota_agent *a);
 /*
  * End job `job` with `st` (and version / reason, either may be NULL): record

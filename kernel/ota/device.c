@@ -14,6 +14,7 @@
 
 #define HASH_STEP 4096u
 #define PROGRESS_AT (2u * 4096)    /* the records' place in persist (docs/ota-protocol.md) */
+#define FLASH_SECTOR 512u          /* the flash's write unit (drivers/flash.c: virtio-blk's sector) */
 
 static uint8_t hash_buf[HASH_STEP];
 
@@ -170,12 +171,35 @@ static int progress_read(void *ctx, uint64_t off, void *buf, size_t len)
     return mote_flash_read(board.part_offset[PART_PERSIST] + PROGRESS_AT + off, buf, len);
 }
 
+/*
+ * A record (256 bytes at the start of its copy's 4 KiB) goes out as the
+ * whole sector, zero-padded: the rest of the sector is unused, and a partial
+ * one would cost the driver a read first (drivers/flash.c).
+ */
+static int progress_put(uint64_t off, const void *buf, size_t len, int sync)
+{
+    static uint8_t sector[FLASH_SECTOR];
+    if (off > PROGRESS_REGION || len > PROGRESS_REGION - off)
+        return MOTE_EINVAL;
+    uint64_t at = board.part_offset[PART_PERSIST] + PROGRESS_AT + off;
+    if (at % FLASH_SECTOR || len > FLASH_SECTOR)
+        return flash_write(at, buf, len, sync);
+    memset(sector, 0, sizeof(sector));
+    memcpy(sector, buf, len);
+    return flash_write(at, sector, sizeof(sector), sync);
+}
+
 static int progress_write(void *ctx, uint64_t off, const void *buf, size_t len)
 {
     (void)ctx;
-    if (off > PROGRESS_REGION || len > PROGRESS_REGION - off)
-        return MOTE_EINVAL;
-    return flash_write(board.part_offset[PART_PERSIST] + PROGRESS_AT + off, buf, len, 1);
+    return progress_put(off, buf, len, 1);
+}
+
+/* ota.h, progress_lazy: right after a slot sync, which makes the previous record durable too. */
+static int progress_write_lazy(void *ctx, uint64_t off, const void *buf, size_t len)
+{
+    (void)ctx;
+    return progress_put(off, buf, len, 0);
 }
 
 int ota_device_init(struct ota_device *d, struct ota_env *env, char *why, size_t why_size)
@@ -199,6 +223,7 @@ int ota_device_init(struct ota_device *d, struct ota_env *env, char *why, size_t
     snprintf(d->version, sizeof(d->version), "%u.%u.%u", (unsigned)bs.version[0],
              (unsigned)bs.version[1], (unsigned)bs.version[2]);
     d->progress = (struct flash_io){ progress_read, progress_write, d };
+    d->progress_lazy = (struct flash_io){ progress_read, progress_write_lazy, d };
     env->ctx = d;
     env->slot_write = slot_write;
     env->slot_sync = slot_sync;
@@ -209,5 +234,6 @@ int ota_device_init(struct ota_device *d, struct ota_env *env, char *why, size_t
     env->reboot = reboot;
     env->app_confirmed = app_confirmed;
     env->progress = &d->progress;
+    env->progress_lazy = &d->progress_lazy;
     return 0;
 }

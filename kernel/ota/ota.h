@@ -76,6 +76,14 @@ struct ota_env {
     bool (*app_confirmed)(void *ctx);
     /* The progress record's region of the persist partition (PROGRESS_REGION bytes). */
     const struct flash_io *progress;
+    /*
+     * The same region, written without a flush of its own (NULL: `progress`).
+     * A download's saves go here, each right after a slot_sync: the record
+     * claims only bytes that sync made durable, and becomes durable itself
+     * at the next one. One flush per save instead of two; a power cut before
+     * that next flush falls back to the record before (progress.h's copies).
+     */
+    const struct flash_io *progress_lazy;
 };
 
 /* What the device is and runs, read at boot. Strings are copied. */

@@ -22,6 +22,7 @@ struct ota_device {
     char version[32];            /* the running image's */
     struct slot_keys keys;       /* the bootloader's, from its handoff block */
     struct flash_io progress;    /* the progress record's region of persist */
+    struct flash_io progress_lazy; /* the same, without a flush per write (ota.h) */
     uint64_t started_ms;         /* when the image's header came (or the boot, when resumed) */
     uint64_t write_ns, sync_ns;  /* time in slot writes and syncs since the boot (the console says) */
     uint32_t syncs;

@@ -93,12 +93,13 @@ static int f_slot_write(void *ctx, uint32_t off, const void *data, size_t len)
         return MOTE_EIO;
     memcpy(f->slot + off, data, len);
     f->slot_written += len;
+    f->synced = false;
     return 0;
 }
 
 static int f_slot_sync(void *ctx)
 {
-    (void)ctx;
+    ((struct fake *)ctx)->synced = true;
     return 0;
 }
 
@@ -187,6 +188,15 @@ static int p_write(void *ctx, uint64_t off, const void *buf, size_t len)
     return 0;
 }
 
+/* A record without a flush: only right after a slot sync, which covers what it claims (ota.h). */
+static int p_write_lazy(void *ctx, uint64_t off, const void *buf, size_t len)
+{
+    struct fake *f = ctx;
+    CHECK(f->synced);
+    f->lazy_saves++;
+    return p_write(ctx, off, buf, len);
+}
+
 struct fake *fake_new(const char *version, uint32_t counter)
 {
     struct fake *f = calloc(1, sizeof(*f));
@@ -196,12 +206,13 @@ struct fake *fake_new(const char *version, uint32_t counter)
     snprintf(f->profile, sizeof(f->profile), "qemu-virt-arm64");
     snprintf(f->version, sizeof(f->version), "%s", version);
     f->pio = (struct flash_io){ p_read, p_write, f };
+    f->lazy_pio = (struct flash_io){ p_read, p_write_lazy, f };
     f->env = (struct ota_env){
         .ctx = f, .publish = f_publish, .request_reconnect = f_reconnect,
         .slot_write = f_slot_write, .slot_sync = f_slot_sync, .check_header = f_check_header,
         .verify_slot = f_verify_slot, .set_pending = f_set_pending,
         .clear_pending = f_clear_pending, .reboot = f_reboot, .app_confirmed = f_confirmed,
-        .progress = &f->pio,
+        .progress = &f->pio, .progress_lazy = &f->lazy_pio,
     };
     f->boot = (struct ota_boot){ .profile = f->profile, .version = f->version, .counter = counter,
                                  .slot = SLOT_A, .slot_size = FAKE_SLOT_SIZE, .max_chunk = 16384 };

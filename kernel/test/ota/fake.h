@@ -33,7 +33,7 @@ struct fake_chunk {
 
 struct fake {
     struct ota_env env;
-    struct flash_io pio;
+    struct flash_io pio, lazy_pio;  /* the progress region; the same without a flush (ota.h) */
     struct ota_boot boot;
     struct ota_agent a;
     uint64_t now;
@@ -42,6 +42,8 @@ struct fake {
     uint8_t persist[PROGRESS_REGION];
     long budget;                    /* persist bytes writable before the power goes; -1: no limit */
     uint64_t slot_written;          /* bytes written to the slot so far */
+    bool synced;                    /* no slot write since the last slot sync */
+    unsigned lazy_saves;            /* records written through lazy_pio */
     bool fail_slot_write, fail_pending;
 
     bool pending, rebooted, confirmed;

@@ -285,6 +285,34 @@ void test_agent_power_cut_during_every_byte_of_a_save(void)
     fake_image_free(&img);
 }
 
+/*
+ * A download's saves are written without a flush of their own, each right
+ * after a slot sync (the fake checks the order), and a reboot resumes from
+ * the last of them; the records that end a download are flushed as before.
+ */
+void test_agent_download_saves_follow_a_sync_without_a_flush(void)
+{
+    struct fake_image img;
+    fake_image_make(&img, 300000, NULL, 1, "1.1.0", 0xa7, 9);
+    struct fake *f = fake_new("1.0.0", 1);
+    fake_connect(f);
+    fake_offer(f, 7, &img, 16384, 4);
+    unsigned saves = f->a.stats.saves;
+    fake_run(f, 9);                       /* 147456 bytes: saves at 64 and 128 KiB */
+    CHECK(f->lazy_saves == 2 && f->a.stats.saves == saves + 2);
+    CHECK(fake_boot(f, SLOT_A, false, "1.0.0") == 0);
+    CHECK(f->a.phase == OTA_FETCHING && f->a.rec.have == 131072);
+    fake_connect(f);
+    fake_skip(f);
+    fake_offer(f, 7, &img, 16384, 4);
+    CHECK_STR(fake_next(f), "req job=7 off=131072 len=65536");
+    fake_run(f, 1000);
+    CHECK(f->pending && !memcmp(f->slot, img.bytes, img.size));
+    CHECK(f->lazy_saves == 4);            /* 196608 and 262144; the end's records are flushed */
+    fake_free(f);
+    fake_image_free(&img);
+}
+
 /* The power goes between "installed" being recorded and the pending mark. */
 static int cut_at_pending(void *ctx)
 {

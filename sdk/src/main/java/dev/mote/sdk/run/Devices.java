@@ -1,5 +1,7 @@
 package dev.mote.sdk.run;
 
+import dev.mote.sdk.Sdk;
+import dev.mote.sdk.Tools;
 import dev.mote.sdk.profile.Profile;
 import java.io.File;
 import java.net.URISyntaxException;
@@ -7,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The board's optional devices to attach when it boots, as its profile names them: the NIC
@@ -40,20 +44,38 @@ public record Devices(Network network, boolean rng) {
     }
 
     /**
-     * The relay QEMU runs for each guestfwd connection: socat when it is installed (a few ms to
-     * start instead of a JVM's few hundred: a device's first connection waits for it), else
-     * {@link #relayCommand()}, this SDK's own, which MOTE_GUEST_RELAY=java picks anyway. The
-     * SDK's acknowledges what the device sends at once, where socat's kernel delays the ACKs
-     * QEMU's Nagle waits for: request/answer traffic such as an OTA download runs about three
-     * times faster through it (docs/networking.md, "The relay and Nagle").
+     * The relay QEMU runs for each guestfwd connection: by default the SDK's native one
+     * ({@link NativeRelay}, built with the host's clang on first use): it starts in a millisecond
+     * (a device's first connection waits for it) and acknowledges what the device sends at once,
+     * where socat's kernel delays the ACKs QEMU's Nagle waits for, which made request/answer
+     * traffic such as an OTA download about three times slower (docs/networking.md, "The relay
+     * and Nagle"). When it cannot be built: socat, else {@link #relayCommand()} (the JVM's).
+     * MOTE_GUEST_RELAY=socat or =java picks one of those anyway.
      */
     static String relay() {
-        return relay(System.getenv("MOTE_GUEST_RELAY"), onPath("socat"));
+        Map<String, String> env = System.getenv();
+        return relay(env.get("MOTE_GUEST_RELAY"),
+                () -> NativeRelay.locate(Sdk.cacheDir(env), new Tools(env).find("clang")), onPath("socat"));
     }
 
-    /** The relay for the choice {@code relay} (MOTE_GUEST_RELAY, may be null) and socat's path (null: none). */
-    static String relay(String relay, Path socat) {
-        return "java".equals(relay) || socat == null ? relayCommand() : socatRelay(socat);
+    /**
+     * The relay for the choice {@code relay} (MOTE_GUEST_RELAY, may be null), the native relay
+     * (built on demand; null: it cannot be) and socat's path (null: none).
+     */
+    static String relay(String relay, Supplier<Path> nativeRelay, Path socat) {
+        if ("java".equals(relay)) {
+            return relayCommand();
+        }
+        if ("socat".equals(relay) && socat != null) {
+            return socatRelay(socat);
+        }
+        Path bin = nativeRelay.get();
+        return bin != null ? nativeRelay(bin) : socat != null ? socatRelay(socat) : relayCommand();
+    }
+
+    /** The native relay (shell words, as QEMU parses them; the port follows). */
+    static String nativeRelay(Path bin) {
+        return quote(bin.toString()) + " 127.0.0.1";
     }
 
     /**

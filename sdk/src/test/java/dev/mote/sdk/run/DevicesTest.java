@@ -46,12 +46,16 @@ class DevicesTest {
     }
 
     @Test
-    void socatWhenInstalledUnlessTheSdksRelayIsAskedFor() {
+    void theNativeRelayUnlessItCannotBeBuiltOrAnotherIsAskedFor() {
         Path socat = Path.of("/usr/bin/socat");
-        assertEquals(Devices.socatRelay(socat), Devices.relay(null, socat));
-        assertEquals(Devices.socatRelay(socat), Devices.relay("socat", socat));
-        assertEquals(Devices.relayCommand(), Devices.relay("java", socat));
-        assertEquals(Devices.relayCommand(), Devices.relay(null, null));
+        Path bin = Path.of("/cache/relay-0123456789abcdef/mote-relay");
+        assertEquals("'/cache/relay-0123456789abcdef/mote-relay' 127.0.0.1", Devices.relay(null, () -> bin, socat));
+        assertEquals(Devices.nativeRelay(bin), Devices.relay("native", () -> bin, null));
+        assertEquals(Devices.socatRelay(socat), Devices.relay(null, () -> null, socat));
+        assertEquals(Devices.socatRelay(socat), Devices.relay("socat", () -> bin, socat));
+        assertEquals(Devices.nativeRelay(bin), Devices.relay("socat", () -> bin, null));
+        assertEquals(Devices.relayCommand(), Devices.relay("java", () -> bin, socat));
+        assertEquals(Devices.relayCommand(), Devices.relay(null, () -> null, null));
     }
 
     @Test
