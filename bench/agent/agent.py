@@ -258,7 +258,10 @@ def main():
             ota = int(m.group(1)) / (int(m.group(2)) / 1e3) if m else None
             d.cut()
             res["download"][relay] = {"raw": raw, "ota": ota}
-        # ---- 7. one download cut N times ----
+        # ---- 7. one download cut N times, every cut inside the download ----
+        # Each cut waits until the server has sent a random 64-320 KiB more since the device came
+        # back (it sends only what the device asks for), so all N cuts land in the download
+        # however fast it runs, instead of the download finishing between timed cuts.
         say("a download cut %d times" % a.download_cuts)
         flash = provision(work, srv, "dcut", ARM, v1[ARM], "dcut")
         d = Device("dcut", with_flash(cmds[ARM], flash), os.path.join(work, "dcut.console")).on()
@@ -266,16 +269,21 @@ def main():
         before = srv.get("api/stats")["bytesOut"]
         rid = srv.rollout(srv.upload(big[1]), "dcut")
         d.wait("downloading into slot")
+        cuts = 0
         for i in range(a.download_cuts):
-            time.sleep(random.uniform(0.05, 0.4))
+            mark = srv.get("api/stats")["bytesOut"] + random.randint(64, 320) * 1024
+            end = time.time() + 60
+            while srv.get("api/stats")["bytesOut"] < mark and time.time() < end and not d.count("; checking them"):
+                time.sleep(0.002)
             if d.count("; checking them"):
                 break               # finished before this cut
             d.cut()
+            cuts += 1
             d.on()
             d.wait(CONNECTED, i + 2)
         r = srv.wait_rollout(rid)
         sent = srv.get("api/stats")["bytesOut"] - before
-        res["dcuts"] = {"cuts": i + 1, "sent": sent, "size": os.path.getsize(big[1]), "state": r["state"]}
+        res["dcuts"] = {"cuts": cuts, "sent": sent, "size": os.path.getsize(big[1]), "state": r["state"]}
         d.cut()
         # ---- 6. power cuts at random points of whole updates ----
         say("%d power cuts at random points of whole updates" % a.cuts)
