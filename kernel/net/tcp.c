@@ -202,6 +202,7 @@ void tcp_established(struct tcp_pcb *pcb, uint64_t now)
 {
     pcb->state = (pcb->flags & PF_FIN_Q) ? TCP_FIN_WAIT_1 : TCP_ESTABLISHED;
     pcb->cwnd = tcp_min(4u * pcb->mss, tcp_max(2u * pcb->mss, 4380));
+    pcb->quick = TCP_QUICKACKS;
     tcp_keep_reset(pcb, now);
     if (pcb->parent) {
         pcb->stamp = ++pcb->ts->stamp;

@@ -50,6 +50,7 @@
 #define TCP_MAX_PCBS 16
 #endif
 #define TCP_OOO_MAX 4          /* out-of-order ranges remembered per connection */
+#define TCP_QUICKACKS 16       /* a connection's first data segments, each ACKed at once */
 
 enum tcp_state {
     TCP_CLOSED, TCP_LISTEN, TCP_SYN_SENT, TCP_SYN_RCVD, TCP_ESTABLISHED, TCP_FIN_WAIT_1,
@@ -134,6 +135,7 @@ struct tcp_pcb {
     uint8_t snd_ws, rcv_ws;    /* window shift: the peer's field / ours */
     uint8_t nrexmit;           /* timeouts in a row: backoff exponent */
     uint8_t dupacks, nooo, nprobe;
+    uint8_t quick;             /* in-order segments still to ACK at once (the peer's slow start) */
     int8_t buf;                /* buffer pair index, -1 none */
     uint16_t flags;
     uint16_t lport, rport, mss, backlog;

@@ -79,8 +79,10 @@ static void tcp_rcv_data(struct tcp_pcb *pcb, uint32_t seq, const uint8_t *data,
     pcb->rlen += len;
     pcb->st.bytes_in += len;
     pcb->unacked += len;
-    if (tcp_ooo_take(pcb) || pcb->nooo)
+    if (tcp_ooo_take(pcb) || pcb->nooo || pcb->quick) {
         pcb->flags |= PF_ACKNOW;
+        pcb->quick -= !!pcb->quick;
+    }
     else if (pcb->unacked >= 2u * pcb->mss)
         pcb->flags |= pcb->ts->batch && pcb->unacked < pcb->ts->cfg.rcvbuf / 4 ? PF_ACK_LATER : PF_ACKNOW;
     else if (!pcb->t_ack)

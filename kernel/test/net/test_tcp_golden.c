@@ -476,22 +476,33 @@ void test_tcp_golden_sack_dupacks(void)
 }
 
 /*
- * tcp_batch: in-order data owes its ACK at the end of the batch (up to a
- * quarter of the receive buffer, 8 KiB here), not every second segment;
- * out-of-order data is still ACKed at once. Outside a batch: every second.
+ * The connection's first TCP_QUICKACKS data segments: each ACKed at once,
+ * even inside a batch. After them, tcp_batch: in-order data owes its ACK at
+ * the end of the batch (up to a quarter of the receive buffer, 8 KiB here),
+ * not every second segment; out-of-order data is still ACKed at once.
+ * Outside a batch: every second.
  */
 void test_tcp_golden_ack_batch(void)
 {
     tsim_init(&S, NULL, NULL, 0, 1, 60);
-    struct tcp_pcb *l;
+    struct tcp_pcb *l, *c;
     CHECK(tcp_listen(&S.st[0], 80, 4, &l) == 0);
     peer(3000, 80, 100, 0, TH_SYN, 65535, opt_mss1000, 4, NULL, 0);
     uint32_t s_iss = out(-1).seq;
     peer(3000, 80, 101, s_iss + 1, TH_ACK, 65535, NULL, 0, NULL, 0);
-    CHECK(tcp_accept(l) != NULL);
+    CHECK((c = tcp_accept(l)) != NULL);
     static uint8_t d[1000];
     uint32_t seq = 101;
     int before = S.ncap;
+    tcp_batch(&S.st[0], 1, S.now);
+    for (int i = 0; i < TCP_QUICKACKS; i++, seq += 1000) {
+        peer(3000, 80, seq, s_iss + 1, TH_ACK, 65535, NULL, 0, d, 1000);
+        CHECK(S.ncap == before + i + 1 && out(-1).ack == seq + 1000);
+    }
+    tcp_batch(&S.st[0], 0, S.now);
+    static uint8_t sink[TCP_QUICKACKS * 1000];
+    CHECK(tcp_recv(c, sink, sizeof sink, S.now) == (int)sizeof sink);   /* room again */
+    before = S.ncap;
     tcp_batch(&S.st[0], 1, S.now);
     for (int i = 0; i < 4; i++, seq += 1000)
         peer(3000, 80, seq, s_iss + 1, TH_ACK, 65535, NULL, 0, d, 1000);

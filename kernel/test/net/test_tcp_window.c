@@ -205,7 +205,11 @@ void test_tcp_window_scaling(void)
     tsim_free(&S);
 }
 
-/* One small segment is ACKed after delack_ms; two full ones at once. */
+/*
+ * A connection's first TCP_QUICKACKS data segments are ACKed at once (the
+ * peer's slow start grows with each ACK); after them one small segment is
+ * ACKed after delack_ms, two full ones at once.
+ */
 void test_tcp_delayed_ack(void)
 {
     tsim_init(&S, NULL, NULL, 0, 0, 44);
@@ -213,10 +217,22 @@ void test_tcp_delayed_ack(void)
     struct tcp_pcb *cli, *srv;
     CHECK(tsim_pair(&S, 80, &cli, &srv, NULL));
     tsim_idle(&S, S.now + 1000);
-    int r0 = S.nrec;
+    int r0, d, a;
+    char b[8];
+    for (int i = 0; i < TCP_QUICKACKS; i++) {
+        r0 = S.nrec;
+        CHECK(tcp_send(cli, "tiny", 4, S.now) == 4);
+        tsim_idle(&S, S.now + 1000);
+        d = tsim_find(&S, r0, 0, TH_PSH);
+        a = tsim_find(&S, r0, 1, TH_ACK);
+        CHECK(d >= 0 && a > d && S.rec[a].t - S.rec[d].t == 10);
+        CHECK(tcp_recv(srv, b, sizeof b, S.now) == 4);
+    }
+    r0 = S.nrec;
     CHECK(tcp_send(cli, "tiny", 4, S.now) == 4);
     tsim_idle(&S, S.now + 1000);
-    int d = tsim_find(&S, r0, 0, TH_PSH), a = tsim_find(&S, r0, 1, TH_ACK);
+    d = tsim_find(&S, r0, 0, TH_PSH);
+    a = tsim_find(&S, r0, 1, TH_ACK);
     CHECK(d >= 0 && a > d && S.rec[a].t - S.rec[d].t == 10 + S.st[1].cfg.delack_ms);
     static uint8_t two[2920];
     r0 = S.nrec;
