@@ -283,7 +283,7 @@ def main():
             d.cut()
             res["download"][relay] = {"raw": raw, "ota": ota}
         # ---- 7. one download cut N times, every cut inside the download ----
-        # Each cut waits until the server has sent a random 64-320 KiB more since the device came
+        # Each cut waits until the server has sent a random 16-160 KiB more since the device came
         # back (it sends only what the device asks for), so all N cuts land in the download
         # however fast it runs, instead of the download finishing between timed cuts. Counted
         # twice: what the server sent, and what reached the device (its NIC's frames, captured
@@ -305,7 +305,7 @@ def main():
         d.wait("downloading into slot")
         cuts = 0
         for i in range(a.download_cuts):
-            mark = srv.get("api/stats")["bytesOut"] + random.randint(64, 320) * 1024
+            mark = srv.get("api/stats")["bytesOut"] + random.randint(16, 160) * 1024
             end = time.time() + 60
             while srv.get("api/stats")["bytesOut"] < mark and time.time() < end and not d.count("; checking them"):
                 time.sleep(0.002)
