@@ -329,22 +329,24 @@ def sizes(out_path, kernel_out, probe_dir):
                      "driver": code_size(os.path.join(d, "drivers", "virtio", "net.o")), "probe": probe}
     p = res["arm64"]["probe"]
     kib = lambda b: "%.1f KiB" % (b / 1024)
+    tcp_bufs = p["tcp_nbufs"] * (p["tcp_sndbuf"] + p["tcp_rcvbuf"])
     res["ram_text"] = (
         "RAM counted from the code (sizes from bench/net/ramprobe.c compiled for each arch and read with "
         "`llvm-nm -S`; %s): one `calloc` of struct netif, %d B, which holds the "
         "whole IPv4 stack's state and buffers (struct net_stack, %d B: net.h's budget), TCP's (struct "
         "tcp_stack, %d B: %d pcbs of %d B) and the NIC's bookkeeping (struct virtio_net, %d B); TCP's "
-        "byte rings, `page_alloc`ed once: tcp.c's `tcp_config_default`, 8 pairs of 32 KiB send + 32 KiB "
-        "receive = 512 KiB; the NIC's buffers, `page_alloc`ed once: (%d receive + %d transmit) x %d B = "
+        "byte rings, `page_alloc`ed once: tcp.c's `tcp_config_default`, %d pairs of %s send + %s "
+        "receive = %s; the NIC's buffers, `page_alloc`ed once: (%d receive + %d transmit) x %d B = "
         "%s, plus its two virtqueues' ring pages; the network thread's stack, %s (outside the identity "
         "map, with its guard); a few dozen bytes of heap per socket handle. Total about %s; the measured "
         "page count above is the same thing counted by the allocator." % (
             "the same on both arches" if res["arm64"]["probe"] == res["x86_64"]["probe"]
             else "arm64's; x86_64's: %s" % res["x86_64"]["probe"],
             p["struct_netif"], p["struct_net_stack"], p["struct_tcp_stack"], p["tcp_max_pcbs"],
-            p["struct_tcp_pcb"], p["struct_virtio_net"], p["vnet_rx_bufs"], p["vnet_tx_bufs"], p["vnet_buf"],
+            p["struct_tcp_pcb"], p["struct_virtio_net"], p["tcp_nbufs"], kib(p["tcp_sndbuf"]),
+            kib(p["tcp_rcvbuf"]), kib(tcp_bufs), p["vnet_rx_bufs"], p["vnet_tx_bufs"], p["vnet_buf"],
             kib((p["vnet_rx_bufs"] + p["vnet_tx_bufs"]) * p["vnet_buf"]), kib(p["netif_stack"]),
-            kib(p["struct_netif"] + 512 * 1024 + (p["vnet_rx_bufs"] + p["vnet_tx_bufs"]) * p["vnet_buf"]
+            kib(p["struct_netif"] + tcp_bufs + (p["vnet_rx_bufs"] + p["vnet_tx_bufs"]) * p["vnet_buf"]
                 + p["netif_stack"])))
     json.dump(res, open(out_path, "w"), indent=1)
 

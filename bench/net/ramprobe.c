@@ -15,3 +15,6 @@ char sz_vnet_rx_bufs[VNET_RX_BUFS];
 char sz_vnet_tx_bufs[VNET_TX_BUFS];
 char sz_netif_stack[NETIF_STACK];
 char sz_tcp_max_pcbs[TCP_MAX_PCBS];
+char sz_tcp_nbufs[TCP_DEFAULT_NBUFS];
+char sz_tcp_sndbuf[TCP_DEFAULT_SNDBUF];
+char sz_tcp_rcvbuf[TCP_DEFAULT_RCVBUF];

@@ -9,9 +9,9 @@
 void tcp_config_default(struct tcp_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    cfg->sndbuf = 32768;
-    cfg->rcvbuf = 32768;
-    cfg->nbufs = 8;
+    cfg->sndbuf = TCP_DEFAULT_SNDBUF;
+    cfg->rcvbuf = TCP_DEFAULT_RCVBUF;
+    cfg->nbufs = TCP_DEFAULT_NBUFS;
     cfg->mss = 1460;
     cfg->msl_ms = 30000;
     cfg->delack_ms = 100;

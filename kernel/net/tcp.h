@@ -15,7 +15,7 @@
  * allows it in SACK blocks on our ACKs, RFC 2018), zero-window probes with
  * backoff (never given up while answered), receiver and sender
  * silly-window avoidance, delayed ACKs (every second full segment, timer
- * cfg.delack_ms) and Nagle with Minshall's rule (a short segment waits only
+ * cfg.delack_ms; a connection's first TCP_QUICKACKS segments at once) and Nagle with Minshall's rule (a short segment waits only
  * for the ACK of the previous short one, so the pair never stalls a
  * request/response), keepalive, RFC 6528 initial sequence numbers, a new
  * SYN reusing a TIME_WAIT pair, answers to out-of-window segments rate
@@ -31,7 +31,9 @@
  * window scaling (RFC 7323; our SYN always offers it).
  * A connection holds a pair from SYN to TIME_WAIT/CLOSED; listeners and
  * TIME_WAIT pcbs hold none, and with no pcb free the oldest TIME_WAIT one
- * is taken over. Defaults: 16 pcbs, 8 pairs of 32 KiB + 32 KiB = 512 KiB.
+ * is taken over. Defaults: 16 pcbs, 8 pairs of 32 KiB send + 64 KiB receive
+ * = 768 KiB (the receive window a peer may fill in one round trip:
+ * docs/decisions.md, "Host->device TCP").
  * When no pcb or pair is free an incoming SYN is dropped and counted (the
  * peer retries it) and tcp_connect returns MOTE_ENOMEM.
  *
@@ -51,6 +53,10 @@
 #endif
 #define TCP_OOO_MAX 4          /* out-of-order ranges remembered per connection */
 #define TCP_QUICKACKS 16       /* a connection's first data segments, each ACKed at once */
+/* tcp_config_default's buffers: nbufs pairs of a send and a receive ring (bytes). */
+#define TCP_DEFAULT_NBUFS 8
+#define TCP_DEFAULT_SNDBUF 32768
+#define TCP_DEFAULT_RCVBUF 65536
 
 enum tcp_state {
     TCP_CLOSED, TCP_LISTEN, TCP_SYN_SENT, TCP_SYN_RCVD, TCP_ESTABLISHED, TCP_FIN_WAIT_1,

@@ -41,7 +41,7 @@ static void link_both(uint32_t delay, uint32_t rate)
     }
 }
 
-/* Window-limited (32 KiB, 20 ms RTT, no rate limit): 1 MiB each way near the 1.6 MB/s bound. */
+/* Window-limited (32 KiB send rings, 20 ms RTT, no rate limit): 1 MiB each way near the 1.6 MB/s bound. */
 void test_tcp_bulk_1mib_each_way_clean(void)
 {
     tsim_init(&S, NULL, NULL, 0, 0, 31);

@@ -50,9 +50,9 @@ void test_tcp_golden_syn_and_handshake(void)
     CHECK(tcp_connect(&S.st[0], SIM_IP0, 0, SIM_IP1, 80, S.now, &pcb) == 0);
     CHECK(S.ncap == 1);
     struct seg_view v = out(0);
-    /* MSS 1460, NOP, WS 0, NOP, NOP, SACK-permitted */
-    static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 0, 1, 1, 4, 2 };
-    CHECK(v.flags == TH_SYN && v.ack == 0 && v.hl == 32 && v.len == 0 && v.wnd == 32768);
+    /* MSS 1460, NOP, WS 1 (64 KiB), NOP, NOP, SACK-permitted */
+    static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 1, 1, 1, 4, 2 };
+    CHECK(v.flags == TH_SYN && v.ack == 0 && v.hl == 32 && v.len == 0 && v.wnd == 65535);
     CHECK(!memcmp(S.cap[0] + 20, opts, sizeof opts) && get_be16(S.cap[0] + 18) == 0);
     CHECK(v.sport >= 49152 && v.dport == 80);
     CHECK(v.seq == tcp_isn(&S.st[0], SIM_IP0, v.sport, SIM_IP1, 80, S.now));
@@ -63,7 +63,7 @@ void test_tcp_golden_syn_and_handshake(void)
     CHECK(tcp_state(pcb) == TCP_ESTABLISHED && S.ncap == 2);
     v = out(1);
     CHECK(v.flags == TH_ACK && v.seq == iss + 1 && v.ack == PEER_ISS + 1 && v.hl == 20);
-    CHECK(v.wnd == 32768 && pcb->snd_wnd == 20000 && pcb->mss == 1000 && pcb->rcv_ws == 0);
+    CHECK(v.wnd == 65535 && pcb->snd_wnd == 20000 && pcb->mss == 1000 && pcb->rcv_ws == 0);
     static uint8_t data[3000];
     CHECK(tcp_send(pcb, data, sizeof data, S.now) == 3000);
     CHECK(S.ncap == 5);                          /* initial window 4000 (4 x MSS 1000) */
@@ -484,7 +484,10 @@ void test_tcp_golden_sack_dupacks(void)
  */
 void test_tcp_golden_ack_batch(void)
 {
-    tsim_init(&S, NULL, NULL, 0, 1, 60);
+    struct tcp_config cfg;
+    tcp_config_default(&cfg);
+    cfg.rcvbuf = 32768;
+    tsim_init(&S, &cfg, NULL, 0, 1, 60);
     struct tcp_pcb *l, *c;
     CHECK(tcp_listen(&S.st[0], 80, 4, &l) == 0);
     peer(3000, 80, 100, 0, TH_SYN, 65535, opt_mss1000, 4, NULL, 0);
