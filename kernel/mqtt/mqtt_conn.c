@@ -326,13 +326,19 @@ int mqtt_conn_start(const struct mote_mqtt_config *cfg, const struct mqtt_servic
             err = mqtt_client_subscribe(&m->c, svc->filters[i], strlen(svc->filters[i]), 1, 0);
     }
     if (!err) {
-        /* locked until the thread exists, so no callback sees m->thread unset */
+        /*
+         * Locked until the thread exists, so no callback sees m->thread unset; and *out is set
+         * before the thread can run, so a callback (the OTA service's on_up) that reaches the
+         * connection through the caller's copy of the handle never finds it still NULL.
+         */
         mote_mutex_lock(&m->lock);
+        *out = m;
         m->thread = thread_spawn("mqtt", conn_thread, m, CONN_PRIO, CONN_STACK);
         mote_mutex_unlock(&m->lock);
         err = m->thread ? 0 : MOTE_ENOMEM;
     }
     if (err) {
+        *out = NULL;
         free(mem);
         free(strings);
         free(m);
