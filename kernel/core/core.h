@@ -49,6 +49,10 @@ extern int console_input_taken;
 /* ---- device.c ---- */
 /* A watchdog gave up: reset, or under QEMU power off with `code` (the host sees it). */
 __attribute__((noreturn)) void device_reset_or_exit(int code);
+/* Run fn at a clean exit (device_exit), before powering off; fn bounds its own wait. */
+void device_on_exit(void (*fn)(void));
+/* app_main returned or exit() was called: run the exit hooks, then mote_exit(code). */
+__attribute__((noreturn)) void device_exit(int code);
 
 /* ---- irq.c ---- */
 int irq_attach(unsigned irq, void (*fn)(void *), void *arg);

@@ -17,6 +17,31 @@ void mote_exit(int code)
     arch_power_off(code);
 }
 
+/*
+ * A clean exit (app_main returned, exit()) first lets each subsystem finish
+ * what the app already handed it, as an OS keeps delivering a process's
+ * data after it exits: the network's unacknowledged TCP data (netif.c).
+ * Each hook bounds its own wait. mote_exit() skips them: "now" means now.
+ */
+static void (*exit_hooks[2])(void);
+
+void device_on_exit(void (*fn)(void))
+{
+    for (unsigned i = 0; i < sizeof exit_hooks / sizeof exit_hooks[0]; i++)
+        if (!exit_hooks[i] || exit_hooks[i] == fn) {
+            exit_hooks[i] = fn;
+            return;
+        }
+    panic("device_on_exit: no room");
+}
+
+void device_exit(int code)
+{
+    for (unsigned i = 0; i < sizeof exit_hooks / sizeof exit_hooks[0] && exit_hooks[i]; i++)
+        exit_hooks[i]();
+    mote_exit(code);
+}
+
 void mote_reboot(void)
 {
     printf("[mote] rebooting\n");

@@ -16,7 +16,7 @@ static void main_thread(void *arg)
 {
     (void)arg;
     int code = app_main();
-    mote_exit(code);
+    device_exit(code);
 }
 
 void kmain(void)

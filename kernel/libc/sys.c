@@ -1,5 +1,6 @@
 /* What ties the C library to the kernel: exit, abort, assert, the console FILEs, locale. */
 #include <mote.h>
+#include <core/core.h>
 #include <libc/libc.h>
 #include <libc/locale.h>
 #include <libc/stdio.h>
@@ -7,7 +8,7 @@
 
 void exit(int code)
 {
-    mote_exit(code);
+    device_exit(code);
 }
 
 void abort(void)

@@ -212,6 +212,23 @@ static void net_thread(void *arg)
     }
 }
 
+/*
+ * At a clean exit (device_exit): give the peers up to NETIF_EXIT_LINGER_MS
+ * to acknowledge what the app sent, closed or not, before the power goes,
+ * as Linux still delivers a process's last data after it has exited.
+ */
+static void netif_linger(void)
+{
+    struct netif *nf = netif;
+    for (uint64_t end = mote_uptime_ms() + NETIF_EXIT_LINGER_MS;; mote_sleep_ms(5)) {
+        mote_mutex_lock(&nf->lock);
+        int left = tcp_unacked(&nf->ts);
+        mote_mutex_unlock(&nf->lock);
+        if (!left || mote_uptime_ms() >= end)
+            return;
+    }
+}
+
 /* Bring everything up; start_lock held. */
 static int netif_start(void)
 {
@@ -244,6 +261,7 @@ static int netif_start(void)
     }
     dhcp_start(&nf->ns, now);
     netif = nf;
+    device_on_exit(netif_linger);
     netif_leave(nf);
     return 0;
 }

@@ -22,6 +22,7 @@
 #define NETIF_RX_BUDGET 32       /* frames per turn of the lock: app calls get in between */
 #define NETIF_RECHECK_MS 1000    /* the thread looks even without an interrupt (a lost edge) */
 #define NETIF_STACK 16384        /* the network thread's stack */
+#define NETIF_EXIT_LINGER_MS 2000   /* a clean exit waits this long at most for unacknowledged data */
 
 /* Threads waiting for something the stack will tell (a condition variable on nf->lock). */
 struct netif_wq {

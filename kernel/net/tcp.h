@@ -275,5 +275,7 @@ void tcp_set_keepalive(struct tcp_pcb *pcb, int on, uint64_t now);
 void tcp_get_info(const struct tcp_pcb *pcb, struct tcp_info *out);
 /* netstat: fill out[] with up to max pcbs in use; returns how many. */
 int tcp_netstat(const struct tcp_stack *ts, struct tcp_info *out, int max);
+/* Connections with data or a FIN not yet acknowledged by the peer (the exit waits for them). */
+int tcp_unacked(const struct tcp_stack *ts);
 
 #endif

@@ -47,3 +47,13 @@ int tcp_netstat(const struct tcp_stack *ts, struct tcp_info *out, int max)
     }
     return n;
 }
+
+int tcp_unacked(const struct tcp_stack *ts)
+{
+    int n = 0;
+    for (int i = 0; i < TCP_MAX_PCBS; i++) {
+        const struct tcp_pcb *p = &ts->pcbs[i];
+        n += p->state >= TCP_ESTABLISHED && (p->slen || p->snd_una != p->snd_max);
+    }
+    return n;
+}

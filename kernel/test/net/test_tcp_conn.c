@@ -92,6 +92,34 @@ void test_tcp_time_wait_lasts_2msl(void)
     tsim_free(&S);
 }
 
+/* What a clean exit waits for: data and FINs the peer has not acknowledged, nothing else. */
+void test_tcp_unacked_counts_data_and_fin_in_flight(void)
+{
+    struct tcp_config c = cfg_small();
+    tsim_init(&S, &c, &c, 0, 0, 19);
+    S.link[0].delay_ms = S.link[1].delay_ms = 10;
+    struct tcp_pcb *cli, *srv;
+    CHECK(tsim_pair(&S, 80, &cli, &srv, NULL));
+    CHECK(tcp_unacked(&S.st[0]) == 0 && tcp_unacked(&S.st[1]) == 0);
+    CHECK(tcp_send(cli, "last words", 10, S.now) == 10);
+    tcp_close(cli, S.now);                   /* the app lets go: the stack still owes them */
+    CHECK(tcp_unacked(&S.st[0]) == 1);
+    tsim_idle(&S, S.now + 5);
+    CHECK(tcp_unacked(&S.st[0]) == 1);       /* on the wire, not acknowledged */
+    tsim_idle(&S, S.now + 100);
+    CHECK(tcp_state(srv) == TCP_CLOSE_WAIT);
+    CHECK(tcp_unacked(&S.st[0]) == 0);       /* data and FIN acknowledged: FIN_WAIT_2 */
+    uint8_t b[16];
+    CHECK(tcp_recv(srv, b, sizeof b, S.now) == 10 && !memcmp(b, "last words", 10));
+    CHECK(tcp_send(srv, "x", 1, S.now) == 1);
+    CHECK(tcp_unacked(&S.st[1]) == 1);
+    tcp_close(srv, S.now);
+    tsim_idle(&S, S.now + 100);
+    CHECK(tcp_unacked(&S.st[0]) == 0 && tcp_unacked(&S.st[1]) == 0);
+    tsim_idle(&S, S.now + 2 * c.msl_ms);
+    tsim_free(&S);
+}
+
 void test_tcp_simultaneous_close(void)
 {
     struct tcp_config c = cfg_small();

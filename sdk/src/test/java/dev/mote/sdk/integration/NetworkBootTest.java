@@ -50,6 +50,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NetworkBootTest {
     static final Duration TIMEOUT = Duration.ofSeconds(120);
     static final Path NET_APP = Fixtures.repo().resolve("sdk/src/test/resources/apps/net");
+    static final Path NET_EXIT_APP = Fixtures.repo().resolve("sdk/src/test/resources/apps/net-exit");
 
     @TempDir
     Path tmp;
@@ -200,6 +201,45 @@ class NetworkBootTest {
                 assertTrue(c.contains("net-test: bsd client got 'hello from the host"), c);
                 assertEquals("hello from the device", heard.get(10, TimeUnit.SECONDS));
             }
+        }
+    }
+
+    /**
+     * An app that sends and returns from app_main at once, one connection closed (through hostfwd) and
+     * one left open (through guestfwd): everything it sent still reaches the host, because a clean exit
+     * waits for the peers' acknowledgements.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-virt-arm64", "qemu-microvm-x86_64"})
+    void dataSentJustBeforeExitArrives(String profile) throws Exception {
+        try (ServerSocket service = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Network net = Network.user().withGuestForward(new Network.GuestForward(7777, service.getLocalPort()))
+                    .withHostForward(new Network.HostForward(Network.Protocol.TCP, 0, 8080)).withFreePorts();
+            CompletableFuture<byte[]> open = CompletableFuture.supplyAsync(() -> readAll(service));
+            try (NetDevice d = NetDevice.boot(buildApp(NET_EXIT_APP, profile), on(net))) {
+                d.awaitConsole("net-exit: listening", Duration.ofSeconds(60));
+                byte[] closed;
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), net.hostForwards().get(0).hostPort())) {
+                    s.setSoTimeout(30_000);
+                    closed = s.getInputStream().readAllBytes();
+                }
+                assertEquals(0, d.exitCode(Duration.ofSeconds(60)), d.console());
+                byte[] rest = open.get(30, TimeUnit.SECONDS);
+                assertEquals(196608, closed.length, "bytes through the closed connection; console:\n" + d.console());
+                assertEquals(65536, rest.length, "bytes through the open connection; console:\n" + d.console());
+                for (int i = 0; i < closed.length; i++) {
+                    assertEquals((byte) (i * 7 % 251), closed[i], "byte " + i);
+                }
+            }
+        }
+    }
+
+    private static byte[] readAll(ServerSocket server) {
+        try (Socket s = server.accept()) {
+            s.setSoTimeout(30_000);
+            return s.getInputStream().readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 
