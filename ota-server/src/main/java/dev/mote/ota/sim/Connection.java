@@ -14,9 +14,12 @@ import dev.mote.ota.protocol.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -55,6 +58,8 @@ final class Connection {
     private final LongAdder wireOut;
     private final Listener listener;
     private volatile boolean closed;
+    /** QoS 1 messages sent and not yet acknowledged by the broker. */
+    private final Set<CompletableFuture<?>> inflight = ConcurrentHashMap.newKeySet();
 
     Connection(String id, BrokerUrl broker, Executor executor, LongAdder wireIn, LongAdder wireOut, Listener l) {
         this.id = id;
@@ -153,7 +158,23 @@ final class Connection {
         String topic = Topics.of(id, leaf);
         wireOut.add(WireSize.publish(topic, payload.length, qos.getCode()));
         CompletableFuture<?> f = client.publishWith().topic(topic).qos(qos).retain(retain).payload(payload).send();
-        return qos == MqttQos.AT_MOST_ONCE ? f : f.thenRun(() -> wireIn.add(WireSize.ACK));
+        if (qos == MqttQos.AT_MOST_ONCE) {
+            return f;
+        }
+        inflight.add(f);
+        f.whenComplete((r, e) -> inflight.remove(f));
+        return f.thenRun(() -> wireIn.add(WireSize.ACK));
+    }
+
+    /**
+     * Closes once the broker has acknowledged the QoS 1 messages in flight, waiting at most
+     * {@code drainMillis}: a device shutting down cleanly lets its last report (a job's final
+     * state) go out first, as the C agent's exit lets TCP deliver what it sent.
+     */
+    CompletableFuture<Void> closeAfterInflight(long drainMillis) {
+        return CompletableFuture.allOf(inflight.toArray(CompletableFuture[]::new)).handle((r, e) -> (Void) null)
+                .completeOnTimeout(null, drainMillis, TimeUnit.MILLISECONDS)
+                .thenCompose(v -> close());
     }
 
     /** Closes the connection with a DISCONNECT (the broker drops the will); completes when closed. */

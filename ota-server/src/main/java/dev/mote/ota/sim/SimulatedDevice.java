@@ -30,6 +30,8 @@ public final class SimulatedDevice implements Connection.Listener {
     private static final long PROGRESS_NANOS = 3_000_000_000L;
     /** Timeouts in a row without a chunk after which the device reconnects instead of asking again. */
     static final int FRUITLESS_RESTARTS = 3;
+    /** How long a stopped device waits for the broker to acknowledge its last messages. */
+    static final long STOP_DRAIN_MS = 3000;
 
     private final DeviceSpec spec;
     private final Simulator.Env env;
@@ -408,7 +410,7 @@ public final class SimulatedDevice implements Connection.Listener {
         online = false;
         Connection c = conn;
         conn = null;
-        return c == null ? CompletableFuture.completedFuture(null) : c.close();
+        return c == null ? CompletableFuture.completedFuture(null) : c.closeAfterInflight(STOP_DRAIN_MS);
     }
 
     /** Is it connected, subscribed, and has it said hello on this connection? */
