@@ -92,11 +92,21 @@ final class Browser implements AutoCloseable {
     }
 
     /** The element's text, "" if it is not there (now). */
+    /**
+     * The element's text, or "" if there is none. A live update may replace the element between
+     * finding and reading it (stale): then it is found again, so a redraw is never read as empty.
+     */
     String text(String css) {
-        try {
-            return driver.findElement(By.cssSelector(css)).getText();
-        } catch (NoSuchElementException | StaleElementReferenceException e) {
-            return "";
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return driver.findElement(By.cssSelector(css)).getText();
+            } catch (NoSuchElementException e) {
+                return "";
+            } catch (StaleElementReferenceException e) {
+                if (attempt == 20) {
+                    return "";
+                }
+            }
         }
     }
 

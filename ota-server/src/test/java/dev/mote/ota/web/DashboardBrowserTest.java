@@ -235,6 +235,7 @@ class DashboardBrowserTest {
         b.screenshot("rollout-cancel-asked");
         // a live update while the operator decides leaves the question open (it used to close it)
         b.js("document.getElementById('cancel-confirm').dataset.asked = 'yes';"
+                + "document.getElementById('rollout-name').dataset.kept = 'yes';"
                 + "window.__devices = -1; const es = new EventSource('/ui/events');"
                 + "es.addEventListener('pulse', e => window.__devices = JSON.parse(e.data).devices);");
         long before = Await.poll(() -> ((Number) b.js("return window.__devices")).longValue(), n -> n >= 0,
@@ -245,6 +246,8 @@ class DashboardBrowserTest {
         Thread.sleep(300);   // the page's own stream delivers the same pulse
         assertEquals("yes", b.js("const e = document.getElementById('cancel-confirm');"
                 + "return e && e.offsetParent !== null ? e.dataset.asked : 'gone'"), "the question is still open");
+        assertEquals("yes", b.js("return document.getElementById('rollout-name').dataset.kept || 'redrawn'"),
+                "an unchanged title is not redrawn by a pulse (a selection in it would be lost)");
         b.click("#cancel-confirm");
         b.awaitText("#rollout-state", "cancelled"::equals, Browser.WAIT, "cancelled from the page");
         assertEquals("cancelled", lab.api.get("api/rollouts/" + id).get("state").asText());

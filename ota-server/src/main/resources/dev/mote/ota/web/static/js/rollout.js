@@ -26,11 +26,18 @@ export async function render(root, parts) {
   let controlsFor = null;   // the state the controls were drawn for
   // A pulse redraws the controls only when the state changed: an open "cancel?" question or a
   // half-typed pause reason survives the live updates that arrive while the operator decides.
+  // The title and the reason are redrawn only when they change, so text an operator selects there
+  // stays selected while the counts below update.
+  let titleFor = null;
   const draw = (controlsToo) => {
-    mount(title, h('span', {id: 'rollout-name'}, r.name), ' ',
-      h('span', {class: 'badge big st-' + r.state, id: 'rollout-state'}, r.state));
-    mount(reason, r.reason ? note(r.state === 'paused' ? 'warn' : r.state === 'completed' ? 'good' : 'info',
-      h('strong', null, label(r.state)), ' ', h('span', {id: 'rollout-reason'}, r.reason)) : null);
+    const t = JSON.stringify([r.name, r.state, r.reason]);
+    if (t !== titleFor) {
+      titleFor = t;
+      mount(title, h('span', {id: 'rollout-name'}, r.name), ' ',
+        h('span', {class: 'badge big st-' + r.state, id: 'rollout-state'}, r.state));
+      mount(reason, r.reason ? note(r.state === 'paused' ? 'warn' : r.state === 'completed' ? 'good' : 'info',
+        h('strong', null, label(r.state)), ' ', h('span', {id: 'rollout-reason'}, r.reason)) : null);
+    }
     if (controlsToo || r.state !== controlsFor) drawControls();
     drawSummary(summary, r);
     drawOverall(overall, r);
