@@ -65,7 +65,8 @@ class ServerKillTest {
             JsonNode r = Fleetlab.await(api, "api/rollouts/" + id, x -> !x.get("state").asText().equals("running"),
                     Duration.ofSeconds(120));
             assertEquals("completed", r.get("state").asText(), r + "\n" + Files.readString(dir.resolve("serve-2.log")));
-            assertEquals(40, Fleetlab.count(r, "confirmed"), r.toString());
+            JsonNode failed = api.get("api/rollouts/" + id + "/jobs?state=failed,rolledback&limit=100");
+            assertEquals(40, Fleetlab.count(r, "confirmed"), r + "\nfailed jobs: " + failed);
             assertTrue(Fleetlab.count(r, "confirmed") >= before, "nothing confirmed was lost");
             for (SimulatedDevice d : sim.devices()) {
                 DeviceStats s = d.stats();
