@@ -146,7 +146,7 @@ static void tcp_in(void *tcp, uint32_t src, uint32_t dst, const uint8_t *seg, si
     tcp_input(tcp, src, dst, seg, len, now_ms);
 }
 
-/* TCP with the module's defaults (tcp.h: 8 connections of 32 KiB send + 64 KiB receive rings). */
+/* TCP with the module's defaults (tcp.h: 6 connections of 32 KiB send + 128 KiB receive rings). */
 static int tcp_start(struct netif *nf)
 {
     struct tcp_config cfg;

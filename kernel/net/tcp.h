@@ -31,8 +31,8 @@
  * window scaling (RFC 7323; our SYN always offers it).
  * A connection holds a pair from SYN to TIME_WAIT/CLOSED; listeners and
  * TIME_WAIT pcbs hold none, and with no pcb free the oldest TIME_WAIT one
- * is taken over. Defaults: 16 pcbs, 8 pairs of 32 KiB send + 64 KiB receive
- * = 768 KiB (the receive window a peer may fill in one round trip:
+ * is taken over. Defaults: 16 pcbs, 6 pairs of 32 KiB send + 128 KiB receive
+ * = 960 KiB (the receive window a peer may fill in one round trip:
  * docs/decisions.md, "Host->device TCP").
  * When no pcb or pair is free an incoming SYN is dropped and counted (the
  * peer retries it) and tcp_connect returns MOTE_ENOMEM.
@@ -54,9 +54,9 @@
 #define TCP_OOO_MAX 4          /* out-of-order ranges remembered per connection */
 #define TCP_QUICKACKS 16       /* a connection's first data segments, each ACKed at once */
 /* tcp_config_default's buffers: nbufs pairs of a send and a receive ring (bytes). */
-#define TCP_DEFAULT_NBUFS 8
+#define TCP_DEFAULT_NBUFS 6
 #define TCP_DEFAULT_SNDBUF 32768
-#define TCP_DEFAULT_RCVBUF 65536
+#define TCP_DEFAULT_RCVBUF 131072
 
 enum tcp_state {
     TCP_CLOSED, TCP_LISTEN, TCP_SYN_SENT, TCP_SYN_RCVD, TCP_ESTABLISHED, TCP_FIN_WAIT_1,

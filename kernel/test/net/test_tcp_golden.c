@@ -50,8 +50,8 @@ void test_tcp_golden_syn_and_handshake(void)
     CHECK(tcp_connect(&S.st[0], SIM_IP0, 0, SIM_IP1, 80, S.now, &pcb) == 0);
     CHECK(S.ncap == 1);
     struct seg_view v = out(0);
-    /* MSS 1460, NOP, WS 1 (64 KiB), NOP, NOP, SACK-permitted */
-    static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 1, 1, 1, 4, 2 };
+    /* MSS 1460, NOP, WS 2 (128 KiB), NOP, NOP, SACK-permitted */
+    static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 2, 1, 1, 4, 2 };
     CHECK(v.flags == TH_SYN && v.ack == 0 && v.hl == 32 && v.len == 0 && v.wnd == 65535);
     CHECK(!memcmp(S.cap[0] + 20, opts, sizeof opts) && get_be16(S.cap[0] + 18) == 0);
     CHECK(v.sport >= 49152 && v.dport == 80);
@@ -217,7 +217,7 @@ void test_tcp_golden_rfc5961(void)
     struct seg_view v = out(-1);
     CHECK(S.ncap == n0 + 1 && v.flags == TH_ACK && v.seq == iss + 1 && v.ack == nxt);
     CHECK(tcp_state(pcb) == TCP_ESTABLISHED && S.st[0].cnt.challenge_acks == 1);
-    peer(80, lport, nxt + 100000, 0, TH_RST, 0, NULL, 0, NULL, 0);     /* outside: silence */
+    peer(80, lport, nxt + 200000, 0, TH_RST, 0, NULL, 0, NULL, 0);     /* outside: silence */
     CHECK(S.ncap == n0 + 1 && tcp_state(pcb) == TCP_ESTABLISHED);
     peer(80, lport, nxt + 5, 0, TH_SYN, 1000, NULL, 0, NULL, 0);        /* SYN: challenge */
     CHECK(S.ncap == n0 + 2 && out(-1).flags == TH_ACK && tcp_state(pcb) == TCP_ESTABLISHED);
