@@ -43,72 +43,54 @@ class ConnectionTest {
 
     @Test
     void stoppingWaitsForTheLastReportsAcknowledgement() throws Exception {
-        ExecutorService pool = Executors.newSingleThreadExecutor();
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<Void> peer = CompletableFuture.runAsync(() -> slowPeer(server, 400), peers);
-            CompletableFuture<Void> ready = new CompletableFuture<>();
-            Connection.Listener l = new Connection.Listener() {
-                        @Override
-                        public void ready(Connection conn) {
-                            ready.complete(null);
-                        }
-
-                        @Override
-                        public void received(Connection conn, String leaf, ByteBuffer payload) {
-                        }
-
-                        @Override
-                        public void lost(Connection conn, Throwable cause) {
-                            ready.completeExceptionally(cause);
-                        }
-                    };
-            Connection c = new Connection("dev", BrokerUrl.parse("tcp://127.0.0.1:" + server.getLocalPort()),
-                    pool, new LongAdder(), new LongAdder(), l);
-            c.open("secret", l);
-            ready.get(10, TimeUnit.SECONDS);
+            Connection c = connected(server);
             CompletableFuture<?> report = c.publish(Topics.STATE, "state job=7 status=failed".getBytes(
                     StandardCharsets.US_ASCII), MqttQos.AT_LEAST_ONCE, false);
             c.closeAfterInflight(5000).get(10, TimeUnit.SECONDS);
             peer.get(10, TimeUnit.SECONDS);
             assertTrue(report.isDone() && !report.isCompletedExceptionally(), "the report was acknowledged");
             assertEquals(List.of("connect", "publish", "subscribe", "publish", "puback", "disconnect"), seen);
-        } finally {
-            pool.shutdownNow();
         }
     }
 
     @Test
     void aPeerThatNeverAcknowledgesDelaysTheCloseOnlyByTheBound() throws Exception {
-        ExecutorService pool = Executors.newSingleThreadExecutor();
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture.runAsync(() -> slowPeer(server, -1), peers);
-            CompletableFuture<Void> ready = new CompletableFuture<>();
-            Connection.Listener l = new Connection.Listener() {
-                        @Override
-                        public void ready(Connection conn) {
-                            ready.complete(null);
-                        }
-
-                        @Override
-                        public void received(Connection conn, String leaf, ByteBuffer payload) {
-                        }
-
-                        @Override
-                        public void lost(Connection conn, Throwable cause) {
-                        }
-                    };
-            Connection c = new Connection("dev", BrokerUrl.parse("tcp://127.0.0.1:" + server.getLocalPort()),
-                    pool, new LongAdder(), new LongAdder(), l);
-            c.open("secret", l);
-            ready.get(10, TimeUnit.SECONDS);
+            Connection c = connected(server);
             c.publish(Topics.STATE, "x".getBytes(StandardCharsets.US_ASCII), MqttQos.AT_LEAST_ONCE, false);
             long t0 = System.nanoTime();
             c.closeAfterInflight(300).get(10, TimeUnit.SECONDS);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(ms >= 250 && ms < 5000, "closed after " + ms + " ms");
-        } finally {
-            pool.shutdownNow();
         }
+    }
+
+    /** A device's connection to the scripted peer on {@code server}, connected and subscribed. */
+    private Connection connected(ServerSocket server) throws Exception {
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        Connection.Listener l = new Connection.Listener() {
+            @Override
+            public void ready(Connection conn) {
+                ready.complete(null);
+            }
+
+            @Override
+            public void received(Connection conn, String leaf, ByteBuffer payload) {
+            }
+
+            @Override
+            public void lost(Connection conn, Throwable cause) {
+                ready.completeExceptionally(cause);
+            }
+        };
+        Connection c = new Connection("dev", BrokerUrl.parse("tcp://127.0.0.1:" + server.getLocalPort()), peers,
+                new LongAdder(), new LongAdder(), l);
+        c.open("secret", l);
+        ready.get(10, TimeUnit.SECONDS);
+        return c;
     }
 
     /**
