@@ -9,6 +9,7 @@ import io.moquette.broker.config.IConfig;
 import io.moquette.broker.config.MemoryConfig;
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -181,6 +182,19 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** Has the server subscribed to the devices' hellos (so devices may connect)? */
     public boolean serverListening() {
+        return policy.serverListening();
+    }
+
+    /**
+     * Waits at most {@code timeout} for {@link #serverListening()}. Moquette tells the policy of a
+     * SUBSCRIBE after the SUBACK has gone out, so the server's link can be up a moment before devices
+     * are let in: whoever starts both waits here before saying the broker is ready.
+     */
+    public boolean awaitServerListening(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!policy.serverListening() && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
         return policy.serverListening();
     }
 

@@ -88,6 +88,18 @@ public final class OtaServer implements AutoCloseable {
         }
     }
 
+    /** With the embedded broker: return once it lets devices in (the link's subscriptions seen). */
+    private void awaitServerListening() throws IOException {
+        try {
+            if (broker != null && !broker.awaitServerListening(Duration.ofSeconds(10))) {
+                org.tinylog.Logger.warn("MQTT broker: the server's subscriptions were not seen within 10 s; devices wait");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the broker", e);
+        }
+    }
+
     private void startParts(Config c) throws IOException {
         if (c.externalBroker() == null) {
             broker = add(EmbeddedBroker.start(c.host(), c.mqttPort(), credentials));
@@ -116,6 +128,7 @@ public final class OtaServer implements AutoCloseable {
             observatory = new Observatory(fleet.database(), link, Clock.systemUTC(), Observatory.Config.DEFAULTS);
             link.observe(observatory);
             add(link.start());
+            awaitServerListening();
             fleet.start();
         } catch (IOException | RuntimeException e) {
             fleet.close();

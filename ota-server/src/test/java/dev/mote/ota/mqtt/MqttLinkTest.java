@@ -86,14 +86,21 @@ class MqttLinkTest {
         broker = EmbeddedBroker.start("127.0.0.1", 0, creds);
         link = new MqttLink(broker.url(), creds.serverPassword(), events,
                 new MqttLink.Options(16384, 8, 1 << 20, WAIT)).start();
+        // devices are let in once the broker has seen the link's SUBSCRIBE, which it hears of after the SUBACK
+        assertTrue(broker.awaitServerListening(WAIT), "the broker lets devices in");
         dev = TestClient.connect(BrokerUrl.parse(broker.url()), DEV, DEV, creds.devicePassword(DEV));
         dev.subscribe(Topics.of(DEV, "down/#"), MqttQos.AT_LEAST_ONCE);
     }
 
     @AfterEach
     void stop() throws Exception {
-        dev.close();
-        link.close();
+        // whatever start() got to, so a failed start leaks nothing into the next test
+        if (dev != null) {
+            dev.close();
+        }
+        if (link != null) {
+            link.close();
+        }
         broker.close();
         Threads.assertNoneLeft(threadsBefore);
     }

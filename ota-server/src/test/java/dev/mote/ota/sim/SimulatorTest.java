@@ -42,6 +42,7 @@ class SimulatorTest {
         threadsBefore = Threads.live();
         broker = EmbeddedBroker.start("127.0.0.1", 0, creds);
         link = new MqttLink(broker.url(), creds.serverPassword(), fleet, MqttLink.Options.defaults()).start();
+        assertTrue(broker.awaitServerListening(Duration.ofSeconds(10)), "the broker lets devices in");
         fleet.link(link);
     }
 
