@@ -15,9 +15,10 @@
  * allows it in SACK blocks on our ACKs, RFC 2018), zero-window probes with
  * backoff (never given up while answered), receiver and sender
  * silly-window avoidance, delayed ACKs (every second full segment, timer
- * cfg.delack_ms; a connection's first TCP_QUICKACKS segments at once) and Nagle with Minshall's rule (a short segment waits only
- * for the ACK of the previous short one, so the pair never stalls a
- * request/response), keepalive, RFC 6528 initial sequence numbers, a new
+ * cfg.delack_ms; a connection's first TCP_QUICKACKS segments at once) and
+ * Nagle with Minshall's rule (a short segment waits only for the ACK of
+ * the previous short one, so the pair never stalls a request/response),
+ * keepalive, RFC 6528 initial sequence numbers, a new
  * SYN reusing a TIME_WAIT pair, answers to out-of-window segments rate
  * limited (no ACK wars), RST on close with unread data (RFC 2525).
  * Not done: acting on the peer's SACK blocks (we send as NewReno), timestamps, urgent data (URG is ignored: its bytes are
